@@ -1,0 +1,3 @@
+module github.com/leakhound/leakhound
+
+go 1.26.0

@@ -1,0 +1,61 @@
+package profile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Errors Parse returns for input that holds nothing to read. Match them with
+// errors.Is.
+var (
+	// ErrEmpty means the input had no bytes, or only white space.
+	ErrEmpty = errors.New("empty input")
+	// ErrNoGoroutines means the input was read but described no goroutine.
+	ErrNoGoroutines = errors.New("no goroutine found")
+)
+
+// Parse reads a goroutine dump or profile of any supported format and
+// returns the goroutines it describes. It recognises the format from the
+// content: runtime.Stack and debug=2 text (also inside crash, SIGQUIT and
+// test-timeout output), go test -json output, pprof debug=1 text, and pprof
+// protocol buffers, gzipped or not.
+//
+// A dump cut in the middle of a goroutine is not an error: the goroutines
+// read whole are returned and the cut one is marked Truncated.
+func Parse(r io.Reader) (*Snapshot, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading goroutine dump: %w", err)
+	}
+	return ParseBytes(data)
+}
+
+// ParseBytes is Parse for input already in memory.
+func ParseBytes(data []byte) (*Snapshot, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, ErrEmpty
+	}
+	var (
+		s   *Snapshot
+		err error
+	)
+	switch {
+	case isProto(data):
+		s, err = parseProto(data)
+	case isTestJSON(data):
+		s, err = parseTestJSON(data)
+	case isDebug1(data):
+		s, err = parseDebug1(data)
+	default:
+		s, err = parseStack(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Goroutines) == 0 {
+		return s, fmt.Errorf("%w in %d bytes of %s input", ErrNoGoroutines, len(data), s.Format)
+	}
+	return s, nil
+}

@@ -1,0 +1,29 @@
+package report
+
+// Reason is why a goroutine is not running: the blocking operation named by
+// its wait state, refined with its stack where the state alone is ambiguous.
+type Reason string
+
+// The blocking reasons. Their string values are stable: they appear in JSON
+// reports and pprof labels.
+const (
+	ReasonChanReceive    Reason = "chan-receive"     // <-ch on a non-nil channel
+	ReasonChanSend       Reason = "chan-send"        // ch <- v on a non-nil channel
+	ReasonChanReceiveNil Reason = "chan-receive-nil" // <-ch on a nil channel
+	ReasonChanSendNil    Reason = "chan-send-nil"    // ch <- v on a nil channel
+	ReasonSelect         Reason = "select"           // select with cases
+	ReasonSelectNoCases  Reason = "select-no-cases"  // select {}
+	ReasonMutex          Reason = "mutex"            // sync.Mutex.Lock
+	ReasonRWMutexRLock   Reason = "rwmutex-rlock"    // sync.RWMutex.RLock
+	ReasonRWMutexLock    Reason = "rwmutex-lock"     // sync.RWMutex.Lock
+	ReasonWaitGroup      Reason = "waitgroup"        // sync.WaitGroup.Wait
+	ReasonCond           Reason = "cond"             // sync.Cond.Wait
+	ReasonSemaphore      Reason = "semaphore"        // other semacquire waits
+	ReasonIOWait         Reason = "io-wait"          // network poller
+	ReasonSleep          Reason = "sleep"            // time.Sleep
+	ReasonSyscall        Reason = "syscall"          // in a system call
+	ReasonRunning        Reason = "running"          // running or runnable: busy, not blocked
+	ReasonSynctest       Reason = "synctest"         // durably blocked in a synctest bubble
+	ReasonRuntime        Reason = "runtime"          // runtime-internal waits (GC workers, finalizers, …)
+	ReasonUnknown        Reason = "unknown"          // a state this version does not know; kept verbatim
+)

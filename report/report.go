@@ -1,0 +1,89 @@
+package report
+
+import "github.com/leakhound/leakhound/profile"
+
+// Leak is one goroutine to report, with what is known of the test that
+// started it.
+type Leak struct {
+	// Goroutine is the goroutine as captured or parsed.
+	Goroutine *profile.Goroutine
+	// Test is the name of the test that started the goroutine ("" when not
+	// known).
+	Test string
+	// Attribution says how Test was learned: "label", "creator",
+	// "ancestors", or "" when it was not.
+	Attribution string
+}
+
+// Report is the explained result of one check: leaked goroutines grouped
+// by how and where they are stuck, largest group first.
+type Report struct {
+	// Title names what was checked: a test, a package, a dump file.
+	Title string
+	// Package is the import path of the package under test, when known.
+	Package string
+	// Total is the number of goroutines reported (the sum of group counts).
+	Total int
+	// Groups holds goroutines blocked the same way at the same place.
+	Groups []*Group
+}
+
+// Group is a set of goroutines blocked for the same reason at the same
+// place, created at the same place.
+type Group struct {
+	// Reason is the classified blocking reason.
+	Reason Reason
+	// State is the wait state as the runtime printed it, kept verbatim.
+	State string
+	// Count is the number of goroutines in the group.
+	Count int
+	// IDs are the goroutine IDs, ascending (empty for aggregated profiles).
+	IDs []int64
+	// Tests are the distinct tests that started these goroutines, sorted.
+	Tests []string
+	// Leaked is how many of them the runtime proved leaked.
+	Leaked int
+	// WaitMinutes is the longest blocked time printed for any of them.
+	WaitMinutes int
+	// Block is the frame of the user's code where the goroutines block: the
+	// innermost frame outside the runtime and standard library, or the
+	// innermost frame when there is none.
+	Block profile.Frame
+	// CreatedBy is where the goroutines were started, when known.
+	CreatedBy *profile.Frame
+	// Stack is one representative goroutine of the group.
+	Stack *profile.Goroutine
+	// Diagnosis explains the group and names the fix.
+	Diagnosis Diagnosis
+}
+
+// Diagnosis is what a group of leaked goroutines most likely means.
+type Diagnosis struct {
+	// PatternID is the ID of the catalog Pattern that fits, "" when none.
+	PatternID string
+	// Summary is the diagnosis in one line.
+	Summary string
+	// Evidence lists the facts the diagnosis rests on, so it is never a
+	// silent guess: the wait state, the frame, the source statement read.
+	Evidence []string
+	// FromSource reports whether the source at the blocking line was read
+	// and parsed; without it the diagnosis rests on the stack alone and is
+	// less certain.
+	FromSource bool
+}
+
+// Pattern is one entry of the catalog of known leak patterns.
+type Pattern struct {
+	// ID is stable, for links and for ignoring by pattern, e.g. "LH001".
+	ID string
+	// Title names the pattern in a few words.
+	Title string
+	// Why explains why code of this shape leaks.
+	Why string
+	// Fix says what to change, in one or two sentences.
+	Fix string
+	// Before is a short example of the leaking code.
+	Before string
+	// After is the same example, fixed.
+	After string
+}
