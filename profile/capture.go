@@ -1,24 +1,220 @@
 package profile
 
-import "errors"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
 
-// ErrLeakProfileUnavailable means this runtime has no goroutineleak profile
-// (Go 1.26 without GOEXPERIMENT=goroutineleakprofile).
-var ErrLeakProfileUnavailable = errors.New("the goroutineleak profile is not available in this runtime")
+// Three ways to look at the goroutines of the running process, from cheap to
+// thorough:
+//
+//   - CaptureAggregate asks the runtime for its goroutine profile: one record
+//     per distinct stack and label set, with a count. The world stops only
+//     for a moment, so it suits the check that runs after every test.
+//   - Capture asks for the full traceback of every goroutine: ID, wait state,
+//     labels, frames, creator. The world stops for the whole traceback, so it
+//     is what to run once a check has found something.
+//   - CaptureLeaked asks the runtime's leak detector which goroutines are
+//     blocked on something nothing live can reach: proof, not suspicion.
 
-// Capture takes a full snapshot of every goroutine of this process. (Stub.)
-func Capture() (*Snapshot, error) { return nil, errors.New("capture not implemented yet") }
+// ErrLeakProfileUnavailable means this runtime has no goroutineleak profile:
+// Go 1.26 built without GOEXPERIMENT=goroutineleakprofile, or older. Check
+// LeakProfileAvailable before calling CaptureLeaked to avoid it.
+var ErrLeakProfileUnavailable = errors.New("the goroutineleak profile is not available in this runtime (it needs Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile)")
 
-// CaptureAggregate takes the cheap aggregated view. (Stub.)
-func CaptureAggregate() (*Snapshot, error) {
-	return nil, errors.New("capture not implemented yet")
+// Capture sizing: runtime.Stack stops the world for the whole traceback and
+// must be given a buffer big enough up front, or the traceback is cut and has
+// to be taken again. The buffer is sized from the number of goroutines times
+// the bytes one goroutine took in the previous capture, with headroom.
+const (
+	// initialBytesPerGoroutine is the guess before the first capture: a
+	// goroutine a few frames deep with a creator line takes 300–1000 bytes.
+	initialBytesPerGoroutine = 1024
+	// minStackBuffer is the smallest buffer Capture passes to runtime.Stack.
+	minStackBuffer = 64 << 10
+	// maxStackBuffer caps the buffer: beyond it the dump is returned cut,
+	// with its last goroutine marked Truncated by the parser.
+	maxStackBuffer = 1 << 30
+)
+
+// bytesPerGoroutine is the traceback size per goroutine seen in the last
+// capture. Captures running in parallel may race to store it; any of their
+// values is a fine estimate.
+var bytesPerGoroutine atomic.Int64
+
+// Capture takes a full snapshot of every goroutine of this process: ID, wait
+// state, pprof labels, frames, creator and parent, in the order the runtime
+// lists them. The snapshot's Format is FormatCapture.
+//
+// It takes one runtime.Stack(buf, true) traceback, which stops the world for
+// as long as formatting every goroutine takes (milliseconds per thousand
+// goroutines), then parses it. Use CaptureAggregate for frequent checks, and
+// Capture when the details are needed.
+//
+// Labels come from the traceback text: the first Capture in a process turns
+// on GODEBUG=tracebacklabels=1 (see the note in godebug.go; a user's own
+// tracebacklabels setting is kept). Where the runtime still prints no
+// labels, they are taken from the pprof goroutine profile for every stack
+// that the profile attributes to exactly one label set, and left nil for
+// the others.
+func Capture() (*Snapshot, error) {
+	labelsInText := ensureTracebackLabels()
+	text := stackOfAll()
+	s, err := parseStack(text)
+	if err != nil {
+		return nil, fmt.Errorf("reading this process's goroutine traceback: %w", err)
+	}
+	s.Format = FormatCapture
+	if len(s.Goroutines) > 0 {
+		bytesPerGoroutine.Store(int64(len(text)/len(s.Goroutines)) + 1)
+	}
+	if !labelsInText {
+		agg, err := CaptureAggregate()
+		if err != nil {
+			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
+		}
+		joinLabels(s, agg)
+	}
+	return s, nil
 }
 
-// CaptureLeaked returns the goroutines the runtime proves leaked. (Stub.)
-func CaptureLeaked() (*Snapshot, error) { return nil, ErrLeakProfileUnavailable }
+// stackOfAll returns runtime.Stack(buf, true) output, in a buffer sized from
+// the last capture and grown only when that was still too small.
+func stackOfAll() []byte {
+	per := bytesPerGoroutine.Load()
+	if per <= 0 {
+		per = initialBytesPerGoroutine
+	}
+	// A quarter of headroom for goroutines started, or stacks grown, since
+	// the estimate was made.
+	size := int64(runtime.NumGoroutine()) * per * 5 / 4
+	size = min(max(size, minStackBuffer), maxStackBuffer)
+	for {
+		buf := make([]byte, size)
+		n := runtime.Stack(buf, true)
+		if n < len(buf) || size >= maxStackBuffer {
+			return buf[:n]
+		}
+		size = min(size*2, maxStackBuffer)
+	}
+}
 
-// LeakProfileAvailable reports whether CaptureLeaked can work. (Stub.)
-func LeakProfileAvailable() bool { return false }
+// aggregateBuffers holds the buffers CaptureAggregate writes the profile
+// text into; the parser copies what it keeps, so they can be reused.
+var aggregateBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// CurrentID returns the ID of the calling goroutine. (Stub.)
-func CurrentID() int64 { return 0 }
+// maxPooledBuffer keeps an unusually large profile's buffer from being held
+// by the pool for the rest of the process.
+const maxPooledBuffer = 16 << 20
+
+// CaptureAggregate takes the cheap view of this process's goroutines: the
+// runtime's goroutine profile, one record per distinct stack and label set,
+// with Count goroutines each, Labels and Frames, but no IDs, wait states or
+// creators. The world stops only briefly (about 0.1 ms; the stacks are
+// collected while goroutines run), which makes it the right call for a check
+// that runs after every test: count the goroutines carrying a label with
+// Snapshot.Count, or compare two aggregates with Diff.
+//
+// The snapshot's Format is FormatProfileText, the form it was read from.
+// Frames follow that form: runtime frames at the top of a stack are left out,
+// as in traceback text.
+func CaptureAggregate() (*Snapshot, error) {
+	buf := aggregateBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			aggregateBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if err := pprof.Lookup("goroutine").WriteTo(buf, 1); err != nil {
+		return nil, fmt.Errorf("writing the goroutine profile: %w", err)
+	}
+	s, err := parseDebug1(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("reading the goroutine profile the runtime wrote: %w", err)
+	}
+	return s, nil
+}
+
+// LeakProfileAvailable reports whether this runtime has the goroutineleak
+// profile, so that CaptureLeaked can work: Go 1.27 and later, and Go 1.26
+// built with GOEXPERIMENT=goroutineleakprofile.
+func LeakProfileAvailable() bool {
+	return pprof.Lookup(leakProfileName) != nil
+}
+
+// CaptureLeaked returns the goroutines the runtime proves leaked: blocked on
+// a channel, lock or wait group that no running goroutine can reach any more.
+// It returns only those goroutines, with full detail as Capture gives it
+// (IDs, states, labels, frames, creators) and Leaked set; an empty Goroutines
+// list means no leak was proven. The snapshot's Format is FormatCapture.
+//
+// The proof comes from a garbage collection that marks what goroutines can
+// reach, so CaptureLeaked costs a full GC plus a traceback of every
+// goroutine. A goroutine blocked on something still reachable (a channel held
+// in a global variable or by a live goroutine) is not proven leaked, even if
+// it will never run again: use Capture and Diff for those.
+//
+// It returns ErrLeakProfileUnavailable where the runtime lacks the profile.
+func CaptureLeaked() (*Snapshot, error) {
+	p := pprof.Lookup(leakProfileName)
+	if p == nil {
+		return nil, ErrLeakProfileUnavailable
+	}
+	labelsInText := ensureTracebackLabels()
+	// The profile runs its own leak-detecting GC, yet in a fresh process its
+	// first run was seen to miss a goroutine blocked on a lock kept in a tiny
+	// allocation; a regular cycle first settles that.
+	runtime.GC()
+	var buf bytes.Buffer
+	if err := p.WriteTo(&buf, 2); err != nil {
+		return nil, fmt.Errorf("writing the goroutineleak profile: %w", err)
+	}
+	all, err := parseStack(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("reading the goroutineleak profile the runtime wrote: %w", err)
+	}
+	s := &Snapshot{Format: FormatCapture, Text: all.Text}
+	for _, g := range all.Goroutines {
+		if g.Leaked {
+			s.Goroutines = append(s.Goroutines, g)
+		}
+	}
+	if !labelsInText && len(s.Goroutines) > 0 {
+		agg, err := CaptureAggregate()
+		if err != nil {
+			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
+		}
+		joinLabels(s, agg)
+	}
+	return s, nil
+}
+
+// CurrentID returns the ID of the calling goroutine, read from the header of
+// its own traceback. Use it to recognise the goroutine running a check (for
+// example the test's own goroutine) in a Capture. It returns 0 if the header
+// cannot be read, which no supported runtime does.
+func CurrentID() int64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	rest, ok := bytes.CutPrefix(buf[:n], []byte("goroutine "))
+	if !ok {
+		return 0
+	}
+	end := bytes.IndexByte(rest, ' ')
+	if end < 0 {
+		return 0
+	}
+	id, err := strconv.ParseInt(string(rest[:end]), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return id
+}

@@ -1,0 +1,94 @@
+package profile
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+)
+
+// Labels in traceback text.
+//
+// Since Go 1.26 the runtime can print a goroutine's pprof labels in its
+// traceback header, which is how Capture learns the labels of each goroutine
+// from the one runtime.Stack call. The GODEBUG setting tracebacklabels=1
+// turns this on; Go 1.26 defaults it to off, and Go 1.27 defaults it to on
+// only for main modules that declare go 1.27 or later. The runtime re-reads
+// GODEBUG when the program changes the environment variable, so the setting
+// can be switched on while the process runs.
+//
+// Capture does that once per process: it appends tracebacklabels=1 to
+// GODEBUG, keeping every other setting. A tracebacklabels value the user put
+// in GODEBUG is respected, 0 included: the user may have reasons to keep
+// labels out of crash output. Whatever the outcome, Capture then checks
+// with a probe whether labels really reach the text; when they do not, it
+// falls back to joining the stacks with the pprof goroutine profile (see
+// joinLabels).
+
+// godebugTracebackLabels is the GODEBUG key that puts labels into tracebacks.
+const godebugTracebackLabels = "tracebacklabels"
+
+// probeLabelKey and probeLabelValue label the probe that checks whether
+// labels appear in traceback text. The value is unlikely to occur by chance.
+const (
+	probeLabelKey   = "leakhound.probe"
+	probeLabelValue = "tracebacklabels-7f3a"
+)
+
+// tracebackLabels records, once per process, whether traceback text carries
+// labels. It is written under once and only read afterwards.
+var tracebackLabels struct {
+	once   sync.Once
+	inText bool
+}
+
+// ensureTracebackLabels switches tracebacklabels on unless the user chose a
+// value, and reports whether labels now appear in traceback text.
+func ensureTracebackLabels() bool {
+	tracebackLabels.once.Do(func() {
+		env := os.Getenv("GODEBUG")
+		if _, set := godebugSetting(env, godebugTracebackLabels); !set {
+			// Setenv fails only for invalid names or values; the probe
+			// below tells whether it worked either way.
+			_ = os.Setenv("GODEBUG", appendGodebug(env, godebugTracebackLabels+"=1"))
+		}
+		tracebackLabels.inText = labelsReachTraceback()
+	})
+	return tracebackLabels.inText
+}
+
+// labelsReachTraceback labels the calling goroutine for a moment and looks
+// for the label in its own traceback header.
+func labelsReachTraceback() bool {
+	var found bool
+	pprof.Do(context.Background(), pprof.Labels(probeLabelKey, probeLabelValue), func(context.Context) {
+		buf := make([]byte, 4096)
+		n := runtime.Stack(buf, false)
+		header, _, _ := bytes.Cut(buf[:n], []byte("\n"))
+		found = bytes.Contains(header, []byte(probeLabelValue))
+	})
+	return found
+}
+
+// godebugSetting returns the value of key in a GODEBUG string and whether
+// it is set. As in the runtime, the last setting of a key wins.
+func godebugSetting(env, key string) (value string, set bool) {
+	for _, kv := range strings.Split(env, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if ok && k == key {
+			value, set = v, true
+		}
+	}
+	return value, set
+}
+
+// appendGodebug adds one key=value setting to a GODEBUG string.
+func appendGodebug(env, setting string) string {
+	if strings.TrimSpace(env) == "" {
+		return setting
+	}
+	return strings.TrimRight(env, ", ") + "," + setting
+}
