@@ -1,0 +1,122 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestReportInputErrors checks that input leakhound cannot use exits with
+// status 2 and a message that says what was read.
+func TestReportInputErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty.txt", "")
+	blank := write("blank.txt", "  \n\n\t\n")
+	garbage := write("garbage.txt", "this is a shopping list\neggs\nmilk\n")
+	binaryJunk := write("junk.bin", "\x00\x01\x02\xff\xfe garbage \x03")
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+		want  []string // all must appear in stderr
+	}{
+		{"empty file", []string{"report", empty}, "", []string{empty, "empty"}},
+		{"blank file", []string{"report", blank}, "", []string{blank, "white space"}},
+		{"empty stdin", []string{"report", "-"}, "", []string{"standard input", "empty"}},
+		{"garbage", []string{"report", garbage}, "", []string{garbage, "this is a shopping list", "goroutine"}},
+		{"binary junk", []string{"report", binaryJunk}, "", []string{binaryJunk, "goroutine"}},
+		{"missing file", []string{"report", filepath.Join(dir, "nope.txt")}, "", []string{"no such file", "nope.txt"}},
+		{"bad flag", []string{"report", "-frobnicate", garbage}, "", []string{"frobnicate", "usage: leakhound report"}},
+		{"bad reason", []string{"report", "-reason", "chan-recv", garbage}, "", []string{"chan-recv", "chan-receive"}},
+		{"bad regexp", []string{"report", "-match", "(unclosed", garbage}, "", []string{"-match", "regular expression"}},
+		{"bad sort", []string{"report", "-sort", "age", garbage}, "", []string{"-sort", "minutes"}},
+		{"bad min", []string{"report", "-min", "0", garbage}, "", []string{"-min"}},
+		{"two inputs", []string{"report", garbage, blank}, "", []string{"one dump at a time"}},
+		{"two stdout forms", []string{"report", "-json", "-", "-html", "-", garbage}, "", []string{"stdout"}},
+		{"unknown command", []string{"explain", garbage}, "", []string{"unknown command", "explain", "usage:"}},
+		{"no command", nil, "", []string{"usage:"}},
+		{"unwritable output", []string{"report", "-json", filepath.Join(dir, "no", "such", "dir", "r.json"), "-"},
+			"goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1\n", []string{"-json", "r.json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runBinary(t, "", []byte(tt.stdin), tt.args...)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d; stdout:\n%s\nstderr:\n%s", r.code, exitUsage, r.stdout, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr does not mention %q:\n%s", w, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "panic:") || strings.Contains(r.stderr, "[signal") {
+				t.Errorf("leakhound crashed:\n%s", r.stderr)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "no")); err == nil {
+		t.Errorf("a failed write left a directory behind")
+	}
+}
+
+// TestReportTruncated checks a dump cut in the middle of a goroutine is
+// reported from what was read, with a warning naming the cut.
+func TestReportTruncated(t *testing.T) {
+	startBlocked(t)
+	dump := stackDump()
+	// Cut inside the frames of a parked goroutine: after its function line,
+	// before its file line.
+	i := strings.Index(dump, "."+mutexFunc+"(")
+	if i < 0 {
+		t.Fatalf("no %s in the dump", mutexFunc)
+	}
+	cut := dump[:i+len(mutexFunc)+3]
+	r := runBinary(t, "", []byte(cut), "report", "-all")
+	if r.code != exitOK {
+		t.Fatalf("exit %d, want 0; stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "standard input") || !strings.Contains(r.stderr, "middle of goroutine") {
+		t.Errorf("no warning about the cut:\n%s", r.stderr)
+	}
+}
+
+// TestHelp checks every flag is documented with an example, and that help
+// and version succeed.
+func TestHelp(t *testing.T) {
+	usage := runBinary(t, "", nil, "help", "report")
+	if usage.code != exitOK {
+		t.Fatalf("help report: exit %d; stderr:\n%s", usage.code, usage.stderr)
+	}
+	flagH := runBinary(t, "", nil, "report", "-h")
+	if flagH.code != exitOK || flagH.stderr != usage.stdout {
+		t.Errorf("report -h: exit %d and output differing from help report:\n%s", flagH.code, flagH.stderr)
+	}
+	f := newReportFlags(nil)
+	f.fs.VisitAll(func(fl *flag.Flag) {
+		if !regexp.MustCompile(`\n  -` + fl.Name + `[ \n]`).MatchString(usage.stdout) {
+			t.Errorf("help does not list -%s", fl.Name)
+		}
+		if !strings.Contains(fl.Usage, "example:") && !strings.Contains(fl.Usage, "(") {
+			t.Errorf("-%s has neither an example nor an explanation of when to use it: %q", fl.Name, fl.Usage)
+		}
+	})
+	for _, args := range [][]string{{"help"}, {"version"}, {"--help"}} {
+		r := runBinary(t, "", nil, args...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "leakhound") {
+			t.Errorf("leakhound %q: exit %d, stdout %q", args, r.code, r.stdout)
+		}
+	}
+	if r := runBinary(t, "", nil, "version"); !strings.Contains(r.stdout, "go1.") {
+		t.Errorf("version does not name the Go version: %q", r.stdout)
+	}
+}

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/leakhound/leakhound/report"
+)
+
+// reportFlags holds the parsed flags of "leakhound report".
+type reportFlags struct {
+	fs *flag.FlagSet
+
+	htmlPath, jsonPath, pprofPath string
+	title, moduleRoot             string
+	noSource                      bool
+
+	reasons   reasonList
+	match     *regexp.Regexp
+	exclude   *regexp.Regexp
+	min       int
+	all       bool
+	sortBy    string
+	fail      bool
+	timeout   time.Duration
+	matchText string
+	exclText  string
+}
+
+// knownReasons are the values -reason accepts, in the order help lists them.
+var knownReasons = []report.Reason{
+	report.ReasonChanReceive, report.ReasonChanSend,
+	report.ReasonChanReceiveNil, report.ReasonChanSendNil,
+	report.ReasonSelect, report.ReasonSelectNoCases,
+	report.ReasonMutex, report.ReasonRWMutexRLock, report.ReasonRWMutexLock,
+	report.ReasonWaitGroup, report.ReasonCond, report.ReasonSemaphore,
+	report.ReasonIOWait, report.ReasonSleep, report.ReasonSyscall,
+	report.ReasonRunning, report.ReasonSynctest, report.ReasonRuntime,
+	report.ReasonUnknown,
+}
+
+// reasonList is the value of -reason: a set of reasons, given comma
+// separated, possibly over several -reason flags.
+type reasonList map[report.Reason]bool
+
+func (l reasonList) String() string {
+	names := make([]string, 0, len(l))
+	for r := range l {
+		names = append(names, string(r))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+func (l reasonList) Set(s string) error {
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		known := false
+		for _, r := range knownReasons {
+			if string(r) == name {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return fmt.Errorf("unknown reason %q; the reasons are %s", name, reasonNames())
+		}
+		l[report.Reason(name)] = true
+	}
+	return nil
+}
+
+func reasonNames() string {
+	names := make([]string, len(knownReasons))
+	for i, r := range knownReasons {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
+// regexpFlag is a flag.Value compiling its argument, so a bad pattern is a
+// usage error naming the flag instead of a failure later.
+type regexpFlag struct {
+	re   **regexp.Regexp
+	text *string
+}
+
+func (f regexpFlag) String() string {
+	if f.text == nil {
+		return ""
+	}
+	return *f.text
+}
+
+func (f regexpFlag) Set(s string) error {
+	re, err := regexp.Compile(s)
+	if err != nil {
+		return fmt.Errorf("not a valid regular expression: %w", err)
+	}
+	*f.re, *f.text = re, s
+	return nil
+}
+
+// sortFlag accepts only the sort orders the command implements.
+type sortFlag struct{ v *string }
+
+func (f sortFlag) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return *f.v
+}
+
+func (f sortFlag) Set(s string) error {
+	switch s {
+	case sortCount, sortMinutes:
+		*f.v = s
+		return nil
+	}
+	return fmt.Errorf("want %q or %q, got %q", sortCount, sortMinutes, s)
+}
+
+// The orders -sort accepts.
+const (
+	sortCount   = "count"
+	sortMinutes = "minutes"
+)
+
+// newReportFlags declares the flags of "leakhound report". Errors from
+// parsing go to errOut.
+func newReportFlags(errOut io.Writer) *reportFlags {
+	f := &reportFlags{reasons: reasonList{}, sortBy: sortCount, timeout: 30 * time.Second}
+	fs := flag.NewFlagSet("leakhound report", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	f.fs = fs
+
+	fs.StringVar(&f.htmlPath, "html", "", "also write the report as a self-contained HTML page to `FILE` (\"-\": stdout instead of the text)\n"+
+		"example: -html leaks.html")
+	fs.StringVar(&f.jsonPath, "json", "", "also write the report as JSON to `FILE` (\"-\": stdout instead of the text)\n"+
+		"example: -json leaks.json")
+	fs.StringVar(&f.pprofPath, "pprof", "", "also write the groups as a pprof profile to `FILE`, for go tool pprof\n"+
+		"example: -pprof leaks.pb.gz && go tool pprof -top leaks.pb.gz")
+	fs.StringVar(&f.title, "title", "", "name the report `TEXT` (default: the input's file name or URL)\n"+
+		"example: -title 'CI run 1234'")
+	fs.StringVar(&f.moduleRoot, "root", "", "show source paths under `DIR` (your module's root) relative to it\n"+
+		"example: -root $(go list -m -f '{{.Dir}}')")
+	fs.BoolVar(&f.noSource, "nosource", false, "do not read source files named in the dump to refine the diagnosis\n"+
+		"(use when the dump comes from another machine or another version of the code)")
+	fs.Var(f.reasons, "reason", "keep only goroutines blocked for one of these comma separated `REASONS`\n"+
+		"("+reasonNames()+")\n"+
+		"example: -reason chan-receive,select")
+	fs.Var(regexpFlag{&f.match, &f.matchText}, "match", "keep only goroutines with a frame (function or file, including the go\n"+
+		"statement that created it) matching the `REGEXP`\n"+
+		"example: -match 'mycorp.com/svc/(cache|queue)'")
+	fs.Var(regexpFlag{&f.exclude, &f.exclText}, "exclude", "drop goroutines with a frame (function or file) matching the `REGEXP`\n"+
+		"example: -exclude 'go.opencensus.io|google.golang.org/grpc'")
+	fs.IntVar(&f.min, "min", 1, "keep only groups of at least `N` goroutines\n"+
+		"example: -min 10")
+	fs.BoolVar(&f.all, "all", false, "also show goroutines whose whole stack is runtime or standard library code\n"+
+		"(GC workers, signal handling, idle HTTP connections; hidden by default)")
+	fs.Var(sortFlag{&f.sortBy}, "sort", "order groups by `ORDER`: count (largest first) or minutes (longest blocked first)\n"+
+		"example: -sort minutes")
+	fs.BoolVar(&f.fail, "fail", false, "exit with status 1 when any goroutine blocked in a wait (not running) is left\n"+
+		"after the filters; for CI\n"+
+		"example: leakhound report -fail -reason chan-send dump.txt || echo leaks")
+	fs.DurationVar(&f.timeout, "timeout", f.timeout, "give up fetching a URL after `DURATION`\n"+
+		"example: -timeout 5s")
+	fs.Usage = func() { writeReportUsage(errOut, fs) }
+	return f
+}
+
+// parse reads the command line of "leakhound report" and returns the one
+// input it names ("" for standard input). Flags may come before or after the
+// input, as people type them.
+func (f *reportFlags) parse(args []string) (string, error) {
+	var inputs []string
+	for {
+		if err := f.fs.Parse(args); err != nil {
+			return "", err
+		}
+		if f.fs.NArg() == 0 {
+			break
+		}
+		inputs = append(inputs, f.fs.Arg(0))
+		args = f.fs.Args()[1:]
+	}
+	if len(inputs) > 1 {
+		return "", checkErrorf("give one dump at a time, got %d: %s", len(inputs), strings.Join(inputs, " "))
+	}
+	if f.min < 1 {
+		return "", checkErrorf("-min must be at least 1, got %d", f.min)
+	}
+	if f.timeout <= 0 {
+		return "", checkErrorf("-timeout must be positive, got %s", f.timeout)
+	}
+	stdoutForms := 0
+	for _, p := range []string{f.htmlPath, f.jsonPath, f.pprofPath} {
+		if p == "-" {
+			stdoutForms++
+		}
+	}
+	if stdoutForms > 1 {
+		return "", checkErrorf("only one of -html, -json and -pprof can write to stdout (\"-\")")
+	}
+	if len(inputs) == 0 {
+		return "", nil
+	}
+	return inputs[0], nil
+}
+
+func writeReportUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `usage: leakhound report [flags] [FILE | - | URL]
+
+Reads one goroutine dump or profile and prints which goroutines are stuck,
+grouped by why and where, with the likely fix. The input is FILE, standard
+input ("-" or nothing), or the URL of a live process's pprof endpoint. The
+format is recognised from the content:
+  - runtime.Stack output, /debug/pprof/goroutine?debug=2, crash, SIGQUIT and
+    "test timed out" output;
+  - go test -json output wrapping any of those;
+  - pprof goroutine and goroutineleak profiles, debug=1 text or protobuf.
+
+For a test that timed out, the report names the tests that were running and
+lists the goroutines they started first.
+
+Goroutines whose whole stack is runtime or standard library code are hidden
+unless -all is given.
+
+examples:
+  leakhound report crash.txt
+  go test -timeout 1m ./pkg 2>&1 | leakhound report
+  leakhound report -reason chan-receive,select -min 100 -sort minutes dump.txt
+  leakhound report -html leaks.html -json leaks.json dump.txt
+  leakhound report -timeout 5s 'http://localhost:6060/debug/pprof/goroutine?debug=2'
+
+flags:
+`)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprint(w, `
+exit status:
+  0  the report was printed
+  1  -fail was given and blocked goroutines remain after the filters
+  2  usage or input error: bad flag, missing, empty or unreadable input,
+     URL not answering, output file not writable
+`)
+}
+
+// checkErrorf makes an error for a command line the flag package accepted
+// but the command cannot use.
+func checkErrorf(format string, args ...any) error {
+	return &flagCheckError{msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
+)
+
+// runReport is "leakhound report": read one dump, filter, print the text
+// report and write the other forms asked for.
+func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	f := newReportFlags(stderr)
+	arg, err := f.parse(args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		// The flag package has printed its own complaint and the usage;
+		// errors found after it still need saying.
+		if !isFlagError(err) {
+			fmt.Fprintf(stderr, "leakhound report: %v\n", err)
+			fmt.Fprintln(stderr, `run "leakhound help report" for the flags`)
+		}
+		return exitUsage
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	in, err := readInput(ctx, arg, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "leakhound report: %v\n", err)
+		return exitUsage
+	}
+
+	snap, err := profile.ParseBytes(in.data)
+	if err != nil {
+		fmt.Fprintf(stderr, "leakhound report: %s\n", explainParseError(in, snap, err))
+		return exitUsage
+	}
+	warnTruncated(stderr, in.name, snap)
+
+	rep, st, timeout := f.build(in, snap)
+
+	out := bufio.NewWriter(stdout)
+	code := f.writeForms(rep, out, stderr)
+	if code == exitOK && f.toStdout() == "" {
+		if err := writeText(out, rep, st, timeout); err != nil {
+			fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
+			code = exitUsage
+		}
+	}
+	if err := out.Flush(); err != nil && code == exitOK {
+		fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
+		code = exitUsage
+	}
+	if code == exitOK && f.fail && blocked(rep) {
+		return exitFound
+	}
+	return code
+}
+
+// isFlagError tells the flag package's own parse errors, already printed
+// with the usage, from the checks parse adds after it.
+func isFlagError(err error) bool {
+	var fe *flagCheckError
+	return !errors.As(err, &fe)
+}
+
+// renderer returns the report's writer for one output form.
+func renderer(rep *report.Report, form string) func(io.Writer) error {
+	var w any
+	switch form {
+	case "html":
+		if r, ok := any(rep).(interface{ WriteHTML(io.Writer) error }); ok {
+			w = r.WriteHTML
+		}
+	case "json":
+		if r, ok := any(rep).(interface{ WriteJSON(io.Writer) error }); ok {
+			w = r.WriteJSON
+		}
+	case "pprof":
+		if r, ok := any(rep).(interface{ WritePprof(io.Writer) error }); ok {
+			w = r.WritePprof
+		}
+	}
+	if fn, ok := w.(func(io.Writer) error); ok {
+		return fn
+	}
+	return func(io.Writer) error {
+		return fmt.Errorf("this build of leakhound cannot write %s reports yet", form)
+	}
+}
+
+// flagCheckError marks an error found by reportFlags.parse's own checks
+// rather than by the flag package.
+type flagCheckError struct{ msg string }
+
+func (e *flagCheckError) Error() string { return e.msg }
+
+// build turns the snapshot into the filtered, ordered report.
+func (f *reportFlags) build(in *input, snap *profile.Snapshot) (*report.Report, *filterStats, *testTimeout) {
+	timeout := findTimeout(snap.Text)
+	var tests map[int64]string
+	if timeout != nil {
+		tests = timeout.attribute(snap.Goroutines)
+	}
+	st := &filterStats{}
+	leaks := make([]report.Leak, 0, len(snap.Goroutines))
+	for _, g := range snap.Goroutines {
+		st.total += count(g)
+		if !f.keepGoroutine(g, st) {
+			continue
+		}
+		l := report.Leak{Goroutine: g}
+		if name, ok := tests[g.ID]; ok && g.ID != 0 {
+			l.Test, l.Attribution = name, "creator"
+		}
+		leaks = append(leaks, l)
+	}
+	title := f.title
+	if title == "" {
+		title = in.name
+	}
+	rep := report.New(leaks, report.Options{Title: title, ModuleRoot: f.moduleRoot, NoSource: f.noSource})
+	f.filterGroups(rep, st)
+	return rep, st, timeout
+}
+
+// blocked reports whether any goroutine left in the report waits on
+// something, which is what -fail is about: running goroutines are busy,
+// not stuck.
+func blocked(r *report.Report) bool {
+	for _, g := range r.Groups {
+		if g.Reason != report.ReasonRunning {
+			return true
+		}
+	}
+	return false
+}
+
+// writeText prints the text report, preceded by what the dump said about a
+// test timeout or a crash and followed by what the filters hid.
+func writeText(w io.Writer, rep *report.Report, st *filterStats, timeout *testTimeout) error {
+	if timeout != nil {
+		line := "test timed out after " + timeout.after
+		if len(timeout.running) > 0 {
+			line += " while running " + timeout.names()
+			line += "; goroutines these tests started are listed first"
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	if err := rep.WriteText(w); err != nil {
+		return err
+	}
+	for _, n := range st.notes() {
+		if _, err := fmt.Fprintln(w, "note: "+n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// toStdout returns the flag whose form goes to stdout in place of the text
+// report, "" when none does.
+func (f *reportFlags) toStdout() string {
+	switch "-" {
+	case f.htmlPath:
+		return "html"
+	case f.jsonPath:
+		return "json"
+	case f.pprofPath:
+		return "pprof"
+	}
+	return ""
+}
+
+// writeForms writes the HTML, JSON and pprof forms that were asked for.
+// A file is written whole or not at all: it is created next to its final
+// name and renamed, so a failed write never leaves half a report behind.
+func (f *reportFlags) writeForms(rep *report.Report, stdout io.Writer, stderr io.Writer) int {
+	forms := []struct {
+		flag, path string
+		write      func(io.Writer) error
+	}{
+		{"html", f.htmlPath, renderer(rep, "html")},
+		{"json", f.jsonPath, renderer(rep, "json")},
+		{"pprof", f.pprofPath, renderer(rep, "pprof")},
+	}
+	for _, form := range forms {
+		if form.path == "" {
+			continue
+		}
+		var err error
+		if form.path == "-" {
+			err = form.write(stdout)
+		} else {
+			err = writeFile(form.path, form.write)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "leakhound report: -%s: %v\n", form.flag, err)
+			return exitUsage
+		}
+	}
+	return exitOK
+}
+
+// writeFile writes path through a temporary file in the same directory.
+func writeFile(path string, write func(io.Writer) error) error {
+	dir, base := ".", path
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		dir, base = path[:i+1], path[i+1:]
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	bw := bufio.NewWriter(tmp)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// warnTruncated tells the person that the dump was cut, which goroutine
+// was cut and what the report rests on, so a short report is not mistaken
+// for a complete one.
+func warnTruncated(stderr io.Writer, name string, snap *profile.Snapshot) {
+	for _, g := range snap.Goroutines {
+		if !g.Truncated {
+			continue
+		}
+		fmt.Fprintf(stderr, "leakhound report: warning: %s ends in the middle of goroutine %d (%d frame(s) read); "+
+			"the dump was cut there, so goroutines after it are missing. The report covers the %d goroutine record(s) read.\n",
+			name, g.ID, len(g.Frames), len(snap.Goroutines))
+	}
+}
+
+// explainParseError words a parse failure for the person: what was read,
+// what leakhound looked for, what to try.
+func explainParseError(in *input, snap *profile.Snapshot, err error) string {
+	switch {
+	case errors.Is(err, profile.ErrEmpty):
+		if len(in.data) == 0 {
+			return fmt.Sprintf("%s is empty: there is no dump to report on", in.name)
+		}
+		return fmt.Sprintf("%s holds only white space (%d bytes): there is no dump to report on", in.name, len(in.data))
+	case errors.Is(err, profile.ErrNoGoroutines):
+		msg := fmt.Sprintf("read %d bytes from %s but found no goroutine in them", len(in.data), in.name)
+		if snap != nil && snap.Format != "" {
+			msg += fmt.Sprintf(" (it looked like %s input)", snap.Format)
+		}
+		if first := firstLine(in.data); first != "" {
+			msg += fmt.Sprintf("; it starts with %q", first)
+		}
+		return msg + ".\n" + formatsHint
+	}
+	return fmt.Sprintf("cannot read %s (%d bytes) as a goroutine dump: %v\n%s", in.name, len(in.data), err, formatsHint)
+}
+
+// formatsHint lists what the command reads, for errors about input it
+// could not use.
+const formatsHint = `leakhound reads runtime.Stack or debug=2 text ("goroutine 1 [running]:"),
+crash and test-timeout output, go test -json output, and pprof goroutine
+profiles (debug=1 text or protobuf).`
+
+// firstLine returns the first non-blank line of data, shortened, or "" when
+// data does not look like text.
+func firstLine(data []byte) string {
+	for _, line := range strings.SplitN(string(data[:min(len(data), 4096)]), "\n", 20) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		for _, r := range line {
+			if r == '\uFFFD' || (r < ' ' && r != '\t') {
+				return ""
+			}
+		}
+		if len(line) > 80 {
+			line = line[:77] + "..."
+		}
+		return line
+	}
+	return ""
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+func TestStdlibFrame(t *testing.T) {
+	tests := []struct {
+		fn, file string
+		want     bool
+	}{
+		{"runtime.gopark", "/usr/local/go/src/runtime/proc.go", true},
+		{"net/http.(*persistConn).readLoop", "/usr/local/go/src/net/http/transport.go", true},
+		{"internal/poll.runtime_pollWait", "/usr/local/go/src/runtime/netpoll.go", true},
+		{"testing.tRunner", "C:/Program Files/Go/src/testing/testing.go", true},
+		{"sync.(*Mutex).Lock", "", true},
+		{"main.main", "/home/me/app/main.go", false},
+		{"main.main", "_testmain.go", true},
+		{"example.com/app.worker", "/home/me/app/worker.go", false},
+		{"github.com/x/y.(*T).Run", "/root/go/pkg/mod/github.com/x/y@v1.0.0/y.go", false},
+		{"leaky.worker", "/home/me/leaky/worker.go", false}, // dot-less module path
+		{"leaky.worker", "", true},                          // without a file the name alone decides
+		{"gopkg.in/yaml.v3.Unmarshal", "/root/go/pkg/mod/gopkg.in/yaml.v3@v3.0.1/yaml.go", false},
+	}
+	for _, tt := range tests {
+		if got := stdlibFrame(profile.Frame{Func: tt.fn, File: tt.file}); got != tt.want {
+			t.Errorf("stdlibFrame(%s in %q) = %v, want %v", tt.fn, tt.file, got, tt.want)
+		}
+	}
+}
+
+func TestStdlibOnly(t *testing.T) {
+	std := profile.Frame{Func: "net/http.(*conn).serve", File: "/go/src/net/http/server.go"}
+	user := profile.Frame{Func: "example.com/app.handle", File: "/app/handle.go"}
+	tests := []struct {
+		name string
+		g    profile.Goroutine
+		want bool
+	}{
+		{"all standard", profile.Goroutine{Frames: []profile.Frame{std}, CreatedBy: &std}, true},
+		{"user frame", profile.Goroutine{Frames: []profile.Frame{std, user}, CreatedBy: &std}, false},
+		{"started by user code", profile.Goroutine{Frames: []profile.Frame{std}, CreatedBy: &user}, false},
+		{"no stack", profile.Goroutine{StackUnavailable: true}, false},
+	}
+	for _, tt := range tests {
+		if got := stdlibOnly(&tt.g); got != tt.want {
+			t.Errorf("%s: stdlibOnly = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
