@@ -2,4 +2,9 @@ module github.com/leakhound/leakhound
 
 go 1.26.0
 
-require github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
+require (
+	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
+	github.com/maruel/panicparse/v2 v2.5.0
+	go.uber.org/goleak v1.3.0
+	golang.org/x/sync v0.25.0
+)

@@ -27,6 +27,7 @@ type reportFlags struct {
 	all       bool
 	sortBy    string
 	fail      bool
+	github    bool
 	timeout   time.Duration
 	matchText string
 	exclText  string
@@ -171,6 +172,9 @@ func newReportFlags(errOut io.Writer) *reportFlags {
 	fs.BoolVar(&f.fail, "fail", false, "exit with status 1 when any goroutine blocked in a wait (not running) is left\n"+
 		"after the filters; for CI\n"+
 		"example: leakhound report -fail -reason chan-send dump.txt || echo leaks")
+	fs.BoolVar(&f.github, "github", false, "also print one GitHub Actions ::error annotation per group on stdout, so each\n"+
+		"group shows on its blocking line in the pull request\n"+
+		"example: leakhound report -github -fail dump.txt")
 	fs.DurationVar(&f.timeout, "timeout", f.timeout, "give up fetching a URL after `DURATION`\n"+
 		"example: -timeout 5s")
 	fs.Usage = func() { writeReportUsage(errOut, fs) }

@@ -57,6 +57,13 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			code = exitUsage
 		}
 	}
+	if code == exitOK && f.github {
+		// Workflow commands are read from stdout only.
+		if err := rep.WriteAnnotations(out); err != nil {
+			fmt.Fprintf(stderr, "leakhound report: -github: %v\n", err)
+			code = exitUsage
+		}
+	}
 	if err := out.Flush(); err != nil && code == exitOK {
 		fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
 		code = exitUsage
@@ -72,31 +79,6 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func isFlagError(err error) bool {
 	var fe *flagCheckError
 	return !errors.As(err, &fe)
-}
-
-// renderer returns the report's writer for one output form.
-func renderer(rep *report.Report, form string) func(io.Writer) error {
-	var w any
-	switch form {
-	case "html":
-		if r, ok := any(rep).(interface{ WriteHTML(io.Writer) error }); ok {
-			w = r.WriteHTML
-		}
-	case "json":
-		if r, ok := any(rep).(interface{ WriteJSON(io.Writer) error }); ok {
-			w = r.WriteJSON
-		}
-	case "pprof":
-		if r, ok := any(rep).(interface{ WritePprof(io.Writer) error }); ok {
-			w = r.WritePprof
-		}
-	}
-	if fn, ok := w.(func(io.Writer) error); ok {
-		return fn
-	}
-	return func(io.Writer) error {
-		return fmt.Errorf("this build of leakhound cannot write %s reports yet", form)
-	}
 }
 
 // flagCheckError marks an error found by reportFlags.parse's own checks
@@ -192,9 +174,9 @@ func (f *reportFlags) writeForms(rep *report.Report, stdout io.Writer, stderr io
 		flag, path string
 		write      func(io.Writer) error
 	}{
-		{"html", f.htmlPath, renderer(rep, "html")},
-		{"json", f.jsonPath, renderer(rep, "json")},
-		{"pprof", f.pprofPath, renderer(rep, "pprof")},
+		{"html", f.htmlPath, rep.WriteHTML},
+		{"json", f.jsonPath, rep.WriteJSON},
+		{"pprof", f.pprofPath, rep.WritePprof},
 	}
 	for _, form := range forms {
 		if form.path == "" {
