@@ -67,6 +67,7 @@ func Capture() (*Snapshot, error) {
 	labelsInText := ensureTracebackLabels()
 	text := stackOfAll()
 	s, err := parseStack(text)
+	releaseStackBuffer(text)
 	if err != nil {
 		return nil, fmt.Errorf("reading this process's goroutine traceback: %w", err)
 	}
@@ -85,7 +86,8 @@ func Capture() (*Snapshot, error) {
 }
 
 // stackOfAll returns runtime.Stack(buf, true) output, in a buffer sized from
-// the last capture and grown only when that was still too small.
+// the last capture and grown only when that was still too small. Call
+// releaseStackBuffer with it once it has been parsed.
 func stackOfAll() []byte {
 	per := bytesPerGoroutine.Load()
 	if per <= 0 {
@@ -95,14 +97,33 @@ func stackOfAll() []byte {
 	// the estimate was made.
 	size := int64(runtime.NumGoroutine()) * per * 5 / 4
 	size = min(max(size, minStackBuffer), maxStackBuffer)
+	var buf []byte
+	if p := stackBuffer.Swap(nil); p != nil && int64(cap(*p)) >= size {
+		buf = (*p)[:cap(*p)]
+	} else {
+		buf = make([]byte, size)
+	}
 	for {
-		buf := make([]byte, size)
 		n := runtime.Stack(buf, true)
-		if n < len(buf) || size >= maxStackBuffer {
+		if n < len(buf) || len(buf) >= maxStackBuffer {
 			return buf[:n]
 		}
-		size = min(size*2, maxStackBuffer)
+		buf = make([]byte, min(2*len(buf), maxStackBuffer))
 	}
+}
+
+// stackBuffer keeps the last capture's buffer for the next one. Besides
+// saving the allocation, a buffer already written once has its memory
+// mapped, so the next traceback does not take page faults while the world
+// is stopped. The parser copies what it keeps, so reuse is safe; a capture
+// running while another holds the buffer allocates its own.
+var stackBuffer atomic.Pointer[[]byte]
+
+// releaseStackBuffer offers buf to the next capture once it has been
+// parsed.
+func releaseStackBuffer(buf []byte) {
+	buf = buf[:0]
+	stackBuffer.Store(&buf)
 }
 
 // aggregateBuffers holds the buffers CaptureAggregate writes the profile
