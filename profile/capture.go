@@ -183,6 +183,10 @@ func LeakProfileAvailable() bool {
 // in a global variable or by a live goroutine) is not proven leaked, even if
 // it will never run again: use Capture and Diff for those.
 //
+// The runtime writes this profile's traceback into at most 64 MiB; past that
+// (about 150,000 goroutines) the last goroutines are missing and the last one
+// read is marked Truncated.
+//
 // It returns ErrLeakProfileUnavailable where the runtime lacks the profile.
 func CaptureLeaked() (*Snapshot, error) {
 	p := pprof.Lookup(leakProfileName)
@@ -202,18 +206,20 @@ func CaptureLeaked() (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the goroutineleak profile the runtime wrote: %w", err)
 	}
+	if !labelsInText {
+		// Joined over all goroutines, not just the leaked ones, so that the
+		// counts compared with the profile's are like for like.
+		agg, err := CaptureAggregate()
+		if err != nil {
+			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
+		}
+		joinLabels(all, agg)
+	}
 	s := &Snapshot{Format: FormatCapture, Text: all.Text}
 	for _, g := range all.Goroutines {
 		if g.Leaked {
 			s.Goroutines = append(s.Goroutines, g)
 		}
-	}
-	if !labelsInText && len(s.Goroutines) > 0 {
-		agg, err := CaptureAggregate()
-		if err != nil {
-			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
-		}
-		joinLabels(s, agg)
 	}
 	return s, nil
 }

@@ -5,8 +5,12 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -275,5 +279,60 @@ func TestFormatDetection(t *testing.T) {
 	}
 	if _, err := parseProto([]byte("\x1f\x8bnot gzip")); err == nil || errors.Is(err, ErrEmpty) {
 		t.Errorf("parseProto on broken gzip: %v", err)
+	}
+}
+
+// TestPprofDumpFiles reads every pprof file checked in under testdata/dumps
+// (written by real programs; see internal/gendump) and checks what each
+// encoding promises: debug=1 counts add up to the header's total, proto
+// records have counts and frames, and goroutineleak records are leaked.
+func TestPprofDumpFiles(t *testing.T) {
+	var files []string
+	_ = filepath.WalkDir(filepath.Join("testdata", "dumps"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, path)
+		}
+		return nil
+	})
+	checked := 0
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !isProto(data) && !isDebug1(data) {
+			continue
+		}
+		checked++
+		t.Run(path, func(t *testing.T) {
+			s, err := ParseBytes(data)
+			if err != nil {
+				t.Fatalf("ParseBytes: %v", err)
+			}
+			header := ""
+			if isDebug1(data) {
+				first, _, _ := bytes.Cut(bytes.TrimLeft(data, " \t\r\n"), []byte("\n"))
+				name, total, _ := strings.Cut(strings.TrimSpace(string(first)), " profile: total ")
+				header = name
+				want, err := strconv.Atoi(total)
+				if err != nil {
+					t.Fatalf("header %q: %v", first, err)
+				}
+				if s.Total() != want {
+					t.Errorf("records add up to %d goroutines, header says %d", s.Total(), want)
+				}
+			}
+			for i, g := range s.Goroutines {
+				if g.Count < 1 || len(g.Frames) == 0 {
+					t.Errorf("record %d: Count %d, %d frames", i, g.Count, len(g.Frames))
+				}
+				if header != "" && g.Leaked != (header == "goroutineleak") {
+					t.Errorf("record %d of a %s profile: Leaked = %v", i, header, g.Leaked)
+				}
+			}
+		})
+	}
+	if checked == 0 {
+		t.Skip("no pprof files under testdata/dumps yet")
 	}
 }
