@@ -271,12 +271,22 @@ func TestCaptureLeaked(t *testing.T) {
 		}
 		t.Skip("no goroutineleak profile in this runtime (Go 1.26 without GOEXPERIMENT=goroutineleakprofile)")
 	}
-	r := runHelper(t, "leaked", nil)
-	if !slices.Equal(r.Leaked, []string{"orphan"}) {
-		t.Errorf("proven leaked: %v, want only the orphaned goroutine (not the one on a held channel)", r.Leaked)
-	}
-	if r.LeakedOthers != 0 {
-		t.Errorf("%d goroutines the helper did not start were reported leaked", r.LeakedOthers)
+	off := "tracebacklabels=0"
+	for _, godebug := range []*string{nil, &off} {
+		name := "labels in text"
+		if godebug != nil {
+			name = "labels joined from the profile"
+		}
+		t.Run(name, func(t *testing.T) {
+			// The helper checks the orphan's label itself.
+			r := runHelper(t, "leaked", godebug)
+			if !slices.Equal(r.Leaked, []string{"orphan"}) {
+				t.Errorf("proven leaked: %v, want only the orphaned goroutine (not the one on a held channel)", r.Leaked)
+			}
+			if r.LeakedOthers != 0 {
+				t.Errorf("%d goroutines the helper did not start were reported leaked", r.LeakedOthers)
+			}
+		})
 	}
 }
 
