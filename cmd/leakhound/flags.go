@@ -154,7 +154,8 @@ func newReportFlags(errOut io.Writer) *reportFlags {
 	fs.StringVar(&f.moduleRoot, "root", "", "show source paths under `DIR` (your module's root) relative to it\n"+
 		"example: -root $(go list -m -f '{{.Dir}}')")
 	fs.BoolVar(&f.noSource, "nosource", false, "do not read source files named in the dump to refine the diagnosis\n"+
-		"(use when the dump comes from another machine or another version of the code)")
+		"(use when the dump comes from another machine or another version of the code)\n"+
+		"example: leakhound report -nosource prod-dump.txt")
 	fs.Var(f.reasons, "reason", "keep only goroutines blocked for one of these comma separated `REASONS`\n"+
 		"("+reasonNames()+")\n"+
 		"example: -reason chan-receive,select")
@@ -166,7 +167,8 @@ func newReportFlags(errOut io.Writer) *reportFlags {
 	fs.IntVar(&f.min, "min", 1, "keep only groups of at least `N` goroutines\n"+
 		"example: -min 10")
 	fs.BoolVar(&f.all, "all", false, "also show goroutines whose whole stack is runtime or standard library code\n"+
-		"(GC workers, signal handling, idle HTTP connections; hidden by default)")
+		"(GC workers, signal handling, idle HTTP connections; hidden by default)\n"+
+		"example: leakhound report -all -match net/http dump.txt")
 	fs.Var(sortFlag{&f.sortBy}, "sort", "order groups by `ORDER`: count (largest first) or minutes (longest blocked first)\n"+
 		"example: -sort minutes")
 	fs.BoolVar(&f.fail, "fail", false, "exit with status 1 when any goroutine blocked in a wait (not running) is left\n"+
@@ -247,8 +249,7 @@ examples:
 
 flags:
 `)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
+	printFlags(w, fs)
 	fmt.Fprint(w, `
 exit status:
   0  the report was printed
@@ -262,4 +263,28 @@ exit status:
 // but the command cannot use.
 func checkErrorf(format string, args ...any) error {
 	return &flagCheckError{msg: fmt.Sprintf(format, args...)}
+}
+
+// printFlags lists the flags like flag.PrintDefaults, but puts a flag's
+// default at the end of its description rather than after its example,
+// where the flag package would append it.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		head := "  -" + f.Name
+		if name != "" {
+			head += " " + name
+		}
+		fmt.Fprintln(w, head)
+		desc, example, _ := strings.Cut(usage, "\nexample: ")
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			desc += " (default " + f.DefValue + ")"
+		}
+		for _, line := range strings.Split(desc, "\n") {
+			fmt.Fprintln(w, "    \t"+line)
+		}
+		if example != "" {
+			fmt.Fprintln(w, "    \texample: "+example)
+		}
+	})
 }

@@ -41,6 +41,10 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	snap, err := profile.ParseBytes(in.data)
+	if errors.Is(err, profile.ErrNoGoroutines) && emptyLeakProfile(in.data) {
+		fmt.Fprintf(stdout, "%s: no leaked goroutine: the runtime's goroutineleak profile lists none\n", in.name)
+		return exitOK
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "leakhound report: %s\n", explainParseError(in, snap, err))
 		return exitUsage
@@ -167,8 +171,6 @@ func (f *reportFlags) toStdout() string {
 }
 
 // writeForms writes the HTML, JSON and pprof forms that were asked for.
-// A file is written whole or not at all: it is created next to its final
-// name and renamed, so a failed write never leaves half a report behind.
 func (f *reportFlags) writeForms(rep *report.Report, stdout io.Writer, stderr io.Writer) int {
 	forms := []struct {
 		flag, path string
@@ -196,29 +198,24 @@ func (f *reportFlags) writeForms(rep *report.Report, stdout io.Writer, stderr io
 	return exitOK
 }
 
-// writeFile writes path through a temporary file in the same directory.
+// writeFile creates path (with the usual permissions, as the umask
+// allows) and writes it; when writing fails the partial file is removed,
+// so a failed run never leaves half a report that looks whole.
 func writeFile(path string, write func(io.Writer) error) error {
-	dir, base := ".", path
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		dir, base = path[:i+1], path[i+1:]
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*")
+	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
-	bw := bufio.NewWriter(tmp)
+	bw := bufio.NewWriter(f)
 	err = write(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
-	if cerr := tmp.Close(); err == nil {
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
 	if err != nil {
-		os.Remove(tmp.Name())
+		os.Remove(path)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

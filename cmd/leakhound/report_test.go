@@ -269,6 +269,16 @@ func TestReportOutputFiles(t *testing.T) {
 		t.Errorf("the pprof profile counts %d parked goroutines, want %d", total, nReceive+nSelect+nMutex)
 	}
 
+	// -github adds one workflow command per group, on the blocking line.
+	gh := runBinary(t, "", nil, "report", "-match", "park", "-github", file)
+	if gh.code != exitOK {
+		t.Fatalf("-github: exit %d; stderr:\n%s", gh.code, gh.stderr)
+	}
+	annotations := regexp.MustCompile(`(?m)^::error file=[^,]*dumps_test\.go,line=\d+`).FindAllString(gh.stdout, -1)
+	if len(annotations) != len(allParked) {
+		t.Errorf("-github: %d annotations on dumps_test.go, want one per parked group (%d):\n%s", len(annotations), len(allParked), gh.stdout)
+	}
+
 	// "-" puts one form on stdout instead of the text report.
 	js := runBinary(t, "", nil, "report", "-match", "park", "-json", "-", file)
 	if js.code != exitOK {
