@@ -1,0 +1,43 @@
+package deadlock
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/leakhound/leakhound/examples/internal/harness"
+	"github.com/leakhound/leakhound/report"
+)
+
+// Scenario describes this example for the tests and the demo: one
+// LeakySync, which deadlocks and times out.
+func Scenario() harness.Scenario {
+	return harness.Scenario{
+		Name:      "deadlock",
+		Title:     "two goroutines waiting on each other's channel",
+		Reason:    report.ReasonChanSend,
+		PatternID: report.PatternMutualWait,
+		Leak:      leak,
+	}
+}
+
+// leakTimeout is how long the scenario's sync waits. LeakySync can never
+// finish, so a short wait costs nothing and decides nothing.
+const leakTimeout = 20 * time.Millisecond
+
+func leak() (release func(), err error) {
+	// Taking the snapshot out of the primary's hands lets the primary read
+	// the replica's version, which frees the replica to receive; handing
+	// the snapshot to it ends both goroutines.
+	r := &Replicator{Timeout: leakTimeout, testAbandon: func(snapshots chan Snapshot) {
+		release = func() { snapshots <- <-snapshots }
+	}}
+	primary := &Store{Name: "primary", Snapshot: Snapshot{Version: 7, Data: map[string]string{"k": "v"}}}
+	replica := &Store{Name: "replica", Snapshot: Snapshot{Version: 3}}
+	err = r.LeakySync(primary, replica)
+	if !errors.Is(err, ErrSyncTimeout) {
+		release()
+		return nil, fmt.Errorf("LeakySync returned %v, want %v", err, ErrSyncTimeout)
+	}
+	return release, nil
+}

@@ -1,0 +1,63 @@
+package httpclient
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/leakhound/leakhound/examples/internal/harness"
+	"github.com/leakhound/leakhound/report"
+)
+
+// Scenario describes this example for the tests and the demo: one probe
+// of a healthy service, its body left open.
+func Scenario() harness.Scenario {
+	return harness.Scenario{
+		Name:      "httpclient",
+		Title:     "HTTP response body never closed",
+		Reason:    report.ReasonSelect,
+		PatternID: report.PatternHTTPClientConn,
+		Leak:      leak,
+	}
+}
+
+// healthHandler answers health probes with a short body.
+func healthHandler(w http.ResponseWriter, _ *http.Request) {
+	fmt.Fprintln(w, `{"status":"ok"}`)
+}
+
+// newServer starts a service with a health endpoint.
+func newServer() *httptest.Server { return httptest.NewServer(http.HandlerFunc(healthHandler)) }
+
+// newChecker returns a Checker with its own transport, so its connections
+// are not shared with anything else in the process.
+func newChecker() *Checker {
+	return &Checker{Client: &http.Client{Transport: &http.Transport{}}}
+}
+
+// leak probes a service once with LeakyHealthy and shuts the service down;
+// the client's connection goroutines stay. Release closes the body.
+func leak() (release func(), err error) {
+	srv := newServer()
+	defer srv.Close()
+	c := newChecker()
+	var bodies []io.ReadCloser
+	c.testAbandon = func(b io.ReadCloser) { bodies = append(bodies, b) }
+	release = func() {
+		for _, b := range bodies {
+			b.Close()
+		}
+		c.CloseIdleConnections()
+	}
+	ok, err := c.LeakyHealthy(srv.URL + "/healthz")
+	if err == nil && !ok {
+		err = errors.New("the service reported unhealthy")
+	}
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return release, nil
+}
