@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/leakhound/leakhound/examples/deadlock"
@@ -82,9 +85,12 @@ func run(w io.Writer, dir string) (err error) {
 		total += rep.Total
 	}
 
-	fmt.Fprintf(w, "leakhound demo: %d leaky examples run in this process; %d goroutines leaked.\n",
+	fmt.Fprintf(w, "leakhound demo: %d leaky examples run in this process; %d goroutines leaked.\n\n",
 		len(runs), total)
-	fmt.Fprintf(w, "Each report below is what a test using leakcheck.Check would print.\n\n")
+	if err := writeSummary(w, reports); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nEach report below is what a test using leakcheck.Check prints when it fails.\n\n")
 	for _, rep := range reports {
 		if err := rep.WriteText(w); err != nil {
 			return fmt.Errorf("writing the %s report: %w", rep.Title, err)
@@ -100,5 +106,30 @@ func run(w io.Writer, dir string) (err error) {
 	fmt.Fprintf(w, "(JSON and a pprof profile of the leaks are beside it, in %s)\n", abs)
 	fmt.Fprintf(w, "Done in %v; every leaked goroutine is released before exit.\n",
 		time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// writeSummary writes one line per report: the example, how many
+// goroutines it leaked, why they block and the catalog patterns found.
+func writeSummary(w io.Writer, reports []*report.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  example\tleaked\tblocked on\tdiagnosis")
+	for _, rep := range reports {
+		var reasons, patterns []string
+		for _, g := range rep.Groups {
+			if !slices.Contains(reasons, string(g.Reason)) {
+				reasons = append(reasons, string(g.Reason))
+			}
+			id := g.Diagnosis.PatternID
+			if p, ok := report.PatternByID(id); ok && !slices.Contains(patterns, id+" "+p.Title) {
+				patterns = append(patterns, id+" "+p.Title)
+			}
+		}
+		name, _, _ := strings.Cut(rep.Title, ":")
+		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", name, rep.Total, strings.Join(reasons, ", "), strings.Join(patterns, "; "))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("writing the summary: %w", err)
+	}
 	return nil
 }

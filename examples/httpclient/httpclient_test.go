@@ -29,7 +29,9 @@ func TestLeakyHealthyLeaks(t *testing.T) {
 		}
 	})
 	gs, err := run.Settle(leaktest.SettleBudget, func(_, cur []*profile.Goroutine) bool {
-		return len(blockedIn(cur)) == len(connLoops)
+		// Both loops, and nothing else: the dialer and the server's
+		// goroutines may take a moment to finish.
+		return len(blockedIn(cur)) == len(connLoops) && len(cur) == len(connLoops)
 	})
 	if err != nil {
 		t.Fatal(err)
