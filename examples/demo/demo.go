@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -59,10 +60,8 @@ func run(w io.Writer, dir string) (err error) {
 	list := scenarios()
 	runs := make([]*harness.Run, 0, len(list))
 	defer func() {
-		for _, r := range runs {
-			if rerr := r.Release(); rerr != nil && err == nil {
-				err = rerr
-			}
+		if rerr := releaseAll(runs); err == nil {
+			err = rerr
 		}
 	}()
 	for _, s := range list {
@@ -101,12 +100,27 @@ func run(w io.Writer, dir string) (err error) {
 	if err := report.WriteDir(abs, pkgPath, reports); err != nil {
 		return fmt.Errorf("writing the report files: %w", err)
 	}
+	if err := releaseAll(runs); err != nil {
+		return err
+	}
+	runs = nil
 	index := filepath.Join(abs, "index.html")
 	fmt.Fprintf(w, "HTML report: %s\n", index)
 	fmt.Fprintf(w, "(JSON and a pprof profile of the leaks are beside it, in %s)\n", abs)
-	fmt.Fprintf(w, "Done in %v; every leaked goroutine is released before exit.\n",
+	fmt.Fprintf(w, "Done in %v; every leaked goroutine has been released.\n",
 		time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// releaseAll releases every run and waits for their goroutines to end.
+func releaseAll(runs []*harness.Run) error {
+	var errs []error
+	for _, r := range runs {
+		if err := r.Release(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // writeSummary writes one line per report: the example, how many

@@ -17,7 +17,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 )
 
@@ -39,6 +38,3 @@ func main() {
 		os.Exit(1)
 	}
 }
-
-// The demo's work lives in run (demo.go) so its test can call it.
-var _ func(io.Writer, string) error = run

@@ -70,7 +70,7 @@ func (c *Cache) sweep(ctx context.Context, every time.Duration) {
 	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {
-		select {
+		select { // leak: blocks here if ctx is never cancelled
 		case now := <-ticker.C:
 			c.mu.Lock()
 			for k, e := range c.entries {

@@ -174,15 +174,6 @@ func Blocked(prev, cur []*profile.Goroutine) bool {
 	return true
 }
 
-// BlockedAt returns a readiness test that waits until at least n of the
-// run's goroutines are blocked at file:line (file compared by suffix, so a
-// file name relative to the package directory works).
-func BlockedAt(file string, line, n int) func(prev, cur []*profile.Goroutine) bool {
-	return func(_, cur []*profile.Goroutine) bool {
-		return CountAt(cur, file, line) >= n
-	}
-}
-
 // CountAt counts the goroutines with a frame at file:line whose state is a
 // wait (not running or runnable).
 func CountAt(gs []*profile.Goroutine, file string, line int) int {
