@@ -19,8 +19,8 @@ import (
 
 // Snapshot is the state a replica copies from its primary.
 type Snapshot struct {
-	Version int
-	Data    map[string]string
+	Version int               // increases with every change
+	Data    map[string]string // the replicated key-value pairs
 }
 
 // Replicator copies snapshots from primaries to replicas.
@@ -36,8 +36,8 @@ type Replicator struct {
 
 // Store is one side of the replication: the primary or a replica.
 type Store struct {
-	Name     string
-	Snapshot Snapshot
+	Name     string   // for logs and errors
+	Snapshot Snapshot // the state it holds
 }
 
 // ErrSyncTimeout means the two sides did not finish in time.

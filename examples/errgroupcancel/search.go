@@ -17,8 +17,8 @@ import (
 
 // Hit is one search result.
 type Hit struct {
-	Shard int
-	Doc   string
+	Shard int    // the shard the document lives on
+	Doc   string // the document's ID
 }
 
 // Index searches documents spread over shards.

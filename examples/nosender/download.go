@@ -19,6 +19,7 @@ import (
 
 // Progress says how much of a download has arrived.
 type Progress struct {
+	// Done and Total are the bytes received so far and expected.
 	Done, Total int64
 	// Err is set on the last update of a failed download (fixed version).
 	Err error

@@ -15,7 +15,7 @@ import (
 
 // Event is one thing worth recording.
 type Event struct {
-	Name string
+	Name string // what happened, e.g. "login"
 }
 
 // Batcher groups events into batches for a sink.

@@ -16,14 +16,14 @@ import (
 
 // Image is a picture to shrink, known by name and size.
 type Image struct {
-	Name   string
-	Bounds image.Rectangle
+	Name   string          // file name
+	Bounds image.Rectangle // size in pixels
 }
 
 // Thumb is the thumbnail made from one image.
 type Thumb struct {
-	Name   string
-	Bounds image.Rectangle
+	Name   string          // file name, derived from the image's
+	Bounds image.Rectangle // size in pixels
 }
 
 // Pool runs thumbnail jobs on a fixed number of workers.
