@@ -52,11 +52,12 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	warnTruncated(stderr, in.name, snap)
 
 	rep, st, timeout := f.build(in, snap)
+	crash := crashLine(snap.Text)
 
 	out := bufio.NewWriter(stdout)
 	code := f.writeForms(rep, out, stderr)
 	if code == exitOK && f.toStdout() == "" {
-		if err := writeText(out, rep, st, timeout); err != nil {
+		if err := writeText(out, rep, st, timeout, crash); err != nil {
 			fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
 			code = exitUsage
 		}
@@ -134,7 +135,12 @@ func blocked(r *report.Report) bool {
 
 // writeText prints the text report, preceded by what the dump said about a
 // test timeout or a crash and followed by what the filters hid.
-func writeText(w io.Writer, rep *report.Report, st *filterStats, timeout *testTimeout) error {
+func writeText(w io.Writer, rep *report.Report, st *filterStats, timeout *testTimeout, crash string) error {
+	if crash != "" {
+		if _, err := fmt.Fprintln(w, "the process died with: "+crash); err != nil {
+			return err
+		}
+	}
 	if timeout != nil {
 		line := "test timed out after " + timeout.after
 		if len(timeout.running) > 0 {

@@ -246,3 +246,22 @@ func TestFindTimeout(t *testing.T) {
 		})
 	}
 }
+
+func TestCrashLine(t *testing.T) {
+	tests := []struct {
+		text []string
+		want string
+	}{
+		{[]string{"some output", "panic: boom [recovered]", "\tpanic: again"}, "panic: boom [recovered]"},
+		{[]string{"fatal error: all goroutines are asleep - deadlock!"}, "fatal error: all goroutines are asleep - deadlock!"},
+		{[]string{"SIGQUIT: quit", "PC=0x40b26c m=0 sigcode=0"}, "SIGQUIT: quit"},
+		{[]string{"SIGNALS are fine here"}, ""},
+		{[]string{"panic: test timed out after 1s", "running tests:"}, ""},
+		{nil, ""},
+	}
+	for _, tt := range tests {
+		if got := crashLine(tt.text); got != tt.want {
+			t.Errorf("crashLine(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
