@@ -28,6 +28,9 @@ func isURL(arg string) bool {
 func readInput(ctx context.Context, arg string, stdin io.Reader) (*input, error) {
 	switch {
 	case arg == "" || arg == "-":
+		if stdin == nil {
+			return &input{name: "standard input"}, nil
+		}
 		if f, ok := stdin.(*os.File); ok {
 			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 				return nil, errors.New("no input: give a dump FILE or URL, or pipe a dump into standard input")

@@ -116,12 +116,21 @@ func TestReportLeakProfile(t *testing.T) {
 			}
 
 			empty := writeInput(t, "empty.prof", leakProfile(t, debug, false))
-			r = runBinary(t, "", nil, "report", "-fail", empty)
+			jsonPath := filepath.Join(t.TempDir(), "r.json")
+			r = runBinary(t, "", nil, "report", "-fail", "-json", jsonPath, empty)
 			if r.code != exitOK {
 				t.Fatalf("empty leak profile: exit %d, want 0; stderr:\n%s", r.code, r.stderr)
 			}
-			if !strings.Contains(r.stdout, "no leaked goroutine") {
+			if !strings.Contains(r.stdout, "proved none leaked") {
 				t.Errorf("empty leak profile: the report does not say nothing leaked:\n%s", r.stdout)
+			}
+			jf, err := os.Open(jsonPath)
+			if err != nil {
+				t.Fatalf("empty leak profile: no JSON report: %v", err)
+			}
+			defer jf.Close()
+			if doc, err := report.ReadJSON(jf); err != nil || doc.Reports[0].Total != 0 {
+				t.Errorf("empty leak profile: the JSON report is not an empty report (err %v)", err)
 			}
 		})
 	}

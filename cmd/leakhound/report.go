@@ -40,10 +40,12 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
+	var headlines []string
 	snap, err := profile.ParseBytes(in.data)
 	if errors.Is(err, profile.ErrNoGoroutines) && emptyLeakProfile(in.data) {
-		fmt.Fprintf(stdout, "%s: no leaked goroutine: the runtime's goroutineleak profile lists none\n", in.name)
-		return exitOK
+		// Nothing leaked: an empty report, in every form asked for.
+		headlines = append(headlines, "the runtime's goroutineleak profile lists no goroutine: it proved none leaked")
+		snap, err = &profile.Snapshot{}, nil
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "leakhound report: %s\n", explainParseError(in, snap, err))
@@ -52,12 +54,21 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	warnTruncated(stderr, in.name, snap)
 
 	rep, st, timeout := f.build(in, snap)
-	crash := crashLine(snap.Text)
+	if crash := crashLine(snap.Text); crash != "" {
+		headlines = append(headlines, "the process died with: "+crash)
+	}
+	if timeout != nil {
+		line := "test timed out after " + timeout.after
+		if len(timeout.running) > 0 {
+			line += " while running " + timeout.names() + "; goroutines these tests started are listed first"
+		}
+		headlines = append(headlines, line)
+	}
 
 	out := bufio.NewWriter(stdout)
 	code := f.writeForms(rep, out, stderr)
 	if code == exitOK && f.toStdout() == "" {
-		if err := writeText(out, rep, st, timeout, crash); err != nil {
+		if err := writeText(out, rep, st, headlines); err != nil {
 			fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
 			code = exitUsage
 		}
@@ -133,21 +144,12 @@ func blocked(r *report.Report) bool {
 	return false
 }
 
-// writeText prints the text report, preceded by what the dump said about a
-// test timeout or a crash and followed by what the filters hid.
-func writeText(w io.Writer, rep *report.Report, st *filterStats, timeout *testTimeout, crash string) error {
-	if crash != "" {
-		if _, err := fmt.Fprintln(w, "the process died with: "+crash); err != nil {
-			return err
-		}
-	}
-	if timeout != nil {
-		line := "test timed out after " + timeout.after
-		if len(timeout.running) > 0 {
-			line += " while running " + timeout.names()
-			line += "; goroutines these tests started are listed first"
-		}
-		if _, err := fmt.Fprintln(w, line); err != nil {
+// writeText prints the text report, preceded by what the dump said about
+// why it was taken (a crash, a test timeout) and followed by what the
+// filters hid.
+func writeText(w io.Writer, rep *report.Report, st *filterStats, headlines []string) error {
+	for _, h := range headlines {
+		if _, err := fmt.Fprintln(w, h); err != nil {
 			return err
 		}
 	}
