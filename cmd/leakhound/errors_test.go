@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"flag"
 	"os"
 	"path/filepath"
@@ -24,6 +26,11 @@ func TestReportInputErrors(t *testing.T) {
 	blank := write("blank.txt", "  \n\n\t\n")
 	garbage := write("garbage.txt", "this is a shopping list\neggs\nmilk\n")
 	binaryJunk := write("junk.bin", "\x00\x01\x02\xff\xfe garbage \x03")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("not a dump either\n"))
+	zw.Close()
+	gzipJunk := write("junk.txt.gz", gz.String())
 	tests := []struct {
 		name  string
 		args  []string
@@ -35,6 +42,7 @@ func TestReportInputErrors(t *testing.T) {
 		{"empty stdin", []string{"report", "-"}, "", []string{"standard input", "empty"}},
 		{"garbage", []string{"report", garbage}, "", []string{garbage, "this is a shopping list", "goroutine"}},
 		{"binary junk", []string{"report", binaryJunk}, "", []string{binaryJunk, "goroutine"}},
+		{"gzip of garbage", []string{"report", gzipJunk}, "", []string{gzipJunk, "goroutine"}},
 		{"missing file", []string{"report", filepath.Join(dir, "nope.txt")}, "", []string{"no such file", "nope.txt"}},
 		{"bad flag", []string{"report", "-frobnicate", garbage}, "", []string{"frobnicate", "usage: leakhound report"}},
 		{"bad reason", []string{"report", "-reason", "chan-recv", garbage}, "", []string{"chan-recv", "chan-receive"}},
@@ -118,5 +126,28 @@ func TestHelp(t *testing.T) {
 	}
 	if r := runBinary(t, "", nil, "version"); !strings.Contains(r.stdout, "go1.") {
 		t.Errorf("version does not name the Go version: %q", r.stdout)
+	}
+}
+
+// TestReportGzipText checks a text dump saved with gzip is read like the
+// plain one.
+func TestReportGzipText(t *testing.T) {
+	startBlocked(t)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write([]byte(stackDump())); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := runBinary(t, "", nil, "report", writeInput(t, "dump.txt.gz", buf.Bytes()))
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	for _, fn := range allParked {
+		if !strings.Contains(r.stdout, fn) {
+			t.Errorf("the report does not mention %s:\n%s", fn, r.stdout)
+		}
 	}
 }

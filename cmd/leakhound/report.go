@@ -42,6 +42,19 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	var headlines []string
 	snap, err := profile.ParseBytes(in.data)
+	if err != nil {
+		// A text dump saved compressed: read what is inside.
+		// A text dump saved compressed: read what is inside, and explain
+		// failures in terms of it.
+		if plain, ok, gzErr := gunzip(in.data); ok && gzErr == nil {
+			snap, err = profile.ParseBytes(plain)
+			if err == nil {
+				in = &input{data: plain, name: in.name}
+			} else {
+				in = &input{data: plain, name: in.name + " (after gunzip)"}
+			}
+		}
+	}
 	if errors.Is(err, profile.ErrNoGoroutines) && emptyLeakProfile(in.data) {
 		// Nothing leaked: an empty report, in every form asked for.
 		headlines = append(headlines, "the runtime's goroutineleak profile lists no goroutine: it proved none leaked")
