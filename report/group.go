@@ -1,5 +1,13 @@
 package report
 
+import (
+	"cmp"
+	"slices"
+	"strconv"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
 // Options adjust how New builds a report.
 type Options struct {
 	// Title names what was checked (a test, a package, a file).
@@ -13,27 +21,157 @@ type Options struct {
 	NoSource bool
 }
 
-// New classifies and groups leaks into a report. (Stub: replaced by the
-// report implementation.)
+// New classifies and groups leaks into a report: goroutines blocked for the
+// same reason, in the same frames, started by the same go statement form
+// one Group, largest first. Each group is diagnosed once, from its stack and
+// — unless opts.NoSource — from the source at its blocking line, each file
+// read at most once. Nil goroutines are skipped.
+//
+// New is linear in the number of goroutines; leakcheck calls it with what
+// a test leaked, the CLI with a whole dump.
 func New(leaks []Leak, opts Options) *Report {
-	r := &Report{Title: opts.Title, Package: opts.Package}
+	r := &Report{Title: opts.Title, Package: opts.Package, ModuleRoot: opts.ModuleRoot}
+	index := make(map[string]int)
+	var builds []*groupBuild
+	var key []byte
 	for _, l := range leaks {
 		g := l.Goroutine
-		grp := &Group{Reason: ReasonUnknown, State: g.State, Count: g.Count, Stack: g}
-		if grp.Count == 0 {
-			grp.Count = 1
+		if g == nil {
+			continue
 		}
-		if g.ID != 0 {
-			grp.IDs = []int64{g.ID}
+		reason := Classify(g)
+		key = groupKey(key[:0], reason, g)
+		i, ok := index[string(key)]
+		if !ok {
+			i = len(builds)
+			index[string(key)] = i
+			builds = append(builds, newGroupBuild(reason, g))
 		}
-		if l.Test != "" {
-			grp.Tests = []string{l.Test}
+		builds[i].add(g, l.Test)
+	}
+
+	d := &diagnoser{root: opts.ModuleRoot}
+	if !opts.NoSource {
+		d.src = newSourceCache()
+	}
+	var ops []*chanOp
+	r.Groups = make([]*Group, len(builds))
+	for i, b := range builds {
+		grp := b.finish()
+		diag, op := d.diagnose(grp)
+		grp.Diagnosis = diag
+		if op != nil {
+			ops = append(ops, op)
 		}
-		if len(g.Frames) > 0 {
-			grp.Block = g.Frames[0]
-		}
-		r.Groups = append(r.Groups, grp)
+		r.Groups[i] = grp
 		r.Total += grp.Count
 	}
+	d.mutualWaits(ops)
+
+	slices.SortStableFunc(r.Groups, compareGroups)
 	return r
+}
+
+// compareGroups orders groups largest first; ties go by place, so the
+// order does not depend on the order goroutines were listed in.
+func compareGroups(a, b *Group) int {
+	if c := cmp.Compare(b.Count, a.Count); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Block.File, b.Block.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Block.Line, b.Block.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Block.Func, b.Block.Func); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Reason, b.Reason); c != 0 {
+		return c
+	}
+	return cmp.Compare(firstID(a), firstID(b))
+}
+
+func firstID(g *Group) int64 {
+	if len(g.IDs) == 0 {
+		return 0
+	}
+	return g.IDs[0]
+}
+
+// groupKey appends the identity of g's group to buf: the reason, every
+// frame and the creator. Separators are bytes that cannot occur in function
+// names or paths printed by the runtime.
+func groupKey(buf []byte, reason Reason, g *profile.Goroutine) []byte {
+	buf = append(buf, reason...)
+	for _, f := range g.Frames {
+		buf = appendFrame(append(buf, 0), f)
+	}
+	buf = append(buf, 1)
+	if g.CreatedBy != nil {
+		buf = appendFrame(buf, *g.CreatedBy)
+	}
+	return buf
+}
+
+func appendFrame(buf []byte, f profile.Frame) []byte {
+	buf = append(buf, f.Func...)
+	buf = append(buf, 2)
+	buf = append(buf, f.File...)
+	buf = append(buf, 2)
+	return strconv.AppendInt(buf, int64(f.Line), 10)
+}
+
+// groupBuild accumulates one group while goroutines are read.
+type groupBuild struct {
+	g     *Group
+	tests map[string]struct{}
+}
+
+func newGroupBuild(reason Reason, g *profile.Goroutine) *groupBuild {
+	grp := &Group{Reason: reason, State: g.State, Stack: g}
+	if bi := blockIndex(g.Frames); bi >= 0 {
+		grp.Block = g.Frames[bi]
+	}
+	if g.CreatedBy != nil {
+		c := *g.CreatedBy
+		grp.CreatedBy = &c
+	}
+	return &groupBuild{g: grp}
+}
+
+func (b *groupBuild) add(g *profile.Goroutine, test string) {
+	n := g.Count
+	if n <= 0 {
+		n = 1
+	}
+	grp := b.g
+	grp.Count += n
+	if g.ID != 0 {
+		grp.IDs = append(grp.IDs, g.ID)
+	}
+	if g.Leaked {
+		grp.Leaked += n
+	}
+	grp.WaitMinutes = max(grp.WaitMinutes, g.WaitMinutes)
+	if test != "" {
+		if b.tests == nil {
+			b.tests = make(map[string]struct{})
+		}
+		b.tests[test] = struct{}{}
+	}
+}
+
+func (b *groupBuild) finish() *Group {
+	grp := b.g
+	slices.Sort(grp.IDs)
+	if len(b.tests) > 0 {
+		grp.Tests = make([]string, 0, len(b.tests))
+		for t := range b.tests {
+			grp.Tests = append(grp.Tests, t)
+		}
+		slices.Sort(grp.Tests)
+	}
+	return grp
 }

@@ -2,6 +2,13 @@ package report
 
 // Reason is why a goroutine is not running: the blocking operation named by
 // its wait state, refined with its stack where the state alone is ambiguous.
+// Classify computes it.
+//
+// A goroutine durably blocked inside a synctest bubble ("chan receive
+// (durable)") gets the reason of the operation it is blocked in, because that
+// operation is what has to change; the goroutine's Durable field keeps the
+// marker. ReasonSynctest is for the bubble's own waits (synctest.Run,
+// synctest.Wait).
 type Reason string
 
 // The blocking reasons. Their string values are stable: they appear in JSON
@@ -23,7 +30,8 @@ const (
 	ReasonSleep          Reason = "sleep"            // time.Sleep
 	ReasonSyscall        Reason = "syscall"          // in a system call
 	ReasonRunning        Reason = "running"          // running or runnable: busy, not blocked
-	ReasonSynctest       Reason = "synctest"         // durably blocked in a synctest bubble
+	ReasonSynctest       Reason = "synctest"         // inside synctest.Run or synctest.Wait
+	ReasonCoroutine      Reason = "coroutine"        // parked in a coroutine switch (iter.Pull never stopped)
 	ReasonRuntime        Reason = "runtime"          // runtime-internal waits (GC workers, finalizers, …)
 	ReasonUnknown        Reason = "unknown"          // a state this version does not know; kept verbatim
 )

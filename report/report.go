@@ -22,6 +22,9 @@ type Report struct {
 	Title string
 	// Package is the import path of the package under test, when known.
 	Package string
+	// ModuleRoot is the directory of the user's go.mod, from Options;
+	// RelPath shows paths under it relative to it.
+	ModuleRoot string
 	// Total is the number of goroutines reported (the sum of group counts).
 	Total int
 	// Groups holds goroutines blocked the same way at the same place.

@@ -1,15 +1,162 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"strings"
 )
 
-// WriteText writes the report as text for a terminal. (Stub.)
+// maxTextGroups bounds the groups WriteText prints in full; the rest are
+// summed up in one line, so a dump with thousands of distinct stacks still
+// reads at a glance. The HTML and JSON reports list them all.
+const maxTextGroups = 50
+
+// maxTextIDs bounds the goroutine IDs printed per group.
+const maxTextIDs = 5
+
+// WriteText writes the report for a terminal: what `go test` prints when a
+// test leaks. A header with the totals, then one block per group — how
+// many goroutines, why and where they block, where they were started, by
+// which tests, the diagnosis, the fix with its pattern ID, and the user's
+// frames of one representative stack. Paths are relative to the module
+// root. It never prints every stack; the HTML report has them.
 func (r *Report) WriteText(w io.Writer) error {
-	_, err := fmt.Fprintf(w, "%s: %d leaked goroutine(s) in %d group(s)\n", r.Title, r.Total, len(r.Groups))
-	for _, g := range r.Groups {
-		fmt.Fprintf(w, "  %d × %s at %s:%d in %s\n", g.Count, g.State, g.Block.File, g.Block.Line, g.Block.Func)
+	bw := bufio.NewWriter(w)
+	r.writeHeader(bw)
+	for i, g := range r.Groups {
+		if i == maxTextGroups {
+			rest := 0
+			for _, g := range r.Groups[i:] {
+				rest += g.Count
+			}
+			fmt.Fprintf(bw, "\n… %s more in %s not shown (see the HTML or JSON report)\n",
+				plural(rest, "goroutine"), plural(len(r.Groups)-i, "group"))
+			break
+		}
+		r.writeGroup(bw, i+1, g)
 	}
-	return err
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing the text report: %w", err)
+	}
+	return nil
+}
+
+func (r *Report) writeHeader(w *bufio.Writer) {
+	title := r.Title
+	if title == "" {
+		title = "goroutines"
+	}
+	if r.Total == 0 {
+		fmt.Fprintf(w, "leakhound: %s — no leaked goroutines\n", title)
+		return
+	}
+	tests := make(map[string]struct{})
+	leaked := 0
+	for _, g := range r.Groups {
+		for _, t := range g.Tests {
+			tests[t] = struct{}{}
+		}
+		leaked += g.Leaked
+	}
+	fmt.Fprintf(w, "leakhound: %s — %s leaked in %s", title, plural(r.Total, "goroutine"), plural(len(r.Groups), "group"))
+	if len(tests) > 0 {
+		fmt.Fprintf(w, " from %s", plural(len(tests), "test"))
+	}
+	if leaked > 0 {
+		fmt.Fprintf(w, "; %d proven leaked by the runtime", leaked)
+	}
+	w.WriteString("\n")
+}
+
+func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
+	state := g.State
+	if state == "" {
+		state = string(g.Reason)
+	}
+	fmt.Fprintf(w, "\n#%d  %d × %s", n, g.Count, state)
+	if g.Block.Func != "" {
+		fmt.Fprintf(w, " at %s in %s", r.pos(g.Block.File, g.Block.Line), funcShort(g.Block.Func))
+	}
+	var marks []string
+	if g.Leaked > 0 {
+		marks = append(marks, fmt.Sprintf("%d proven leaked", g.Leaked))
+	}
+	if g.WaitMinutes > 0 {
+		marks = append(marks, fmt.Sprintf("blocked %d min", g.WaitMinutes))
+	}
+	if len(marks) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(marks, ", "))
+	}
+	w.WriteString("\n")
+
+	if g.CreatedBy != nil {
+		fmt.Fprintf(w, "    created at %s by %s\n", r.pos(g.CreatedBy.File, g.CreatedBy.Line), funcShort(g.CreatedBy.Func))
+	}
+	if len(g.Tests) > 0 || len(g.IDs) > 0 {
+		w.WriteString("    ")
+		if len(g.Tests) > 0 {
+			fmt.Fprintf(w, "test: %s", strings.Join(g.Tests, ", "))
+			if len(g.IDs) > 0 {
+				w.WriteString(" · ")
+			}
+		}
+		if len(g.IDs) > 0 {
+			writeIDs(w, g.IDs)
+		}
+		w.WriteString("\n")
+	}
+	if g.Diagnosis.Summary != "" {
+		fmt.Fprintf(w, "    why:  %s\n", g.Diagnosis.Summary)
+	}
+	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
+		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, p.Fix)
+	}
+	frames := g.UserFrames()
+	if len(frames) == 0 {
+		return
+	}
+	width := 0
+	for _, f := range frames {
+		width = max(width, len(funcShort(f.Func)))
+	}
+	for i, f := range frames {
+		label := "    stack:"
+		if i > 0 {
+			label = "          "
+		}
+		fmt.Fprintf(w, "%s %-*s  %s\n", label, width, funcShort(f.Func), r.pos(f.File, f.Line))
+	}
+}
+
+func writeIDs(w *bufio.Writer, ids []int64) {
+	if len(ids) == 1 {
+		fmt.Fprintf(w, "goroutine %d", ids[0])
+		return
+	}
+	w.WriteString("goroutines ")
+	for i, id := range ids {
+		if i == maxTextIDs {
+			fmt.Fprintf(w, " +%d more", len(ids)-i)
+			return
+		}
+		if i > 0 {
+			w.WriteString(", ")
+		}
+		fmt.Fprintf(w, "%d", id)
+	}
+}
+
+func (r *Report) pos(file string, line int) string {
+	if line <= 0 {
+		return r.RelPath(file)
+	}
+	return fmt.Sprintf("%s:%d", r.RelPath(file), line)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -1,0 +1,639 @@
+package report
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// diagnoser explains groups. It belongs to one New call: the source cache
+// it carries reads each file once for all groups.
+type diagnoser struct {
+	src  *sourceCache // nil when source reading is off
+	root string       // module root, for the paths the diagnosis quotes
+}
+
+// chanOp records a group blocked on a plain channel operation, for the
+// cross-group check for goroutines waiting on each other.
+type chanOp struct {
+	group *Group
+	file  *srcFile
+	fn    ast.Node
+	decl  *ast.FuncDecl
+	ch    string
+	line  int
+}
+
+// finding is what one check concluded.
+type finding struct {
+	pattern  string
+	summary  string
+	evidence []string
+}
+
+func (d *diagnoser) rel(file string) string { return relPath(d.root, file) }
+
+func (d *diagnoser) pos(f profile.Frame) string {
+	return fmt.Sprintf("%s:%d", d.rel(f.File), f.Line)
+}
+
+// diagnose explains one group. It returns the channel operation the group
+// is blocked on when the source shows a plain send or receive.
+func (d *diagnoser) diagnose(g *Group) (Diagnosis, *chanOp) {
+	ev := []string{"state: " + stateEvidence(g)}
+	if g.Block.Func != "" {
+		ev = append(ev, fmt.Sprintf("blocks at %s in %s", d.pos(g.Block), g.Block.Func))
+	}
+	if g.CreatedBy != nil {
+		ev = append(ev, fmt.Sprintf("created at %s by %s", d.pos(*g.CreatedBy), g.CreatedBy.Func))
+	}
+	var frames []profile.Frame
+	if g.Stack != nil {
+		frames = g.Stack.Frames
+	}
+
+	if f, ok := d.fromStack(g, frames); ok {
+		return Diagnosis{PatternID: f.pattern, Summary: f.summary, Evidence: append(ev, f.evidence...)}, nil
+	}
+
+	var op *chanOp
+	if d.src != nil && g.Block.File != "" && !isStdFunc(g.Block.Func) {
+		if file := d.src.file(g.Block.File); file != nil {
+			if s := file.locate(g.Block.Line); s != nil {
+				ev = append(ev, fmt.Sprintf("source line %d: `%s`", g.Block.Line, s.text))
+				f, o := d.fromSource(g, s, frames)
+				if o != nil {
+					o.group = g
+					op = o
+				}
+				if f.pattern != "" {
+					if under := d.inHandler(frames); under != "" && isChanReason(g.Reason) &&
+						!strings.Contains(s.text, "Context()") && f.pattern != PatternContextNeverDone {
+						f = finding{
+							pattern: PatternHTTPHandlerCtx,
+							summary: fmt.Sprintf("%s: the HTTP handler waits here without watching r.Context(), so a "+
+								"cancelled request never ends it", d.pos(g.Block)),
+							evidence: append(f.evidence, "the goroutine serves an HTTP request ("+under+" is on the stack)"),
+						}
+					}
+					return Diagnosis{PatternID: f.pattern, Summary: f.summary, Evidence: append(ev, f.evidence...),
+						FromSource: true}, op
+				}
+			}
+		} else {
+			ev = append(ev, "source of "+d.rel(g.Block.File)+" not readable: diagnosis rests on the stack alone")
+		}
+	}
+
+	// The stack alone.
+	id := genericPattern[g.Reason]
+	if id == "" {
+		id = PatternUnknown
+	}
+	if under := d.inHandler(frames); under != "" && isChanReason(g.Reason) {
+		id = PatternHTTPHandlerCtx
+		ev = append(ev, "the goroutine serves an HTTP request ("+under+" is on the stack)")
+	}
+	p, _ := PatternByID(id)
+	summary := fmt.Sprintf("%s at %s: %s", reasonPhrase(g.Reason, g.State), d.pos(g.Block), lowerFirst(p.Title))
+	if g.Reason != ReasonRuntime && g.Reason != ReasonRunning {
+		summary += " (from the stack alone, less certain)"
+	}
+	return Diagnosis{PatternID: id, Summary: summary, Evidence: ev}, nil
+}
+
+func isChanReason(r Reason) bool {
+	return r == ReasonChanReceive || r == ReasonChanSend || r == ReasonSelect
+}
+
+func stateEvidence(g *Group) string {
+	s := g.State
+	if s == "" {
+		s = "not printed (aggregated profile), classified from the stack as " + string(g.Reason)
+	}
+	if g.Leaked > 0 {
+		s += fmt.Sprintf(" — %d proven leaked by the runtime", g.Leaked)
+	}
+	if g.Stack != nil && g.Stack.Durable {
+		s += fmt.Sprintf(" — durably blocked in synctest bubble %d", g.Stack.Bubble)
+	}
+	return s
+}
+
+// reasonPhrase says what the goroutines are doing, for summaries.
+func reasonPhrase(r Reason, state string) string {
+	switch r {
+	case ReasonChanReceive:
+		return "receive"
+	case ReasonChanSend:
+		return "send"
+	case ReasonChanReceiveNil:
+		return "receive from a nil channel"
+	case ReasonChanSendNil:
+		return "send on a nil channel"
+	case ReasonSelect:
+		return "select"
+	case ReasonSelectNoCases:
+		return "select {}"
+	case ReasonMutex:
+		return "Mutex.Lock"
+	case ReasonRWMutexRLock:
+		return "RWMutex.RLock"
+	case ReasonRWMutexLock:
+		return "RWMutex.Lock"
+	case ReasonWaitGroup:
+		return "WaitGroup.Wait"
+	case ReasonCond:
+		return "Cond.Wait"
+	case ReasonIOWait:
+		return "network wait"
+	case ReasonSleep:
+		return "sleep"
+	case ReasonSyscall:
+		return "system call"
+	case ReasonRunning:
+		return "running"
+	}
+	if state != "" {
+		return state
+	}
+	return string(r)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// inHandler returns the net/http frame showing that the goroutine serves an
+// HTTP request, or "".
+func (d *diagnoser) inHandler(frames []profile.Frame) string {
+	for _, f := range frames {
+		switch f.Func {
+		case "net/http.HandlerFunc.ServeHTTP", "net/http.serverHandler.ServeHTTP", "net/http.(*ServeMux).ServeHTTP":
+			return f.Func
+		}
+	}
+	return ""
+}
+
+// fromStack recognises the shapes the stack alone tells for certain: the
+// goroutines of HTTP clients and servers, and iter.Pull coroutines.
+func (d *diagnoser) fromStack(g *Group, frames []profile.Frame) (finding, bool) {
+	creator := ""
+	if g.CreatedBy != nil {
+		creator = g.CreatedBy.Func
+	}
+	for _, f := range frames {
+		switch f.Func {
+		case "net/http.(*persistConn).readLoop", "net/http.(*persistConn).writeLoop":
+			return finding{
+				pattern: PatternHTTPClientConn,
+				summary: fmt.Sprintf("an HTTP client connection's %s is still running: a response body was not "+
+					"closed, or idle connections were not closed when the client was done", funcShort(f.Func)),
+				evidence: []string{f.Func + " is on the stack: it lives as long as its client connection"},
+			}, true
+		}
+	}
+	if creator == "net/http.(*Transport).dialConn" {
+		return finding{
+			pattern:  PatternHTTPClientConn,
+			summary:  "a goroutine of an open HTTP client connection: close response bodies and idle connections",
+			evidence: []string{"created by net/http.(*Transport).dialConn: it belongs to a client connection"},
+		}, true
+	}
+	if strings.HasPrefix(creator, "net/http/httptest.") {
+		return finding{
+			pattern:  PatternHTTPTestServer,
+			summary:  "the accept loop of an httptest.Server that was never closed",
+			evidence: []string{"created by " + creator + ": it runs until the test server's Close"},
+		}, true
+	}
+	if creator == "net/http.(*Server).Serve" && d.inHandler(frames) == "" {
+		return finding{
+			pattern: PatternHTTPTestServer,
+			summary: "an HTTP server connection waiting for its next request: the server (an httptest.Server?) " +
+				"was never closed",
+			evidence: []string{"created by net/http.(*Server).Serve and not inside a handler"},
+		}, true
+	}
+	if creator == "iter.Pull" || creator == "iter.Pull2" {
+		return finding{
+			pattern:  PatternPullNotStopped,
+			summary:  "the coroutine of an " + creator + " iterator that was abandoned without calling stop",
+			evidence: []string{"created by " + creator},
+		}, true
+	}
+	return finding{}, false
+}
+
+// fromSource reads the statement at the blocking line. It returns an empty
+// finding when the statement is not one it knows for the group's reason.
+func (d *diagnoser) fromSource(g *Group, s *site, frames []profile.Frame) (finding, *chanOp) {
+	at := d.pos(g.Block)
+	switch g.Reason {
+	case ReasonChanReceive, ReasonChanReceiveNil:
+		return d.receive(g, s, at)
+	case ReasonChanSend, ReasonChanSendNil:
+		return d.send(g, s, at)
+	case ReasonSelect:
+		return d.selectStmt(g, s, at), nil
+	case ReasonSelectNoCases:
+		return finding{pattern: PatternEmptySelect,
+			summary:  at + ": `select {}` blocks forever; give the goroutine a way to return",
+			evidence: []string{"an empty select has no case that could ever proceed"}}, nil
+	case ReasonMutex:
+		return d.mutex(s, at), nil
+	case ReasonRWMutexRLock, ReasonRWMutexLock:
+		return d.rwmutex(g, s, at, frames), nil
+	case ReasonWaitGroup:
+		return d.waitGroup(s, at), nil
+	case ReasonCond:
+		return d.cond(s, at), nil
+	case ReasonSleep:
+		return d.sleep(s, at), nil
+	case ReasonIOWait:
+		return d.ioWait(s, at), nil
+	}
+	return finding{}, nil
+}
+
+func (d *diagnoser) receive(g *Group, s *site, at string) (finding, *chanOp) {
+	if n := s.onLine(func(n ast.Node) bool { _, ok := n.(*ast.RangeStmt); return ok }); n != nil {
+		rs := n.(*ast.RangeStmt)
+		ch := types.ExprString(rs.X)
+		if strings.HasSuffix(ch, ".C") {
+			return d.ticker(at, ch, "a for-range loop over the ticker channel "+ch+" never ends"), nil
+		}
+		f := finding{pattern: PatternRangeUnclosed,
+			summary:  fmt.Sprintf("%s: `for range %s` waits for a value or a close; close(%s) when the sender is done", at, ch, ch),
+			evidence: []string{fmt.Sprintf("source: a for-range loop over %s, which ends only when %s is closed", ch, ch)}}
+		if closes := s.file.closes(s.file.ast, ch); len(closes) == 0 {
+			f.evidence = append(f.evidence, fmt.Sprintf("no close(%s) in %s", lastName(ch), d.rel(s.file.path)))
+		}
+		return f, nil
+	}
+	n := s.onLine(func(n ast.Node) bool { u, ok := n.(*ast.UnaryExpr); return ok && u.Op == token.ARROW })
+	if n == nil {
+		return finding{}, nil
+	}
+	ch := types.ExprString(n.(*ast.UnaryExpr).X)
+	if g.Reason == ReasonChanReceiveNil {
+		return d.nilChan(s, at, ch, "receive from"), nil
+	}
+	if strings.HasSuffix(ch, ".C") || strings.HasPrefix(ch, "time.") {
+		return d.ticker(at, ch, "a receive from the timer channel "+ch+" with no stop"), nil
+	}
+	f := finding{pattern: PatternRecvNoSender,
+		summary: fmt.Sprintf("%s: `%s` receives from %s outside a select, with no cancellation case; nothing sends "+
+			"to %s any more — select on ctx.Done() or close(%s)", at, s.text, ch, ch, ch),
+		evidence: []string{fmt.Sprintf("source: a receive from %s outside select, no cancellation case", ch)}}
+	return f, &chanOp{file: s.file, fn: s.fn, decl: s.decl, ch: ch, line: s.line}
+}
+
+func (d *diagnoser) send(g *Group, s *site, at string) (finding, *chanOp) {
+	n := s.onLine(func(n ast.Node) bool { _, ok := n.(*ast.SendStmt); return ok })
+	if n == nil {
+		return finding{}, nil
+	}
+	ch := types.ExprString(n.(*ast.SendStmt).Chan)
+	if g.Reason == ReasonChanSendNil {
+		return d.nilChan(s, at, ch, "send on"), nil
+	}
+	f := finding{pattern: PatternSendNoReceiver,
+		summary: fmt.Sprintf("%s: `%s` waits for a receiver that is gone — make %s buffered (1) or send in a "+
+			"select with ctx.Done()", at, s.text, ch),
+		evidence: []string{fmt.Sprintf("source: a send on %s outside select", ch)}}
+	if s.decl != nil {
+		if mk, line := s.file.makeChan(s.decl, ch); mk != nil {
+			if len(mk.Args) == 1 {
+				f.evidence = append(f.evidence, fmt.Sprintf("%s is made unbuffered at %s:%d", ch, d.rel(s.file.path), line))
+			} else {
+				f.evidence = append(f.evidence, fmt.Sprintf("%s is made with buffer %s at %s:%d, and the buffer is full",
+					ch, types.ExprString(mk.Args[1]), d.rel(s.file.path), line))
+			}
+		}
+		if timeout := s.file.timeoutSelect(s.decl, ch); timeout != 0 {
+			f.evidence = append(f.evidence, fmt.Sprintf("the receiver's select at %s:%d can give up (timeout or "+
+				"cancellation) and leave %s unread", d.rel(s.file.path), timeout, ch))
+		}
+	}
+	return f, &chanOp{file: s.file, fn: s.fn, decl: s.decl, ch: ch, line: s.line}
+}
+
+func (d *diagnoser) nilChan(s *site, at, ch, verb string) finding {
+	f := finding{pattern: PatternNilChannel,
+		summary:  fmt.Sprintf("%s: %s the nil channel %s blocks forever — initialise it with make", at, verb, ch),
+		evidence: []string{"the runtime reports the channel is nil"}}
+	if s.decl != nil {
+		if line := s.file.nilChanDecl(s.decl, ch); line != 0 {
+			f.evidence = append(f.evidence, fmt.Sprintf("%s is declared without make at %s:%d", ch, d.rel(s.file.path), line))
+		}
+	}
+	return f
+}
+
+func (d *diagnoser) ticker(at, ch, what string) finding {
+	return finding{pattern: PatternTickerLoop,
+		summary:  fmt.Sprintf("%s: %s — select on it together with ctx.Done() and stop the ticker", at, what),
+		evidence: []string{"source: waits on " + ch + ", which keeps ticking or never fires again"}}
+}
+
+func (d *diagnoser) selectStmt(g *Group, s *site, at string) finding {
+	n := s.onLine(func(n ast.Node) bool { _, ok := n.(*ast.SelectStmt); return ok })
+	if n == nil {
+		return finding{}
+	}
+	sel := n.(*ast.SelectStmt)
+	var doneCtx, chans []string
+	ticker := false
+	for _, st := range sel.Body.List {
+		cc, ok := st.(*ast.CommClause)
+		if !ok || cc.Comm == nil {
+			continue
+		}
+		ch, _ := commChan(cc)
+		if ch == nil {
+			continue
+		}
+		if x, ok := isDoneRecv(&ast.UnaryExpr{Op: token.ARROW, X: ch}); ok {
+			doneCtx = append(doneCtx, x)
+			continue
+		}
+		text := types.ExprString(ch)
+		chans = append(chans, text)
+		if strings.HasSuffix(text, ".C") || strings.HasPrefix(text, "time.Tick") || strings.HasPrefix(text, "time.After") {
+			ticker = true
+		}
+	}
+	loop := "a select"
+	if s.loops > 0 {
+		loop = "a select inside a for loop"
+	}
+	caseList := strings.Join(chans, ", ")
+	if len(doneCtx) > 0 {
+		ctx := doneCtx[0]
+		f := finding{pattern: PatternContextNeverDone,
+			summary: fmt.Sprintf("%s: the select has a %s.Done() case, but %s is never cancelled — cancel it when "+
+				"the work is over (tests: t.Context())", at, ctx, ctx),
+			evidence: []string{fmt.Sprintf("source: %s with cases on %s and %s.Done()", loop, caseList, ctx)}}
+		if origin := d.ctxOrigin(s, ctx, g.CreatedBy); origin != "" {
+			f.evidence = append(f.evidence, origin)
+		}
+		return f
+	}
+	if ticker && s.loops > 0 {
+		return finding{pattern: PatternTickerLoop,
+			summary: fmt.Sprintf("%s: a ticker loop whose select has no stop case — add case <-ctx.Done(): return "+
+				"and stop the ticker", at),
+			evidence: []string{fmt.Sprintf("source: %s with cases on %s, no Done() case, no default", loop, caseList)}}
+	}
+	return finding{pattern: PatternSelectNoExit,
+		summary: fmt.Sprintf("%s: %s whose cases (%s) never fire again and none means stop — add case "+
+			"<-ctx.Done(): return", at, loop, caseList),
+		evidence: []string{fmt.Sprintf("source: %s with cases on %s, no Done() case, no default", loop, caseList)}}
+}
+
+// ctxOrigin looks for where the context named ctx comes from, in the
+// blocking function and at the go statement that started the goroutine,
+// and says why it is never cancelled when the source shows it.
+func (d *diagnoser) ctxOrigin(s *site, ctx string, creator *profile.Frame) string {
+	if s.decl != nil {
+		if why := s.file.uncancelled(s.decl, ctx); why != "" {
+			return fmt.Sprintf("%s in %s", why, d.rel(s.file.path))
+		}
+	}
+	if creator == nil || d.src == nil {
+		return ""
+	}
+	cf := d.src.file(creator.File)
+	if cf == nil {
+		return ""
+	}
+	cs := cf.locate(creator.Line)
+	if cs == nil || cs.decl == nil {
+		return ""
+	}
+	if n := cs.onLine(func(n ast.Node) bool { _, ok := n.(*ast.GoStmt); return ok }); n != nil {
+		for _, a := range n.(*ast.GoStmt).Call.Args {
+			if c, ok := a.(*ast.CallExpr); ok && (isCallTo(c, "context", "Background") || isCallTo(c, "context", "TODO")) {
+				return fmt.Sprintf("the go statement at %s:%d passes %s, which is never cancelled",
+					d.rel(cf.path), creator.Line, types.ExprString(c))
+			}
+			if id, ok := a.(*ast.Ident); ok {
+				if why := cf.uncancelled(cs.decl, id.Name); why != "" {
+					return fmt.Sprintf("%s in %s (passed by the go statement at line %d)", why, d.rel(cf.path), creator.Line)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func (d *diagnoser) mutex(s *site, at string) finding {
+	n := s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == "Lock" })
+	if n == nil {
+		return finding{}
+	}
+	mu, _, _ := methodCall(n)
+	f := finding{pattern: PatternMutexHeld,
+		summary: fmt.Sprintf("%s: %s.Lock() waits for a lock that is never released — unlock with defer right "+
+			"after every Lock", at, mu),
+		evidence: []string{fmt.Sprintf("source: %s.Lock(); another goroutine holds %s", mu, mu)}}
+	for _, l := range s.file.lockWithoutDefer(lastName(mu), "Lock", "Unlock") {
+		if l != s.line {
+			f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock in its function",
+				lastName(mu), d.rel(s.file.path), l))
+		}
+	}
+	return f
+}
+
+func (d *diagnoser) rwmutex(g *Group, s *site, at string, frames []profile.Frame) finding {
+	method := "RLock"
+	if g.Reason == ReasonRWMutexLock {
+		method = "Lock"
+	}
+	n := s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == method })
+	if n == nil {
+		return finding{}
+	}
+	mu, _, _ := methodCall(n)
+	f := finding{pattern: PatternRWMutexDeadlock,
+		summary:  fmt.Sprintf("%s: %s.%s() waits on a lock that is held and never released", at, mu, method),
+		evidence: []string{fmt.Sprintf("source: %s.%s()", mu, method)}}
+	// A read lock already held by an outer frame of the same goroutine.
+	bi := blockIndex(frames)
+	for i := bi + 1; i >= 0 && i < len(frames); i++ {
+		of := frames[i]
+		if isStdFunc(of.Func) {
+			continue
+		}
+		file := d.src.file(of.File)
+		if file == nil {
+			continue
+		}
+		outer := file.locate(of.Line)
+		if outer == nil {
+			continue
+		}
+		for _, l := range file.calls(outer.fn, lastName(mu), "RLock") {
+			if l < of.Line {
+				f.summary = fmt.Sprintf("%s: %s.%s() while the same goroutine holds %s.RLock() from %s:%d — a "+
+					"recursive read lock deadlocks once a writer waits; split off a helper that expects the "+
+					"lock held", at, mu, method, lastName(mu), d.rel(file.path), l)
+				f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d in %s, an outer frame of the "+
+					"same stack, is still held", lastName(mu), d.rel(file.path), l, of.Func))
+				return f
+			}
+		}
+	}
+	if method == "Lock" {
+		for _, l := range s.file.lockWithoutDefer(lastName(mu), "RLock", "RUnlock") {
+			f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d has no deferred RUnlock",
+				lastName(mu), d.rel(s.file.path), l))
+		}
+	}
+	for _, l := range s.file.lockWithoutDefer(lastName(mu), "Lock", "Unlock") {
+		if l != s.line {
+			f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock",
+				lastName(mu), d.rel(s.file.path), l))
+		}
+	}
+	return f
+}
+
+func (d *diagnoser) waitGroup(s *site, at string) finding {
+	n := s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == "Wait" })
+	if n == nil {
+		return finding{}
+	}
+	wg, _, _ := methodCall(n)
+	f := finding{pattern: PatternWaitGroup,
+		summary: fmt.Sprintf("%s: %s.Wait() never returns: a Done is missing — Add before go, defer %s.Done()",
+			at, wg, lastName(wg)),
+		evidence: []string{fmt.Sprintf("source: %s.Wait()", wg)}}
+	if s.decl == nil {
+		return f
+	}
+	ast.Inspect(s.decl, func(n ast.Node) bool {
+		gs, ok := n.(*ast.GoStmt)
+		if !ok {
+			return true
+		}
+		lit, ok := gs.Call.Fun.(*ast.FuncLit)
+		if !ok {
+			return true
+		}
+		if adds := s.file.calls(lit.Body, lastName(wg), "Add"); len(adds) > 0 {
+			f.evidence = append(f.evidence, fmt.Sprintf("%s.Add at %s:%d runs inside the goroutine, after Wait may "+
+				"have started", lastName(wg), d.rel(s.file.path), adds[0]))
+		}
+		dones := s.file.calls(lit.Body, lastName(wg), "Done")
+		if len(dones) > 0 && !deferredSuffix(lit.Body, lastName(wg), "Done") && hasReturnBefore(s.file, lit.Body, dones[0]) {
+			f.evidence = append(f.evidence, fmt.Sprintf("%s.Done at %s:%d is not deferred and a return before it "+
+				"skips it", lastName(wg), d.rel(s.file.path), dones[0]))
+			f.summary = fmt.Sprintf("%s: %s.Wait() never returns: the goroutine's return before %s.Done() "+
+				"(line %d) skips it — defer %s.Done()", at, wg, lastName(wg), dones[0], lastName(wg))
+		}
+		return true
+	})
+	return f
+}
+
+func (d *diagnoser) cond(s *site, at string) finding {
+	n := s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == "Wait" })
+	if n == nil {
+		return finding{}
+	}
+	c, _, _ := methodCall(n)
+	f := finding{pattern: PatternCondNoSignal,
+		summary: fmt.Sprintf("%s: %s.Wait() is never woken — Broadcast after every change of the condition, "+
+			"including shutdown", at, c),
+		evidence: []string{fmt.Sprintf("source: %s.Wait()", c)}}
+	sig := s.file.calls(s.file.ast, lastName(c), "Signal", "Broadcast")
+	if len(sig) == 0 {
+		f.evidence = append(f.evidence, fmt.Sprintf("no %s.Signal or %s.Broadcast in %s", lastName(c), lastName(c),
+			d.rel(s.file.path)))
+	} else {
+		f.evidence = append(f.evidence, fmt.Sprintf("%s.Signal/Broadcast at %s line(s) %s, none reached for this "+
+			"waiter", lastName(c), d.rel(s.file.path), joinInts(sig)))
+	}
+	return f
+}
+
+func (d *diagnoser) sleep(s *site, at string) finding {
+	if !s.endlessLoop() {
+		return finding{pattern: PatternSleepLoop,
+			summary:  fmt.Sprintf("%s: `%s` — a long sleep with no way to interrupt it; wait on a timer and ctx.Done()", at, s.text),
+			evidence: []string{"source: a sleep outside an endless loop"}}
+	}
+	return finding{pattern: PatternSleepLoop,
+		summary: fmt.Sprintf("%s: `%s` in a for loop with no exit — replace it with a ticker in a select on "+
+			"ctx.Done()", at, s.text),
+		evidence: []string{"source: time.Sleep inside `for {}` with no return or break"}}
+}
+
+func (d *diagnoser) ioWait(s *site, at string) finding {
+	f := finding{pattern: PatternIONoDeadline,
+		summary: fmt.Sprintf("%s: `%s` waits on the network with no deadline — close the connection on "+
+			"shutdown, set a read deadline", at, s.text),
+		evidence: []string{"source: a network wait in " + d.rel(s.file.path)}}
+	if dl := s.file.calls(s.file.ast, "", "SetDeadline", "SetReadDeadline"); len(dl) == 0 {
+		f.evidence = append(f.evidence, "no SetDeadline/SetReadDeadline call in "+d.rel(s.file.path))
+	}
+	return f
+}
+
+// mutualWaits marks groups that wait on each other's channel: two
+// goroutines started in the same function, each blocked on a channel
+// operation whose counterpart is in the other goroutine's code after the
+// other's own blocking line.
+func (d *diagnoser) mutualWaits(ops []*chanOp) {
+	byDecl := make(map[*ast.FuncDecl][]*chanOp)
+	for _, op := range ops {
+		if op.decl != nil {
+			byDecl[op.decl] = append(byDecl[op.decl], op)
+		}
+	}
+	for _, list := range byDecl {
+		for i, a := range list {
+			for _, b := range list[i+1:] {
+				if a.fn == b.fn || a.ch == b.ch {
+					continue
+				}
+				la := a.file.chanUseAfter(a.fn, b.ch, a.line)
+				lb := b.file.chanUseAfter(b.fn, a.ch, b.line)
+				if la == 0 || lb == 0 {
+					continue
+				}
+				d.markMutual(a, b, lb)
+				d.markMutual(b, a, la)
+			}
+		}
+	}
+}
+
+func (d *diagnoser) markMutual(x, other *chanOp, otherServes int) {
+	g := x.group
+	g.Diagnosis.PatternID = PatternMutualWait
+	g.Diagnosis.Summary = fmt.Sprintf("%s: waits on %s, which only the goroutine blocked at %s:%d serves — and "+
+		"that one reaches %s only after its own wait; buffer one channel or reorder", d.pos(g.Block), x.ch,
+		d.rel(other.file.path), other.line, x.ch)
+	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, fmt.Sprintf("the other goroutine blocks on %s at %s:%d and "+
+		"uses %s only later, at line %d", other.ch, d.rel(other.file.path), other.line, x.ch, otherServes))
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = fmt.Sprint(n)
+	}
+	return strings.Join(s, ", ")
+}

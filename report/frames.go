@@ -1,0 +1,136 @@
+package report
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// stdTop lists the first path elements of the standard library's packages.
+// Import paths without a dot in their first element are usually standard,
+// but "main" and dot-less module paths are not, so the list is explicit.
+var stdTop = map[string]bool{
+	"archive": true, "bufio": true, "bytes": true, "cmp": true, "compress": true,
+	"container": true, "context": true, "crypto": true, "database": true, "debug": true,
+	"embed": true, "encoding": true, "errors": true, "expvar": true, "flag": true,
+	"fmt": true, "go": true, "hash": true, "html": true, "image": true, "index": true,
+	"internal": true, "io": true, "iter": true, "log": true, "maps": true, "math": true,
+	"mime": true, "net": true, "os": true, "path": true, "plugin": true, "reflect": true,
+	"regexp": true, "runtime": true, "slices": true, "sort": true, "strconv": true,
+	"strings": true, "structs": true, "sync": true, "syscall": true, "testing": true,
+	"text": true, "time": true, "unicode": true, "unique": true, "unsafe": true,
+	"vendor": true, "weak": true,
+}
+
+// funcPackage returns the import path of the package a function belongs to:
+// "net/http" for "net/http.(*persistConn).readLoop", "main" for
+// "main.main.func1".
+func funcPackage(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot < 0 {
+		return fn
+	}
+	return fn[:slash+1+dot]
+}
+
+// funcShort returns the function name with the package's directory removed:
+// "http.(*persistConn).readLoop".
+func funcShort(fn string) string {
+	if slash := strings.LastIndexByte(fn, '/'); slash >= 0 {
+		return fn[slash+1:]
+	}
+	return fn
+}
+
+// isStdFunc reports whether fn belongs to the standard library.
+func isStdFunc(fn string) bool {
+	pkg := funcPackage(fn)
+	top := pkg
+	if i := strings.IndexByte(pkg, '/'); i >= 0 {
+		top = pkg[:i]
+	}
+	return stdTop[top]
+}
+
+// blockIndex returns the index of the frame where the goroutine blocks in
+// the user's code: the innermost frame outside the standard library. A
+// goroutine that never enters user code (an HTTP transport's readLoop, a
+// server's connection) is explained by its own entry function, the
+// outermost frame, so that is returned instead. It returns -1 for an empty
+// stack.
+func blockIndex(frames []profile.Frame) int {
+	for i, f := range frames {
+		if !isStdFunc(f.Func) {
+			return i
+		}
+	}
+	return len(frames) - 1
+}
+
+// userFrames returns the frames worth showing a person: the user's own
+// frames from the blocking one outwards, with the runtime, the standard
+// library plumbing around them and the testing harness left out. A goroutine
+// with no user frame shows its blocking frame alone.
+func userFrames(frames []profile.Frame) []profile.Frame {
+	bi := blockIndex(frames)
+	if bi < 0 {
+		return nil
+	}
+	var out []profile.Frame
+	for _, f := range frames[bi:] {
+		if !isStdFunc(f.Func) {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, frames[bi])
+	}
+	return out
+}
+
+// UserFrames returns the frames of the group's representative stack that
+// belong to the user's code, innermost first, with runtime, standard
+// library and testing frames trimmed; renderers use it to show a short
+// stack. A group whose goroutines never enter user code returns its
+// blocking frame alone.
+func (g *Group) UserFrames() []profile.Frame {
+	if g == nil || g.Stack == nil {
+		return nil
+	}
+	return userFrames(g.Stack.Frames)
+}
+
+// RelPath returns file as a person should read it: relative to the module
+// root for the user's files, relative to the standard library's source
+// directory ("net/http/transport.go") for Go's own files, unchanged
+// otherwise. Source reading keeps using the absolute path.
+func (r *Report) RelPath(file string) string {
+	return relPath(r.ModuleRoot, file)
+}
+
+func relPath(root, file string) string {
+	if file == "" {
+		return file
+	}
+	if root != "" {
+		if rel, err := filepath.Rel(root, file); err == nil && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	// Go's own sources live under GOROOT/src; the part after it is stable
+	// across machines, the GOROOT is not.
+	slashed := filepath.ToSlash(file)
+	if i := strings.LastIndex(slashed, "/src/"); i >= 0 && strings.Contains(slashed[:i], "go") {
+		rest := slashed[i+len("/src/"):]
+		top := rest
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			top = rest[:j]
+		}
+		if stdTop[top] {
+			return rest
+		}
+	}
+	return file
+}
