@@ -48,6 +48,11 @@
 // other goroutines, is attributed to it by following "created by … in
 // goroutine N".
 //
+// Goroutines that carry the "leakhound.test" pprof label, which the
+// leakcheck package puts on everything a checked test starts, are
+// attributed to that test in any dump that prints labels (debug=1 and
+// protobuf profiles, and text dumps taken with GODEBUG=tracebacklabels=1).
+//
 // A dump cut short is reported from what was read, with a warning naming
 // the goroutine it stops in. An empty goroutineleak profile means the
 // runtime found no leak and is reported as such.

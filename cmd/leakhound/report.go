@@ -131,7 +131,11 @@ func (f *reportFlags) build(in *input, snap *profile.Snapshot) (*report.Report, 
 			continue
 		}
 		l := report.Leak{Goroutine: g}
-		if name, ok := tests[g.ID]; ok && g.ID != 0 {
+		// A label was put on by leakcheck while the test ran, so it
+		// beats inferring the test from the creator chain.
+		if name := testFromLabels(g.Labels); name != "" {
+			l.Test, l.Attribution = name, "label"
+		} else if name, ok := tests[g.ID]; ok && g.ID != 0 {
 			l.Test, l.Attribution = name, "creator"
 		}
 		leaks = append(leaks, l)
