@@ -44,6 +44,7 @@ func TestReportInputErrors(t *testing.T) {
 		{"binary junk", []string{"report", binaryJunk}, "", []string{binaryJunk, "goroutine"}},
 		{"gzip of garbage", []string{"report", gzipJunk}, "", []string{gzipJunk, "goroutine"}},
 		{"missing file", []string{"report", filepath.Join(dir, "nope.txt")}, "", []string{"no such file", "nope.txt"}},
+		{"URL without scheme", []string{"report", "localhost:6060/debug/pprof/goroutine?debug=2"}, "", []string{"no such file", "http://"}},
 		{"bad flag", []string{"report", "-frobnicate", garbage}, "", []string{"frobnicate", "usage: leakhound report"}},
 		{"bad reason", []string{"report", "-reason", "chan-recv", garbage}, "", []string{"chan-recv", "chan-receive"}},
 		{"bad regexp", []string{"report", "-match", "(unclosed", garbage}, "", []string{"-match", "regular expression"}},

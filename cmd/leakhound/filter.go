@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -44,8 +45,14 @@ func (f *reportFlags) keepGoroutine(g *profile.Goroutine, st *filterStats) bool 
 // anyFrame reports whether re matches the function or the file:line of one
 // of g's frames or of the go statement that created it.
 func anyFrame(g *profile.Goroutine, re *regexp.Regexp) bool {
+	// Only a pattern with a colon can need the line number; building
+	// "file:line" for every frame of a big dump otherwise costs for nothing.
+	withLine := strings.Contains(re.String(), ":")
 	hit := func(f profile.Frame) bool {
-		return re.MatchString(f.Func) || (f.File != "" && re.MatchString(f.File+":"+strconv.Itoa(f.Line)))
+		if re.MatchString(f.Func) || re.MatchString(f.File) {
+			return true
+		}
+		return withLine && f.File != "" && re.MatchString(f.File+":"+strconv.Itoa(f.Line))
 	}
 	for _, f := range g.Frames {
 		if hit(f) {

@@ -51,6 +51,9 @@ func readInput(ctx context.Context, arg string, stdin io.Reader) (*input, error)
 		data, err := os.ReadFile(arg)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
+				if strings.Contains(arg, "/debug/pprof") || strings.HasPrefix(arg, "localhost:") {
+					return nil, fmt.Errorf("no such file %s (to fetch from a process, give the URL with http://): %w", arg, err)
+				}
 				return nil, fmt.Errorf("no such file %s: %w", arg, err)
 			}
 			return nil, fmt.Errorf("reading %s: %w", arg, err)

@@ -88,6 +88,7 @@ func TestReportFilters(t *testing.T) {
 		{"two reasons", []string{"-reason", "chan-receive,select"}, []string{recvFunc, selectFunc}, []string{mutexFunc}, exitOK},
 		{"match", []string{"-match", "park(InSelect|OnMutex)"}, []string{selectFunc, mutexFunc}, []string{recvFunc}, exitOK},
 		{"exclude", []string{"-exclude", recvFunc}, []string{selectFunc, mutexFunc}, []string{recvFunc}, exitOK},
+		{"match file:line", []string{"-match", `dumps_test\.go:\d+$`, "-exclude", "Mutex|Select"}, []string{recvFunc}, []string{selectFunc, mutexFunc}, exitOK},
 		{"min", []string{"-match", "park", "-min", "5"}, []string{recvFunc}, []string{selectFunc, mutexFunc}, exitOK},
 		{"min above all", []string{"-match", "park", "-min", "8"}, nil, allParked, exitOK},
 		{"flags after file", []string{"-reason", "select"}, []string{selectFunc}, []string{recvFunc, mutexFunc}, exitOK},
