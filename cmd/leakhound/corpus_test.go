@@ -19,9 +19,10 @@ type corpusTruth struct {
 	Format     string   `json:"format"`
 	Text       []string `json:"text"`
 	Goroutines []struct {
-		ID    int64  `json:"id"`
-		Name  string `json:"name"`
-		State string `json:"state"`
+		ID     int64  `json:"id"`
+		Name   string `json:"name"`
+		State  string `json:"state"`
+		Leaked bool   `json:"leaked"`
 	} `json:"goroutines"`
 	Stacks []struct {
 		Func  string `json:"func"`
@@ -78,9 +79,11 @@ func TestReportCorpus(t *testing.T) {
 			}
 			rep := doc.Reports[0]
 			testOf := map[int64][]string{}
+			leakedIn := map[int64]int{}
 			for _, g := range rep.Groups {
 				for _, id := range g.IDs {
 					testOf[id] = g.Tests
+					leakedIn[id] = g.Leaked
 				}
 			}
 			for _, g := range truth.Goroutines {
@@ -91,6 +94,9 @@ func TestReportCorpus(t *testing.T) {
 				if !ok {
 					t.Errorf("goroutine %d (%s) is missing from the report", g.ID, g.Name)
 					continue
+				}
+				if g.Leaked && leakedIn[g.ID] == 0 {
+					t.Errorf("goroutine %d (%s) was proven leaked, but its group counts no leaked goroutine", g.ID, g.Name)
 				}
 				if truth.Scenario == "timeout" && strings.Join(tests, ",") != "TestBlocksForever" {
 					t.Errorf("goroutine %d (%s) is attributed to %q, want TestBlocksForever", g.ID, g.Name, tests)
