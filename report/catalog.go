@@ -95,7 +95,7 @@ var catalog = []Pattern{
 			"it returned after a timeout or an error — so the send can never complete.",
 		Fix: "Give the channel a buffer of 1 so the single result can always be delivered, or send inside " +
 			"a select with a ctx.Done() case.",
-		Before: "ch := make(chan result)\ngo func() { ch <- slowCall() }()\nselect {\ncase r := <-ch:\n\treturn r\ncase <-time.After(time.Second):\n\treturn timeout // the sender is stuck",
+		Before: "ch := make(chan result)\ngo func() { ch <- slowCall() }()\nselect {\ncase r := <-ch:\n\treturn r\ncase <-time.After(time.Second):\n\treturn timeout // the sender is stuck\n}",
 		After:  "ch := make(chan result, 1) // the send never waits\ngo func() { ch <- slowCall() }()\nselect {\ncase r := <-ch:\n\treturn r\ncase <-time.After(time.Second):\n\treturn timeout\n}",
 	},
 	{
@@ -242,7 +242,7 @@ var catalog = []Pattern{
 			"closes, so it waits as long as the peer stays silent.",
 		Fix: "Close the connection (or listener) when shutting down — that unblocks the read with an " +
 			"error — and set read deadlines with SetReadDeadline for peers that may go quiet.",
-		Before: "go func() {\n\tfor {\n\t\tn, err := conn.Read(buf)\n\t\t...\n\t}\n}()",
+		Before: "go func() {\n\tfor {\n\t\tn, err := conn.Read(buf) // waits as long as the peer is silent\n\t\tif err != nil {\n\t\t\treturn\n\t\t}\n\t\thandle(buf[:n])\n\t}\n}()",
 		After:  "go func() {\n\t<-ctx.Done()\n\tconn.Close() // unblocks Read\n}()\nconn.SetReadDeadline(time.Now().Add(timeout))",
 	},
 	{
