@@ -1,9 +1,227 @@
 package report
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
 
-// WriteDir writes the reports of one package into dir (HTML, JSON and pprof
-// files) and refreshes dir/index.html. (Stub.)
+// EnvReportDir is the environment variable that turns report files on:
+// set it to a directory and every package whose tests leak writes its
+// reports there, for example
+//
+//	LEAKHOUND_REPORT=$PWD/leaks go test ./...
+//
+// then open leaks/index.html.
+const EnvReportDir = "LEAKHOUND_REPORT"
+
+// DirFromEnv returns the report directory named by LEAKHOUND_REPORT, or ""
+// when the variable is unset or blank, meaning no report files are wanted.
+// A relative path is made absolute against the working directory, because
+// `go test` runs each package's tests in that package's directory and a
+// relative path would scatter the reports.
+func DirFromEnv() string {
+	dir := strings.TrimSpace(os.Getenv(EnvReportDir))
+	if dir == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+// Names of the files in a report directory.
+const (
+	indexFileName   = "index.html"
+	catalogFileName = "catalog.html"
+	packagePrefix   = "pkg-"
+	// tempPattern names files being written; they are renamed into place
+	// when complete, so a reader never sees half a file.
+	tempPattern = ".leakhound-*.tmp"
+)
+
+// WriteDir writes the reports of one package into dir and rebuilds the
+// directory's index. dir is created if needed. The package gets three
+// files named after its import path:
+//
+//	pkg-<path>.json   the reports (see SCHEMA.md), the source of truth
+//	pkg-<path>.html   the reports as a page, linked from the index
+//	pkg-<path>.pb.gz  a pprof profile of the leaked goroutines
+//
+// and index.html (every package in the directory, with totals and links)
+// and catalog.html (the leak patterns) are rebuilt from all the pkg-*.json
+// files present.
+//
+// The contract: each call replaces the package's files with exactly the
+// reports given, so a caller passes every report of the package so far,
+// each time, and the last call wins. Reports of other packages are left
+// alone. Running the tests again replaces a package's stale results;
+// remove the directory to forget packages that no longer leak.
+//
+// WriteDir is safe to call from many goroutines and many processes at
+// once, as `go test ./...` does with one test binary per package: the
+// directory is locked while it is written, and every file is written to a
+// temporary name and renamed into place. pkg is the package's import path;
+// when empty, the reports' Package is used.
 func WriteDir(dir, pkg string, reports []*Report) error {
-	return errors.New("report files not implemented yet")
+	if dir == "" {
+		return errors.New("writing the leak report: no report directory given")
+	}
+	if pkg == "" {
+		for _, r := range reports {
+			if r != nil && r.Package != "" {
+				pkg = r.Package
+				break
+			}
+		}
+	}
+	if pkg == "" {
+		pkg = "unknown"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating the report directory: %w", err)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return err
+	}
+	err = writePackageFiles(dir, pkg, compactReports(reports))
+	if ierr := rebuildIndexLocked(dir); ierr != nil {
+		err = errors.Join(err, ierr)
+	}
+	return errors.Join(err, unlock())
+}
+
+// writePackageFiles writes the package's files. The JSON file is written
+// last: it is what the index reads, so the index never links to a page
+// that is not there yet.
+func writePackageFiles(dir, pkg string, reports []*Report) error {
+	base := packageFileBase(pkg)
+	doc := &Document{Package: pkg, GeneratedAt: time.Now(), Reports: reports}
+
+	merged := &Report{Title: pkg, Package: pkg}
+	for _, r := range reports {
+		merged.Groups = append(merged.Groups, r.Groups...)
+		merged.Total += r.Total
+	}
+	title := "Goroutine leaks in " + pkg
+	sub := fmt.Sprintf("%d check%s reported leaks", len(reports), htmlPlural(len(reports)))
+	page := newHTMLPage(title, sub, reports, nil, catalogFileName)
+	// A package page gathers checks; name each, even when there is one.
+	page.ShowSectionTitles = true
+	page.Nav = []htmlLink{
+		{"All packages", indexFileName},
+		{"Pattern catalog", catalogFileName},
+		{"JSON", base + ".json"},
+		{"pprof", base + ".pb.gz"},
+	}
+
+	if err := writeFileAtomic(dir, base+".pb.gz", merged.WritePprof); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(dir, base+".html", func(w io.Writer) error { return page.render(w, "report") }); err != nil {
+		return err
+	}
+	return writeFileAtomic(dir, base+".json", doc.WriteJSON)
+}
+
+// compactReports drops nil reports and nil groups, so that the positions
+// the HTML anchors use (r<i>-g<j>) are the same in every file written from
+// the reports, JSON included.
+func compactReports(reports []*Report) []*Report {
+	out := make([]*Report, 0, len(reports))
+	for _, r := range reports {
+		if r == nil {
+			continue
+		}
+		c := *r
+		c.Groups = make([]*Group, 0, len(r.Groups))
+		for _, g := range r.Groups {
+			if g != nil {
+				c.Groups = append(c.Groups, g)
+			}
+		}
+		out = append(out, &c)
+	}
+	return out
+}
+
+// packageFileBase names a package's files: "pkg-" and the import path with
+// "/" turned into "_", e.g. pkg-example.com_app_store. A path with any
+// other character that is not safe in file names on every system (or with
+// "_", which would make two paths share a name) keeps only its safe
+// characters and gets a hash of the full path, so names stay distinct.
+func packageFileBase(pkg string) string {
+	var b strings.Builder
+	clean := true
+	for _, c := range pkg {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-':
+			b.WriteRune(c)
+		case c == '/':
+			b.WriteByte('_')
+		default:
+			b.WriteByte('_')
+			clean = false
+		}
+	}
+	name := b.String()
+	const maxName = 120 // file names are limited to 255 bytes; leave room
+	if len(name) > maxName {
+		name = name[:maxName]
+		clean = false
+	}
+	if strings.HasPrefix(name, ".") {
+		clean = false
+	}
+	if !clean {
+		h := fnv.New64a()
+		h.Write([]byte(pkg))
+		name = fmt.Sprintf("%s-%016x", name, h.Sum64())
+	}
+	return packagePrefix + name
+}
+
+// writeFileAtomic writes name in dir through a temporary file in the same
+// directory and renames it into place, so readers see the old file or the
+// new one, never a mix.
+func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(dir, tempPattern)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	// CreateTemp makes files private; reports are for anyone who can read
+	// the directory.
+	if err := f.Chmod(0o644); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := os.Rename(f.Name(), filepath.Join(dir, name)); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+func htmlPlural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

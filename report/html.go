@@ -1,0 +1,496 @@
+package report
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The page templates, stylesheet and script are files in assets/ so they
+// read as HTML, CSS and JavaScript; they are embedded so a report is one
+// self-contained file set that needs no network.
+//
+//go:embed assets/pages.html.tmpl assets/style.css assets/filter.js
+var htmlAssets embed.FS
+
+// htmlTemplates is parsed once and only read afterwards, so concurrent
+// renders share it safely. The templates are constant: a parse error is a
+// bug caught by any test that renders a page.
+var htmlTemplates = template.Must(template.New("pages").Funcs(template.FuncMap{
+	"shortFunc":   htmlShortFunc,
+	"reasonTitle": htmlReasonTitle,
+	"reasonClass": htmlReasonClass,
+	"plural":      htmlPlural,
+}).ParseFS(htmlAssets, "assets/pages.html.tmpl"))
+
+// htmlStatic returns the embedded stylesheet and script. They are trusted
+// constants of this package, never built from report data, which is what
+// makes handing them to html/template as CSS and JS safe.
+func htmlStatic() (template.CSS, template.JS) {
+	css, err1 := htmlAssets.ReadFile("assets/style.css")
+	js, err2 := htmlAssets.ReadFile("assets/filter.js")
+	if err1 != nil || err2 != nil {
+		return "", ""
+	}
+	return template.CSS(css), template.JS(js) // #nosec: embedded constants
+}
+
+// WriteHTML writes the report as one self-contained HTML page: a summary
+// with a chart of leaks by blocking reason, then one card per group with
+// the blocking source line, the diagnosis, the fix from the catalog and
+// the full stack folded away, and at the end the catalog entries the
+// groups refer to. The page needs no network and reads well with
+// JavaScript off; the script only adds filtering. Every value taken from
+// the report is escaped.
+func (r *Report) WriteHTML(w io.Writer) error {
+	title := r.Title
+	if title == "" {
+		title = "Goroutine leak report"
+	}
+	sub := r.Package
+	page := newHTMLPage(title, sub, []*Report{r}, nil, "")
+	return page.render(w, "report")
+}
+
+// htmlPage is everything a page template reads.
+type htmlPage struct {
+	Title, Subtitle   string
+	Generated         string
+	CSS               template.CSS
+	Script            template.JS
+	Nav               []htmlLink
+	Summary           htmlSummary
+	Chart             htmlChart
+	Reasons           []Reason
+	Sections          []htmlSection
+	Groups            []*htmlGroup
+	ShowSectionTitles bool
+	Expandable        bool
+	Catalog           []Pattern
+	Packages          []htmlPackage
+	Problems          []string
+}
+
+type htmlLink struct{ Text, Href string }
+
+type htmlSummary struct {
+	Goroutines, Groups, Packages, Leaked int
+	ShowPackages                         bool
+	Tests                                []string
+}
+
+type htmlSection struct {
+	Title  string
+	Total  int
+	Groups []*htmlGroup
+}
+
+// htmlGroup is a Group as a page shows it, with what the template cannot
+// compute itself.
+type htmlGroup struct {
+	*Group
+	Anchor      string
+	Href        string // link to the group's card, on index pages
+	Package     string
+	Pattern     *Pattern
+	PatternHref string
+	Source      *htmlSource
+	StackFrames []htmlFrame
+	Labels      []htmlKV
+	IDList      string
+	TestsAttr   string
+	FilterText  string
+}
+
+type htmlFrame struct {
+	Func, File string
+	Line       int
+	Blk        bool
+}
+
+type htmlKV struct{ Key, Value string }
+
+type htmlSource struct {
+	File  string
+	Lines []htmlSourceLine
+	Why   string // why the source is unavailable, when Lines is empty
+}
+
+type htmlSourceLine struct {
+	N    int
+	Text string
+	Hit  bool
+}
+
+// htmlPackage is one row of the index's package table.
+type htmlPackage struct {
+	Package                   string
+	HTML, JSON, Pprof         string
+	Goroutines, Groups        int
+	Tests                     []string
+	GeneratedAt               time.Time
+	ReportsWithoutGroupsCount int
+}
+
+// patternSource tells a page where pattern details come from: a
+// Document's stored patterns first, then this build's catalog.
+type patternSource map[string]Pattern
+
+func (ps patternSource) lookup(id string) (Pattern, bool) {
+	if p, ok := ps[id]; ok {
+		return p, true
+	}
+	return knownPattern(id)
+}
+
+// newHTMLPage builds the page for the reports of one check or package.
+// catalogPage is where pattern links point ("" puts the patterns on the
+// page itself).
+func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSource, catalogPage string) *htmlPage {
+	css, js := htmlStatic()
+	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC")}
+	used := map[string]bool{}
+	var all []*Group
+	for i, r := range reports {
+		if r == nil {
+			continue
+		}
+		sec := htmlSection{Title: r.Title, Total: r.Total}
+		for j, g := range r.Groups {
+			if g == nil {
+				continue
+			}
+			hg := newHTMLGroup(g, r.Package, fmt.Sprintf("r%d-g%d", i, j), patterns, catalogPage, true)
+			if hg.Pattern != nil {
+				used[hg.Pattern.ID] = true
+			}
+			sec.Groups = append(sec.Groups, hg)
+			p.Groups = append(p.Groups, hg)
+			all = append(all, g)
+		}
+		if len(sec.Groups) > 0 {
+			p.Sections = append(p.Sections, sec)
+		}
+	}
+	p.ShowSectionTitles = len(p.Sections) > 1
+	p.Expandable = len(p.Groups) > 1
+	p.Summary = htmlSummarize(all)
+	p.Chart, p.Reasons = htmlChartOf(all)
+	if catalogPage == "" {
+		for id := range used {
+			if pat, ok := patterns.lookup(id); ok {
+				p.Catalog = append(p.Catalog, pat)
+			}
+		}
+		sort.Slice(p.Catalog, func(i, j int) bool { return p.Catalog[i].ID < p.Catalog[j].ID })
+	}
+	return p
+}
+
+func (p *htmlPage) render(w io.Writer, name string) error {
+	if err := htmlTemplates.ExecuteTemplate(w, name, p); err != nil {
+		return fmt.Errorf("rendering the HTML report: %w", err)
+	}
+	return nil
+}
+
+// newHTMLGroup prepares one group. withSource reads the source around the
+// blocking line; index rows do not show it.
+func newHTMLGroup(g *Group, pkg, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
+	hg := &htmlGroup{Group: g, Anchor: anchor, Package: pkg, TestsAttr: strings.Join(g.Tests, "\n")}
+	if id := g.Diagnosis.PatternID; id != "" {
+		hg.PatternHref = catalogPage + "#" + id
+		if pat, ok := patterns.lookup(id); ok {
+			hg.Pattern = &pat
+		}
+	}
+	if withSource {
+		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
+	}
+	if g.Stack != nil {
+		blk := -1
+		for i, f := range g.Stack.Frames {
+			if f == g.Block {
+				blk = i
+				break
+			}
+		}
+		for i, f := range g.Stack.Frames {
+			hg.StackFrames = append(hg.StackFrames, htmlFrame{Func: f.Func, File: f.File, Line: f.Line, Blk: i == blk})
+		}
+		keys := make([]string, 0, len(g.Stack.Labels))
+		for k := range g.Stack.Labels {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			hg.Labels = append(hg.Labels, htmlKV{k, g.Stack.Labels[k]})
+		}
+	}
+	if len(g.IDs) > 0 {
+		ids := make([]string, 0, min(len(g.IDs), 50))
+		for i, id := range g.IDs {
+			if i == 50 {
+				ids = append(ids, fmt.Sprintf("… %d more", len(g.IDs)-50))
+				break
+			}
+			ids = append(ids, strconv.FormatInt(id, 10))
+		}
+		hg.IDList = strings.Join(ids, ", ")
+	}
+	hg.FilterText = htmlFilterText(hg)
+	return hg
+}
+
+// htmlFilterText is what the filter box searches: everything a reader
+// might type to find a group, lower-cased once here so the script does not
+// have to.
+func htmlFilterText(hg *htmlGroup) string {
+	g := hg.Group
+	parts := []string{string(g.Reason), htmlReasonTitle(g.Reason), g.State, hg.Package, g.Block.Func, g.Block.File,
+		g.Diagnosis.PatternID, g.Diagnosis.Summary}
+	parts = append(parts, g.Tests...)
+	if g.CreatedBy != nil {
+		parts = append(parts, g.CreatedBy.Func, g.CreatedBy.File)
+	}
+	if hg.Pattern != nil {
+		parts = append(parts, hg.Pattern.Title)
+	}
+	for _, f := range hg.StackFrames {
+		parts = append(parts, f.Func)
+	}
+	for _, kv := range hg.Labels {
+		parts = append(parts, kv.Key+"="+kv.Value)
+	}
+	return strings.ToLower(strings.Join(parts, "\n"))
+}
+
+func htmlSummarize(groups []*Group) htmlSummary {
+	var s htmlSummary
+	tests := map[string]bool{}
+	for _, g := range groups {
+		s.Goroutines += g.Count
+		s.Groups++
+		s.Leaked += g.Leaked
+		for _, t := range g.Tests {
+			tests[t] = true
+		}
+	}
+	for t := range tests {
+		s.Tests = append(s.Tests, t)
+	}
+	sort.Strings(s.Tests)
+	return s
+}
+
+// htmlChart is a horizontal bar chart drawn as inline SVG.
+type htmlChart struct {
+	Width, Height int
+	Bars          []htmlBar
+}
+
+type htmlBar struct {
+	Reason             Reason
+	Label, Class       string
+	Count              int
+	X, Y, W, H, TrackW int
+	TextY, NX          int
+}
+
+// Chart geometry in SVG user units; the SVG scales to its box.
+const (
+	chartWidth  = 520
+	chartLabelW = 150
+	chartCountW = 44
+	chartRowH   = 26
+	chartBarH   = 16
+)
+
+// htmlChartOf counts goroutines by reason, largest first, and lays the
+// bars out. It also returns the reasons present, for the filter menu.
+func htmlChartOf(groups []*Group) (htmlChart, []Reason) {
+	counts := map[Reason]int{}
+	for _, g := range groups {
+		counts[g.Reason] += g.Count
+	}
+	reasons := make([]Reason, 0, len(counts))
+	for r := range counts {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool {
+		if counts[reasons[i]] != counts[reasons[j]] {
+			return counts[reasons[i]] > counts[reasons[j]]
+		}
+		return reasons[i] < reasons[j]
+	})
+	maxN := 0
+	for _, r := range reasons {
+		maxN = max(maxN, counts[r])
+	}
+	c := htmlChart{Width: chartWidth, Height: len(reasons)*chartRowH + 4}
+	track := chartWidth - chartLabelW - chartCountW
+	for i, r := range reasons {
+		n := counts[r]
+		w := 0
+		if maxN > 0 {
+			w = max(n*track/maxN, 3)
+		}
+		y := i*chartRowH + 2
+		c.Bars = append(c.Bars, htmlBar{
+			Reason: r, Label: htmlReasonTitle(r), Class: htmlReasonClass(r), Count: n,
+			X: chartLabelW, Y: y + (chartRowH-chartBarH)/2 - 1, W: w, H: chartBarH, TrackW: track,
+			TextY: y + chartRowH/2 + 3, NX: chartLabelW + track + 8,
+		})
+	}
+	sorted := append([]Reason(nil), reasons...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	return c, sorted
+}
+
+// htmlReasonTitle names a reason in words for badges and the chart.
+func htmlReasonTitle(r Reason) string {
+	switch r {
+	case ReasonChanReceive:
+		return "channel receive"
+	case ReasonChanSend:
+		return "channel send"
+	case ReasonChanReceiveNil:
+		return "receive on nil channel"
+	case ReasonChanSendNil:
+		return "send on nil channel"
+	case ReasonSelect:
+		return "select"
+	case ReasonSelectNoCases:
+		return "empty select"
+	case ReasonMutex:
+		return "Mutex.Lock"
+	case ReasonRWMutexRLock:
+		return "RWMutex.RLock"
+	case ReasonRWMutexLock:
+		return "RWMutex.Lock"
+	case ReasonWaitGroup:
+		return "WaitGroup.Wait"
+	case ReasonCond:
+		return "Cond.Wait"
+	case ReasonSemaphore:
+		return "semaphore"
+	case ReasonIOWait:
+		return "I/O wait"
+	case ReasonSleep:
+		return "sleep"
+	case ReasonSyscall:
+		return "system call"
+	case ReasonRunning:
+		return "running"
+	case ReasonSynctest:
+		return "synctest bubble"
+	case ReasonCoroutine:
+		return "coroutine"
+	case ReasonRuntime:
+		return "runtime"
+	case "", ReasonUnknown:
+		return "unknown"
+	}
+	return string(r)
+}
+
+// htmlReasonClass picks the colour family of a reason: related waits share
+// a colour so the chart reads at a glance.
+func htmlReasonClass(r Reason) string {
+	switch r {
+	case ReasonChanReceive, ReasonChanSend:
+		return "r-chan"
+	case ReasonChanReceiveNil, ReasonChanSendNil, ReasonSelectNoCases:
+		return "r-nil"
+	case ReasonSelect:
+		return "r-select"
+	case ReasonMutex, ReasonRWMutexLock, ReasonRWMutexRLock:
+		return "r-lock"
+	case ReasonWaitGroup, ReasonCond, ReasonSemaphore:
+		return "r-sync"
+	case ReasonIOWait, ReasonSyscall:
+		return "r-io"
+	case ReasonSleep:
+		return "r-sleep"
+	case ReasonRunning:
+		return "r-run"
+	}
+	return "r-other"
+}
+
+// htmlShortFunc drops the import path from a function name, keeping the
+// package name: "github.com/a/b.(*T).run.func1" becomes "b.(*T).run.func1".
+func htmlShortFunc(name string) string {
+	if name == "" {
+		return "unknown function"
+	}
+	if i := strings.LastIndexByte(name, '/'); i >= 0 && i < len(name)-1 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// Source files larger than this are not read for the excerpt: a blocking
+// line is in hand-written code, and reading a huge generated file for a
+// few lines is not worth the time.
+const htmlMaxSourceBytes = 4 << 20
+
+// htmlReadSource reads the lines around line of file. It never fails: a
+// missing or changed file is reported in Why for the page to show.
+func htmlReadSource(file string, line, around int) *htmlSource {
+	s := &htmlSource{File: file}
+	if file == "" || line <= 0 {
+		s.Why = "the blocking position is not known."
+		return s
+	}
+	st, err := os.Stat(file)
+	switch {
+	case err != nil:
+		s.Why = file + " is not on this machine."
+		return s
+	case !st.Mode().IsRegular():
+		s.Why = file + " is not a regular file."
+		return s
+	case st.Size() > htmlMaxSourceBytes:
+		s.Why = file + " is too large to excerpt."
+		return s
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		s.Why = file + " could not be opened."
+		return s
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), htmlMaxSourceBytes)
+	first, last := max(line-around, 1), line+around
+	n := 0
+	for sc.Scan() {
+		n++
+		if n < first {
+			continue
+		}
+		if n > last {
+			break
+		}
+		s.Lines = append(s.Lines, htmlSourceLine{N: n, Text: strings.ReplaceAll(sc.Text(), "\t", "    "), Hit: n == line})
+	}
+	if n < line {
+		s.Lines = nil
+		s.Why = fmt.Sprintf("%s has %d lines, fewer than line %d: it changed since the goroutines were captured.", file, n, line)
+	}
+	return s
+}
+
+// knownPattern looks a pattern ID up in this build's catalog.
+func knownPattern(id string) (Pattern, bool) { return Pattern{}, false }
+
+// knownCatalog is this build's whole catalog, for the catalog page.
+func knownCatalog() []Pattern { return nil }

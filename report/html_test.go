@@ -1,0 +1,258 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+func renderHTML(t *testing.T, r *Report) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// The payloads a hostile or unlucky value could carry into a page.
+var htmlPayloads = []string{
+	`<script>alert(1)</script>`,
+	`"><img src=x onerror=alert(1)>`,
+}
+
+// TestHTMLEscapesReportValues puts each payload into each user-controlled
+// value and checks that every page shows it as text: the raw tag never
+// appears, its escaped form does.
+func TestHTMLEscapesReportValues(t *testing.T) {
+	pkgPage := packageFileBase("example.com/x") + ".html"
+	// Most values appear on every page; the report's title and package
+	// only on the pages that show them.
+	fields := []struct {
+		name string
+		set  func(r *Report, v string)
+		only []string // the pages that must show the value, nil for all
+	}{
+		{"label value", func(r *Report, v string) { r.Groups[0].Stack.Labels = map[string]string{"k": v} }, nil},
+		{"label key", func(r *Report, v string) { r.Groups[0].Stack.Labels = map[string]string{v: "x"} }, nil},
+		{"function name", func(r *Report, v string) { r.Groups[0].Block.Func = v; r.Groups[0].Stack.Frames[0].Func = v }, nil},
+		{"file path", func(r *Report, v string) { r.Groups[0].Block.File = v; r.Groups[0].Stack.Frames[0].File = v }, nil},
+		{"test name", func(r *Report, v string) { r.Groups[0].Tests = []string{v} }, nil},
+		{"created by", func(r *Report, v string) { r.Groups[0].CreatedBy = &profile.Frame{Func: v, File: v, Line: 1} }, nil},
+		{"state", func(r *Report, v string) { r.Groups[0].State = v }, nil},
+		{"reason", func(r *Report, v string) { r.Groups[0].Reason = Reason(v) }, nil},
+		{"diagnosis", func(r *Report, v string) {
+			r.Groups[0].Diagnosis.Summary = v
+			r.Groups[0].Diagnosis.Evidence = []string{v}
+		}, nil},
+		{"pattern ID", func(r *Report, v string) { r.Groups[0].Diagnosis.PatternID = v }, nil},
+		{"title", func(r *Report, v string) { r.Title = v }, []string{"WriteHTML", pkgPage}},
+		{"package", func(r *Report, v string) { r.Package = v }, []string{"WriteHTML"}},
+	}
+	for _, f := range fields {
+		for i, payload := range htmlPayloads {
+			t.Run(fmt.Sprintf("%s/%d", f.name, i), func(t *testing.T) {
+				r := fixtureReports(t, t.TempDir(), "example.com/app/store")[0]
+				f.set(r, payload)
+				pages := map[string]string{"WriteHTML": renderHTML(t, r)}
+				dir := t.TempDir()
+				if err := WriteDir(dir, "example.com/x", []*Report{r}); err != nil {
+					t.Fatal(err)
+				}
+				for _, name := range []string{indexFileName, pkgPage} {
+					b, err := os.ReadFile(filepath.Join(dir, name))
+					if err != nil {
+						t.Fatal(err)
+					}
+					pages[name] = string(b)
+				}
+				for name, page := range pages {
+					for _, raw := range []string{"<script>alert", "<img src=x", "</script>alert"} {
+						if strings.Contains(page, raw) {
+							t.Errorf("%s: raw %q in the page", name, raw)
+						}
+					}
+					if f.only != nil && !slices.Contains(f.only, name) {
+						continue
+					}
+					if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") && !strings.Contains(page, "&lt;img src=x onerror=alert(1)&gt;") {
+						t.Errorf("%s: the escaped payload is not on the page", name)
+					}
+					// The page's own script is the only one.
+					if n := strings.Count(page, "<script"); n != 1 {
+						t.Errorf("%s: %d <script elements, want only the page's own", name, n)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestHTMLReportContent(t *testing.T) {
+	src := t.TempDir()
+	reports := fixtureReports(t, src, "example.com/app/store")
+	merged := &Report{Title: "TestFetch", Package: "example.com/app/store"}
+	for _, r := range reports {
+		merged.Groups = append(merged.Groups, r.Groups...)
+		merged.Total += r.Total
+	}
+	page := renderHTML(t, merged)
+	tests := []struct {
+		name string
+		want string // a regular expression
+	}{
+		{"headline count", `<b>7</b> leaked goroutines in 3 groups`},
+		{"tests at a glance", `From <code>TestFetch</code><code>TestFetchMany</code><code>TestIdle</code>`},
+		{"chart bar per reason", `(?s)<title>4 goroutines: channel send \(chan-send\)</title>.*<title>2 goroutines: empty select.*<title>1 goroutine: Mutex.Lock`},
+		{"group count and badge", `(?s)4×</span>\s*<span class="badge"[^>]*>channel send</span>`},
+		{"highlighted blocking line", `<span class="src-line hit"><span class="ln">10</span>            ch &lt;- load\(k\)</span>`},
+		{"context line before", `<span class="src-line"><span class="ln">7</span>    ch := make\(chan string\)</span>`},
+		{"context line after", `<span class="src-line"><span class="ln">13</span>    return &lt;-ch</span>`},
+		{"missing source", `Source unavailable: /nonexistent/idle.go is not on this machine.`},
+		{"created at", `Created at</dt><dd><code title="example.com/app/store.Fetch">store.Fetch</code> <code>` + regexp.QuoteMeta(filepath.Join(src, "store.go")) + `:9</code>`},
+		{"diagnosis", `<p>Sends on an unbuffered channel nobody receives from after the first result.</p>`},
+		{"evidence", `<li>only one receive &lt;-ch at store.go:13</li>`},
+		{"stack only caveat", `Based on the stack alone`},
+		{"folded stack", `<details class="stack">\s*<summary>Full stack of goroutine 21 \(one of 4\)</summary>`},
+		{"blocking frame marked in stack", `<li class="blk"><code title="example.com/app/store.Fetch.func1">`},
+		{"labels", `<th>leakhound.test</th><td><code>TestFetch</code>`},
+		{"goroutine ids", `Goroutine IDs: <span class="mono">21, 22, 23, 24</span>`},
+		{"catalog link", `href="#LH001"`},
+		{"anchor", `id="r0-g0"`},
+		{"filter data", `data-tests="TestFetch\nTestFetchMany"`},
+		{"filters hidden without script", `<div class="filters" id="filters" hidden>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !regexp.MustCompile(tt.want).MatchString(page) {
+				t.Errorf("page does not match %s", tt.want)
+			}
+		})
+	}
+	for _, banned := range []string{"http://", "https://", "@import", "url("} {
+		if strings.Contains(page, banned) {
+			t.Errorf("page refers to something outside itself: %q", banned)
+		}
+	}
+}
+
+func TestHTMLPatternFix(t *testing.T) {
+	r := fixtureReports(t, t.TempDir(), "example.com/app/store")[0]
+	pat := Pattern{ID: "LH001", Title: "Send nobody receives", Why: "The receiver returned early.", Fix: "Buffer the channel.",
+		Before: "ch := make(chan string)", After: "ch := make(chan string, len(keys))"}
+	tests := []struct {
+		name        string
+		catalogPage string
+		want        []string
+	}{
+		{"patterns on the page", "", []string{
+			`<h4><span class="pid">LH001</span>Send nobody receives · <a href="#LH001">catalog entry</a></h4>`,
+			`<p><strong>Fix:</strong> Buffer the channel.</p>`,
+			`<div class="before"><h5>Before</h5><pre><code>ch := make(chan string)</code></pre></div>`,
+			`<div class="after"><h5>After</h5><pre><code>ch := make(chan string, len(keys))</code></pre></div>`,
+			`<article class="pattern" id="LH001">`,
+			`<p>The receiver returned early.</p>`,
+		}},
+		{"patterns on the catalog page", "catalog.html", []string{
+			`<a href="catalog.html#LH001">catalog entry</a>`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newHTMLPage("t", "", []*Report{r}, patternSource{"LH001": pat}, tt.catalogPage)
+			var buf bytes.Buffer
+			if err := p.render(&buf, "report"); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(buf.String(), w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+			if tt.catalogPage != "" && strings.Contains(buf.String(), `class="pattern"`) {
+				t.Error("the catalog is on its own page, yet the page repeats it")
+			}
+		})
+	}
+}
+
+func TestHTMLEmptyReport(t *testing.T) {
+	page := renderHTML(t, &Report{Title: "TestNothing"})
+	for _, w := range []string{"No leaked goroutines", `<p class="verdict clean"><b>0</b> leaked goroutines</p>`, "<title>TestNothing · leakhound</title>"} {
+		if !strings.Contains(page, w) {
+			t.Errorf("empty report lacks %q", w)
+		}
+	}
+	if strings.Contains(page, `id="filters"`) {
+		t.Error("an empty report has nothing to filter, yet shows the filter bar")
+	}
+}
+
+func TestHTMLReadSource(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.go")
+	if err := os.WriteFile(file, []byte("l1\nl2\n\tl3\nl4\nl5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		file      string
+		line      int
+		wantLines []int
+		wantHit   int
+		whySubstr string
+	}{
+		{"middle", file, 3, []int{2, 3, 4}, 3, ""},
+		{"first line", file, 1, []int{1, 2}, 1, ""},
+		{"last line", file, 5, []int{4, 5}, 5, ""},
+		{"past the end", file, 9, nil, 0, "fewer than line 9"},
+		{"missing file", filepath.Join(dir, "gone.go"), 3, nil, 0, "not on this machine"},
+		{"directory", dir, 3, nil, 0, "not a regular file"},
+		{"unknown line", file, 0, nil, 0, "not known"},
+		{"no file", "", 3, nil, 0, "not known"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := htmlReadSource(tt.file, tt.line, 1)
+			var got []int
+			hit := 0
+			for _, l := range s.Lines {
+				got = append(got, l.N)
+				if l.Hit {
+					hit = l.N
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.wantLines) || hit != tt.wantHit {
+				t.Errorf("lines %v hit %d, want %v hit %d", got, hit, tt.wantLines, tt.wantHit)
+			}
+			if !strings.Contains(s.Why, tt.whySubstr) || (tt.whySubstr == "") != (s.Why == "") {
+				t.Errorf("why %q, want it to say %q", s.Why, tt.whySubstr)
+			}
+		})
+	}
+	if s := htmlReadSource(file, 3, 1); s.Lines[1].Text != "    l3" {
+		t.Errorf("tab not expanded: %q", s.Lines[1].Text)
+	}
+}
+
+func TestHTMLShortFunc(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"github.com/a/b.(*T).run.func1", "b.(*T).run.func1"},
+		{"main.main", "main.main"},
+		{"net/http.(*conn).serve", "http.(*conn).serve"},
+		{"", "unknown function"},
+		{"trailing/", "trailing/"},
+	}
+	for _, tt := range tests {
+		if got := htmlShortFunc(tt.in); got != tt.want {
+			t.Errorf("htmlShortFunc(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,333 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// SchemaVersion is the version of the JSON report format that WriteJSON
+// writes and ReadJSON reads. It grows by one whenever a field changes
+// meaning or is removed; new optional fields do not change it. SCHEMA.md
+// in this directory describes every field.
+const SchemaVersion = 1
+
+// Document is the content of one JSON report file: the reports of one
+// package, as written by WriteDir (pkg-*.json) or by Report.WriteJSON.
+// Use ReadJSON to load one, for example to merge the results of several
+// runs or to render them again.
+type Document struct {
+	// SchemaVersion is the format version the file was written with.
+	SchemaVersion int
+	// Package is the import path the reports belong to ("" when unknown).
+	Package string
+	// GeneratedAt is when the file was written.
+	GeneratedAt time.Time
+	// Reports are the package's reports in the order they were written.
+	Reports []*Report
+	// Patterns are the catalog entries the groups refer to, by ID, as the
+	// writer knew them. They let a reader show the fix without having the
+	// same catalog version.
+	Patterns map[string]Pattern
+}
+
+// WriteJSON writes the report as a JSON document (see SchemaVersion and
+// SCHEMA.md) holding this single report. Tools that want every report of
+// a package at once read the pkg-*.json files WriteDir writes instead.
+func (r *Report) WriteJSON(w io.Writer) error {
+	d := &Document{Package: r.Package, GeneratedAt: time.Now(), Reports: []*Report{r}}
+	return d.WriteJSON(w)
+}
+
+// WriteJSON writes the document in the current schema version, indented.
+// The patterns of its groups are looked up in the catalog when the
+// document does not carry them already.
+func (d *Document) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(d.wire()); err != nil {
+		return fmt.Errorf("writing the JSON report: %w", err)
+	}
+	return nil
+}
+
+// ErrSchemaVersion is wrapped by ReadJSON's error when a file was written
+// in a schema version this version of leakhound cannot read.
+var ErrSchemaVersion = errors.New("unsupported leakhound JSON schema version")
+
+// ReadJSON reads a document written by WriteJSON or WriteDir. It fails on
+// malformed JSON, on a missing schema_version (the input is not a
+// leakhound report) and on a schema version newer than SchemaVersion.
+func ReadJSON(r io.Reader) (*Document, error) {
+	var w jsonDocument
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("reading the JSON report: %w", err)
+	}
+	switch {
+	case w.SchemaVersion == 0:
+		return nil, fmt.Errorf("reading the JSON report: no schema_version field, so this is not a leakhound report")
+	case w.SchemaVersion > SchemaVersion || w.SchemaVersion < 0:
+		return nil, fmt.Errorf("reading the JSON report: schema version %d, this leakhound reads up to %d: %w", w.SchemaVersion, SchemaVersion, ErrSchemaVersion)
+	}
+	return w.document(), nil
+}
+
+// The wire types below fix the JSON field names independently of the Go
+// field names, so renaming a Go field never silently changes the schema.
+
+type jsonDocument struct {
+	SchemaVersion int            `json:"schema_version"`
+	Generator     string         `json:"generator,omitempty"`
+	Package       string         `json:"package"`
+	GeneratedAt   time.Time      `json:"generated_at"`
+	Reports       []jsonReport   `json:"reports"`
+	Patterns      []*jsonPattern `json:"patterns,omitempty"`
+}
+
+type jsonReport struct {
+	Title      string      `json:"title"`
+	Package    string      `json:"package,omitempty"`
+	ModuleRoot string      `json:"module_root,omitempty"`
+	Total      int         `json:"total"`
+	Groups     []jsonGroup `json:"groups"`
+}
+
+type jsonGroup struct {
+	Reason      Reason         `json:"reason"`
+	State       string         `json:"state"`
+	Count       int            `json:"count"`
+	IDs         []int64        `json:"goroutine_ids,omitempty"`
+	Tests       []string       `json:"tests,omitempty"`
+	Leaked      int            `json:"leaked,omitempty"`
+	WaitMinutes int            `json:"wait_minutes,omitempty"`
+	Block       jsonFrame      `json:"block"`
+	CreatedBy   *jsonFrame     `json:"created_by,omitempty"`
+	Diagnosis   jsonDiagnosis  `json:"diagnosis"`
+	Stack       *jsonGoroutine `json:"stack,omitempty"`
+}
+
+type jsonFrame struct {
+	Func string `json:"func"`
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+type jsonDiagnosis struct {
+	PatternID  string   `json:"pattern_id,omitempty"`
+	Summary    string   `json:"summary,omitempty"`
+	Evidence   []string `json:"evidence,omitempty"`
+	FromSource bool     `json:"from_source"`
+}
+
+type jsonPattern struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Why    string `json:"why,omitempty"`
+	Fix    string `json:"fix,omitempty"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}
+
+type jsonGoroutine struct {
+	ID               int64             `json:"id,omitempty"`
+	State            string            `json:"state,omitempty"`
+	WaitMinutes      int               `json:"wait_minutes,omitempty"`
+	LockedToThread   bool              `json:"locked_to_thread,omitempty"`
+	Leaked           bool              `json:"leaked,omitempty"`
+	Durable          bool              `json:"durable,omitempty"`
+	Bubble           int64             `json:"bubble,omitempty"`
+	Labels           map[string]string `json:"labels,omitempty"`
+	Frames           []jsonFrame       `json:"frames"`
+	ElidedFrames     int               `json:"elided_frames,omitempty"`
+	CreatedBy        *jsonFrame        `json:"created_by,omitempty"`
+	ParentID         int64             `json:"parent_id,omitempty"`
+	Ancestors        []jsonAncestor    `json:"ancestors,omitempty"`
+	StackUnavailable bool              `json:"stack_unavailable,omitempty"`
+	Truncated        bool              `json:"truncated,omitempty"`
+	Count            int               `json:"count,omitempty"`
+}
+
+type jsonAncestor struct {
+	ID        int64       `json:"id"`
+	Frames    []jsonFrame `json:"frames"`
+	CreatedBy *jsonFrame  `json:"created_by,omitempty"`
+}
+
+func (d *Document) wire() *jsonDocument {
+	w := &jsonDocument{
+		SchemaVersion: SchemaVersion,
+		Generator:     "leakhound",
+		Package:       d.Package,
+		GeneratedAt:   d.GeneratedAt.UTC().Truncate(time.Second),
+		Reports:       make([]jsonReport, 0, len(d.Reports)),
+	}
+	seen := map[string]bool{}
+	for _, r := range d.Reports {
+		if r == nil {
+			continue
+		}
+		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups))}
+		for _, g := range r.Groups {
+			if g == nil {
+				continue
+			}
+			jr.Groups = append(jr.Groups, wireGroup(g))
+			id := g.Diagnosis.PatternID
+			if id == "" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			p, ok := d.Patterns[id]
+			if !ok {
+				p, ok = knownPattern(id)
+			}
+			if ok {
+				w.Patterns = append(w.Patterns, &jsonPattern{ID: id, Title: p.Title, Why: p.Why, Fix: p.Fix, Before: p.Before, After: p.After})
+			}
+		}
+		w.Reports = append(w.Reports, jr)
+	}
+	return w
+}
+
+func wireGroup(g *Group) jsonGroup {
+	return jsonGroup{
+		Reason:      g.Reason,
+		State:       g.State,
+		Count:       g.Count,
+		IDs:         g.IDs,
+		Tests:       g.Tests,
+		Leaked:      g.Leaked,
+		WaitMinutes: g.WaitMinutes,
+		Block:       wireFrame(g.Block),
+		CreatedBy:   wireFramePtr(g.CreatedBy),
+		Diagnosis: jsonDiagnosis{
+			PatternID:  g.Diagnosis.PatternID,
+			Summary:    g.Diagnosis.Summary,
+			Evidence:   g.Diagnosis.Evidence,
+			FromSource: g.Diagnosis.FromSource,
+		},
+		Stack: wireGoroutine(g.Stack),
+	}
+}
+
+func wireFrame(f profile.Frame) jsonFrame { return jsonFrame{Func: f.Func, File: f.File, Line: f.Line} }
+
+func wireFramePtr(f *profile.Frame) *jsonFrame {
+	if f == nil {
+		return nil
+	}
+	w := wireFrame(*f)
+	return &w
+}
+
+func wireFrames(fs []profile.Frame) []jsonFrame {
+	out := make([]jsonFrame, len(fs))
+	for i, f := range fs {
+		out[i] = wireFrame(f)
+	}
+	return out
+}
+
+func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
+	if g == nil {
+		return nil
+	}
+	w := &jsonGoroutine{
+		ID: g.ID, State: g.State, WaitMinutes: g.WaitMinutes, LockedToThread: g.LockedToThread,
+		Leaked: g.Leaked, Durable: g.Durable, Bubble: g.Bubble, Labels: g.Labels,
+		Frames: wireFrames(g.Frames), ElidedFrames: g.ElidedFrames, CreatedBy: wireFramePtr(g.CreatedBy),
+		ParentID: g.ParentID, StackUnavailable: g.StackUnavailable, Truncated: g.Truncated, Count: g.Count,
+	}
+	for _, a := range g.Ancestors {
+		w.Ancestors = append(w.Ancestors, jsonAncestor{ID: a.ID, Frames: wireFrames(a.Frames), CreatedBy: wireFramePtr(a.CreatedBy)})
+	}
+	return w
+}
+
+func (w *jsonDocument) document() *Document {
+	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt}
+	for _, jr := range w.Reports {
+		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total}
+		for _, jg := range jr.Groups {
+			r.Groups = append(r.Groups, jg.group())
+		}
+		d.Reports = append(d.Reports, r)
+	}
+	for _, p := range w.Patterns {
+		if p == nil || p.ID == "" {
+			continue
+		}
+		if d.Patterns == nil {
+			d.Patterns = map[string]Pattern{}
+		}
+		d.Patterns[p.ID] = Pattern{ID: p.ID, Title: p.Title, Why: p.Why, Fix: p.Fix, Before: p.Before, After: p.After}
+	}
+	return d
+}
+
+func (jg *jsonGroup) group() *Group {
+	return &Group{
+		Reason:      jg.Reason,
+		State:       jg.State,
+		Count:       jg.Count,
+		IDs:         jg.IDs,
+		Tests:       jg.Tests,
+		Leaked:      jg.Leaked,
+		WaitMinutes: jg.WaitMinutes,
+		Block:       jg.Block.frame(),
+		CreatedBy:   jg.CreatedBy.framePtr(),
+		Diagnosis: Diagnosis{
+			PatternID:  jg.Diagnosis.PatternID,
+			Summary:    jg.Diagnosis.Summary,
+			Evidence:   jg.Diagnosis.Evidence,
+			FromSource: jg.Diagnosis.FromSource,
+		},
+		Stack: jg.Stack.goroutine(),
+	}
+}
+
+func (f jsonFrame) frame() profile.Frame {
+	return profile.Frame{Func: f.Func, File: f.File, Line: f.Line}
+}
+
+func (f *jsonFrame) framePtr() *profile.Frame {
+	if f == nil {
+		return nil
+	}
+	pf := f.frame()
+	return &pf
+}
+
+func framesOf(ws []jsonFrame) []profile.Frame {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]profile.Frame, len(ws))
+	for i, w := range ws {
+		out[i] = w.frame()
+	}
+	return out
+}
+
+func (w *jsonGoroutine) goroutine() *profile.Goroutine {
+	if w == nil {
+		return nil
+	}
+	g := &profile.Goroutine{
+		ID: w.ID, State: w.State, WaitMinutes: w.WaitMinutes, LockedToThread: w.LockedToThread,
+		Leaked: w.Leaked, Durable: w.Durable, Bubble: w.Bubble, Labels: w.Labels,
+		Frames: framesOf(w.Frames), ElidedFrames: w.ElidedFrames, CreatedBy: w.CreatedBy.framePtr(),
+		ParentID: w.ParentID, StackUnavailable: w.StackUnavailable, Truncated: w.Truncated, Count: w.Count,
+	}
+	for _, a := range w.Ancestors {
+		g.Ancestors = append(g.Ancestors, profile.Ancestor{ID: a.ID, Frames: framesOf(a.Frames), CreatedBy: a.CreatedBy.framePtr()})
+	}
+	return g
+}

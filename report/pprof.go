@@ -1,0 +1,120 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/google/pprof/profile"
+
+	lhprofile "github.com/leakhound/leakhound/profile"
+)
+
+// Labels attached to every sample of a leak profile, so pprof can filter
+// and tag by them (go tool pprof -tagfocus=reason=chan-send, -tags).
+const (
+	pprofLabelTest    = "test"
+	pprofLabelReason  = "reason"
+	pprofLabelPattern = "pattern"
+	pprofLabelPackage = "package"
+	pprofLabelState   = "state"
+)
+
+// WritePprof writes the leaked goroutines as a gzipped pprof profile
+// (a .pb.gz file) so the usual tools can show where leaks block:
+//
+//	go tool pprof -http=: leaks.pb.gz
+//	go tool pprof -top -tagfocus=reason=chan-send leaks.pb.gz
+//
+// The profile has one sample type, goroutine/count, and one sample per
+// group whose value is the group's Count. The sample's stack is the group's
+// representative stack, innermost call first, and its string labels carry
+// the tests, the blocking reason, the catalog pattern ID, the package and
+// the wait state. A group without a stack is placed at its blocking frame.
+func (r *Report) WritePprof(w io.Writer) error {
+	p := r.pprofProfile()
+	if err := p.CheckValid(); err != nil {
+		return fmt.Errorf("building the leak profile: %w", err)
+	}
+	if err := p.Write(w); err != nil {
+		return fmt.Errorf("writing the leak profile: %w", err)
+	}
+	return nil
+}
+
+// pprofProfile converts the report. Functions and locations are shared
+// between samples, as pprof expects: one Function per name and file, one
+// Location per function and line.
+func (r *Report) pprofProfile() *profile.Profile {
+	goroutines := &profile.ValueType{Type: "goroutine", Unit: "count"}
+	p := &profile.Profile{
+		SampleType: []*profile.ValueType{goroutines},
+		PeriodType: &profile.ValueType{Type: "goroutine", Unit: "count"},
+		Period:     1,
+	}
+	if r.Title != "" {
+		p.Comments = []string{"leakhound: " + r.Title}
+	}
+
+	type funcKey struct{ name, file string }
+	type locKey struct {
+		fn   funcKey
+		line int
+	}
+	funcs := map[funcKey]*profile.Function{}
+	locs := map[locKey]*profile.Location{}
+	location := func(f lhprofile.Frame) *profile.Location {
+		fk := funcKey{f.Func, f.File}
+		fn, ok := funcs[fk]
+		if !ok {
+			name := f.Func
+			if name == "" {
+				name = "?"
+			}
+			fn = &profile.Function{ID: uint64(len(p.Function) + 1), Name: name, SystemName: name, Filename: f.File}
+			funcs[fk] = fn
+			p.Function = append(p.Function, fn)
+		}
+		lk := locKey{fk, f.Line}
+		loc, ok := locs[lk]
+		if !ok {
+			loc = &profile.Location{ID: uint64(len(p.Location) + 1), Line: []profile.Line{{Function: fn, Line: int64(f.Line)}}}
+			locs[lk] = loc
+			p.Location = append(p.Location, loc)
+		}
+		return loc
+	}
+
+	for _, g := range r.Groups {
+		if g == nil {
+			continue
+		}
+		var frames []lhprofile.Frame
+		if g.Stack != nil {
+			frames = g.Stack.Frames
+		}
+		if len(frames) == 0 && (g.Block.Func != "" || g.Block.File != "") {
+			frames = []lhprofile.Frame{g.Block}
+		}
+		s := &profile.Sample{Value: []int64{int64(max(g.Count, 0))}, Label: map[string][]string{}}
+		for _, f := range frames {
+			s.Location = append(s.Location, location(f))
+		}
+		if len(g.Tests) > 0 {
+			s.Label[pprofLabelTest] = append([]string(nil), g.Tests...)
+		}
+		if g.Reason != "" {
+			s.Label[pprofLabelReason] = []string{string(g.Reason)}
+		}
+		if g.Diagnosis.PatternID != "" {
+			s.Label[pprofLabelPattern] = []string{g.Diagnosis.PatternID}
+		}
+		if r.Package != "" {
+			s.Label[pprofLabelPackage] = []string{r.Package}
+		}
+		if g.State != "" {
+			s.Label[pprofLabelState] = []string{g.State}
+		}
+		p.Sample = append(p.Sample, s)
+	}
+	return p
+}
