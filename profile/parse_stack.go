@@ -69,6 +69,7 @@ type stackParser struct {
 // Truncated. The dispatcher reports input without any goroutine.
 func parseStack(data []byte) (*Snapshot, error) {
 	p := newStackParser(data)
+	cut := len(data) > 0 && data[len(data)-1] != '\n'
 	for len(data) > 0 {
 		var line []byte
 		last := false
@@ -82,7 +83,7 @@ func parseStack(data []byte) (*Snapshot, error) {
 		}
 		p.line(line, last)
 	}
-	p.finish()
+	p.finish(cut)
 	return p.snap, nil
 }
 
@@ -313,11 +314,16 @@ func (p *stackParser) closeSection() {
 	p.cur, p.anc = nil, -1
 }
 
-// finish ends the input: whatever is still pending was cut.
-func (p *stackParser) finish() {
+// finish ends the input. A pending line is handled as abandon does, except
+// that a last line without its newline was cut, whatever it looks like.
+func (p *stackParser) finish(cut bool) {
 	if p.pendingKind != pendNone {
-		p.pending, p.pendingKind = nil, pendNone
-		p.cur.Truncated = true
+		if cut {
+			p.pending, p.pendingKind = nil, pendNone
+			p.cur.Truncated = true
+		} else {
+			p.abandon()
+		}
 	}
 	p.closeSection()
 }

@@ -19,23 +19,34 @@ type testEvent struct {
 	Output string
 }
 
-// isTestJSON reports whether data looks like go test -json output: its
-// first non-blank line is a JSON object with an "Action" field.
+// isTestJSON reports whether data looks like go test -json output: among
+// its first lines, a JSON object with an "Action" field comes before any
+// goroutine header. Lines before the first event are allowed, because go
+// test prints build errors as plain text.
 func isTestJSON(data []byte) bool {
-	data = bytes.TrimLeft(data, " \t\r\n")
-	if len(data) == 0 || data[0] != '{' {
-		return false
+	const maxLines = 32
+	for n := 0; n < maxLines && len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSpace(line)
+		if bytes.HasPrefix(line, goroutinePrefix) {
+			return false
+		}
+		if len(line) == 0 || line[0] != '{' {
+			continue
+		}
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(line, &probe) != nil {
+			continue
+		}
+		_, ok := probe["Action"]
+		return ok
 	}
-	first := data
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		first = data[:i]
-	}
-	var probe map[string]json.RawMessage
-	if json.Unmarshal(first, &probe) != nil {
-		return false
-	}
-	_, ok := probe["Action"]
-	return ok
+	return false
 }
 
 // parseTestJSON reads go test -json output. Lines that are not JSON events

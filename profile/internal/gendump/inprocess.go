@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -33,8 +34,10 @@ func setTracebackLabels(on bool) {
 	os.Setenv("GODEBUG", "tracebacklabels="+v)
 }
 
-// labelsByDefault reports whether this Go prints goroutine labels in
-// tracebacks without GODEBUG: Go 1.27 does, Go 1.26 does not.
+// labelsByDefault reports whether this binary prints goroutine labels in
+// tracebacks without GODEBUG. Go 1.27 turned tracebacklabels on, but only
+// for modules declaring go 1.27 or later; the build records the resulting
+// defaults in its DefaultGODEBUG setting.
 func labelsByDefault() bool {
 	v := strings.TrimPrefix(runtime.Version(), "go")
 	parts := strings.SplitN(v, ".", 3)
@@ -43,7 +46,17 @@ func labelsByDefault() bool {
 	}
 	major, _ := strconv.Atoi(parts[0])
 	minor, _ := strconv.Atoi(parts[1])
-	return major > 1 || minor >= 27
+	if major == 1 && minor < 27 {
+		return false
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "DefaultGODEBUG" && strings.Contains(","+s.Value+",", ",tracebacklabels=0,") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // runStackScenarios writes runtime.Stack dumps: with the default label

@@ -1,0 +1,69 @@
+package profile
+
+import (
+	"reflect"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary bytes to ParseBytes. Whatever the input, it
+// must not panic, must not report success without goroutines, must fill
+// only sane values, and must read the same input the same way twice.
+//
+// Seeds are in testdata/fuzz/FuzzParse: small real dumps of each kind and
+// cut ones. Run it with
+//
+//	go test -run='^$' -fuzz=FuzzParse -fuzztime=5m ./profile/
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1\n"))
+	f.Add([]byte(`goroutine 19 [chan receive (leaked) labels:{"k": "v ]}, : x"}]:` + "\nmain.f(...)\n\t/src/f.go:9\n"))
+	f.Add([]byte(`goroutine 19 [chan receive] {k: "v ]}, : x", "user id": 42}:` + "\nmain.f(...)\n\t/src/f.go:9\n"))
+	f.Add([]byte("goroutine 7 [chan receive (durable), synctest bubble 1]:\nmain.a()\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseBytes(data)
+		if err == nil {
+			if s == nil || len(s.Goroutines) == 0 {
+				t.Fatalf("no error and no goroutine: %+v", s)
+			}
+		}
+		if s != nil {
+			for i, g := range s.Goroutines {
+				checkSane(t, i, g)
+			}
+		}
+		s2, err2 := ParseBytes(data)
+		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) {
+			t.Fatalf("errors differ between two reads: %v, then %v", err, err2)
+		}
+		if !reflect.DeepEqual(s, s2) {
+			t.Fatalf("two reads of the same input differ:\n%+v\n%+v", s, s2)
+		}
+	})
+}
+
+func checkSane(t *testing.T, i int, g *Goroutine) {
+	t.Helper()
+	if g == nil {
+		t.Fatalf("goroutine %d is nil", i)
+	}
+	if g.Count < 1 || g.ID < 0 || g.ParentID < 0 || g.Bubble < 0 || g.WaitMinutes < 0 || g.ElidedFrames < 0 {
+		t.Fatalf("goroutine %d has a negative or zero count field: %+v", i, g)
+	}
+	frames := append([]Frame(nil), g.Frames...)
+	if g.CreatedBy != nil {
+		frames = append(frames, *g.CreatedBy)
+	}
+	for _, a := range g.Ancestors {
+		if a.ID < 0 {
+			t.Fatalf("goroutine %d has an ancestor with ID %d", i, a.ID)
+		}
+		frames = append(frames, a.Frames...)
+		if a.CreatedBy != nil {
+			frames = append(frames, *a.CreatedBy)
+		}
+	}
+	for _, f := range frames {
+		if f.Line < 0 {
+			t.Fatalf("goroutine %d has a frame at line %d: %+v", i, f.Line, f)
+		}
+	}
+}
