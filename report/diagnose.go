@@ -446,11 +446,11 @@ func (d *diagnoser) mutex(s *site, at string) finding {
 		summary: fmt.Sprintf("%s: %s.Lock() waits for a lock that is never released — unlock with defer right "+
 			"after every Lock", at, mu),
 		evidence: []string{fmt.Sprintf("source: %s.Lock(); another goroutine holds %s", mu, mu)}}
+	// The blocking Lock itself is listed too: when its function is called
+	// again after an early return, it is the lock left held.
 	for _, l := range s.file.lockWithoutDefer(lastName(mu), "Lock", "Unlock") {
-		if l != s.line {
-			f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock in its function",
-				lastName(mu), d.rel(s.file.path), l))
-		}
+		f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock in its function",
+			lastName(mu), d.rel(s.file.path), l))
 	}
 	return f
 }
@@ -623,9 +623,9 @@ func (d *diagnoser) mutualWaits(ops []*chanOp) {
 func (d *diagnoser) markMutual(x, other *chanOp, otherServes int) {
 	g := x.group
 	g.Diagnosis.PatternID = PatternMutualWait
-	g.Diagnosis.Summary = fmt.Sprintf("%s: waits on %s, which only the goroutine blocked at %s:%d serves — and "+
-		"that one reaches %s only after its own wait; buffer one channel or reorder", d.pos(g.Block), x.ch,
-		d.rel(other.file.path), other.line, x.ch)
+	g.Diagnosis.Summary = fmt.Sprintf("%s: waits on %s, which the goroutine blocked at %s:%d reaches only after "+
+		"its own wait on %s — a cycle; buffer one channel or reorder one side", d.pos(g.Block), x.ch,
+		d.rel(other.file.path), other.line, other.ch)
 	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, fmt.Sprintf("the other goroutine blocks on %s at %s:%d and "+
 		"uses %s only later, at line %d", other.ch, d.rel(other.file.path), other.line, x.ch, otherServes))
 }

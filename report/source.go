@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"go/types"
 	"os"
@@ -60,7 +61,25 @@ func (f *srcFile) line(n int) string {
 	if n < f.tok.LineCount() {
 		end = f.tok.Offset(f.tok.LineStart(n + 1))
 	}
-	return strings.TrimSpace(string(f.src[start:end]))
+	return strings.TrimSpace(stripComment(f.src[start:end]))
+}
+
+// stripComment returns a line of Go without its trailing comment, found
+// with the scanner so "//" inside a string literal stays.
+func stripComment(line []byte) string {
+	var sc scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(line))
+	sc.Init(file, line, nil, scanner.ScanComments)
+	for {
+		pos, tok, _ := sc.Scan()
+		if tok == token.EOF {
+			return string(line)
+		}
+		if tok == token.COMMENT {
+			return string(line[:file.Offset(pos)])
+		}
+	}
 }
 
 func (f *srcFile) lineOf(p token.Pos) int { return f.tok.Line(p) }

@@ -106,8 +106,10 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		}
 		w.WriteString("\n")
 	}
-	if g.Diagnosis.Summary != "" {
-		fmt.Fprintf(w, "    why:  %s\n", g.Diagnosis.Summary)
+	if summary := g.Diagnosis.Summary; summary != "" {
+		// The block line above already says where.
+		summary = strings.TrimPrefix(summary, r.pos(g.Block.File, g.Block.Line)+": ")
+		fmt.Fprintf(w, "    why:  %s\n", summary)
 	}
 	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
 		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, p.Fix)

@@ -1,0 +1,149 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report/internal/leaky"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the current output")
+
+// normalise makes a text report stable across runs, machines and Go
+// versions: goroutine IDs vary by run, and line numbers inside Go's own
+// sources vary by version. Paths are already relative to the module.
+func normalise(text string) string {
+	text = idsRE.ReplaceAllStringFunc(text, func(s string) string {
+		return digitsRE.ReplaceAllString(s, "N")
+	})
+	return stdLineRE.ReplaceAllString(text, "$1$2:N")
+}
+
+var (
+	idsRE     = regexp.MustCompile(`goroutines? [0-9]+(, [0-9]+)*( \+[0-9]+ more)?`)
+	digitsRE  = regexp.MustCompile(`[0-9]+`)
+	stdLineRE = regexp.MustCompile(`(?m)(^|[\s(])((?:net|sync|runtime|internal|time|io|bufio|os|context|testing)/[A-Za-z0-9_./]*\.go):[0-9]+`)
+)
+
+func TestNormalise(t *testing.T) {
+	in := "test: T · goroutines 12, 7, 130 +4 more\nstack: x  net/http/transport.go:2450\n    at report/internal/leaky/a.go:12 · goroutine 9\n"
+	want := "test: T · goroutines N, N, N +N more\nstack: x  net/http/transport.go:N\n    at report/internal/leaky/a.go:12 · goroutine N\n"
+	if got := normalise(in); got != want {
+		t.Errorf("normalise:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestGoldenText renders reports built from real leaks and compares them
+// with testdata/golden/*.txt. Run with -update to accept a change, then
+// read the diff: the files are what a person sees when a test leaks.
+func TestGoldenText(t *testing.T) {
+	tests := []struct {
+		name     string
+		patterns []string
+		count    int
+		start    func() func()
+	}{
+		{"worker-pool", []string{PatternRangeUnclosed}, 3, func() func() { return leaky.WorkerPool(3, []int{1, 2}) }},
+		{"send-after-timeout", []string{PatternSendNoReceiver}, 1, leaky.SendAfterTimeout},
+		{"ping-pong", []string{PatternMutualWait}, 1, leaky.PingPong},
+		{"mutex-held", []string{PatternMutexHeld}, 1, leaky.MutexHeld},
+		{"context-never-cancelled", []string{PatternContextNeverDone}, 1, leaky.WatchBackground},
+		{"ticker-and-sleep", []string{PatternTickerLoop, PatternSleepLoop}, 1, func() func() {
+			r1, r2 := leaky.TickerLoop(), leaky.SleepLoop()
+			return func() { r1(); r2() }
+		}},
+		{"cond-and-waitgroup", []string{PatternCondNoSignal, PatternWaitGroup}, 1, func() func() {
+			r1, r2 := leaky.CondNoBroadcast(), leaky.WaitGroupNoDone()
+			return func() { r1(); r2() }
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ms []marker
+			for _, p := range tt.patterns {
+				ms = append(ms, markers(t, p)...)
+			}
+			release := startLabelled(t, tt.start)
+			defer release()
+			gs := captureLabelled(t, t.Name(), func(gs []*profile.Goroutine) bool {
+				for _, m := range ms {
+					n := 0
+					for _, g := range gs {
+						if atMarker(g, m) {
+							n++
+						}
+					}
+					if n < tt.count {
+						return false
+					}
+				}
+				return true
+			})
+			// Only the leaked goroutines: a worker pool's helpers may
+			// still be on their way out.
+			var leaked []*profile.Goroutine
+			for _, g := range gs {
+				for _, m := range ms {
+					if atMarker(g, m) {
+						leaked = append(leaked, g)
+						break
+					}
+				}
+			}
+			r := buildReport(t, leaked)
+			var buf bytes.Buffer
+			if err := r.WriteText(&buf); err != nil {
+				t.Fatal(err)
+			}
+			got := normalise(buf.String())
+			path := filepath.Join("testdata", "golden", tt.name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestGoldenText -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("text report differs from %s (-update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+			}
+		})
+	}
+}
+
+func TestWriteTextEmptyAndCapped(t *testing.T) {
+	var buf bytes.Buffer
+	if err := (&Report{Title: "TestNothing"}).WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got := buf.String(); got != "leakhound: TestNothing — no leaked goroutines\n" {
+		t.Errorf("empty report: %q", got)
+	}
+	var leaks []Leak
+	for i := range maxTextGroups + 5 {
+		leaks = append(leaks, worker(int64(i+1), 100+i, "T"))
+	}
+	buf.Reset()
+	if err := New(leaks, Options{Title: "TestMany", NoSource: true}).WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if n := strings.Count(out, "\n#"); n != maxTextGroups {
+		t.Errorf("printed %d groups, want %d", n, maxTextGroups)
+	}
+	if !strings.Contains(out, "… 5 goroutines more in 5 groups not shown") {
+		t.Errorf("no line for the groups left out:\n%s", out[len(out)-200:])
+	}
+}
