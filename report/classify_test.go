@@ -79,21 +79,22 @@ func runtimeStrings(src, name string) []string {
 }
 
 // goroot finds the running toolchain's GOROOT, or "" when its source is
-// not around.
+// not around. The go command on PATH is normally the one running the test
+// (go test puts its GOROOT/bin first); its version is checked against the
+// runtime's so another installation's source is never read by mistake.
 func goroot() string {
-	candidates := []string{os.Getenv("GOROOT"), runtime.GOROOT()}
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		candidates = append(candidates, strings.TrimSpace(string(out)))
+	out, err := exec.Command("go", "env", "GOROOT", "GOVERSION").Output()
+	if err != nil {
+		return ""
 	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(c, "src", "runtime", "runtime2.go")); err == nil {
-			return c
-		}
+	fields := strings.Fields(string(out))
+	if len(fields) != 2 || fields[1] != runtime.Version() {
+		return ""
 	}
-	return ""
+	if _, err := os.Stat(filepath.Join(fields[0], "src", "runtime", "runtime2.go")); err != nil {
+		return ""
+	}
+	return fields[0]
 }
 
 // TestClassifyCoversLiveRuntime reads the wait states of the Go that runs
