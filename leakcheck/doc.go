@@ -1,3 +1,66 @@
 // Package leakcheck fails tests that leave goroutines behind, and says which
-// test started each one and why it is stuck.
+// test started each one, why it is stuck and how to fix it.
+//
+// # Checking one test
+//
+// Call Check first thing in a test:
+//
+//	func TestFetch(t *testing.T) {
+//		leakcheck.Check(t)
+//		t.Parallel()
+//		...
+//	}
+//
+// When the test ends, the check fails it if any goroutine the test started
+// is still running. It works with t.Parallel, -count=N and any number of
+// subtests because it never guesses: Check puts a pprof label unique to this
+// run of this test on the test's goroutine (LabelKey), the runtime copies
+// labels to every goroutine started from there, at any depth, and the check
+// counts only goroutines with that label. Goroutines of other tests, and
+// those that existed before the test, do not count. When code in the test
+// replaces the labels (pprof.Do with context.Background(), for instance),
+// the check follows the chain of go statements back to the test instead.
+//
+// For subtests, Wrap calls Check for you:
+//
+//	t.Run("retry", leakcheck.Wrap(func(t *testing.T) { ... }))
+//
+// A subtest with its own Check owns its goroutines; goroutines of subtests
+// without one belong to their parent.
+//
+// # Waiting, and proof
+//
+// A goroutine told to stop a moment ago may still be returning, so a check
+// looks again with a growing pause, for up to the settle budget
+// (DefaultSettleBudget, or SettleBudget), and stops as soon as none is
+// left. A passing test pays for two goroutine profiles (a fraction of a
+// millisecond), not for the budget. Where the runtime can prove a goroutine
+// leaked (Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile), a
+// survivor proven stuck forever is reported at once, without waiting out
+// the budget. OnlyProvenLeaks fails tests only for such proven leaks.
+//
+// # What a failure says
+//
+// The test error is a report, not a dump of stacks: leaked goroutines are
+// grouped by where and why they block, each group with the line that
+// blocks, the go statement that started it, the test, and the fix for the
+// pattern. ReportDir (or LEAKHOUND_REPORT=dir) also writes HTML, JSON and
+// pprof files; in GitHub Actions the leaks are annotated on the source
+// lines.
+//
+// What is never reported: the runtime's own goroutines, the testing
+// package's, the os/signal loop, execution-trace readers. What is: anything
+// else the test started, HTTP keep-alive connections and timers included;
+// use the Ignore options for goroutines you keep on purpose.
+//
+// # The whole package, and coming from goleak
+//
+// VerifyTestMain checks, from TestMain, that no goroutine outlives the
+// package's tests, and names the test that started each one where that can
+// be known. VerifyNone, Find, IgnoreTopFunction, IgnoreAnyFunction,
+// IgnoreCreatedBy, IgnoreCurrent and Cleanup mean what they mean in
+// go.uber.org/goleak, so moving over is a change of import path; the
+// reports, the settling and the proof come with it. VerifyNone and Find
+// look at the whole process, so they are unfit for parallel tests: Check
+// is the per-test replacement.
 package leakcheck

@@ -1,0 +1,199 @@
+package leakcheck
+
+import (
+	"reflect"
+	"runtime"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
+)
+
+// Check makes the test fail if, when it ends, a goroutine it started is
+// still running. Call it first thing in a test, benchmark or fuzz target:
+//
+//	func TestServer(t *testing.T) {
+//		leakcheck.Check(t)
+//		...
+//	}
+//
+// "Started by the test" means started by the test's goroutine, directly or
+// through any chain of goroutines, even ones that have already returned, so
+// the check is exact under t.Parallel: goroutines of other tests, and those
+// that existed before the test, are never counted. A subtest that calls
+// Check owns its goroutines; the goroutines of subtests that do not are
+// their parent's.
+//
+// The check runs in a t.Cleanup registered by Check, so it comes after the
+// cleanups the test registers later (closing servers, cancelling contexts).
+// It gives finishing goroutines up to the settle budget (see SettleBudget)
+// and reports the rest as a test error: grouped by where they block, with
+// the reason, the go statement that started them and the fix. A failure to
+// look at the goroutines is reported as a test error too.
+func Check(t testing.TB, opts ...Option) {
+	t.Helper()
+	pc, _, _, _ := runtime.Caller(1)
+	check(t, packageOfPC(pc), opts)
+}
+
+// Wrap returns fn with Check called at its start, for subtests:
+//
+//	t.Run("cached", leakcheck.Wrap(func(t *testing.T) { ... }))
+func Wrap(fn func(*testing.T), opts ...Option) func(*testing.T) {
+	var pkg string
+	if fn != nil {
+		pkg = packageOfPC(reflect.ValueOf(fn).Pointer())
+	}
+	return func(t *testing.T) {
+		t.Helper()
+		check(t, pkg, opts)
+		if fn != nil {
+			fn(t)
+		}
+	}
+}
+
+// check starts a check of the calling test goroutine; it returns nil when
+// the check could not start (the error is reported through t).
+func check(t testing.TB, pkg string, opts []Option) *testCheck {
+	t.Helper()
+	cfg := newConfig(opts)
+	for _, err := range cfg.errs {
+		t.Errorf("leakcheck: %v", err)
+	}
+	tc := &testCheck{
+		cfg:     cfg,
+		test:    t.Name(),
+		pkg:     pkg,
+		label:   newLabelValue(t.Name()),
+		testGID: profile.CurrentID(),
+		prev:    ownLabels(),
+	}
+	base, err := profile.CaptureAggregate()
+	if err != nil {
+		t.Errorf("leakcheck: cannot check %s for leaked goroutines: %v", t.Name(), err)
+		return nil
+	}
+	tc.base, tc.seen = base, base
+	setLabels(tc.prev, LabelKey, tc.label)
+	t.Cleanup(func() {
+		t.Helper()
+		tc.finish(t)
+	})
+	return tc
+}
+
+// testCheck is the state of one Check, from the call to the cleanup.
+type testCheck struct {
+	cfg     *config
+	test    string
+	pkg     string
+	label   string            // this run's LabelKey value
+	testGID int64             // the goroutine Check was called on
+	prev    map[string]string // that goroutine's labels before Check
+	base    *profile.Snapshot // the cheap look taken when Check was called
+	// seen is what glance compares with to find newcomers without labels:
+	// base at first, then the latest glance whose newcomers a full capture
+	// showed not to be the test's.
+	seen, glanced *profile.Snapshot
+	selfGID       int64   // the goroutine running the cleanup
+	result        verdict // the outcome, once finish has run
+}
+
+// finish runs the check, in the test's cleanup.
+func (tc *testCheck) finish(t testing.TB) {
+	t.Helper()
+	tc.selfGID = profile.CurrentID()
+	if tc.selfGID == tc.testGID {
+		// Mark this goroutine while it looks (see checkingKey), and give
+		// it back its own labels afterwards.
+		setLabels(tc.prev, checkingKey, tc.label)
+		defer setLabels(tc.prev)
+	}
+	v, err := settle(tc.cfg, tc)
+	if err != nil {
+		t.Errorf("leakcheck: cannot check %s for leaked goroutines: %v", tc.test, err)
+		return
+	}
+	tc.result = v
+	emit(t, tc.cfg, v, report.Options{
+		Title:      tc.test,
+		Package:    tc.pkg,
+		ModuleRoot: moduleRoot(),
+		NoSource:   tc.cfg.noSource,
+	})
+}
+
+// glance counts this run's labelled goroutines in the cheap look, and asks
+// for a full capture when goroutines without any leakhound label appeared
+// since Check: they may be the test's, having lost the label to pprof.Do.
+func (tc *testCheck) glance() (n int, decide, ok bool, err error) {
+	if tc.selfGID != tc.testGID {
+		// The cleanup runs elsewhere, so the test goroutine still carries
+		// the label and only a full capture can leave it out.
+		return 0, false, false, nil
+	}
+	s, err := profile.CaptureAggregate()
+	if err != nil {
+		return 0, false, true, err
+	}
+	for _, r := range s.Goroutines {
+		if r.Labels[LabelKey] == tc.label && !tc.cfg.ignored(r) {
+			n += max(r.Count, 1)
+		}
+	}
+	tc.glanced = s
+	for _, r := range profile.Diff(tc.seen, s) {
+		if _, labelled := r.Labels[LabelKey]; labelled {
+			continue
+		}
+		if r.Labels[checkingKey] == tc.label || tc.cfg.ignored(r) {
+			continue
+		}
+		decide = true
+		break
+	}
+	if n > 0 && tc.cfg.needsDetail() {
+		decide = true
+	}
+	return n, decide, true, nil
+}
+
+// explained moves the glance baseline forward when a full capture found no
+// goroutine of the test without its label: the newcomers of the last glance
+// are then known not to be the test's, and need no second look.
+func (tc *testCheck) explained(leaks []report.Leak) {
+	for _, l := range leaks {
+		if l.Attribution != byLabel {
+			return
+		}
+	}
+	if tc.glanced != nil {
+		tc.seen = tc.glanced
+	}
+}
+
+// survivors picks the test's goroutines from a full capture.
+func (tc *testCheck) survivors(s *profile.Snapshot) []report.Leak {
+	o := newOwner(tc.label, tc.testGID, tc.base, s)
+	var leaks []report.Leak
+	for _, g := range s.Goroutines {
+		if g.ID == tc.testGID || g.ID == tc.selfGID || tc.cfg.ignored(g) {
+			continue
+		}
+		if how := o.of(g); how != "" {
+			leaks = append(leaks, report.Leak{Goroutine: g, Test: tc.test, Attribution: how})
+		}
+	}
+	return leaks
+}
+
+// packageOfPC returns the import path of the package of the function at pc,
+// the package under test when pc is in a test; "" when unknown.
+func packageOfPC(pc uintptr) string {
+	f := runtime.FuncForPC(pc)
+	if f == nil {
+		return ""
+	}
+	return testedPackage(funcPackage(f.Name()))
+}

@@ -1,0 +1,184 @@
+package leakcheck
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakhound/leakhound/report"
+)
+
+// Turning a verdict into what the person running the tests reads: the
+// report text as the test error, GitHub annotations when running in GitHub
+// Actions, and report files when asked for.
+
+// outcome is a verdict in report form.
+type outcome struct {
+	// fail holds the goroutines that fail the check; nil when none do.
+	fail *report.Report
+	// noted holds survivors shown without failing (OnlyProvenLeaks); nil
+	// when none.
+	noted *report.Report
+	// note explains something about the verdict in one line, "" if nothing.
+	note string
+}
+
+// judge builds the reports of a verdict: ignored patterns dropped, and with
+// OnlyProvenLeaks, unproven survivors set apart.
+func judge(cfg *config, v verdict, opts report.Options) outcome {
+	var out outcome
+	if len(v.leaks) == 0 {
+		return out
+	}
+	failing, noted := v.leaks, []report.Leak(nil)
+	switch {
+	case cfg.onlyProven && v.proofAvailable:
+		failing = nil
+		for _, l := range v.leaks {
+			if l.Goroutine.Leaked {
+				failing = append(failing, l)
+			} else {
+				noted = append(noted, l)
+			}
+		}
+	case cfg.onlyProven:
+		out.note = "OnlyProvenLeaks has no effect here: this runtime cannot prove leaks (it needs Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile), so every survivor fails the check."
+	}
+	out.fail = buildReport(failing, cfg, opts)
+	if len(noted) > 0 {
+		nopts := opts
+		nopts.Title = opts.Title + " (still running, not proven leaked)"
+		out.noted = buildReport(noted, cfg, nopts)
+	}
+	return out
+}
+
+// buildReport makes the report of leaks, leaving out groups whose pattern
+// the options ignore; nil when nothing is left.
+func buildReport(leaks []report.Leak, cfg *config, opts report.Options) *report.Report {
+	if len(leaks) == 0 {
+		return nil
+	}
+	r := report.New(leaks, opts)
+	if len(cfg.patterns) > 0 {
+		kept := r.Groups[:0]
+		total := 0
+		for _, g := range r.Groups {
+			if cfg.patterns[g.Diagnosis.PatternID] {
+				continue
+			}
+			kept = append(kept, g)
+			total += g.Count
+		}
+		r.Groups, r.Total = kept, total
+	}
+	if r.Total == 0 || len(r.Groups) == 0 {
+		return nil
+	}
+	return r
+}
+
+// emit reports a test's verdict through t.
+func emit(t testing.TB, cfg *config, v verdict, opts report.Options) {
+	t.Helper()
+	out := judge(cfg, v, opts)
+	if out.noted != nil {
+		t.Logf("leakcheck: goroutines this test left running; they do not fail it because of OnlyProvenLeaks:\n%s", reportText(out.noted))
+	}
+	if out.fail == nil {
+		return
+	}
+	msg := "leakcheck: goroutines started by this test are still running:\n" + reportText(out.fail)
+	if out.note != "" {
+		msg += "\n" + out.note
+	}
+	t.Errorf("%s", msg)
+	annotate(out.fail)
+	if err := writeFiles(cfg, opts.Package, out.fail); err != nil {
+		t.Errorf("leakcheck: %v", err)
+	}
+}
+
+// reportText renders a report as text; a rendering failure is shown in
+// place of the text rather than lost.
+func reportText(r *report.Report) string {
+	var buf bytes.Buffer
+	if err := r.WriteText(&buf); err != nil {
+		fmt.Fprintf(&buf, "\n(rendering the report failed: %v)\n", err)
+	}
+	return strings.TrimRight(buf.String(), "\n")
+}
+
+// annotator is implemented by reports that can write GitHub Actions
+// annotations.
+type annotator interface {
+	WriteAnnotations(w io.Writer) error
+}
+
+// annotate writes GitHub Actions annotations for r when running there, so
+// the leaks show on the pull request's lines. They go to standard output,
+// where the runner looks for them.
+func annotate(r *report.Report) {
+	if os.Getenv("GITHUB_ACTIONS") != "true" {
+		return
+	}
+	if a, ok := any(r).(annotator); ok {
+		_ = a.WriteAnnotations(os.Stdout)
+	}
+}
+
+// writeFiles writes report files when the ReportDir option or the
+// LEAKHOUND_REPORT variable asks for them.
+func writeFiles(cfg *config, pkg string, reports ...*report.Report) error {
+	dir := cfg.reportDir
+	if dir == "" {
+		dir = os.Getenv(ReportDirEnv)
+	}
+	if dir == "" || len(reports) == 0 {
+		return nil
+	}
+	if err := report.WriteDir(dir, pkg, reports); err != nil {
+		return fmt.Errorf("writing report files to %s: %w", dir, err)
+	}
+	return nil
+}
+
+// root caches the module root, found once per process.
+var root struct {
+	once sync.Once
+	dir  string
+}
+
+// moduleRoot returns the directory of the go.mod above the working
+// directory, which go test sets to the package's directory, or "".
+func moduleRoot() string {
+	root.once.Do(func() {
+		dir, err := os.Getwd()
+		if err != nil {
+			return
+		}
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				root.dir = dir
+				return
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				return
+			}
+			dir = parent
+		}
+	})
+	return root.dir
+}
+
+// testedPackage turns the package of a test function into the package under
+// test: an external test package "p_test" tests "p".
+func testedPackage(pkg string) string {
+	return strings.TrimSuffix(pkg, "_test")
+}

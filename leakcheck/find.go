@@ -1,0 +1,125 @@
+package leakcheck
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
+)
+
+// Find, VerifyNone and VerifyTestMain have the names, arguments and meaning
+// of their goleak namesakes, so moving from goleak is a change of import
+// path. Unlike Check they look at every goroutine of the process, so they
+// cannot tell parallel tests apart; prefer Check in new tests.
+
+// TestingT is the part of testing.TB that VerifyNone uses; *testing.T,
+// *testing.B and *testing.F satisfy it.
+type TestingT interface {
+	Error(args ...any)
+}
+
+// LeakError is the error Find returns when goroutines are left running. Use
+// errors.As to reach the Report, for example to write it in another format.
+type LeakError struct {
+	// Report explains the goroutines left running.
+	Report *report.Report
+	// Note adds a remark about the check, "" when there is none.
+	Note string
+}
+
+// Error returns the report as text.
+func (e *LeakError) Error() string {
+	msg := fmt.Sprintf("leakcheck: %d goroutine(s) still running:\n%s", e.Report.Total, reportText(e.Report))
+	if e.Note != "" {
+		msg += "\n" + e.Note
+	}
+	return msg
+}
+
+// Find looks for goroutines other than the caller's that are still running,
+// waiting for finishing ones as Check does, and returns a *LeakError that
+// explains them, or nil. Default ignores (runtime, testing package, signal
+// handling, trace readers) and the given options apply; Cleanup is refused.
+func Find(opts ...Option) error {
+	pc, _, _, _ := runtime.Caller(1)
+	cfg := newConfig(opts)
+	if cfg.cleanup != nil {
+		return errors.New("leakcheck: Cleanup works with VerifyNone and VerifyTestMain, not with Find")
+	}
+	return find(cfg, packageOfPC(pc))
+}
+
+// VerifyNone fails t if Find reports goroutines still running, with the
+// report as the error. Like goleak's, it looks at the whole process, so it
+// must not be used in tests that run in parallel with others; Check does
+// the same job per test and works with t.Parallel. A Cleanup option runs
+// afterwards with exit code 0.
+func VerifyNone(t TestingT, opts ...Option) {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
+	pc, _, _, _ := runtime.Caller(1)
+	cfg := newConfig(opts)
+	cleanup := cfg.cleanup
+	cfg.cleanup = nil
+	if err := find(cfg, packageOfPC(pc)); err != nil {
+		t.Error(err)
+	}
+	if cleanup != nil {
+		cleanup(0)
+	}
+}
+
+// find is Find after the options are settled.
+func find(cfg *config, pkg string) error {
+	if len(cfg.errs) > 0 {
+		return fmt.Errorf("leakcheck: %w", errors.Join(cfg.errs...))
+	}
+	lk := &processLooker{cfg: cfg, self: profile.CurrentID()}
+	v, err := settle(cfg, lk)
+	if err != nil {
+		return fmt.Errorf("leakcheck: cannot look for leaked goroutines: %w", err)
+	}
+	title := "goroutines still running"
+	if pkg != "" {
+		title += " in " + pkg
+	}
+	out := judge(cfg, v, report.Options{Title: title, Package: pkg, ModuleRoot: moduleRoot(), NoSource: cfg.noSource})
+	if out.fail == nil {
+		return nil
+	}
+	annotate(out.fail)
+	if err := writeFiles(cfg, pkg, out.fail); err != nil {
+		return fmt.Errorf("leakcheck: %w (and goroutines are still running:\n%s)", err, reportText(out.fail))
+	}
+	return &LeakError{Report: out.fail, Note: out.note}
+}
+
+// processLooker looks at every goroutine of the process but the caller's
+// and those it was told existed before.
+type processLooker struct {
+	cfg    *config
+	self   int64
+	before map[int64]bool
+}
+
+// glance has no cheap form here: without a label to count, only a full
+// capture can leave out the caller and the goroutines that existed before.
+func (p *processLooker) glance() (int, bool, bool, error) { return 0, false, false, nil }
+
+func (p *processLooker) explained([]report.Leak) {}
+
+func (p *processLooker) survivors(s *profile.Snapshot) []report.Leak {
+	tie := newTestTie(s)
+	var leaks []report.Leak
+	for _, g := range s.Goroutines {
+		if g.ID == p.self || p.before[g.ID] || p.cfg.ignored(g) {
+			continue
+		}
+		test, how := tie.of(g)
+		leaks = append(leaks, report.Leak{Goroutine: g, Test: test, Attribution: how})
+	}
+	return leaks
+}

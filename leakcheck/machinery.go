@@ -1,0 +1,82 @@
+package leakcheck
+
+import (
+	"strings"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// Goroutines every check leaves out.
+//
+// Some goroutines belong to the machinery around a test rather than to the
+// code under test: the runtime's own helpers, the testing package waiting
+// for tests and subtests, the signal-handling loop that os/signal starts on
+// first use, the reader of an execution trace, the CPU profile writer. They
+// are either permanent by design or end with the test binary, so reporting
+// them would only teach people to ignore the report. They are recognised by
+// their stacks, which works on full captures and aggregated records alike.
+//
+// What is not on this list is deliberate: an HTTP keep-alive connection, a
+// server's accept loop or a timer goroutine started by the test are real
+// leaks, and the report says how to close them.
+
+// isMachinery reports whether g is one of the goroutines described above.
+func isMachinery(g *profile.Goroutine) bool {
+	if len(g.Frames) == 0 {
+		return false
+	}
+	top, ok := topFunction(g.Frames)
+	if !ok {
+		// Nothing but runtime frames: a runtime helper.
+		return true
+	}
+	switch funcPackage(top) {
+	case "testing", "os/signal", "runtime/trace":
+		return true
+	}
+	if top == "runtime/pprof.profileWriter" {
+		return true
+	}
+	return hasFunction(g.Frames, "runtime.ensureSigM") || hasFunction(g.Frames, "runtime.ReadTrace")
+}
+
+// topFunction returns the innermost function of a stack that is not part of
+// the runtime itself. Traceback text hides most runtime frames while pprof
+// profiles keep some, so skipping them makes both forms agree. ok is false
+// when every frame is the runtime's.
+func topFunction(frames []profile.Frame) (fn string, ok bool) {
+	for _, f := range frames {
+		if !isRuntimeFunc(f.Func) {
+			return f.Func, true
+		}
+	}
+	return "", false
+}
+
+// hasFunction reports whether fn is one of the stack's functions.
+func hasFunction(frames []profile.Frame, fn string) bool {
+	for _, f := range frames {
+		if f.Func == fn {
+			return true
+		}
+	}
+	return false
+}
+
+// isRuntimeFunc reports whether fn belongs to package runtime or its
+// internal packages (not runtime/pprof or runtime/trace).
+func isRuntimeFunc(fn string) bool {
+	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
+}
+
+// funcPackage returns the import path of the package that defines fn:
+// "net/http" for "net/http.(*persistConn).readLoop", "main" for
+// "main.main.func1".
+func funcPackage(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot < 0 {
+		return fn
+	}
+	return fn[:slash+1+dot]
+}

@@ -1,0 +1,229 @@
+package leakcheck
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// DefaultSettleBudget is how long a check waits, by default, for goroutines
+// that are still finishing before it calls them leaked. It is about what
+// goleak waits in total over its retries, so tests that pass with goleak
+// pass here too. Goroutines the runtime proves leaked are reported without
+// waiting (Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile).
+const DefaultSettleBudget = 450 * time.Millisecond
+
+// ReportDirEnv is the environment variable that names a directory for report
+// files, as the ReportDir option does: when it is set, every check that finds
+// leaks also writes HTML, JSON and pprof files there and refreshes the
+// directory's index.html.
+const ReportDirEnv = "LEAKHOUND_REPORT"
+
+// Option adjusts a check: what to ignore, how long to wait, where to write
+// reports. Pass options to Check, Wrap, VerifyTestMain, VerifyNone and Find.
+type Option func(*config)
+
+// config is the settled form of a list of options.
+type config struct {
+	filters       []filter
+	settle        time.Duration
+	reportDir     string
+	onlyProven    bool
+	patterns      map[string]bool
+	cleanup       func(exitCode int)
+	skipOnFailure bool
+	noSource      bool
+	// errs are failures of options that do work when created (IgnoreCurrent);
+	// checks report them instead of running with a silently weaker option.
+	errs []error
+}
+
+// filter is one reason to leave a goroutine out of a check.
+type filter struct {
+	ignore func(g *profile.Goroutine) bool
+	// needsDetail means the filter looks at what only a full capture has
+	// (IDs, creators); on aggregated records it cannot decide.
+	needsDetail bool
+}
+
+// newConfig applies opts over the defaults.
+func newConfig(opts []Option) *config {
+	c := &config{settle: DefaultSettleBudget}
+	for _, o := range opts {
+		if o != nil {
+			o(c)
+		}
+	}
+	return c
+}
+
+// needsDetail reports whether any filter can only be applied to a full
+// capture.
+func (c *config) needsDetail() bool {
+	for _, f := range c.filters {
+		if f.needsDetail {
+			return true
+		}
+	}
+	return false
+}
+
+// ignored reports whether g is left out by a default rule or an option. For
+// aggregated records (no ID), filters that need detail are skipped: the
+// caller then confirms with a full capture.
+func (c *config) ignored(g *profile.Goroutine) bool {
+	if isMachinery(g) {
+		return true
+	}
+	detailed := g.ID != 0
+	for _, f := range c.filters {
+		if f.needsDetail && !detailed {
+			continue
+		}
+		if f.ignore(g) {
+			return true
+		}
+	}
+	return false
+}
+
+// IgnoreTopFunction leaves out goroutines whose innermost function is f,
+// fully qualified as the runtime prints it, for example
+// "internal/poll.runtime_pollWait" or "example.com/cache.(*Cache).evictLoop".
+// The runtime's own frames (runtime.gopark and the like) are skipped when
+// looking for the innermost function. Use it for a long-lived goroutine you
+// start on purpose and cannot stop.
+func IgnoreTopFunction(f string) Option {
+	return func(c *config) {
+		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
+			top, ok := topFunction(g.Frames)
+			return ok && top == f
+		}})
+	}
+}
+
+// IgnoreAnyFunction leaves out goroutines that have f anywhere in their
+// stack, fully qualified (methods as "example.com/pkg.(*T).Method"). Use it
+// when the goroutine's top changes but one function always runs it.
+func IgnoreAnyFunction(f string) Option {
+	return func(c *config) {
+		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
+			return hasFunction(g.Frames, f)
+		}})
+	}
+}
+
+// IgnoreCreatedBy leaves out goroutines started by a go statement in
+// function f, fully qualified, for example "example.com/pool.(*Pool).start".
+// Use it for every worker a known component starts.
+func IgnoreCreatedBy(f string) Option {
+	return func(c *config) {
+		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
+			return g.CreatedBy != nil && g.CreatedBy.Func == f
+		}})
+	}
+}
+
+// IgnoreCurrent leaves out every goroutine alive at the moment IgnoreCurrent
+// is called. Check never needs it (it only looks at goroutines the test
+// started); it is for Find, VerifyNone and VerifyTestMain, when goroutines
+// started before the checked code must be tolerated.
+func IgnoreCurrent() Option {
+	ids := make(map[int64]bool)
+	s, err := profile.Capture()
+	if err == nil {
+		for _, g := range s.Goroutines {
+			ids[g.ID] = true
+		}
+	}
+	return func(c *config) {
+		if err != nil {
+			c.errs = append(c.errs, fmt.Errorf("IgnoreCurrent could not list the goroutines alive when it was called: %w", err))
+		}
+		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
+			return ids[g.ID]
+		}})
+	}
+}
+
+// IgnoreGoroutine leaves out goroutines for which ignore returns true. It is
+// called only with fully captured goroutines (ID, state, labels, frames and
+// creator set), never with aggregated records. Use it when no other option
+// says what you mean, for example to match a pprof label of your own.
+func IgnoreGoroutine(ignore func(g *profile.Goroutine) bool) Option {
+	return func(c *config) {
+		if ignore == nil {
+			return
+		}
+		c.filters = append(c.filters, filter{needsDetail: true, ignore: ignore})
+	}
+}
+
+// IgnorePattern leaves out goroutines whose diagnosis is one of the given
+// patterns of the leakhound catalog, by ID ("LH001"; the report names the
+// pattern of each group). Use it to accept a known, harmless kind of leak
+// while you fix the others.
+func IgnorePattern(ids ...string) Option {
+	return func(c *config) {
+		if c.patterns == nil {
+			c.patterns = make(map[string]bool)
+		}
+		for _, id := range ids {
+			c.patterns[id] = true
+		}
+	}
+}
+
+// SettleBudget sets how long a check waits for goroutines that may still be
+// finishing (DefaultSettleBudget unless set). The check polls cheaply with a
+// growing interval and stops as soon as none is left, so a longer budget
+// costs time only when something does leak. A goroutine the runtime proves
+// leaked is reported without waiting for the budget. Zero or less means
+// one look, no waiting.
+func SettleBudget(d time.Duration) Option {
+	return func(c *config) { c.settle = max(d, 0) }
+}
+
+// ReportDir makes a check that finds leaks also write report files (HTML,
+// JSON and pprof, plus an index.html of all reports) into dir. Setting the
+// environment variable LEAKHOUND_REPORT=dir does the same for every check
+// without changing code; this option wins over it.
+func ReportDir(dir string) Option {
+	return func(c *config) { c.reportDir = dir }
+}
+
+// OnlyProvenLeaks fails a check only for goroutines the runtime's leak
+// detector proves leaked: blocked on something no live goroutine can reach.
+// Other survivors are still shown, in the test log, without failing. Use it
+// to roll leak checking out on a large suite without false alarms.
+//
+// The proof needs Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile.
+// On other runtimes nothing can be proven, so the option has no effect and
+// every survivor fails the check, with a note saying so.
+func OnlyProvenLeaks() Option {
+	return func(c *config) { c.onlyProven = true }
+}
+
+// SkipOnTestFailure makes VerifyTestMain skip its leak check when tests
+// failed, as goleak does. By default the check runs anyway, since a failing
+// test often leaks too and the report helps to explain the failure; the exit
+// code is non-zero either way.
+func SkipOnTestFailure() Option {
+	return func(c *config) { c.skipOnFailure = true }
+}
+
+// NoSource stops reports from reading source files to sharpen their
+// diagnosis; they then rest on the stacks alone. Use it when the sources are
+// not where the binary was built.
+func NoSource() Option {
+	return func(c *config) { c.noSource = true }
+}
+
+// Cleanup sets a function to run at the end of VerifyTestMain or VerifyNone
+// with the exit code: the one VerifyTestMain would exit with, 0 for
+// VerifyNone. With VerifyTestMain it replaces the call to os.Exit, so the
+// function decides how the process ends. Find refuses it with an error.
+func Cleanup(cleanup func(exitCode int)) Option {
+	return func(c *config) { c.cleanup = cleanup }
+}

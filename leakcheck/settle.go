@@ -1,0 +1,164 @@
+package leakcheck
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
+)
+
+// Settling.
+//
+// When a check starts, goroutines the code under test stopped a moment ago
+// may still be on their way out: a server's connection goroutines unwinding,
+// a worker returning after its channel was closed. Calling those leaks would
+// make tests flaky, so a check looks again, with a growing pause, until none
+// is left or its budget is spent. Real leaks are reported as fast as can be
+// known:
+//
+//   - The repeated look is the cheap one (a goroutine profile, about 0.1 ms of
+//     stopped world); the full traceback is taken only when there is
+//     something to explain or to decide.
+//   - Where the runtime has the goroutineleak profile, a survivor it proves
+//     leaked (blocked on something nothing live can reach) will never finish,
+//     so once every survivor is proven, waiting is pointless: the verdict
+//     comes at once.
+
+// Pauses between looks: they start short, since most goroutines finish
+// within microseconds of being released, and double up to a cap, so a
+// goroutine that finishes late is noticed soon after.
+const (
+	firstPause = 100 * time.Microsecond
+	maxPause   = 25 * time.Millisecond
+)
+
+// looker is what a check looks at: the goroutines of one test (Check), or
+// of the whole process (Find, VerifyNone, VerifyTestMain).
+type looker interface {
+	// glance takes the cheap look. n counts the goroutines that may be
+	// survivors; decide asks for a full capture because the cheap look
+	// cannot tell (goroutines without labels appeared, or an option needs
+	// detail). ok is false when this looker has no cheap look.
+	glance() (n int, decide, ok bool, err error)
+	// survivors picks the goroutines to report from a full capture, tied to
+	// their tests as far as possible.
+	survivors(s *profile.Snapshot) []report.Leak
+	// explained is told the survivors of a full capture, taken after the
+	// last glance, so the looker can stop asking about what it explains.
+	explained(leaks []report.Leak)
+}
+
+// verdict is the outcome of settling.
+type verdict struct {
+	// leaks are the survivors at the end; Goroutine.Leaked is set on those
+	// the runtime proved leaked.
+	leaks []report.Leak
+	// proofAvailable reports whether the runtime could prove leaks.
+	proofAvailable bool
+	// waited is how long settling took.
+	waited time.Duration
+}
+
+// proofAttempt reports whether the look with index i (0 for the first)
+// asks the leak detector for proof. Each ask costs two garbage collections
+// and a traceback, so they are spread out: most leaked goroutines are
+// blocked long before the check starts and are proven at the first ask; the
+// later asks catch the ones that had not blocked yet.
+func proofAttempt(i int) bool {
+	return i == 0 || i == 2 || i == 8
+}
+
+// settle looks until no survivor is left, every survivor is proven leaked,
+// or the budget is spent.
+func settle(cfg *config, lk looker) (verdict, error) {
+	start := time.Now()
+	deadline := start.Add(cfg.settle)
+	proof := profile.LeakProfileAvailable()
+	v := verdict{proofAvailable: proof}
+	done := func(leaks []report.Leak) (verdict, error) {
+		v.leaks = leaks
+		v.waited = time.Since(start)
+		return v, nil
+	}
+	pause := firstPause
+	for i := 0; ; i++ {
+		last := !time.Now().Before(deadline)
+		askProof := proof && (last || proofAttempt(i))
+		n, decide, cheap, err := lk.glance()
+		if err != nil {
+			return v, err
+		}
+		if cheap && n == 0 && !decide {
+			return done(nil)
+		}
+		if cheap && !decide && !last {
+			// The cheap count stands; a full capture is needed only when
+			// the leak detector proves every counted goroutine.
+			if askProof {
+				proven, err := profile.CaptureLeaked()
+				if err != nil {
+					return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
+				}
+				if len(lk.survivors(proven)) >= n {
+					leaks, err := capture(lk)
+					if err != nil || len(leaks) == 0 {
+						return v, err
+					}
+					markLeaked(leaks, proven)
+					return done(leaks)
+				}
+			}
+		} else {
+			leaks, err := capture(lk)
+			if err != nil {
+				return v, err
+			}
+			if len(leaks) == 0 {
+				return done(nil)
+			}
+			if askProof {
+				proven, err := profile.CaptureLeaked()
+				if err != nil {
+					return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
+				}
+				if markLeaked(leaks, proven) == len(leaks) {
+					last = true
+				}
+			}
+			if last {
+				return done(leaks)
+			}
+		}
+		time.Sleep(min(pause, time.Until(deadline)))
+		pause = min(2*pause, maxPause)
+	}
+}
+
+// capture takes a full capture and picks the survivors from it.
+func capture(lk looker) ([]report.Leak, error) {
+	s, err := profile.Capture()
+	if err != nil {
+		return nil, fmt.Errorf("capturing the goroutines: %w", err)
+	}
+	leaks := lk.survivors(s)
+	lk.explained(leaks)
+	return leaks, nil
+}
+
+// markLeaked sets Leaked on the survivors the leak detector's snapshot
+// lists, and returns how many survivors are marked.
+func markLeaked(leaks []report.Leak, proven *profile.Snapshot) int {
+	leaked := make(map[int64]bool, len(proven.Goroutines))
+	for _, g := range proven.Goroutines {
+		leaked[g.ID] = true
+	}
+	n := 0
+	for _, l := range leaks {
+		if l.Goroutine.Leaked || leaked[l.Goroutine.ID] {
+			l.Goroutine.Leaked = true
+			n++
+		}
+	}
+	return n
+}
