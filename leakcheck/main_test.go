@@ -1,0 +1,41 @@
+package leakcheck
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+// helperEnv selects, in a copy of this test binary started by a test, the
+// TestMain that copy runs: "" for the ordinary one, or a mode below.
+const helperEnv = "LEAKCHECK_TEST_HELPER"
+
+// Helper modes.
+const (
+	modeVerifyMain     = "verifymain"      // VerifyTestMain with a short budget
+	modeVerifyMainSkip = "verifymain-skip" // the same, with SkipOnTestFailure
+	modeHelperTest     = "helper-test"     // plain m.Run, to run one helper test
+)
+
+func TestMain(m *testing.M) {
+	switch os.Getenv(helperEnv) {
+	case modeVerifyMain:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond))
+	case modeVerifyMainSkip:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond), SkipOnTestFailure())
+	default:
+		os.Exit(m.Run())
+	}
+}
+
+// helperMode returns the helper mode of this process, and skips t when it
+// is an ordinary test run: helper tests only make sense in the copy of the
+// binary a test starts.
+func helperMode(t *testing.T) string {
+	t.Helper()
+	mode := os.Getenv(helperEnv)
+	if mode == "" {
+		t.Skip("runs only in a copy of the test binary started by another test")
+	}
+	return mode
+}
