@@ -1,11 +1,15 @@
 package report
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report/internal/leaky"
 )
 
 // fixtureSource is a small Go file the fixture's goroutines block in, so
@@ -61,7 +65,7 @@ func fixtureReports(t testing.TB, dir, pkg string) []*Report {
 				},
 				Diagnosis: Diagnosis{
 					PatternID: "LH001", Summary: "Sends on an unbuffered channel nobody receives from after the first result.",
-					Evidence: []string{"wait state chan send", "ch <- load(k) at store.go:10", "only one receive <-ch at store.go:13"}, FromSource: true,
+					Evidence: []string{"wait state chan send", "`ch <- load(k)` at store.go:10", "only one receive <-ch at store.go:13"}, FromSource: true,
 				},
 			},
 			{
@@ -84,3 +88,82 @@ func fixtureReports(t testing.TB, dir, pkg string) []*Report {
 func fixtureFrame(fn string, line int) profile.Frame {
 	return profile.Frame{Func: fn, File: "/src/" + fn + ".go", Line: line}
 }
+
+// realLeak starts one shape of leak from internal/leaky, as a test of the
+// user's would.
+type realLeak struct {
+	test    string
+	creator string // the leaky function whose go statements start them
+	count   int    // goroutines it leaves blocked
+	start   func() (release func())
+}
+
+var realLeaks = []realLeak{
+	{"TestFetchResult", "RecvNoSender", 1, leaky.RecvNoSender},
+	{"TestPool", "WorkerPool", 3, func() func() { return leaky.WorkerPool(3, []int{1, 2}) }},
+	{"TestCounter", "MutexHeld", 1, leaky.MutexHeld},
+	{"TestBatch", "WaitGroupNoDone", 1, leaky.WaitGroupNoDone},
+	{"TestTimeout", "SendAfterTimeout", 1, leaky.SendAfterTimeout},
+	{"TestTimeout", "SendAfterTimeout", 1, leaky.SendAfterTimeout},
+}
+
+// realReports runs the leaks of realLeaks, captures them once all are
+// blocked and builds one report per test with New, as leakcheck does. The
+// goroutines are released when the test ends.
+func realReports(t testing.TB) []*Report {
+	t.Helper()
+	want := map[string]int{}
+	for _, l := range realLeaks {
+		release := l.start()
+		t.Cleanup(release)
+		want[leakyPath+l.creator] += l.count
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []*profile.Goroutine
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		snap, err := profile.Capture()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine = mine[:0]
+		got := map[string]int{}
+		blocked := true
+		for _, g := range snap.Goroutines {
+			if g.CreatedBy == nil || want[g.CreatedBy.Func] == 0 {
+				continue
+			}
+			mine = append(mine, g)
+			got[g.CreatedBy.Func]++
+			blocked = blocked && g.State != "running" && g.State != "runnable"
+		}
+		if blocked && maps.Equal(got, want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("leaked goroutines did not all block: got %v, want %v", got, want)
+		}
+	}
+	var reports []*Report
+	for _, l := range realLeaks {
+		if len(reports) > 0 && reports[len(reports)-1].Title == l.test {
+			continue
+		}
+		var leaks []Leak
+		for _, g := range mine {
+			for _, m := range realLeaks {
+				if m.test == l.test && g.CreatedBy.Func == leakyPath+m.creator {
+					leaks = append(leaks, Leak{Goroutine: g, Test: l.test, Attribution: "creator"})
+					break
+				}
+			}
+		}
+		reports = append(reports, New(leaks, Options{Title: l.test, Package: strings.TrimSuffix(leakyPath, "."), ModuleRoot: root}))
+	}
+	return reports
+}
+
+// leakyPath prefixes the functions of internal/leaky.
+const leakyPath = "github.com/leakhound/leakhound/report/internal/leaky."

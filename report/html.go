@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leakhound/leakhound/profile"
 )
 
 // The page templates, stylesheet and script are files in assets/ so they
@@ -28,6 +31,7 @@ var htmlTemplates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"reasonTitle": htmlReasonTitle,
 	"reasonClass": htmlReasonClass,
 	"plural":      htmlPlural,
+	"ticks":       htmlTicks,
 }).ParseFS(htmlAssets, "assets/pages.html.tmpl"))
 
 // htmlStatic returns the embedded stylesheet and script. They are trusted
@@ -101,6 +105,8 @@ type htmlGroup struct {
 	Package     string
 	Pattern     *Pattern
 	PatternHref string
+	BlockPos    string // file:line of Block, as a person reads it
+	CreatedPos  string // file:line of CreatedBy, as a person reads it
 	Source      *htmlSource
 	StackFrames []htmlFrame
 	Labels      []htmlKV
@@ -112,6 +118,7 @@ type htmlGroup struct {
 type htmlFrame struct {
 	Func, File string
 	Line       int
+	Pos        string // File:Line, shortened for reading
 	Blk        bool
 }
 
@@ -119,6 +126,7 @@ type htmlKV struct{ Key, Value string }
 
 type htmlSource struct {
 	File  string
+	Shown string // File as a person reads it
 	Lines []htmlSourceLine
 	Why   string // why the source is unavailable, when Lines is empty
 }
@@ -167,7 +175,7 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 			if g == nil {
 				continue
 			}
-			hg := newHTMLGroup(g, r.Package, fmt.Sprintf("r%d-g%d", i, j), patterns, catalogPage, true)
+			hg := newHTMLGroup(r, g, fmt.Sprintf("r%d-g%d", i, j), patterns, catalogPage, true)
 			if hg.Pattern != nil {
 				used[hg.Pattern.ID] = true
 			}
@@ -203,8 +211,12 @@ func (p *htmlPage) render(w io.Writer, name string) error {
 
 // newHTMLGroup prepares one group. withSource reads the source around the
 // blocking line; index rows do not show it.
-func newHTMLGroup(g *Group, pkg, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
-	hg := &htmlGroup{Group: g, Anchor: anchor, Package: pkg, TestsAttr: strings.Join(g.Tests, "\n")}
+func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
+	hg := &htmlGroup{Group: g, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
+	hg.BlockPos = htmlPos(r, g.Block)
+	if g.CreatedBy != nil {
+		hg.CreatedPos = htmlPos(r, *g.CreatedBy)
+	}
 	if id := g.Diagnosis.PatternID; id != "" {
 		hg.PatternHref = catalogPage + "#" + id
 		if pat, ok := patterns.lookup(id); ok {
@@ -213,6 +225,7 @@ func newHTMLGroup(g *Group, pkg, anchor string, patterns patternSource, catalogP
 	}
 	if withSource {
 		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
+		hg.Source.Shown = r.RelPath(g.Block.File)
 	}
 	if g.Stack != nil {
 		blk := -1
@@ -223,7 +236,7 @@ func newHTMLGroup(g *Group, pkg, anchor string, patterns patternSource, catalogP
 			}
 		}
 		for i, f := range g.Stack.Frames {
-			hg.StackFrames = append(hg.StackFrames, htmlFrame{Func: f.Func, File: f.File, Line: f.Line, Blk: i == blk})
+			hg.StackFrames = append(hg.StackFrames, htmlFrame{Func: f.Func, File: f.File, Line: f.Line, Pos: htmlPos(r, f), Blk: i == blk})
 		}
 		keys := make([]string, 0, len(g.Stack.Labels))
 		for k := range g.Stack.Labels {
@@ -247,6 +260,15 @@ func newHTMLGroup(g *Group, pkg, anchor string, patterns patternSource, catalogP
 	}
 	hg.FilterText = htmlFilterText(hg)
 	return hg
+}
+
+// htmlPos is a frame's position as a person reads it: relative to the
+// module root or the standard library, "" when the file is not known.
+func htmlPos(r *Report, f profile.Frame) string {
+	if f.File == "" {
+		return ""
+	}
+	return r.RelPath(f.File) + ":" + strconv.Itoa(f.Line)
 }
 
 // htmlFilterText is what the filter box searches: everything a reader
@@ -425,6 +447,26 @@ func htmlReasonClass(r Reason) string {
 	return "r-other"
 }
 
+// htmlTicks renders text whose `backquoted` spans are code, as diagnoses
+// quote source that way. Every piece is escaped before the code tags are
+// put around it, so the result is safe whatever the text holds.
+func htmlTicks(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 {
+		// An unpaired backquote: show the text as it is.
+		return template.HTML(html.EscapeString(s))
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 1 {
+			b.WriteString("<code>" + html.EscapeString(p) + "</code>")
+		} else {
+			b.WriteString(html.EscapeString(p))
+		}
+	}
+	return template.HTML(b.String())
+}
+
 // htmlShortFunc drops the import path from a function name, keeping the
 // package name: "github.com/a/b.(*T).run.func1" becomes "b.(*T).run.func1".
 func htmlShortFunc(name string) string {
@@ -490,7 +532,7 @@ func htmlReadSource(file string, line, around int) *htmlSource {
 }
 
 // knownPattern looks a pattern ID up in this build's catalog.
-func knownPattern(id string) (Pattern, bool) { return Pattern{}, false }
+func knownPattern(id string) (Pattern, bool) { return PatternByID(id) }
 
 // knownCatalog is this build's whole catalog, for the catalog page.
-func knownCatalog() []Pattern { return nil }
+func knownCatalog() []Pattern { return Catalog() }

@@ -52,6 +52,10 @@ func TestHTMLEscapesReportValues(t *testing.T) {
 			r.Groups[0].Diagnosis.Summary = v
 			r.Groups[0].Diagnosis.Evidence = []string{v}
 		}, nil},
+		{"quoted source in the diagnosis", func(r *Report, v string) {
+			r.Groups[0].Diagnosis.Summary = "blocks at `" + v + "` forever"
+			r.Groups[0].Diagnosis.Evidence = []string{"`" + v}
+		}, nil},
 		{"pattern ID", func(r *Report, v string) { r.Groups[0].Diagnosis.PatternID = v }, nil},
 		{"title", func(r *Report, v string) { r.Title = v }, []string{"WriteHTML", pkgPage}},
 		{"package", func(r *Report, v string) { r.Package = v }, []string{"WriteHTML"}},
@@ -98,7 +102,7 @@ func TestHTMLEscapesReportValues(t *testing.T) {
 func TestHTMLReportContent(t *testing.T) {
 	src := t.TempDir()
 	reports := fixtureReports(t, src, "example.com/app/store")
-	merged := &Report{Title: "TestFetch", Package: "example.com/app/store"}
+	merged := &Report{Title: "TestFetch", Package: "example.com/app/store", ModuleRoot: src}
 	for _, r := range reports {
 		merged.Groups = append(merged.Groups, r.Groups...)
 		merged.Total += r.Total
@@ -116,9 +120,13 @@ func TestHTMLReportContent(t *testing.T) {
 		{"context line before", `<span class="src-line"><span class="ln">7</span>    ch := make\(chan string\)</span>`},
 		{"context line after", `<span class="src-line"><span class="ln">13</span>    return &lt;-ch</span>`},
 		{"missing source", `Source unavailable: /nonexistent/idle.go is not on this machine.`},
-		{"created at", `Created at</dt><dd><code title="example.com/app/store.Fetch">store.Fetch</code> <code>` + regexp.QuoteMeta(filepath.Join(src, "store.go")) + `:9</code>`},
+		{"created at", `Created at</dt><dd><code title="example.com/app/store.Fetch">store.Fetch</code> at <code title="` + regexp.QuoteMeta(filepath.Join(src, "store.go")) + `:9">store.go:9</code>`},
+		{"blocked at, relative to the module", `Blocked at</dt><dd><code title="` + regexp.QuoteMeta(filepath.Join(src, "store.go")) + `:10">store.go:10</code> · <span class="mono">chan send</span> · 2 min`},
+		{"source caption", `<figcaption title="` + regexp.QuoteMeta(filepath.Join(src, "store.go")) + `">store.go</figcaption>`},
+		{"standard library frame", `<span class="pos mono" title="/usr/local/go/src/runtime/chan.go:161">runtime/chan.go:161</span>`},
 		{"diagnosis", `<p>Sends on an unbuffered channel nobody receives from after the first result.</p>`},
 		{"evidence", `<li>only one receive &lt;-ch at store.go:13</li>`},
+		{"evidence quoting source", `<li><code>ch &lt;- load\(k\)</code> at store.go:10</li>`},
 		{"stack only caveat", `Based on the stack alone`},
 		{"folded stack", `<details class="stack">\s*<summary>Full stack of goroutine 21 \(one of 4\)</summary>`},
 		{"blocking frame marked in stack", `<li class="blk"><code title="example.com/app/store.Fetch.func1">`},
@@ -239,6 +247,22 @@ func TestHTMLReadSource(t *testing.T) {
 	}
 	if s := htmlReadSource(file, 3, 1); s.Lines[1].Text != "    l3" {
 		t.Errorf("tab not expanded: %q", s.Lines[1].Text)
+	}
+}
+
+func TestHTMLTicks(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"`v := <-ch` blocks", "<code>v := &lt;-ch</code> blocks"},
+		{"a `b` c `d`", "a <code>b</code> c <code>d</code>"},
+		{"unpaired ` stays", "unpaired ` stays"},
+		{"`<img src=x>`", "<code>&lt;img src=x&gt;</code>"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := string(htmlTicks(tt.in)); got != tt.want {
+			t.Errorf("htmlTicks(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

@@ -105,7 +105,8 @@ func newIndexPage(docs []*Document, problems []string) *htmlPage {
 		var groups []*Group
 		for i, r := range d.Reports {
 			for j, g := range r.Groups {
-				hg := newHTMLGroup(g, d.Package, "", patternSource(d.Patterns), catalogFileName, false)
+				hg := newHTMLGroup(r, g, "", patternSource(d.Patterns), catalogFileName, false)
+				hg.Package = d.Package
 				hg.Href = fmt.Sprintf("%s#r%d-g%d", row.HTML, i, j)
 				p.Groups = append(p.Groups, hg)
 				groups = append(groups, g)

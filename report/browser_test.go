@@ -1,0 +1,329 @@
+package report
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// envScreenshot names a file to copy the browser test's screenshot to;
+// `go test -run Browser -update` copies it to testdata/screenshot.png.
+const envScreenshot = "LEAKHOUND_SCREENSHOT"
+
+// findBrowser returns a Chromium-family browser. Without one the test is
+// skipped locally and fails in CI, where .ci/run installs Chromium.
+func findBrowser(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("LEAKHOUND_BROWSER"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no Chromium-family browser found, and CI is set: the HTML report must be tested in a browser")
+	}
+	t.Skip("no Chromium-family browser found (set LEAKHOUND_BROWSER to one)")
+	return ""
+}
+
+// pageProblems collects what a page must never produce: console errors or
+// warnings, uncaught exceptions, and requests that leave the report.
+type pageProblems struct {
+	mu       sync.Mutex
+	problems []string
+	requests []string
+}
+
+func (p *pageProblems) listen(ev any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch ev := ev.(type) {
+	case *cdpruntime.EventConsoleAPICalled:
+		if ev.Type == cdpruntime.ConsoleAPICalledTypeError || ev.Type == cdpruntime.ConsoleAPICalledTypeWarning || ev.Type == cdpruntime.ConsoleAPICalledTypeAssert {
+			var args []string
+			for _, a := range ev.Args {
+				args = append(args, string(a.Value)+a.Description)
+			}
+			p.problems = append(p.problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
+		}
+	case *cdpruntime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil {
+			msg += " " + d.Exception.Description
+		}
+		p.problems = append(p.problems, fmt.Sprintf("uncaught exception at %s:%d: %s", d.URL, d.LineNumber+1, msg))
+	case *cdplog.EventEntryAdded:
+		if ev.Entry.Level == cdplog.EntryLevelError || ev.Entry.Level == cdplog.EntryLevelWarning {
+			p.problems = append(p.problems, fmt.Sprintf("browser log %s: %s %s", ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
+		}
+	case *network.EventRequestWillBeSent:
+		p.requests = append(p.requests, ev.Request.URL)
+	}
+}
+
+func (p *pageProblems) check(t *testing.T) {
+	t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pr := range p.problems {
+		t.Error(pr)
+	}
+	for _, u := range p.requests {
+		if !strings.HasPrefix(u, "file://") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the page requested %s: a report must need no network", u)
+		}
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// visibleCount counts the elements matching sel that a reader sees,
+// whatever hid the others: the hidden attribute, CSS, or a closed
+// <details> (whose content Chromium keeps laid out but not rendered).
+func visibleCount(t *testing.T, ctx context.Context, sel string) int {
+	t.Helper()
+	return eval[int](t, ctx, `[...document.querySelectorAll(`+strconv.Quote(sel)+`)].filter(e => e.checkVisibility()).length`)
+}
+
+func fileURL(path string) string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+}
+
+// TestBrowserReport opens a report directory written from real leaks in
+// headless Chromium and uses it as a reader would.
+func TestBrowserReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	browser := findBrowser(t)
+
+	dir := t.TempDir()
+	leakyPkg := strings.TrimSuffix(leakyPath, ".")
+	real := realReports(t)
+	fixture := fixtureReports(t, t.TempDir(), "example.com/app/store")
+	if err := WriteDir(dir, leakyPkg, real); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDir(dir, "example.com/app/store", fixture); err != nil {
+		t.Fatal(err)
+	}
+	// What the pages must show, counted from the reports.
+	var total, groups, realGroups, mutexGroups, sendGroups, poolGroups int
+	reasons := map[Reason]bool{}
+	for i, r := range slices.Concat(real, fixture) {
+		for _, g := range r.Groups {
+			total += g.Count
+			groups++
+			reasons[g.Reason] = true
+			if i < len(real) {
+				realGroups++
+			}
+			if g.Reason == ReasonMutex {
+				mutexGroups++
+			}
+			if g.Reason == ReasonChanSend {
+				sendGroups++
+			}
+			if slices.Contains(g.Tests, "TestPool") {
+				poolGroups++
+			}
+		}
+	}
+	if mutexGroups == 0 || sendGroups == 0 || poolGroups != 1 {
+		t.Fatalf("fixture lacks the groups the filters are tried on: %d mutex, %d send, %d TestPool", mutexGroups, sendGroups, poolGroups)
+	}
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(browser),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("disable-crash-reporter", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 2000),
+	)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancelTimeout()
+
+	var problems pageProblems
+	if err := chromedp.Listen(ctx, problems.listen); err != nil {
+		t.Fatalf("starting %s: %v", browser, err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("index", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, indexFileName))))
+		if got := eval[string](t, ctx, `document.querySelector(".verdict b").textContent`); got != strconv.Itoa(total) {
+			t.Errorf("headline says %s goroutines, want %d", got, total)
+		}
+		if got := visibleCount(t, ctx, "table.pkgs tbody tr"); got != 2 {
+			t.Errorf("%d package rows, want 2", got)
+		}
+		if got := visibleCount(t, ctx, "ul.rows li"); got != groups {
+			t.Errorf("%d group rows, want %d", got, groups)
+		}
+		if got := visibleCount(t, ctx, ".chart svg g[data-pick-reason]"); got != len(reasons) {
+			t.Errorf("%d chart bars, want one per reason (%d)", got, len(reasons))
+		}
+		if visibleCount(t, ctx, "#filters") != 1 {
+			t.Fatal("the script did not reveal the filter bar")
+		}
+
+		do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#filters input[name=q]`), "TestPool"))
+		if got := visibleCount(t, ctx, "ul.rows li"); got != poolGroups {
+			t.Errorf("filtering by text TestPool shows %d rows, want %d", got, poolGroups)
+		}
+		if got := eval[string](t, ctx, `document.querySelector("#filters output").textContent`); got != fmt.Sprintf("%d of %d groups shown", poolGroups, groups) {
+			t.Errorf("filter count says %q", got)
+		}
+
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#filters button[name=clear]`)))
+		if got := visibleCount(t, ctx, "ul.rows li"); got != groups {
+			t.Errorf("after Clear %d rows shown, want all %d", got, groups)
+		}
+		eval[chromedp.Void](t, ctx, `(s => { s.value = "mutex"; s.dispatchEvent(new Event("change")); })(document.querySelector("#filters select[name=reason]"))`)
+		if got := visibleCount(t, ctx, "ul.rows li"); got != mutexGroups {
+			t.Errorf("filtering by reason mutex shows %d rows, want %d", got, mutexGroups)
+		}
+
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#filters button[name=clear]`)),
+			chromedp.Click(chromedp.CSS(`.chart g[data-pick-reason="chan-send"] rect.bar`)))
+		if got := visibleCount(t, ctx, "ul.rows li"); got != sendGroups {
+			t.Errorf("clicking the chan-send bar shows %d rows, want %d", got, sendGroups)
+		}
+	})
+
+	t.Run("package page", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, packageFileBase(leakyPkg)+".html"))))
+		if got := visibleCount(t, ctx, "article.group"); got != realGroups {
+			t.Errorf("%d group cards, want %d", got, realGroups)
+		}
+		if got := visibleCount(t, ctx, "figure.source .src-line.hit"); got != realGroups {
+			t.Errorf("%d highlighted source lines, want one per group (%d)", got, realGroups)
+		}
+		if visibleCount(t, ctx, "#r0-g0 ol.frames") != 0 {
+			t.Error("the stack is shown before its summary is clicked")
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#r0-g0 details.stack > summary`)))
+		if !eval[bool](t, ctx, `document.querySelector("#r0-g0 details.stack").open`) || visibleCount(t, ctx, "#r0-g0 ol.frames") != 1 {
+			t.Error("clicking the summary did not unfold the stack")
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#r0-g0 details.stack > summary`)))
+		if eval[bool](t, ctx, `document.querySelector("#r0-g0 details.stack").open`) {
+			t.Error("a second click did not fold the stack again")
+		}
+
+		do(t, ctx, chromedp.SendKeys(chromedp.CSS(`#filters input[name=q]`), "leaky.worker"))
+		if got := visibleCount(t, ctx, "article.group"); got != poolGroups {
+			t.Errorf("filtering by function shows %d cards, want %d", got, poolGroups)
+		}
+		if got := visibleCount(t, ctx, "section[data-section]"); got != 1 {
+			t.Errorf("%d report sections shown, want only the one with a match", got)
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#filters button[name=clear]`)),
+			chromedp.Click(chromedp.CSS(`#filters button[name=expand]`)))
+		if got := visibleCount(t, ctx, "ol.frames"); got != realGroups {
+			t.Errorf("Unfold stacks showed %d stacks, want %d", got, realGroups)
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`#filters button[name=expand]`)))
+
+		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		saveScreenshot(t, shot)
+	})
+
+	t.Run("without JavaScript", func(t *testing.T) {
+		tab, cancelTab := chromedp.NewContext(ctx)
+		defer cancelTab()
+		if err := chromedp.Listen(tab, problems.listen); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+		do(t, tab, chromedp.Navigate(fileURL(filepath.Join(dir, packageFileBase(leakyPkg)+".html"))))
+		if visibleCount(t, tab, "#filters") != 0 {
+			t.Error("the filter bar shows though no script can make it work")
+		}
+		if got := visibleCount(t, tab, "article.group"); got != realGroups {
+			t.Errorf("%d group cards without JavaScript, want %d", got, realGroups)
+		}
+		do(t, tab, chromedp.Click(chromedp.CSS(`#r0-g0 details.stack > summary`)))
+		if visibleCount(t, tab, "#r0-g0 ol.frames") != 1 {
+			t.Error("folding needs JavaScript")
+		}
+	})
+
+	problems.check(t)
+}
+
+// saveScreenshot keeps the screenshot with the test's files, and copies it
+// where LEAKHOUND_SCREENSHOT says, or to testdata/screenshot.png with
+// -update, for a person to look at.
+func saveScreenshot(t *testing.T, png []byte) {
+	t.Helper()
+	if len(png) < 8 || string(png[1:4]) != "PNG" {
+		t.Fatalf("the screenshot is not a PNG (%d bytes)", len(png))
+	}
+	dests := []string{filepath.Join(t.TempDir(), "screenshot.png")}
+	if p := os.Getenv(envScreenshot); p != "" {
+		dests = append(dests, p)
+	}
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		dests = append(dests, filepath.Join("testdata", "screenshot.png"))
+	}
+	for _, d := range dests {
+		if err := os.WriteFile(d, png, 0o644); err != nil {
+			t.Errorf("saving the screenshot: %v", err)
+		}
+	}
+	t.Logf("screenshot saved to %s", strings.Join(dests, ", "))
+}
