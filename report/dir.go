@@ -58,11 +58,15 @@ const (
 // and catalog.html (the leak patterns) are rebuilt from all the pkg-*.json
 // files present.
 //
-// The contract: each call replaces the package's files with exactly the
-// reports given, so a caller passes every report of the package so far,
-// each time, and the last call wins. Reports of other packages are left
-// alone. Running the tests again replaces a package's stale results;
-// remove the directory to forget packages that no longer leak.
+// The contract: the package's files hold every report this process has
+// given WriteDir for the package and directory, each once, in the order
+// first given. A caller may pass every report of the package so far, each
+// time (the last call wins, and holds them all), or only its new reports
+// (they are added): both give the same files. A report passed again is
+// recognised by identity and not repeated. A new process starts the
+// package afresh, so running the tests again replaces the package's stale
+// results instead of piling them up. Reports of other packages are left
+// alone; remove the directory to forget packages that no longer leak.
 //
 // WriteDir is safe to call from many goroutines and many processes at
 // once, as `go test ./...` does with one test binary per package: the
@@ -87,11 +91,14 @@ func WriteDir(dir, pkg string, reports []*Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("creating the report directory: %w", err)
 	}
+	processReports.Lock()
+	defer processReports.Unlock()
+	all := rememberReports(dir, pkg, reports)
 	unlock, err := lockDir(dir)
 	if err != nil {
 		return err
 	}
-	err = writePackageFiles(dir, pkg, compactReports(reports))
+	err = writePackageFiles(dir, pkg, compactReports(all))
 	if ierr := rebuildIndexLocked(dir); ierr != nil {
 		err = errors.Join(err, ierr)
 	}

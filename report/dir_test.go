@@ -224,33 +224,50 @@ func TestWriteDirFiles(t *testing.T) {
 	}
 }
 
-func TestWriteDirLastCallWins(t *testing.T) {
-	dir := t.TempDir()
+// TestWriteDirWithinProcess checks the two ways a caller may call
+// WriteDir within one process give the same files: passing every report
+// so far each time, or passing each report once.
+func TestWriteDirWithinProcess(t *testing.T) {
 	a, b := "example.com/a", "example.com/b"
-	steps := []struct {
-		pkg     string
-		reports []*Report
+	one := leakReport(a, "a.one", 1, "TestOne")
+	two := leakReport(a, "a.two", 2, "TestTwo")
+	three := leakReport(a, "a.three", 3, "TestThree")
+	other := leakReport(b, "b.one", 5, "TestB")
+	tests := []struct {
+		name  string
+		calls [][]*Report // each call's reports for package a
 	}{
-		{a, []*Report{leakReport(a, "a.one", 1, "TestOne")}},
-		{b, []*Report{leakReport(b, "b.one", 5, "TestB")}},
-		{a, []*Report{leakReport(a, "a.one", 1, "TestOne"), leakReport(a, "a.two", 2, "TestTwo")}},
-		{a, []*Report{leakReport(a, "a.three", 3, "TestThree")}},
+		{"all reports so far, each time", [][]*Report{{one}, {one, two}, {one, two, three}}},
+		{"each report once", [][]*Report{{one}, {two}, {three}}},
+		{"repeats and nils", [][]*Report{{one, nil}, {one}, {two, three, one}, nil}},
 	}
-	for _, st := range steps {
-		if err := WriteDir(dir, st.pkg, st.reports); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s := readDirState(t, dir)
-	s.checkConsistent(t)
-	if got := s.indexPkgs; got[a] != 3 || got[b] != 5 {
-		t.Errorf("index counts %v, want %s: 3 (its last call) and %s: 5", got, a, b)
-	}
-	if strings.Contains(s.index, "a.one") || !strings.Contains(s.index, "a.three") {
-		t.Error("index still shows a replaced report, or lacks the last one")
-	}
-	if n := len(s.files); n != 2*3+3 { // two packages' files, index, catalog, lock
-		t.Errorf("%d files in the directory, want 9: %v", n, s.files)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := WriteDir(dir, b, []*Report{other}); err != nil {
+				t.Fatal(err)
+			}
+			for _, reports := range tt.calls {
+				if err := WriteDir(dir, a, reports); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := readDirState(t, dir)
+			s.checkConsistent(t)
+			var titles []string
+			for _, r := range s.docs[a].Reports {
+				titles = append(titles, r.Title)
+			}
+			if got := strings.Join(titles, ","); got != "TestOne,TestTwo,TestThree" {
+				t.Errorf("package a holds reports %s, want each once in the order first written", got)
+			}
+			if got := s.indexPkgs; got[a] != 6 || got[b] != 5 {
+				t.Errorf("index counts %v, want %s: 6 and %s: 5", got, a, b)
+			}
+			if n := len(s.files); n != 2*3+3 { // two packages' files, index, catalog, lock
+				t.Errorf("%d files in the directory, want 9: %v", n, s.files)
+			}
+		})
 	}
 }
 
@@ -356,13 +373,18 @@ func runWriter(dir string, writer int) error {
 }
 
 // checkWriters asserts that every leak of every writer is in the
-// directory, and that the shared package holds one writer's complete set.
-func checkWriters(t *testing.T, dir string, writers int) {
+// directory. Writers in one process all add to the shared package; of
+// writers in separate processes, the last one's complete set wins.
+func checkWriters(t *testing.T, dir string, writers int, oneProcess bool) {
 	t.Helper()
 	s := readDirState(t, dir)
 	s.checkConsistent(t)
 	perPackage := writerCalls * (writerCalls + 1) / 2
-	if want := (writers*3 + 1) * perPackage; s.jsonTotal != want {
+	sharedWriters := 1
+	if oneProcess {
+		sharedWriters = writers
+	}
+	if want := (writers*3 + sharedWriters) * perPackage; s.jsonTotal != want {
 		t.Errorf("JSON files hold %d goroutines, want %d", s.jsonTotal, want)
 	}
 	for w := range writers {
@@ -381,6 +403,12 @@ func checkWriters(t *testing.T, dir string, writers int) {
 		}
 	}
 	shared := s.docs["example.com/shared"]
+	if oneProcess {
+		if shared == nil || len(shared.Reports) != writers*writerCalls {
+			t.Fatalf("shared package: %+v, want every writer's %d reports", shared, writerCalls)
+		}
+		return
+	}
 	if shared == nil || len(shared.Reports) != writerCalls {
 		t.Fatalf("shared package: %+v, want one writer's %d reports", shared, writerCalls)
 	}
@@ -407,14 +435,44 @@ func TestWriteDirConcurrentGoroutines(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	checkWriters(t, dir, writers)
+	checkWriters(t, dir, writers, true)
 }
 
 // The environment that turns a re-executed test binary into one writer.
 const (
-	envWriterDir = "LEAKHOUND_TEST_WRITER_DIR"
-	envWriterID  = "LEAKHOUND_TEST_WRITER_ID"
+	envWriterDir  = "LEAKHOUND_TEST_WRITER_DIR"
+	envWriterID   = "LEAKHOUND_TEST_WRITER_ID"
+	envWriterMode = "LEAKHOUND_TEST_WRITER_MODE" // "" or "rerun"
 )
+
+// rerunPackage is what a "rerun" writer process writes: ID reports for
+// it, named after the run, and one report for a package of its own.
+const rerunPackage = "example.com/rerun"
+
+func runRerunWriter(dir string, run int) error {
+	var reports []*Report
+	for i := range run {
+		reports = append(reports, leakReport(rerunPackage, fmt.Sprintf("rerun.run%d_%d", run, i), 1, fmt.Sprintf("TestRun%d", run)))
+		if err := WriteDir(dir, rerunPackage, reports[i:]); err != nil {
+			return err
+		}
+	}
+	own := fmt.Sprintf("example.com/run%d", run)
+	return WriteDir(dir, own, []*Report{leakReport(own, own+".f", 1, "TestOwn")})
+}
+
+// runWriterProcess returns the command that runs the test binary again
+// as a writer in the given mode.
+func runWriterProcess(t *testing.T, dir, mode string, id int) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip("cannot find the test binary:", err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestWriteDirWriterProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envWriterDir+"="+dir, envWriterID+"="+strconv.Itoa(id), envWriterMode+"="+mode)
+	return cmd
+}
 
 // TestWriteDirWriterProcess is not a test on its own: TestWriteDirProcesses
 // runs the test binary again with this test selected to get a writer in
@@ -428,8 +486,36 @@ func TestWriteDirWriterProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := runWriter(dir, id); err != nil {
+	run := runWriter
+	if os.Getenv(envWriterMode) == "rerun" {
+		run = runRerunWriter
+	}
+	if err := run(dir, id); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWriteDirNewRunReplaces runs the tests "again": a second process's
+// reports replace the first one's for the same package instead of piling
+// up, and packages only the first run wrote stay.
+func TestWriteDirNewRunReplaces(t *testing.T) {
+	if os.Getenv(envWriterDir) != "" {
+		t.Skip("inside a writer process")
+	}
+	dir := t.TempDir()
+	for _, run := range []int{3, 2} {
+		if out, err := runWriterProcess(t, dir, "rerun", run).CombinedOutput(); err != nil {
+			t.Fatalf("run %d: %v\n%s", run, err, out)
+		}
+	}
+	s := readDirState(t, dir)
+	s.checkConsistent(t)
+	d := s.docs[rerunPackage]
+	if d == nil || len(d.Reports) != 2 || d.Reports[0].Title != "TestRun2" || d.Reports[1].Title != "TestRun2" {
+		t.Fatalf("%s holds %+v, want only the second run's 2 reports", rerunPackage, d)
+	}
+	if s.docs["example.com/run3"] == nil || s.docs["example.com/run2"] == nil {
+		t.Error("a package of the first run was lost")
 	}
 }
 
@@ -439,17 +525,12 @@ func TestWriteDirProcesses(t *testing.T) {
 	if os.Getenv(envWriterDir) != "" {
 		t.Skip("inside a writer process")
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Skip("cannot find the test binary:", err)
-	}
 	dir := t.TempDir()
 	const writers = 8
 	cmds := make([]*exec.Cmd, writers)
 	outs := make([]strings.Builder, writers)
 	for w := range writers {
-		cmd := exec.Command(exe, "-test.run=^TestWriteDirWriterProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), envWriterDir+"="+dir, envWriterID+"="+strconv.Itoa(w))
+		cmd := runWriterProcess(t, dir, "", w)
 		cmd.Stdout, cmd.Stderr = &outs[w], &outs[w]
 		cmds[w] = cmd
 	}
@@ -465,5 +546,5 @@ func TestWriteDirProcesses(t *testing.T) {
 		}
 	}
 	t.Logf("%d writer processes × %d packages × %d calls took %v", writers, len(writerPackages(0)), writerCalls, time.Since(start))
-	checkWriters(t, dir, writers)
+	checkWriters(t, dir, writers, false)
 }
