@@ -38,6 +38,9 @@ type finding struct {
 func (d *diagnoser) rel(file string) string { return relPath(d.root, file) }
 
 func (d *diagnoser) pos(f profile.Frame) string {
+	if f.File == "" {
+		return "an unknown place (no stack)"
+	}
 	return fmt.Sprintf("%s:%d", d.rel(f.File), f.Line)
 }
 
@@ -188,7 +191,8 @@ func (d *diagnoser) inHandler(frames []profile.Frame) string {
 func (d *diagnoser) fromStack(g *Group, frames []profile.Frame) (finding, bool) {
 	creator := ""
 	if g.CreatedBy != nil {
-		creator = g.CreatedBy.Func
+		// Generic functions print with "[...]" for their type arguments.
+		creator = strings.TrimSuffix(g.CreatedBy.Func, "[...]")
 	}
 	for _, f := range frames {
 		switch f.Func {
@@ -448,9 +452,9 @@ func (d *diagnoser) mutex(s *site, at string) finding {
 		evidence: []string{fmt.Sprintf("source: %s.Lock(); another goroutine holds %s", mu, mu)}}
 	// The blocking Lock itself is listed too: when its function is called
 	// again after an early return, it is the lock left held.
-	for _, l := range s.file.lockWithoutDefer(lastName(mu), "Lock", "Unlock") {
+	for _, l := range s.file.lockWithoutDefer(mu, "Lock", "Unlock") {
 		f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock in its function",
-			lastName(mu), d.rel(s.file.path), l))
+			mu, d.rel(s.file.path), l))
 	}
 	return f
 }
@@ -495,15 +499,15 @@ func (d *diagnoser) rwmutex(g *Group, s *site, at string, frames []profile.Frame
 		}
 	}
 	if method == "Lock" {
-		for _, l := range s.file.lockWithoutDefer(lastName(mu), "RLock", "RUnlock") {
+		for _, l := range s.file.lockWithoutDefer(mu, "RLock", "RUnlock") {
 			f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d has no deferred RUnlock",
-				lastName(mu), d.rel(s.file.path), l))
+				mu, d.rel(s.file.path), l))
 		}
 	}
-	for _, l := range s.file.lockWithoutDefer(lastName(mu), "Lock", "Unlock") {
+	for _, l := range s.file.lockWithoutDefer(mu, "Lock", "Unlock") {
 		if l != s.line {
 			f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock",
-				lastName(mu), d.rel(s.file.path), l))
+				mu, d.rel(s.file.path), l))
 		}
 	}
 	return f

@@ -148,3 +148,29 @@ func TestRelPath(t *testing.T) {
 		}
 	}
 }
+
+// Odd input never panics and still reports every goroutine.
+func TestNewOddInput(t *testing.T) {
+	leaks := []Leak{
+		{Goroutine: &profile.Goroutine{}},
+		{Goroutine: &profile.Goroutine{State: "chan receive", StackUnavailable: true}},
+		{Goroutine: &profile.Goroutine{State: "select", Frames: []profile.Frame{{Func: "main.f", File: "/nonexistent/x.go", Line: 1 << 30}}}},
+		{Goroutine: &profile.Goroutine{State: "chan send", Frames: []profile.Frame{{Func: "main.f", File: "/etc", Line: -4}}}},
+	}
+	r := New(leaks, Options{ModuleRoot: "/"})
+	if r.Total != 4 {
+		t.Errorf("Total = %d, want 4", r.Total)
+	}
+	var sb strings.Builder
+	if err := r.WriteText(&sb); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteAnnotations(&sb); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range r.Groups {
+		if g.Diagnosis.PatternID == "" || g.Diagnosis.Summary == "" {
+			t.Errorf("group %s/%q has no diagnosis", g.Reason, g.State)
+		}
+	}
+}

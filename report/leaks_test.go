@@ -231,6 +231,7 @@ func TestRealLeaks(t *testing.T) {
 			r := buildReport(t, gs)
 			for _, m := range ms {
 				g := groupAt(t, r, m)
+				t.Logf("%s\n\t%s", g.Diagnosis.Summary, strings.Join(g.Diagnosis.Evidence, "\n\t"))
 				if g.Diagnosis.PatternID != tt.pattern {
 					t.Errorf("group at line %d: pattern %s (%s), want %s\nevidence: %q", m.line,
 						g.Diagnosis.PatternID, g.Diagnosis.Summary, tt.pattern, g.Diagnosis.Evidence)

@@ -468,7 +468,7 @@ func identUsed(root ast.Node, name string, def ast.Node) bool {
 }
 
 // lockWithoutDefer returns the lines of mu.lock() calls in the file (mu
-// matched by its last name) whose function has no deferred mu.unlock().
+// matched by its text, "c.mu") whose function has no deferred mu.unlock().
 func (f *srcFile) lockWithoutDefer(mu, lock, unlock string) []int {
 	var lines []int
 	var fns []ast.Node
@@ -496,8 +496,8 @@ func (f *srcFile) lockWithoutDefer(mu, lock, unlock string) []int {
 			if _, ok := n.(*ast.FuncLit); ok {
 				return false
 			}
-			if recv, name, ok := methodCall(n); ok && name == lock && lastName(recv) == mu &&
-				!deferredSuffix(body, mu, unlock) {
+			if recv, name, ok := methodCall(n); ok && name == lock && recv == mu &&
+				!deferredSuffix(body, lastName(mu), unlock) {
 				lines = append(lines, f.lineOf(n.Pos()))
 			}
 			return true
