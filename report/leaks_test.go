@@ -378,9 +378,70 @@ func runChild(name string) int {
 	}
 	// Another moment for a second goroutine to reach its deadlock.
 	time.Sleep(20 * time.Millisecond)
+	if os.Getenv(childEnv+"_PROFILE") == "goroutineleak" {
+		// The runtime's own proof: its leak detector marks the goroutines
+		// nothing reachable can unblock.
+		p := pprof.Lookup("goroutineleak")
+		if p == nil {
+			fmt.Fprintln(os.Stderr, "no goroutineleak profile in this runtime")
+			return 3
+		}
+		runtime.GC()
+		if err := p.WriteTo(os.Stdout, 2); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return 0
+	}
 	buf := make([]byte, 1<<20)
 	os.Stdout.Write(buf[:runtime.Stack(buf, true)])
 	return 0
+}
+
+// runChildDump runs a child leak and returns the goroutines it printed
+// that internal/leaky started.
+func runChildDump(t *testing.T, child string, env ...string) []*profile.Goroutine {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), childEnv+"="+child), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child %s: %v", child, err)
+	}
+	snap, err := profile.ParseBytes(out)
+	if err != nil {
+		t.Fatalf("parsing the child's dump: %v", err)
+	}
+	var gs []*profile.Goroutine
+	for _, g := range snap.Goroutines {
+		if g.CreatedBy != nil && strings.HasPrefix(g.CreatedBy.Func, leakyPkg) {
+			gs = append(gs, g)
+		}
+	}
+	return gs
+}
+
+// TestProvenLeaks runs a leak the runtime can prove (a receive from a nil
+// channel) under the goroutineleak profile, where the runtime has one, and
+// checks the report counts and shows the proof.
+func TestProvenLeaks(t *testing.T) {
+	if !profile.LeakProfileAvailable() {
+		t.Skip("no goroutineleak profile in this runtime (Go 1.26 without GOEXPERIMENT=goroutineleakprofile)")
+	}
+	ms := markers(t, PatternNilChannel)
+	gs := runChildDump(t, "nil-chan", childEnv+"_PROFILE=goroutineleak")
+	r := buildReport(t, gs)
+	g := groupAt(t, r, ms[0])
+	if g.Leaked != g.Count || g.Count != 1 {
+		t.Errorf("group: %d goroutines, %d proven leaked; want 1 and 1", g.Count, g.Leaked)
+	}
+	var sb strings.Builder
+	if err := r.WriteText(&sb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sb.String(), "1 proven leaked by the runtime") {
+		t.Errorf("the text does not show the runtime's proof:\n%s", sb.String())
+	}
 }
 
 func TestRealLeaksInChild(t *testing.T) {
@@ -399,23 +460,7 @@ func TestRealLeaksInChild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.child, func(t *testing.T) {
 			ms := markers(t, tt.pattern)
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), childEnv+"="+tt.child)
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("child %s: %v", tt.child, err)
-			}
-			snap, err := profile.ParseBytes(out)
-			if err != nil {
-				t.Fatalf("parsing the child's dump: %v", err)
-			}
-			var gs []*profile.Goroutine
-			for _, g := range snap.Goroutines {
-				if g.CreatedBy != nil && strings.HasPrefix(g.CreatedBy.Func, leakyPkg) {
-					gs = append(gs, g)
-				}
-			}
-			r := buildReport(t, gs)
+			r := buildReport(t, runChildDump(t, tt.child))
 			g := groupAt(t, r, ms[0])
 			if g.Diagnosis.PatternID != tt.pattern || g.Reason != tt.reason {
 				t.Errorf("pattern %s reason %s, want %s %s (%s; %q)", g.Diagnosis.PatternID, g.Reason,
