@@ -2,6 +2,7 @@ package leakcheck
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -36,13 +37,10 @@ const maxChain = 10000
 // A label value is created by Check, so a labelled goroutine is new by
 // construction; an unlabelled one is not, since the test goroutine may have
 // started goroutines before calling Check. Those are told apart by
-// comparing the capture with the cheap look taken at Check, counting
-// goroutines by entry function (the function the go statement started,
-// which stays at the bottom of the stack for the goroutine's whole life,
-// unlike the line it blocks at) and labels; of each kind, the goroutines
-// with the lowest IDs, the oldest, are taken as the ones that were there.
-// Counting can only err towards not blaming: a goroutine that existed
-// before can be blamed only if it changed its own labels since.
+// comparing the capture with the baseline taken at Check, which counts
+// goroutines by entry function (see baseline.go); of each entry function,
+// the goroutines with the lowest IDs, the oldest, are taken as the ones
+// that were there. Counting errs towards not blaming.
 type owner struct {
 	label   string // this run's label value
 	testGID int64  // the test goroutine, as Check saw it
@@ -51,7 +49,7 @@ type owner struct {
 	memo    map[int64]string // goroutine ID → attribution, "" = not ours
 }
 
-func newOwner(label string, testGID int64, base, s *profile.Snapshot) *owner {
+func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *owner {
 	o := &owner{
 		label:   label,
 		testGID: testGID,
@@ -122,20 +120,19 @@ func (o *owner) unlabelled(g *profile.Goroutine, depth int) string {
 	return ""
 }
 
-// newcomers returns the goroutines of the full capture s that the cheap
-// look base did not have, counted by entryKey.
-func newcomers(base, s *profile.Snapshot) []*profile.Goroutine {
-	had := make(map[string]int)
-	if base != nil {
-		for _, r := range base.Goroutines {
-			had[entryKey(r)] += max(r.Count, 1)
-		}
+// newcomers returns the goroutines of the full capture s that the baseline
+// did not count. Of each entry function, the goroutines with the lowest IDs,
+// the oldest, are taken as the ones that were there.
+func newcomers(base baseline, s *profile.Snapshot) []*profile.Goroutine {
+	had := maps.Clone(base)
+	if had == nil {
+		had = make(baseline)
 	}
 	byAge := slices.Clone(s.Goroutines)
 	slices.SortStableFunc(byAge, func(a, b *profile.Goroutine) int { return cmp.Compare(a.ID, b.ID) })
 	var added []*profile.Goroutine
 	for _, g := range byAge {
-		k := entryKey(g)
+		k := entryOf(g)
 		if had[k] > 0 {
 			had[k]--
 			continue
@@ -143,32 +140,6 @@ func newcomers(base, s *profile.Snapshot) []*profile.Goroutine {
 		added = append(added, g)
 	}
 	return added
-}
-
-// entryKey identifies a goroutine for newcomers: its entry function and its
-// labels, apart from the mark of a running check.
-func entryKey(g *profile.Goroutine) string {
-	var b strings.Builder
-	for i := len(g.Frames) - 1; i >= 0; i-- {
-		if fn := g.Frames[i].Func; !isRuntimeFunc(fn) {
-			b.WriteString(fn)
-			break
-		}
-	}
-	keys := make([]string, 0, len(g.Labels))
-	for k := range g.Labels {
-		if k != checkingKey {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		b.WriteByte(0)
-		b.WriteString(k)
-		b.WriteByte(0)
-		b.WriteString(g.Labels[k])
-	}
-	return b.String()
 }
 
 // testTie is what can be learned about the test that started a goroutine

@@ -69,12 +69,8 @@ func check(t testing.TB, pkg string, opts []Option) *testCheck {
 		testGID: profile.CurrentID(),
 		prev:    ownLabels(),
 	}
-	base, err := profile.CaptureAggregate()
-	if err != nil {
-		t.Errorf("leakcheck: cannot check %s for leaked goroutines: %v", t.Name(), err)
-		return nil
-	}
-	tc.base, tc.seen = base, base
+	tc.base = takeBaseline()
+	tc.seen = tc.base
 	setLabels(tc.prev, LabelKey, tc.label)
 	t.Cleanup(func() {
 		t.Helper()
@@ -91,13 +87,14 @@ type testCheck struct {
 	label   string            // this run's LabelKey value
 	testGID int64             // the goroutine Check was called on
 	prev    map[string]string // that goroutine's labels before Check
-	base    *profile.Snapshot // the cheap look taken when Check was called
+	base    baseline          // what ran when Check was called
 	// seen is what glance compares with to find newcomers without labels:
 	// base at first, then the latest glance whose newcomers a full capture
 	// showed not to be the test's.
-	seen, glanced *profile.Snapshot
-	selfGID       int64   // the goroutine running the cleanup
-	result        verdict // the outcome, once finish has run
+	seen    baseline
+	glanced *profile.Snapshot
+	selfGID int64   // the goroutine running the cleanup
+	result  verdict // the outcome, once finish has run
 }
 
 // finish runs the check, in the test's cleanup.
@@ -143,15 +140,25 @@ func (tc *testCheck) glance() (n int, decide, ok bool, err error) {
 		}
 	}
 	tc.glanced = s
-	for _, r := range profile.Diff(tc.seen, s) {
-		if _, labelled := r.Labels[LabelKey]; labelled {
-			continue
-		}
+	// Per entry function: goroutines without a leakhound label now, and
+	// goroutines with one. The labelled ones were counted in the baseline
+	// too if they existed then, so they lower what the baseline explains.
+	unlabelled, labelled := make(baseline), make(baseline)
+	for _, r := range s.Goroutines {
 		if r.Labels[checkingKey] == tc.label || tc.cfg.ignored(r) {
 			continue
 		}
-		decide = true
-		break
+		if _, ok := r.Labels[LabelKey]; ok {
+			labelled[entryOf(r)] += max(r.Count, 1)
+		} else {
+			unlabelled[entryOf(r)] += max(r.Count, 1)
+		}
+	}
+	for entry, u := range unlabelled {
+		if u > tc.seen[entry]-labelled[entry] {
+			decide = true
+			break
+		}
 	}
 	if n > 0 && tc.cfg.needsDetail() {
 		decide = true
@@ -169,7 +176,7 @@ func (tc *testCheck) explained(leaks []report.Leak) {
 		}
 	}
 	if tc.glanced != nil {
-		tc.seen = tc.glanced
+		tc.seen = baselineOf(tc.glanced, nil)
 	}
 }
 

@@ -97,15 +97,13 @@ func TestNewcomers(t *testing.T) {
 			{Func: "example.com/p.worker", Line: 10},
 		}}
 	}
-	user := map[string]string{"user": "x"}
-	base := &profile.Snapshot{Goroutines: []*profile.Goroutine{
-		{Count: 2, Frames: []profile.Frame{{Func: "example.com/p.worker", Line: 9}}}, // not started yet
-	}}
+	// Two workers ran at the start, not yet started or blocked elsewhere.
+	base := baseline{"example.com/p.worker": 2}
 	now := &profile.Snapshot{Goroutines: []*profile.Goroutine{
-		worker(30, 5, nil),  // the newest
-		worker(7, 5, nil),   // existed, has moved on
-		worker(12, 6, nil),  // existed, has moved on
-		worker(40, 5, user), // same entry, other labels
+		worker(30, 5, nil), // the newest
+		worker(7, 5, nil),  // existed, has moved on
+		worker(12, 6, nil), // existed, has moved on
+		{ID: 40, Frames: []profile.Frame{{Func: "example.com/p.other"}}},
 	}}
 	var ids []int64
 	for _, g := range newcomers(base, now) {
@@ -113,6 +111,18 @@ func TestNewcomers(t *testing.T) {
 	}
 	if len(ids) != 2 || ids[0] != 30 || ids[1] != 40 {
 		t.Fatalf("newcomers = %v, want [30 40]", ids)
+	}
+}
+
+func TestTakeBaseline(t *testing.T) {
+	before := takeBaseline()["github.com/leakhound/leakhound/leakcheck.park.func1"]
+	ps := []*parked{park(), park(), park()}
+	after := takeBaseline()["github.com/leakhound/leakhound/leakcheck.park.func1"]
+	for _, p := range ps {
+		p.stop()
+	}
+	if after-before != 3 {
+		t.Fatalf("the baseline counted %d new parked goroutines, want 3", after-before)
 	}
 }
 

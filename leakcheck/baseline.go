@@ -1,0 +1,97 @@
+package leakcheck
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// The baseline: what ran when Check was called.
+//
+// A check must tell the goroutines the test started from those already
+// running, and labels do that for every goroutine that kept the test's
+// label. For the ones that lost it (pprof.Do with context.Background()) the
+// check compares with what ran at the start. That comparison happens in every
+// test, so the baseline must be cheap: it counts goroutines by entry function,
+// the function a go statement started, which stays at the bottom of the
+// stack for the goroutine's whole life. runtime.GoroutineProfile gives the
+// stacks as program counters without formatting any text, and only one
+// program counter per distinct stack needs a name.
+
+// baseline counts goroutines by entry function.
+type baseline map[string]int
+
+// stackRecords recycles the buffers runtime.GoroutineProfile fills.
+var stackRecords = sync.Pool{New: func() any { return new([]runtime.StackRecord) }}
+
+// takeBaseline counts the goroutines of the process by entry function.
+func takeBaseline() baseline {
+	bufp := stackRecords.Get().(*[]runtime.StackRecord)
+	defer stackRecords.Put(bufp)
+	var recs []runtime.StackRecord
+	for {
+		if need := runtime.NumGoroutine() + 64; len(*bufp) < need {
+			*bufp = make([]runtime.StackRecord, need+need/4)
+		}
+		n, ok := runtime.GoroutineProfile(*bufp)
+		if ok {
+			recs = (*bufp)[:n]
+			break
+		}
+		*bufp = make([]runtime.StackRecord, n+n/4+64)
+	}
+	b := make(baseline)
+	names := make(map[uintptr]string)
+	for i := range recs {
+		b[entryOfPCs(recs[i].Stack(), names)]++
+	}
+	return b
+}
+
+// entryOfPCs returns the outermost function of a stack of return addresses
+// that is not the runtime's; names caches the answer per address.
+func entryOfPCs(stk []uintptr, names map[uintptr]string) string {
+	for i := len(stk) - 1; i >= 0; i-- {
+		pc := stk[i]
+		name, ok := names[pc]
+		if !ok {
+			frames := runtime.CallersFrames(stk[i : i+1])
+			for {
+				f, more := frames.Next()
+				// Inlined calls come innermost first; the last frame is
+				// the function the address belongs to.
+				name = f.Function
+				if !more {
+					break
+				}
+			}
+			names[pc] = name
+		}
+		if name != "" && !isRuntimeFunc(name) {
+			return name
+		}
+	}
+	return ""
+}
+
+// entryOf returns the entry function of a captured goroutine or record.
+func entryOf(g *profile.Goroutine) string {
+	for i := len(g.Frames) - 1; i >= 0; i-- {
+		if fn := g.Frames[i].Func; !isRuntimeFunc(fn) {
+			return fn
+		}
+	}
+	return ""
+}
+
+// baselineOf counts the goroutines of a snapshot by entry function.
+func baselineOf(s *profile.Snapshot, skip func(*profile.Goroutine) bool) baseline {
+	b := make(baseline)
+	for _, g := range s.Goroutines {
+		if skip == nil || !skip(g) {
+			b[entryOf(g)] += max(g.Count, 1)
+		}
+	}
+	return b
+}
