@@ -1,6 +1,8 @@
 package profile
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -36,6 +38,37 @@ func FuzzParse(f *testing.F) {
 		}
 		if !reflect.DeepEqual(s, s2) {
 			t.Fatalf("two reads of the same input differ:\n%+v\n%+v", s, s2)
+		}
+	})
+}
+
+// FuzzParseText is FuzzParse for the text readers alone (runtime.Stack
+// style and go test -json), whatever the dispatcher would pick, seeded with
+// the beginnings of the corpus dumps. It keeps fuzzing them when another
+// reader trips FuzzParse first.
+//
+//	go test -run='^$' -fuzz=FuzzParseText -fuzztime=5m ./profile/
+func FuzzParseText(f *testing.F) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "dumps", "*", "*.txt"))
+	jsons, _ := filepath.Glob(filepath.Join("testdata", "dumps", "*", "*.json"))
+	for _, p := range append(paths, jsons...) {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data[:min(len(data), 4096)])
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, parse := range []func([]byte) (*Snapshot, error){parseStack, parseTestJSON} {
+			s, err := parse(data)
+			if err != nil || s == nil {
+				t.Fatalf("the text readers never fail, got %v, %v", s, err)
+			}
+			for i, g := range s.Goroutines {
+				checkSane(t, i, g)
+			}
+			s2, _ := parse(data)
+			if !reflect.DeepEqual(s, s2) {
+				t.Fatalf("two reads of the same input differ:\n%+v\n%+v", s, s2)
+			}
 		}
 	})
 }

@@ -111,6 +111,14 @@ func clamp(n, lo, hi int) int {
 func (p *stackParser) line(l []byte, last bool) {
 	if p.pendingKind != pendNone {
 		if file, lineNo, ok := parseFileLine(l); ok {
+			if last && endsInLineNumber(l) {
+				// "main.go:3" at the very end may be the start of
+				// "main.go:31": the frame is not known whole.
+				p.pending, p.pendingKind = nil, pendNone
+				p.cur.Truncated = true
+				p.closeSection()
+				return
+			}
 			p.commit(file, lineNo)
 			return
 		}
@@ -366,6 +374,16 @@ func parseFileLine(l []byte) (file []byte, line int, ok bool) {
 		end = i
 	}
 	return nil, 0, false
+}
+
+// endsInLineNumber reports whether the position line l ends with the
+// digits of its line number, with no offset after them.
+func endsInLineNumber(l []byte) bool {
+	i := len(l)
+	for i > 0 && '0' <= l[i-1] && l[i-1] <= '9' {
+		i--
+	}
+	return i < len(l) && i > 0 && l[i-1] == ':'
 }
 
 // funcName returns the function name of a call line: the line without the

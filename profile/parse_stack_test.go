@@ -288,6 +288,7 @@ func TestCutInput(t *testing.T) {
 		{"call without its position", whole + "goroutine 7 [chan receive]:\nmain.a()\n\t/src/a.go:1 +0x1\nmain.b()\n", []int64{1, 7}, 7, 1},
 		{"call cut in its name", whole + "goroutine 7 [chan receive]:\nmain.a()\n\t/src/a.go:1 +0x1\nmain.b", []int64{1, 7}, 7, 1},
 		{"position cut before the line number", whole + "goroutine 7 [chan receive]:\nmain.a()\n\t/src/a.g", []int64{1, 7}, 7, 0},
+		{"line number possibly cut", whole + "goroutine 7 [chan receive]:\nmain.a()\n\t/src/a.go:1 +0x1\nmain.b()\n\t/src/b.go:4", []int64{1, 7}, 7, 1},
 		{"header cut in the state", whole + "goroutine 7 [chan rec", []int64{1, 7}, 7, 0},
 		{"header cut in the labels", whole + `goroutine 7 [chan receive] {a: "x`, []int64{1, 7}, 7, 0},
 		{"header cut in the ID", whole + "goroutine 4", []int64{1}, -1, 1},
