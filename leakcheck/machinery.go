@@ -37,6 +37,11 @@ func isMachinery(g *profile.Goroutine) bool {
 	if top == "runtime/pprof.profileWriter" {
 		return true
 	}
+	if entry := entryOf(g); funcPackage(entry) == "testing" && allStandard(g.Frames) {
+		// The testing package's own helpers, such as the goroutine that
+		// copies an example's output.
+		return true
+	}
 	return hasFunction(g.Frames, "runtime.ensureSigM") || hasFunction(g.Frames, "runtime.ReadTrace")
 }
 
@@ -61,6 +66,20 @@ func hasFunction(frames []profile.Frame, fn string) bool {
 		}
 	}
 	return false
+}
+
+// allStandard reports whether every frame belongs to the standard library,
+// judged by the import path: standard packages have no dot in their first
+// path element.
+func allStandard(frames []profile.Frame) bool {
+	for _, f := range frames {
+		pkg := funcPackage(f.Func)
+		first, _, _ := strings.Cut(pkg, "/")
+		if strings.Contains(first, ".") || first == "main" {
+			return false
+		}
+	}
+	return true
 }
 
 // isRuntimeFunc reports whether fn belongs to package runtime or its

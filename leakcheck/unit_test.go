@@ -80,6 +80,8 @@ func TestIsMachinery(t *testing.T) {
 		{"user goroutine under testing frames", frames("example.com/p.TestA.func1", "testing.tRunner"), false},
 		{"keep-alive connection", frames("internal/poll.runtime_pollWait", "net/http.(*persistConn).readLoop"), false},
 		{"in a trace region", frames("example.com/p.work", "runtime/trace.WithRegion", "example.com/p.TestA.func1"), false},
+		{"example output copier", frames("internal/poll.runtime_pollWait", "os.(*File).Read", "io.Copy", "testing.runExample.func1"), true},
+		{"test goroutine in user code", frames("example.com/p.wait", "example.com/p.TestA", "testing.tRunner"), false},
 		{"no frames", nil, false},
 	}
 	for _, tt := range tests {
