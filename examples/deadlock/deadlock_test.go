@@ -53,3 +53,10 @@ func TestSync(t *testing.T) {
 		})
 	}
 }
+
+// TestFixedVersionPassesCheck runs the fixed version through the leaky
+// scenario's steps under leakcheck.Check.
+func TestFixedVersionPassesCheck(t *testing.T) {
+	t.Parallel()
+	leaktest.FixedPasses(t, Scenario())
+}

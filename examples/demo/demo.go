@@ -104,6 +104,9 @@ func run(w io.Writer, dir string) (err error) {
 		return err
 	}
 	runs = nil
+	if err := checkFixed(w, list, settleBudget); err != nil {
+		return err
+	}
 	index := filepath.Join(abs, "index.html")
 	fmt.Fprintf(w, "HTML report: %s\n", index)
 	fmt.Fprintf(w, "(JSON and a pprof profile of the leaks are beside it, in %s)\n", abs)
@@ -145,5 +148,31 @@ func writeSummary(w io.Writer, reports []*report.Report) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("writing the summary: %w", err)
 	}
+	return nil
+}
+
+// checkFixed runs every scenario's fixed version through the same steps,
+// checks that each leaves no goroutine behind within budget, and says so on
+// w.
+func checkFixed(w io.Writer, list []harness.Scenario, budget time.Duration) error {
+	var leaky []string
+	for _, s := range list {
+		r, err := harness.StartFixed(s)
+		if err != nil {
+			return err
+		}
+		gs, settleErr := r.Settle(budget, harness.Gone)
+		if err := r.Release(); err != nil {
+			return err
+		}
+		if settleErr != nil {
+			leaky = append(leaky, fmt.Sprintf("%s (%d goroutines left)", s.Name, len(gs)))
+		}
+	}
+	if len(leaky) > 0 {
+		return fmt.Errorf("fixed versions left goroutines behind: %s", strings.Join(leaky, ", "))
+	}
+	fmt.Fprintf(w, "The fixed versions, run through the same steps: %d of %d leave no goroutine behind.\n",
+		len(list), len(list))
 	return nil
 }

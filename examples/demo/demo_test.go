@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakhound/leakhound/examples/internal/harness"
 	"github.com/leakhound/leakhound/profile"
@@ -23,6 +25,10 @@ func TestRun(t *testing.T) {
 		t.Fatalf("run: %v\noutput:\n%s", err, out.String())
 	}
 	text := out.String()
+
+	if want := fmt.Sprintf("%d of %d leave no goroutine behind", len(scenarios()), len(scenarios())); !strings.Contains(text, want) {
+		t.Errorf("the output does not report the fixed versions clean (%q):\n%s", want, text)
+	}
 
 	index := filepath.Join(dir, "index.html")
 	if !strings.Contains(text, index) {
@@ -91,6 +97,25 @@ func TestRunBadDir(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "report files") {
 		t.Errorf("the error does not say what failed: %v", err)
+	}
+	assertReleased(t)
+}
+
+// TestCheckFixedCatchesALeak gives checkFixed a "fixed" version that still
+// leaks: the demo must fail rather than call it clean.
+func TestCheckFixedCatchesALeak(t *testing.T) {
+	stillLeaky := harness.Scenario{
+		Name: "stillleaky",
+		Fixed: func() (func(), error) {
+			release := make(chan struct{})
+			go func() { <-release }()
+			return func() { close(release) }, nil
+		},
+	}
+	var out bytes.Buffer
+	err := checkFixed(&out, []harness.Scenario{stillLeaky}, 50*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "stillleaky") {
+		t.Errorf("checkFixed = %v, want an error naming stillleaky; output:\n%s", err, out.String())
 	}
 	assertReleased(t)
 }

@@ -25,6 +25,7 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonChanSend,
 		PatternID: report.PatternSendNoReceiver,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
 }
 
@@ -43,6 +44,16 @@ func slowShards(slow <-chan struct{}) func(context.Context, int, string) ([]Hit,
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// fixed runs Search over the same shards: shard 0's failure cancels the
+// slow ones, which never answer otherwise.
+func fixed() (release func(), err error) {
+	ix := &Index{Shards: Shards, Query: slowShards(make(chan struct{}))}
+	if _, err := ix.Search(context.Background(), "invoice"); !errors.Is(err, ErrShardDown) {
+		return nil, fmt.Errorf("Search returned %v, want %v", err, ErrShardDown)
+	}
+	return func() {}, nil
 }
 
 // leak runs LeakySearch with a context nobody cancels; once it has returned

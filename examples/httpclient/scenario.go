@@ -20,6 +20,7 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonSelect,
 		PatternID: report.PatternHTTPClientConn,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
 }
 
@@ -35,6 +36,23 @@ func newServer() *httptest.Server { return httptest.NewServer(http.HandlerFunc(h
 // are not shared with anything else in the process.
 func newChecker() *Checker {
 	return &Checker{Client: &http.Client{Transport: &http.Transport{}}}
+}
+
+// fixed probes the same service with Healthy, and closes the client's
+// idle connections when done, as the Checker's owner should.
+func fixed() (release func(), err error) {
+	srv := newServer()
+	defer srv.Close()
+	c := newChecker()
+	defer c.CloseIdleConnections()
+	ok, err := c.Healthy(srv.URL + "/healthz")
+	if err == nil && !ok {
+		err = errors.New("the service reported unhealthy")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func() {}, nil
 }
 
 // leak probes a service once with LeakyHealthy and shuts the service down;

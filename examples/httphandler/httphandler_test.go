@@ -74,3 +74,10 @@ func TestSubmitFullQueue(t *testing.T) {
 		t.Fatal("Submit on a full queue succeeded")
 	}
 }
+
+// TestFixedVersionPassesCheck runs the fixed version through the leaky
+// scenario's steps under leakcheck.Check.
+func TestFixedVersionPassesCheck(t *testing.T) {
+	t.Parallel()
+	leaktest.FixedPasses(t, Scenario())
+}

@@ -20,7 +20,9 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonChanReceive,
 		PatternID: report.PatternHTTPHandlerCtx,
 		Leak:      func() (func(), error) { return leak(func(s *Server) http.HandlerFunc { return s.LeakyReport }) },
-		Keep:      harness.InFunc("(*Server).LeakyReport"),
+		Fixed:     func() (func(), error) { return leak(func(s *Server) http.HandlerFunc { return s.Report }) },
+		// The handlers, not the server and renderer around them.
+		Keep: harness.InFunc("httphandler.(*Server)."),
 	}
 }
 

@@ -53,3 +53,10 @@ func TestReserve(t *testing.T) {
 		t.Errorf("the failed reservation changed the stock: %d widgets, want 2", got)
 	}
 }
+
+// TestFixedVersionPassesCheck runs the fixed version through the leaky
+// scenario's steps under leakcheck.Check.
+func TestFixedVersionPassesCheck(t *testing.T) {
+	t.Parallel()
+	leaktest.FixedPasses(t, Scenario())
+}

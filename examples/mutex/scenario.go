@@ -18,7 +18,22 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonMutex,
 		PatternID: report.PatternMutexHeld,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
+}
+
+// fixed runs the same orders through Reserve: the processor gets through.
+func fixed() (release func(), err error) {
+	inv := NewInventory(map[string]int{"widget": 2, "gadget": 5})
+	if err := inv.Reserve("widget", 3); !errors.Is(err, ErrOutOfStock) {
+		return nil, fmt.Errorf("reserving more widgets than in stock returned %v, want %v", err, ErrOutOfStock)
+	}
+	processed := make(chan error, 1)
+	go func() { processed <- inv.Reserve("gadget", 1) }()
+	if err := <-processed; err != nil {
+		return nil, fmt.Errorf("the order processor's reservation failed: %w", err)
+	}
+	return func() {}, nil
 }
 
 func leak() (release func(), err error) {

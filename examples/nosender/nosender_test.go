@@ -64,3 +64,10 @@ func TestDownloadAndFollow(t *testing.T) {
 		<-followed
 	})
 }
+
+// TestFixedVersionPassesCheck runs the fixed version through the leaky
+// scenario's steps under leakcheck.Check.
+func TestFixedVersionPassesCheck(t *testing.T) {
+	t.Parallel()
+	leaktest.FixedPasses(t, Scenario())
+}

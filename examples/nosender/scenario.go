@@ -1,6 +1,7 @@
 package nosender
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonChanReceive,
 		PatternID: report.PatternRecvNoSender,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
 }
 
@@ -30,6 +32,18 @@ const total = 3 * chunk
 // download and then fails, like a connection reset half-way.
 func brokenSource() io.Reader {
 	return io.MultiReader(strings.NewReader(strings.Repeat("x", chunk)), iotest.ErrReader(errors.New("connection reset by peer")))
+}
+
+// fixed follows the same failing download with Follow and Download.
+func fixed() (release func(), err error) {
+	updates := make(chan Progress)
+	tr := NewTracker()
+	ctx := context.Background() // the fix here is the close; no cancellation needed
+	tr.Follow(ctx, "backup.tar", updates)
+	if err := Download(ctx, io.Discard, brokenSource(), total, updates); err == nil {
+		return nil, fmt.Errorf("the broken download succeeded")
+	}
+	return func() {}, nil
 }
 
 // leak follows a download that fails after its first chunk. Release sends

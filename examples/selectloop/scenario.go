@@ -19,7 +19,27 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonSelect,
 		PatternID: report.PatternSelectNoExit,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
+}
+
+// fixed runs Run with a context its owner cancels when done with the
+// Batcher: the loop flushes and returns.
+func fixed() (release func(), err error) {
+	b := NewBatcher(10, func([]Event) error { return nil })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // the owner shuts down
+	stopped := make(chan error, 1)
+	go func() { stopped <- b.Run(ctx) }()
+	for _, name := range []string{"login", "view", "logout"} {
+		if err := b.Add(ctx, Event{Name: name}); err != nil {
+			return nil, fmt.Errorf("adding %s: %w", name, err)
+		}
+	}
+	if err := b.Flush(ctx); err != nil {
+		return nil, fmt.Errorf("flushing: %w", err)
+	}
+	return func() {}, nil
 }
 
 // errSinkClosed is what the scenario's sink returns once released.

@@ -86,3 +86,10 @@ func TestRunStopsWhenSinkFails(t *testing.T) {
 		t.Errorf("Run returned %v, want %v", err, errSinkClosed)
 	}
 }
+
+// TestFixedVersionPassesCheck runs the fixed version through the leaky
+// scenario's steps under leakcheck.Check.
+func TestFixedVersionPassesCheck(t *testing.T) {
+	t.Parallel()
+	leaktest.FixedPasses(t, Scenario())
+}

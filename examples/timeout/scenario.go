@@ -19,6 +19,7 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonChanSend,
 		PatternID: report.PatternSendNoReceiver,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
 }
 
@@ -32,6 +33,18 @@ func slowBackend(answer <-chan struct{}) func(string) (netip.Addr, error) {
 		<-answer
 		return netip.MustParseAddr("192.0.2.7"), nil
 	}
+}
+
+// fixed runs Resolve against the same late backend.
+func fixed() (release func(), err error) {
+	answer := make(chan struct{})
+	r := &Resolver{Lookup: slowBackend(answer)}
+	_, err = r.Resolve("db.internal", leakWait)
+	close(answer) // the late answer lands in the buffer
+	if !errors.Is(err, ErrDeadline) {
+		return nil, fmt.Errorf("Resolve returned %v, want %v", err, ErrDeadline)
+	}
+	return func() {}, nil
 }
 
 func leak() (release func(), err error) {

@@ -20,6 +20,7 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonWaitGroup,
 		PatternID: report.PatternWaitGroup,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
 }
 
@@ -44,6 +45,17 @@ func sampleFiles() (map[string][]byte, func(string, []byte) error) {
 		return nil
 	}
 	return files, send
+}
+
+// fixed runs UploadAll on the same files: the refused one is reported at
+// once, without waiting for the deadline.
+func fixed() (release func(), err error) {
+	files, send := sampleFiles()
+	u := &Uploader{Send: send}
+	if err := u.UploadAll(files, time.Minute); !errors.Is(err, errQuota) {
+		return nil, fmt.Errorf("UploadAll returned %v, want %v", err, errQuota)
+	}
+	return func() {}, nil
 }
 
 func leak() (release func(), err error) {

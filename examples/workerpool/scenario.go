@@ -20,6 +20,7 @@ func Scenario() harness.Scenario {
 		Reason:    report.ReasonChanReceive,
 		PatternID: report.PatternRangeUnclosed,
 		Leak:      leak,
+		Fixed:     fixed,
 	}
 }
 
@@ -30,6 +31,15 @@ func sampleImages(n int) []Image {
 		imgs[i] = Image{Name: fmt.Sprintf("photo%02d.jpg", i), Bounds: image.Rect(0, 0, 4000+100*i, 3000)}
 	}
 	return imgs
+}
+
+func fixed() (release func(), err error) {
+	p := &Pool{Workers: Workers, MaxSide: 256}
+	imgs := sampleImages(10)
+	if got := p.Thumbnails(imgs); len(got) != len(imgs) {
+		return nil, fmt.Errorf("Thumbnails made %d thumbnails of %d images", len(got), len(imgs))
+	}
+	return func() {}, nil
 }
 
 func leak() (release func(), err error) {

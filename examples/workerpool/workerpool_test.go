@@ -46,3 +46,10 @@ func TestThumbnails(t *testing.T) {
 		})
 	}
 }
+
+// TestFixedVersionPassesCheck runs the fixed version through the leaky
+// scenario's steps under leakcheck.Check.
+func TestFixedVersionPassesCheck(t *testing.T) {
+	t.Parallel()
+	leaktest.FixedPasses(t, Scenario())
+}

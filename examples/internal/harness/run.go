@@ -34,11 +34,19 @@ type Run struct {
 
 // Start runs s.Leak with a label unique to this run. On error, whatever the
 // scenario started has already been released.
-func Start(s Scenario) (*Run, error) {
+func Start(s Scenario) (*Run, error) { return start(s, s.Leak) }
+
+// StartFixed runs s.Fixed as Start runs s.Leak.
+func StartFixed(s Scenario) (*Run, error) { return start(s, s.Fixed) }
+
+func start(s Scenario, steps func() (func(), error)) (*Run, error) {
 	r := &Run{Scenario: s, Label: fmt.Sprintf("%s#%d", s.Name, runSeq.Add(1))}
+	if steps == nil {
+		return nil, fmt.Errorf("the %s scenario has no such version", s.Name)
+	}
 	var err error
 	pprof.Do(context.Background(), pprof.Labels(LabelKey, r.Label), func(context.Context) {
-		r.release, err = s.Leak()
+		r.release, err = steps()
 	})
 	if err != nil {
 		err = fmt.Errorf("starting the %s scenario: %w", s.Name, err)
@@ -150,6 +158,10 @@ func (r *Run) Settle(budget time.Duration, ready func(prev, cur []*profile.Gorou
 		prev = cur
 	}
 }
+
+// Gone accepts an empty set of goroutines: everything the run started
+// (that the scenario's Keep filter accepts) has returned.
+func Gone(_, cur []*profile.Goroutine) bool { return len(cur) == 0 }
 
 // Blocked accepts goroutines that are all waiting (none running or
 // runnable) and sit at the same place as in the previous capture: the

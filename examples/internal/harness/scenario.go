@@ -27,6 +27,11 @@ type Scenario struct {
 	// returns releases those goroutines; it exists only so tests and the
 	// demo can clean up, and must be called exactly once.
 	Leak func() (release func(), err error)
+	// Fixed runs the fixed version through the same steps. Once it has
+	// returned, every goroutine it started (that Keep accepts) ends by
+	// itself; the func it returns only stops what the scenario set up
+	// around them (servers, workers), and must be called exactly once.
+	Fixed func() (release func(), err error)
 	// Keep, when set, picks the leaked goroutines out of everything the
 	// scenario started: the servers and workers a scenario runs to set the
 	// stage are alive on purpose and are not part of the lesson. Nil keeps

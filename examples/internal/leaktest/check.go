@@ -51,3 +51,18 @@ func siteNames(sites []Site) []string {
 	}
 	return names
 }
+
+// FixedPasses runs s's fixed version, through the same steps as the leaky
+// one, under leakcheck.Check on t itself: if the fixed version leaves a
+// goroutine behind, t fails with leakcheck's report. What the scenario set
+// up around it (servers, workers) is stopped in a cleanup that runs before
+// the check.
+func FixedPasses(t *testing.T, s harness.Scenario) {
+	t.Helper()
+	leakcheck.Check(t)
+	release, err := s.Fixed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(release)
+}
