@@ -109,6 +109,7 @@ type htmlGroup struct {
 	CreatedPos  string // file:line of CreatedBy, as a person reads it
 	Source      *htmlSource
 	StackFrames []htmlFrame
+	Ancestors   []htmlAncestor
 	Labels      []htmlKV
 	IDList      string
 	TestsAttr   string
@@ -123,6 +124,13 @@ type htmlFrame struct {
 }
 
 type htmlKV struct{ Key, Value string }
+
+// htmlAncestor is the creation stack of an ancestor goroutine, recorded
+// with GODEBUG=tracebackancestors=N.
+type htmlAncestor struct {
+	ID     int64
+	Frames []htmlFrame
+}
 
 type htmlSource struct {
 	File  string
@@ -237,6 +245,13 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 		}
 		for i, f := range g.Stack.Frames {
 			hg.StackFrames = append(hg.StackFrames, htmlFrame{Func: f.Func, File: f.File, Line: f.Line, Pos: htmlPos(r, f), Blk: i == blk})
+		}
+		for _, a := range g.Stack.Ancestors {
+			ha := htmlAncestor{ID: a.ID}
+			for _, f := range a.Frames {
+				ha.Frames = append(ha.Frames, htmlFrame{Func: f.Func, File: f.File, Line: f.Line, Pos: htmlPos(r, f)})
+			}
+			hg.Ancestors = append(hg.Ancestors, ha)
 		}
 		keys := make([]string, 0, len(g.Stack.Labels))
 		for k := range g.Stack.Labels {

@@ -107,6 +107,7 @@ func TestHTMLReportContent(t *testing.T) {
 		merged.Groups = append(merged.Groups, r.Groups...)
 		merged.Total += r.Total
 	}
+	merged.Groups[0].Stack.Ancestors = []profile.Ancestor{{ID: 7, Frames: []profile.Frame{{Func: "example.com/app/store.TestFetch", File: "/src/app/store_test.go", Line: 12}}}}
 	page := renderHTML(t, merged)
 	tests := []struct {
 		name string
@@ -132,6 +133,7 @@ func TestHTMLReportContent(t *testing.T) {
 		{"blocking frame marked in stack", `<li class="blk"><code title="example.com/app/store.Fetch.func1">`},
 		{"labels", `<th>leakhound.test</th><td><code>TestFetch</code>`},
 		{"goroutine ids", `Goroutine IDs: <span class="mono">21, 22, 23, 24</span>`},
+		{"ancestors", `(?s)started from goroutine 7, which was at:</p>\s*<ol class="frames"><li><code title="example.com/app/store.TestFetch">store.TestFetch</code> <span class="pos mono" title="/src/app/store_test.go:12">/src/app/store_test.go:12</span></li></ol>`},
 		{"catalog link", `href="#LH001"`},
 		{"anchor", `id="r0-g0"`},
 		{"filter data", `data-tests="TestFetch\nTestFetchMany"`},
