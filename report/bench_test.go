@@ -12,7 +12,7 @@ import (
 // benchLeaks builds n leaked goroutines in a few dozen shapes, the way a
 // big leak looks: many goroutines stuck at few places. Their frames point
 // into internal/leaky, so the diagnosis reads and parses real source.
-func benchLeaks(b *testing.B, n int) []Leak {
+func benchLeaks(b *testing.B, n int, distinct bool) []Leak {
 	b.Helper()
 	dir, err := filepath.Abs("internal/leaky")
 	if err != nil {
@@ -24,6 +24,10 @@ func benchLeaks(b *testing.B, n int) []Leak {
 	leaks := make([]Leak, n)
 	for i := range leaks {
 		s := i % shapes
+		outer := 0
+		if distinct {
+			outer = i // every goroutine reached its blocking line another way
+		}
 		file := filepath.Join(dir, files[s%len(files)])
 		leaks[i] = Leak{
 			Test: fmt.Sprintf("TestShape%d", s%7),
@@ -32,7 +36,7 @@ func benchLeaks(b *testing.B, n int) []Leak {
 				Frames: []profile.Frame{
 					{Func: "sync.(*Mutex).Lock", File: "/usr/local/go/src/sync/mutex.go", Line: 46},
 					{Func: fmt.Sprintf("github.com/leakhound/leakhound/report/internal/leaky.shape%d", s), File: file, Line: 10 + s},
-					{Func: "github.com/leakhound/leakhound/report/internal/leaky.run", File: file, Line: 5},
+					{Func: "github.com/leakhound/leakhound/report/internal/leaky.run", File: file, Line: 5 + outer},
 					{Func: "testing.tRunner", File: "/usr/local/go/src/testing/testing.go", Line: 2036},
 				},
 				CreatedBy: &profile.Frame{Func: "github.com/leakhound/leakhound/report/internal/leaky.Start", File: file, Line: 3},
@@ -46,7 +50,7 @@ func benchLeaks(b *testing.B, n int) []Leak {
 // diagnose (reading source) and render the text report.
 func BenchmarkReport(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
-		leaks := benchLeaks(b, n)
+		leaks := benchLeaks(b, n, false)
 		opts := Options{Title: "BenchmarkReport", ModuleRoot: filepath.Dir(filepath.Dir(leaks[0].Goroutine.Frames[1].File))}
 		b.Run(fmt.Sprintf("goroutines=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -60,5 +64,23 @@ func BenchmarkReport(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkReportDistinct is the worst case: every goroutine its own group
+// (one shape each), so diagnosis runs per goroutine.
+func BenchmarkReportDistinct(b *testing.B) {
+	const n = 100_000
+	leaks := benchLeaks(b, n, true)
+	opts := Options{Title: "BenchmarkReportDistinct", ModuleRoot: filepath.Dir(filepath.Dir(leaks[0].Goroutine.Frames[1].File))}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := New(leaks, opts)
+		if err := r.WriteText(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Groups) != n {
+			b.Fatalf("%d groups, want %d", len(r.Groups), n)
+		}
 	}
 }

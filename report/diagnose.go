@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/profile"
@@ -15,17 +17,28 @@ import (
 type diagnoser struct {
 	src  *sourceCache // nil when source reading is off
 	root string       // module root, for the paths the diagnosis quotes
+	// memo holds source findings by blocking place, so groups that differ
+	// only in outer frames cost one source check between them.
+	memo map[string]memoized
+	// ops are the distinct plain channel operations groups block on.
+	ops  []*chanOp
+	rels map[string]string // rel's cache
 }
 
-// chanOp records a group blocked on a plain channel operation, for the
-// cross-group check for goroutines waiting on each other.
+type memoized struct {
+	f  finding
+	op *chanOp
+}
+
+// chanOp records a place where groups block on a plain channel operation,
+// for the cross-group check for goroutines waiting on each other.
 type chanOp struct {
-	group *Group
-	file  *srcFile
-	fn    ast.Node
-	decl  *ast.FuncDecl
-	ch    string
-	line  int
+	groups []*Group
+	file   *srcFile
+	fn     ast.Node
+	decl   *ast.FuncDecl
+	ch     string
+	line   int
 }
 
 // finding is what one check concluded.
@@ -35,18 +48,30 @@ type finding struct {
 	evidence []string
 }
 
-func (d *diagnoser) rel(file string) string { return relPath(d.root, file) }
+// rel is relPath for the diagnosis, cached: a report quotes few files
+// many times.
+func (d *diagnoser) rel(file string) string {
+	if r, ok := d.rels[file]; ok {
+		return r
+	}
+	if d.rels == nil {
+		d.rels = make(map[string]string)
+	}
+	r := relPath(d.root, file)
+	d.rels[file] = r
+	return r
+}
 
 func (d *diagnoser) pos(f profile.Frame) string {
 	if f.File == "" {
 		return "an unknown place (no stack)"
 	}
-	return fmt.Sprintf("%s:%d", d.rel(f.File), f.Line)
+	return d.rel(f.File) + ":" + strconv.Itoa(f.Line)
 }
 
-// diagnose explains one group. It returns the channel operation the group
-// is blocked on when the source shows a plain send or receive.
-func (d *diagnoser) diagnose(g *Group) (Diagnosis, *chanOp) {
+// diagnose explains one group. Groups blocked on a plain channel operation
+// are remembered in d.ops for mutualWaits.
+func (d *diagnoser) diagnose(g *Group) Diagnosis {
 	ev := []string{"state: " + stateEvidence(g)}
 	if g.Block.Func != "" {
 		ev = append(ev, fmt.Sprintf("blocks at %s in %s", d.pos(g.Block), g.Block.Func))
@@ -60,18 +85,16 @@ func (d *diagnoser) diagnose(g *Group) (Diagnosis, *chanOp) {
 	}
 
 	if f, ok := d.fromStack(g, frames); ok {
-		return Diagnosis{PatternID: f.pattern, Summary: f.summary, Evidence: append(ev, f.evidence...)}, nil
+		return Diagnosis{PatternID: f.pattern, Summary: f.summary, Evidence: append(ev, f.evidence...)}
 	}
 
-	var op *chanOp
 	if d.src != nil && g.Block.File != "" && !isStdFunc(g.Block.Func) {
 		if file := d.src.file(g.Block.File); file != nil {
 			if s := file.locate(g.Block.Line); s != nil {
 				ev = append(ev, fmt.Sprintf("source line %d: `%s`", g.Block.Line, s.text))
-				f, o := d.fromSource(g, s, frames)
-				if o != nil {
-					o.group = g
-					op = o
+				f, op := d.fromSourceOnce(g, s, frames)
+				if op != nil {
+					op.groups = append(op.groups, g)
 				}
 				if f.pattern != "" {
 					if under := d.inHandler(frames); under != "" && isChanReason(g.Reason) &&
@@ -84,7 +107,7 @@ func (d *diagnoser) diagnose(g *Group) (Diagnosis, *chanOp) {
 						}
 					}
 					return Diagnosis{PatternID: f.pattern, Summary: f.summary, Evidence: append(ev, f.evidence...),
-						FromSource: true}, op
+						FromSource: true}
 				}
 			}
 		} else {
@@ -106,7 +129,38 @@ func (d *diagnoser) diagnose(g *Group) (Diagnosis, *chanOp) {
 	if g.Reason != ReasonRuntime && g.Reason != ReasonRunning {
 		summary += " (from the stack alone, less certain)"
 	}
-	return Diagnosis{PatternID: id, Summary: summary, Evidence: ev}, nil
+	return Diagnosis{PatternID: id, Summary: summary, Evidence: ev}
+}
+
+// fromSourceOnce is fromSource remembered by what it depends on: the
+// reason, the blocking place, the go statement (for contexts passed in) and,
+// for RWMutex waits, the outer frames it reads.
+func (d *diagnoser) fromSourceOnce(g *Group, s *site, frames []profile.Frame) (finding, *chanOp) {
+	key := make([]byte, 0, 128)
+	key = append(key, g.Reason...)
+	key = appendFrame(append(key, 0), g.Block)
+	if g.CreatedBy != nil {
+		key = appendFrame(append(key, 0), *g.CreatedBy)
+	}
+	if g.Reason == ReasonRWMutexRLock || g.Reason == ReasonRWMutexLock {
+		for _, f := range frames {
+			key = appendFrame(append(key, 0), f)
+		}
+	}
+	if m, ok := d.memo[string(key)]; ok {
+		return m.f, m.op
+	}
+	f, op := d.fromSource(g, s, frames)
+	// Shared between groups: appending must copy.
+	f.evidence = slices.Clip(f.evidence)
+	if op != nil {
+		d.ops = append(d.ops, op)
+	}
+	if d.memo == nil {
+		d.memo = make(map[string]memoized)
+	}
+	d.memo[string(key)] = memoized{f, op}
+	return f, op
 }
 
 func isChanReason(r Reason) bool {
@@ -599,9 +653,9 @@ func (d *diagnoser) ioWait(s *site, at string) finding {
 // goroutines started in the same function, each blocked on a channel
 // operation whose counterpart is in the other goroutine's code after the
 // other's own blocking line.
-func (d *diagnoser) mutualWaits(ops []*chanOp) {
+func (d *diagnoser) mutualWaits() {
 	byDecl := make(map[*ast.FuncDecl][]*chanOp)
-	for _, op := range ops {
+	for _, op := range d.ops {
 		if op.decl != nil {
 			byDecl[op.decl] = append(byDecl[op.decl], op)
 		}
@@ -625,13 +679,17 @@ func (d *diagnoser) mutualWaits(ops []*chanOp) {
 }
 
 func (d *diagnoser) markMutual(x, other *chanOp, otherServes int) {
-	g := x.group
-	g.Diagnosis.PatternID = PatternMutualWait
-	g.Diagnosis.Summary = fmt.Sprintf("%s: waits on %s, which the goroutine blocked at %s:%d reaches only after "+
-		"its own wait on %s — a cycle; buffer one channel or reorder one side", d.pos(g.Block), x.ch,
-		d.rel(other.file.path), other.line, other.ch)
-	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, fmt.Sprintf("the other goroutine blocks on %s at %s:%d and "+
-		"uses %s only later, at line %d", other.ch, d.rel(other.file.path), other.line, x.ch, otherServes))
+	for _, g := range x.groups {
+		if g.Diagnosis.PatternID == PatternMutualWait {
+			continue // already paired with another place
+		}
+		g.Diagnosis.PatternID = PatternMutualWait
+		g.Diagnosis.Summary = fmt.Sprintf("%s: waits on %s, which the goroutine blocked at %s:%d reaches only "+
+			"after its own wait on %s — a cycle; buffer one channel or reorder one side", d.pos(g.Block), x.ch,
+			d.rel(other.file.path), other.line, other.ch)
+		g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, fmt.Sprintf("the other goroutine blocks on %s at "+
+			"%s:%d and uses %s only later, at line %d", other.ch, d.rel(other.file.path), other.line, x.ch, otherServes))
+	}
 }
 
 func joinInts(v []int) string {

@@ -54,19 +54,14 @@ func New(leaks []Leak, opts Options) *Report {
 	if !opts.NoSource {
 		d.src = newSourceCache()
 	}
-	var ops []*chanOp
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {
 		grp := b.finish()
-		diag, op := d.diagnose(grp)
-		grp.Diagnosis = diag
-		if op != nil {
-			ops = append(ops, op)
-		}
+		grp.Diagnosis = d.diagnose(grp)
 		r.Groups[i] = grp
 		r.Total += grp.Count
 	}
-	d.mutualWaits(ops)
+	d.mutualWaits()
 
 	slices.SortStableFunc(r.Groups, compareGroups)
 	return r

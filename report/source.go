@@ -21,10 +21,11 @@ type sourceCache struct {
 
 // srcFile is one parsed source file.
 type srcFile struct {
-	path string
-	ast  *ast.File
-	tok  *token.File
-	src  []byte
+	path  string
+	ast   *ast.File
+	tok   *token.File
+	src   []byte
+	sites map[int]*site // locate's results by line: many groups block on one line
 }
 
 func newSourceCache() *sourceCache {
@@ -97,7 +98,20 @@ type site struct {
 }
 
 // locate returns the site of line in f, or nil when no function covers it.
+// Sites are cached per line and must not be modified.
 func (f *srcFile) locate(line int) *site {
+	if s, ok := f.sites[line]; ok {
+		return s
+	}
+	s := f.locateUncached(line)
+	if f.sites == nil {
+		f.sites = make(map[int]*site)
+	}
+	f.sites[line] = s
+	return s
+}
+
+func (f *srcFile) locateUncached(line int) *site {
 	s := &site{file: f, line: line, text: f.line(line)}
 	ast.Inspect(f.ast, func(n ast.Node) bool {
 		if n == nil {
