@@ -137,7 +137,7 @@ func TestGoTestReportDir(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gobin, "test", "-count=1", "-p=4", "./...")
 	cmd.Dir = mod
-	cmd.Env = append(os.Environ(), EnvReportDir+"="+reports, "GOFLAGS=-mod=mod", "GOWORK=off", "CI=")
+	cmd.Env = append(os.Environ(), EnvReportDir+"="+reports, "GOFLAGS=-mod=mod", "GOWORK=off")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -280,5 +281,47 @@ func TestHTMLShortFunc(t *testing.T) {
 		if got := htmlShortFunc(tt.in); got != tt.want {
 			t.Errorf("htmlShortFunc(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestHTMLEscapesStoredPatterns covers pages built from JSON files alone:
+// a file can say anything, and the index and catalog must show it as text.
+func TestHTMLEscapesStoredPatterns(t *testing.T) {
+	for i, payload := range htmlPayloads {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			dir := t.TempDir()
+			id := "LH9" + payload
+			r := leakReport("example.com/evil", "evil.f", 1, "TestEvil")
+			r.Groups[0].Diagnosis = Diagnosis{PatternID: id, Summary: payload}
+			doc := &Document{Package: "example.com/evil" + payload, Reports: []*Report{r}, Patterns: map[string]Pattern{
+				id: {ID: id, Title: payload, Why: payload, Fix: payload, Before: payload, After: payload},
+			}}
+			f, err := os.Create(filepath.Join(dir, "pkg-evil.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := doc.WriteJSON(f); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			if err := RebuildIndex(dir); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{indexFileName, catalogFileName} {
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				page := string(b)
+				for _, raw := range []string{"<script>alert", "<img src=x"} {
+					if strings.Contains(page, raw) {
+						t.Errorf("%s: raw %q in the page", name, raw)
+					}
+				}
+				if !strings.Contains(page, "alert(1)") {
+					t.Errorf("%s: the stored value is not on the page at all", name)
+				}
+			}
+		})
 	}
 }
