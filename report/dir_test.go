@@ -222,6 +222,18 @@ func TestWriteDirFiles(t *testing.T) {
 	if !strings.Contains(string(page), `href="index.html"`) || !strings.Contains(string(page), `href="catalog.html#LH001"`) {
 		t.Error("package page does not link back to the index and into the catalog page")
 	}
+	catalog, err := os.ReadFile(filepath.Join(dir, catalogFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(Catalog()) == 0 {
+		t.Fatal("the catalog is empty")
+	}
+	for _, p := range Catalog() {
+		if !strings.Contains(string(catalog), `<article class="pattern" id="`+p.ID+`">`) || !strings.Contains(string(catalog), `<a href="#`+p.ID+`">`) {
+			t.Errorf("catalog page lacks the entry or the contents link for %s", p.ID)
+		}
+	}
 }
 
 // TestWriteDirWithinProcess checks the two ways a caller may call
