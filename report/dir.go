@@ -63,7 +63,7 @@ const (
 // first given. A caller may pass every report of the package so far, each
 // time (the last call wins, and holds them all), or only its new reports
 // (they are added): both give the same files. A report passed again is
-// recognised by identity and not repeated. A new process starts the
+// recognised, as the same report or an equal copy, and not repeated. A new process starts the
 // package afresh, so running the tests again replaces the package's stale
 // results instead of piling them up. Reports of other packages are left
 // alone; remove the directory to forget packages that no longer leak.

@@ -1,8 +1,8 @@
 package report
 
 import (
+	"encoding/json"
 	"path/filepath"
-	"slices"
 	"sync"
 )
 
@@ -18,26 +18,60 @@ import (
 // land after a write of a larger one.
 var processReports = struct {
 	sync.Mutex
-	m map[processKey][]*Report
-}{m: map[processKey][]*Report{}}
+	m map[processKey][]rememberedReport
+}{m: map[processKey][]rememberedReport{}}
 
 type processKey struct{ dir, pkg string }
 
-// rememberReports adds the reports not written before (told apart by
-// identity, so a caller that passes all its reports each time does not
-// duplicate any) and returns every report of the package, in the order
-// they were first written. The caller holds processReports' lock.
+// rememberedReport is a report written before, with its content as JSON
+// so that an equal copy passed later is recognised too.
+type rememberedReport struct {
+	r       *Report
+	content string
+}
+
+// rememberReports adds the reports not written before and returns every
+// report of the package, in the order they were first written. A report
+// counts as written before when it is the same report, or a copy with the
+// same content: a caller that passes all its reports each time, even
+// rebuilt ones, does not duplicate any. The caller holds processReports'
+// lock.
 func rememberReports(dir, pkg string, reports []*Report) []*Report {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
 	key := processKey{dir, pkg}
-	all := processReports.m[key]
+	known := processReports.m[key]
 	for _, r := range reports {
-		if r != nil && !slices.Contains(all, r) {
-			all = append(all, r)
+		if r == nil {
+			continue
+		}
+		content := reportContent(r)
+		seen := false
+		for _, k := range known {
+			if k.r == r || k.content == content {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			known = append(known, rememberedReport{r, content})
 		}
 	}
-	processReports.m[key] = all
+	processReports.m[key] = known
+	all := make([]*Report, len(known))
+	for i, k := range known {
+		all[i] = k.r
+	}
 	return all
+}
+
+// reportContent is the report as its JSON file would hold it.
+func reportContent(r *Report) string {
+	d := (&Document{Reports: []*Report{r}}).wire()
+	b, err := json.Marshal(d.Reports)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -236,6 +236,18 @@ func TestWriteDirFiles(t *testing.T) {
 	}
 }
 
+// clone returns an equal copy of a report, as a caller that rebuilds its
+// reports passes.
+func clone(r *Report) *Report {
+	c := *r
+	c.Groups = nil
+	for _, g := range r.Groups {
+		cg := *g
+		c.Groups = append(c.Groups, &cg)
+	}
+	return &c
+}
+
 // TestWriteDirWithinProcess checks the two ways a caller may call
 // WriteDir within one process give the same files: passing every report
 // so far each time, or passing each report once.
@@ -252,6 +264,7 @@ func TestWriteDirWithinProcess(t *testing.T) {
 		{"all reports so far, each time", [][]*Report{{one}, {one, two}, {one, two, three}}},
 		{"each report once", [][]*Report{{one}, {two}, {three}}},
 		{"repeats and nils", [][]*Report{{one, nil}, {one}, {two, three, one}, nil}},
+		{"rebuilt copies of earlier reports", [][]*Report{{one}, {clone(one), two}, {clone(one), clone(two), three}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
