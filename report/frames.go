@@ -1,6 +1,7 @@
 package report
 
 import (
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -80,7 +81,8 @@ func userFrames(frames []profile.Frame) []profile.Frame {
 	}
 	var out []profile.Frame
 	for _, f := range frames[bi:] {
-		if !isStdFunc(f.Func) {
+		// The test binary's generated main is harness, not the user's code.
+		if !isStdFunc(f.Func) && path.Base(filepath.ToSlash(f.File)) != "_testmain.go" {
 			out = append(out, f)
 		}
 	}
@@ -104,7 +106,8 @@ func (g *Group) UserFrames() []profile.Frame {
 
 // RelPath returns file as a person should read it: relative to the module
 // root for the user's files, relative to the standard library's source
-// directory ("net/http/transport.go") for Go's own files, unchanged
+// directory ("net/http/transport.go") for Go's own files, as
+// module@version/file for dependencies in the module cache, unchanged
 // otherwise. Source reading keeps using the absolute path.
 func (r *Report) RelPath(file string) string {
 	return relPath(r.ModuleRoot, file)
@@ -115,13 +118,13 @@ func relPath(root, file string) string {
 		return file
 	}
 	if root != "" {
-		if rel, err := filepath.Rel(root, file); err == nil && !strings.HasPrefix(rel, "..") && !filepath.IsAbs(rel) {
+		if rel, err := filepath.Rel(root, file); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
 			return filepath.ToSlash(rel)
 		}
 	}
+	slashed := filepath.ToSlash(file)
 	// Go's own sources live under GOROOT/src; the part after it is stable
 	// across machines, the GOROOT is not.
-	slashed := filepath.ToSlash(file)
 	if i := strings.LastIndex(slashed, "/src/"); i >= 0 && strings.Contains(slashed[:i], "go") {
 		rest := slashed[i+len("/src/"):]
 		top := rest
@@ -131,6 +134,11 @@ func relPath(root, file string) string {
 		if stdTop[top] {
 			return rest
 		}
+	}
+	// Dependencies live in the module cache; module@version/file reads
+	// the same on every machine.
+	if i := strings.LastIndex(slashed, "/pkg/mod/"); i >= 0 {
+		return slashed[i+len("/pkg/mod/"):]
 	}
 	return file
 }

@@ -140,6 +140,7 @@ func TestRelPath(t *testing.T) {
 		{"/home/u/app", "/usr/local/go/src/net/http/transport.go", "net/http/transport.go"},
 		{"", "/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.27.3.linux-amd64/src/sync/mutex.go", "sync/mutex.go"},
 		{"", "/home/u/src/app/main.go", "/home/u/src/app/main.go"},
+		{"/home/u/app", "/root/go/pkg/mod/golang.org/x/sync@v0.10.0/errgroup/errgroup.go", "golang.org/x/sync@v0.10.0/errgroup/errgroup.go"},
 		{"", "", ""},
 	}
 	for _, tt := range tests {
@@ -172,5 +173,27 @@ func TestNewOddInput(t *testing.T) {
 		if g.Diagnosis.PatternID == "" || g.Diagnosis.Summary == "" {
 			t.Errorf("group %s/%q has no diagnosis", g.Reason, g.State)
 		}
+	}
+}
+
+func TestUserFrames(t *testing.T) {
+	g := &Group{Stack: &profile.Goroutine{Frames: []profile.Frame{
+		{Func: "runtime.gopark", File: "/go/src/runtime/proc.go", Line: 1},
+		{Func: "sync.(*WaitGroup).Wait", File: "/go/src/sync/waitgroup.go", Line: 2},
+		{Func: "example.com/app.run", File: "/app/run.go", Line: 3},
+		{Func: "testing.tRunner", File: "/go/src/testing/testing.go", Line: 4},
+		{Func: "example.com/app.TestMain", File: "/app/main_test.go", Line: 5},
+		{Func: "main.main", File: "/tmp/go-build1/b001/_testmain.go", Line: 6},
+	}}}
+	var got []string
+	for _, f := range g.UserFrames() {
+		got = append(got, f.Func)
+	}
+	want := []string{"example.com/app.run", "example.com/app.TestMain"}
+	if !slices.Equal(got, want) {
+		t.Errorf("UserFrames = %v, want %v", got, want)
+	}
+	if (&Group{}).UserFrames() != nil {
+		t.Error("a group without a stack has user frames")
 	}
 }
