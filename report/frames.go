@@ -118,8 +118,10 @@ func relPath(root, file string) string {
 		return file
 	}
 	if root != "" {
-		if rel, err := filepath.Rel(root, file); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
-			return filepath.ToSlash(rel)
+		if rel, err := filepath.Rel(root, file); err == nil && !filepath.IsAbs(rel) {
+			if rel = filepath.ToSlash(rel); rel != ".." && !strings.HasPrefix(rel, "../") {
+				return rel
+			}
 		}
 	}
 	slashed := filepath.ToSlash(file)
