@@ -130,7 +130,7 @@ func (tc *testCheck) glance() (n int, decide, ok bool, err error) {
 		// the label and only a full capture can leave it out.
 		return 0, false, false, nil
 	}
-	s, err := profile.CaptureAggregate()
+	s, err := tc.cfg.look.aggregate()
 	if err != nil {
 		return 0, false, true, err
 	}

@@ -3,7 +3,6 @@ package leakcheck
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,12 +113,6 @@ func reportText(r *report.Report) string {
 	return strings.TrimRight(buf.String(), "\n")
 }
 
-// annotator is implemented by reports that can write GitHub Actions
-// annotations.
-type annotator interface {
-	WriteAnnotations(w io.Writer) error
-}
-
 // annotate writes GitHub Actions annotations for r when running there, so
 // the leaks show on the pull request's lines. They go to standard output,
 // where the runner looks for them.
@@ -127,17 +120,21 @@ func annotate(r *report.Report) {
 	if os.Getenv("GITHUB_ACTIONS") != "true" {
 		return
 	}
-	if a, ok := any(r).(annotator); ok {
-		_ = a.WriteAnnotations(os.Stdout)
-	}
+	_ = r.WriteAnnotations(os.Stdout)
 }
 
 // writeFiles writes report files when the ReportDir option or the
 // LEAKHOUND_REPORT variable asks for them.
 func writeFiles(cfg *config, pkg string, reports ...*report.Report) error {
 	dir := cfg.reportDir
-	if dir == "" {
-		dir = os.Getenv(ReportDirEnv)
+	if dir != "" {
+		// go test runs in the package directory; an absolute path keeps
+		// the reports of all packages together.
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+	} else {
+		dir = report.DirFromEnv()
 	}
 	if dir == "" || len(reports) == 0 {
 		return nil

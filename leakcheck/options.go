@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
 )
 
 // DefaultSettleBudget is how long a check waits, by default, for goroutines
@@ -18,7 +19,7 @@ const DefaultSettleBudget = 450 * time.Millisecond
 // files, as the ReportDir option does: when it is set, every check that finds
 // leaks also writes HTML, JSON and pprof files there and refreshes the
 // directory's index.html.
-const ReportDirEnv = "LEAKHOUND_REPORT"
+const ReportDirEnv = report.EnvReportDir
 
 // Option adjusts a check: what to ignore, how long to wait, where to write
 // reports. Pass options to Check, Wrap, VerifyTestMain, VerifyNone and Find.
@@ -34,9 +35,23 @@ type config struct {
 	cleanup       func(exitCode int)
 	skipOnFailure bool
 	noSource      bool
+	// look takes the snapshots; tests replace it to simulate failures.
+	look looks
 	// errs are failures of options that do work when created (IgnoreCurrent);
 	// checks report them instead of running with a silently weaker option.
 	errs []error
+}
+
+// looks are the ways a check looks at the process's goroutines.
+type looks struct {
+	full, aggregate, leaked func() (*profile.Snapshot, error)
+}
+
+// runtimeLooks look at this process through the profile package.
+var runtimeLooks = looks{
+	full:      profile.Capture,
+	aggregate: profile.CaptureAggregate,
+	leaked:    profile.CaptureLeaked,
 }
 
 // filter is one reason to leave a goroutine out of a check.
@@ -49,7 +64,7 @@ type filter struct {
 
 // newConfig applies opts over the defaults.
 func newConfig(opts []Option) *config {
-	c := &config{settle: DefaultSettleBudget}
+	c := &config{settle: DefaultSettleBudget, look: runtimeLooks}
 	for _, o := range opts {
 		if o != nil {
 			o(c)

@@ -96,12 +96,12 @@ func settle(cfg *config, lk looker) (verdict, error) {
 			// The cheap count stands; a full capture is needed only when
 			// the leak detector proves every counted goroutine.
 			if askProof {
-				proven, err := profile.CaptureLeaked()
+				proven, err := cfg.look.leaked()
 				if err != nil {
 					return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
 				}
 				if len(lk.survivors(proven)) >= n {
-					leaks, err := capture(lk)
+					leaks, err := capture(cfg, lk)
 					if err != nil || len(leaks) == 0 {
 						return v, err
 					}
@@ -110,7 +110,7 @@ func settle(cfg *config, lk looker) (verdict, error) {
 				}
 			}
 		} else {
-			leaks, err := capture(lk)
+			leaks, err := capture(cfg, lk)
 			if err != nil {
 				return v, err
 			}
@@ -118,7 +118,7 @@ func settle(cfg *config, lk looker) (verdict, error) {
 				return done(nil)
 			}
 			if askProof {
-				proven, err := profile.CaptureLeaked()
+				proven, err := cfg.look.leaked()
 				if err != nil {
 					return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
 				}
@@ -136,8 +136,8 @@ func settle(cfg *config, lk looker) (verdict, error) {
 }
 
 // capture takes a full capture and picks the survivors from it.
-func capture(lk looker) ([]report.Leak, error) {
-	s, err := profile.Capture()
+func capture(cfg *config, lk looker) ([]report.Leak, error) {
+	s, err := cfg.look.full()
 	if err != nil {
 		return nil, fmt.Errorf("capturing the goroutines: %w", err)
 	}

@@ -50,7 +50,7 @@ func VerifyTestMain(m TestingM, opts ...Option) {
 // returns the exit code.
 func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	before := make(map[int64]bool)
-	if s, err := profile.Capture(); err != nil {
+	if s, err := cfg.look.full(); err != nil {
 		fmt.Fprintf(w, "leakcheck: cannot list the goroutines running before the tests, so they may be reported too: %v\n", err)
 	} else {
 		for _, g := range s.Goroutines {

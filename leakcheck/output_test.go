@@ -1,0 +1,55 @@
+package leakcheck
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestCheckReportDirFromEnv: LEAKHOUND_REPORT asks for report files as the
+// ReportDir option does.
+func TestCheckReportDirFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(ReportDirEnv, dir)
+	ft, _ := startCheck(t, "TestReportDirFromEnv", SettleBudget(leakBudget))
+	p := park()
+	ft.runCleanups()
+	p.stop()
+	names, err := readDirNames(dir)
+	if err != nil || !strings.Contains(strings.Join(names, " "), "index.html") {
+		t.Fatalf("report files in %s: %v (%v)", dir, names, err)
+	}
+}
+
+// TestCheckAnnotatesOnGitHub: in GitHub Actions a leak is also written as
+// an ::error annotation on standard output.
+func TestCheckAnnotatesOnGitHub(t *testing.T) {
+	for _, onGitHub := range []bool{false, true} {
+		t.Run(map[bool]string{false: "elsewhere", true: "github"}[onGitHub], func(t *testing.T) {
+			t.Setenv("GITHUB_ACTIONS", map[bool]string{false: "", true: "true"}[onGitHub])
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			read := make(chan string)
+			go func() {
+				b, _ := io.ReadAll(r)
+				read <- string(b)
+			}()
+			stdout := os.Stdout
+			os.Stdout = w
+			ft, _ := startCheck(t, "TestAnnotate", SettleBudget(leakBudget))
+			p := park()
+			ft.runCleanups()
+			os.Stdout = stdout
+			w.Close()
+			out := <-read
+			r.Close()
+			p.stop()
+			if got := strings.Contains(out, "::error"); got != onGitHub {
+				t.Fatalf("annotation written = %v, want %v; output:\n%s", got, onGitHub, out)
+			}
+		})
+	}
+}
