@@ -341,6 +341,16 @@ func (d *diagnoser) receive(g *Group, s *site, at string) (finding, *chanOp) {
 	if n == nil {
 		return finding{}, nil
 	}
+	if ctx, ok := isDoneRecv(n.(*ast.UnaryExpr)); ok {
+		f := finding{pattern: PatternContextNeverDone,
+			summary: fmt.Sprintf("%s: `%s` waits for %s to be cancelled, and it never is — cancel it when the work "+
+				"is over (tests: t.Context())", at, s.text, ctx),
+			evidence: []string{fmt.Sprintf("source: a bare receive from %s.Done()", ctx)}}
+		if origin := d.ctxOrigin(s, ctx, g.CreatedBy); origin != "" {
+			f.evidence = append(f.evidence, origin)
+		}
+		return f, nil
+	}
 	ch := types.ExprString(n.(*ast.UnaryExpr).X)
 	if g.Reason == ReasonChanReceiveNil {
 		return d.nilChan(s, at, ch, "receive from"), nil

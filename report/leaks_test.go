@@ -188,25 +188,27 @@ func TestRealLeaks(t *testing.T) {
 		reason  Reason
 		count   int // goroutines at each marker
 		start   func() func()
+		variant string // the marker's "/variant" suffix, when the pattern has several shapes
 	}{
-		{PatternRecvNoSender, ReasonChanReceive, 1, leaky.RecvNoSender},
-		{PatternRangeUnclosed, ReasonChanReceive, 3, func() func() { return leaky.WorkerPool(3, []int{1, 2, 3, 4}) }},
-		{PatternSendNoReceiver, ReasonChanSend, 1, leaky.SendAfterTimeout},
-		{PatternSelectNoExit, ReasonSelect, 1, leaky.Dispatcher},
-		{PatternContextNeverDone, ReasonSelect, 1, leaky.WatchBackground},
-		{PatternHTTPHandlerCtx, ReasonChanReceive, 1, mustStart(leaky.HandlerIgnoresContext)},
-		{PatternMutualWait, ReasonChanSend, 1, leaky.PingPong},
-		{PatternMutexHeld, ReasonMutex, 1, leaky.MutexHeld},
-		{PatternWaitGroup, ReasonWaitGroup, 1, leaky.WaitGroupNoDone},
-		{PatternCondNoSignal, ReasonCond, 1, leaky.CondNoBroadcast},
-		{PatternSleepLoop, ReasonSleep, 1, leaky.SleepLoop},
-		{PatternTickerLoop, ReasonChanReceive, 1, leaky.TickerLoop},
-		{PatternIONoDeadline, ReasonIOWait, 1, mustStart(leaky.ReadNoDeadline)},
-		{PatternPullNotStopped, ReasonCoroutine, 1, leaky.PullAbandoned},
+		{PatternRecvNoSender, ReasonChanReceive, 1, leaky.RecvNoSender, ""},
+		{PatternRangeUnclosed, ReasonChanReceive, 3, func() func() { return leaky.WorkerPool(3, []int{1, 2, 3, 4}) }, ""},
+		{PatternSendNoReceiver, ReasonChanSend, 1, leaky.SendAfterTimeout, ""},
+		{PatternSelectNoExit, ReasonSelect, 1, leaky.Dispatcher, ""},
+		{PatternContextNeverDone, ReasonSelect, 1, leaky.WatchBackground, ""},
+		{PatternContextNeverDone, ReasonChanReceive, 1, leaky.CleanupOnCancel, "/bare-done"},
+		{PatternHTTPHandlerCtx, ReasonChanReceive, 1, mustStart(leaky.HandlerIgnoresContext), ""},
+		{PatternMutualWait, ReasonChanSend, 1, leaky.PingPong, ""},
+		{PatternMutexHeld, ReasonMutex, 1, leaky.MutexHeld, ""},
+		{PatternWaitGroup, ReasonWaitGroup, 1, leaky.WaitGroupNoDone, ""},
+		{PatternCondNoSignal, ReasonCond, 1, leaky.CondNoBroadcast, ""},
+		{PatternSleepLoop, ReasonSleep, 1, leaky.SleepLoop, ""},
+		{PatternTickerLoop, ReasonChanReceive, 1, leaky.TickerLoop, ""},
+		{PatternIONoDeadline, ReasonIOWait, 1, mustStart(leaky.ReadNoDeadline), ""},
+		{PatternPullNotStopped, ReasonCoroutine, 1, leaky.PullAbandoned, ""},
 	}
 	for _, tt := range tests {
-		t.Run(tt.pattern, func(t *testing.T) {
-			ms := markers(t, tt.pattern)
+		t.Run(tt.pattern+tt.variant, func(t *testing.T) {
+			ms := markers(t, tt.pattern+tt.variant)
 			release := startLabelled(t, tt.start)
 			released := false
 			defer func() {

@@ -92,6 +92,17 @@ func watch(ctx context.Context, events <-chan string) {
 	}
 }
 
+// CleanupOnCancel starts a goroutine that cleans up once its context is
+// cancelled; the caller keeps the cancel function and never calls it.
+func CleanupOnCancel() (release func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-ctx.Done() // leak:here LH005/bare-done
+		setUp()
+	}()
+	return cancel
+}
+
 // PingPong starts two goroutines that each send first and receive second,
 // on each other's unbuffered channel.
 func PingPong() (release func()) {

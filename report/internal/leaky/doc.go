@@ -5,6 +5,7 @@
 // Every function starts its leak and returns a release function that
 // unblocks the leaked goroutines (where Go allows it), so tests end clean.
 // The line where a goroutine blocks carries a "leak:here <pattern ID>"
-// comment; tests find it by scanning the source rather than hard-coding
-// line numbers.
+// comment, with "/<variant>" appended when one pattern has several shapes;
+// tests find it by scanning the source rather than hard-coding line
+// numbers.
 package leaky
