@@ -2,23 +2,28 @@ package leaktest
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/examples/internal/harness"
 	"github.com/leakhound/leakhound/leakcheck"
+	"github.com/leakhound/leakhound/report"
 )
 
 // CheckFails runs s's leaky version inside a test watched by
 // leakcheck.Check — a Recorder, so the real test does not fail — and
 // asserts that the check failed naming s.PatternID and every site as
-// file:line. The goroutines are released afterwards. It returns the
-// failure text.
+// file:line. It also has the check write its report files (the ReportDir
+// option) and asserts on the JSON leakcheck wrote: a group at every site,
+// with s.Reason and s.PatternID. The goroutines are released afterwards.
+// It returns the failure text.
 func CheckFails(t testing.TB, s harness.Scenario, sites []Site) string {
 	t.Helper()
 	rec := NewRecorder(t, s.Name+"-leaky")
-	leakcheck.Check(rec)
+	dir := t.TempDir()
+	leakcheck.Check(rec, leakcheck.ReportDir(dir))
 	release, err := s.Leak()
 	if err != nil {
 		rec.RunCleanups()
@@ -39,7 +44,45 @@ func CheckFails(t testing.TB, s harness.Scenario, sites []Site) string {
 	if len(missing) > 0 {
 		t.Errorf("leakcheck's failure does not mention %s:\n%s", strings.Join(missing, ", "), msg)
 	}
+	checkWritten(t, dir, s, sites)
 	return msg
+}
+
+// checkWritten reads the JSON report leakcheck wrote into dir and asserts
+// that it has a group at every site with s's reason and pattern.
+func checkWritten(t testing.TB, dir string, s harness.Scenario, sites []Site) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "pkg-*.json"))
+	if err != nil || len(files) != 1 {
+		t.Errorf("want one JSON report in %s, found %v (%v)", dir, files, err)
+		return
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	doc, err := report.ReadJSON(f)
+	if err != nil {
+		t.Errorf("reading leakcheck's JSON report: %v", err)
+		return
+	}
+	for _, st := range sites {
+		var g *report.Group
+		for _, rep := range doc.Reports {
+			if g = harness.GroupAt(rep, st.File, st.Line); g != nil {
+				break
+			}
+		}
+		switch {
+		case g == nil:
+			t.Errorf("leakcheck's JSON report has no group at %s:%d", st.File, st.Line)
+		case g.Reason != s.Reason || g.Diagnosis.PatternID != s.PatternID:
+			t.Errorf("leakcheck's JSON report: group at %s:%d is %s/%s, want %s/%s", st.File, st.Line,
+				g.Reason, g.Diagnosis.PatternID, s.Reason, s.PatternID)
+		}
+	}
 }
 
 // siteNames returns "file:line" for each site, file by its base name: the
