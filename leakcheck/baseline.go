@@ -2,6 +2,7 @@ package leakcheck
 
 import (
 	"runtime"
+	"runtime/metrics"
 	"sync"
 
 	"github.com/leakhound/leakhound/profile"
@@ -94,4 +95,19 @@ func baselineOf(s *profile.Snapshot, skip func(*profile.Goroutine) bool) baselin
 		}
 	}
 	return b
+}
+
+// createdMetric counts the goroutines created since the program started.
+const createdMetric = "/sched/goroutines-created:goroutines"
+
+// goroutinesCreated reads createdMetric; ok is false where the runtime does
+// not have it. When the count has not moved since Check, the test cannot
+// have started a goroutine, and the check is over without looking further.
+func goroutinesCreated() (n uint64, ok bool) {
+	s := []metrics.Sample{{Name: createdMetric}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0, false
+	}
+	return s[0].Value.Uint64(), true
 }

@@ -69,6 +69,7 @@ func check(t testing.TB, pkg string, opts []Option) *testCheck {
 		testGID: profile.CurrentID(),
 		prev:    ownLabels(),
 	}
+	tc.created, tc.createdOK = goroutinesCreated()
 	tc.base = takeBaseline()
 	tc.seen = tc.base
 	setLabels(tc.prev, LabelKey, tc.label)
@@ -88,6 +89,10 @@ type testCheck struct {
 	testGID int64             // the goroutine Check was called on
 	prev    map[string]string // that goroutine's labels before Check
 	base    baseline          // what ran when Check was called
+	// created is how many goroutines the process had created when Check
+	// was called, if createdOK.
+	created   uint64
+	createdOK bool
 	// seen is what glance compares with to find newcomers without labels:
 	// base at first, then the latest glance whose newcomers a full capture
 	// showed not to be the test's.
@@ -125,6 +130,10 @@ func (tc *testCheck) finish(t testing.TB) {
 // for a full capture when goroutines without any leakhound label appeared
 // since Check: they may be the test's, having lost the label to pprof.Do.
 func (tc *testCheck) glance() (n int, decide, ok bool, err error) {
+	if now, ok := goroutinesCreated(); ok && tc.createdOK && now == tc.created {
+		// No goroutine was created anywhere since Check.
+		return 0, false, true, nil
+	}
 	if tc.selfGID != tc.testGID {
 		// The cleanup runs elsewhere, so the test goroutine still carries
 		// the label and only a full capture can leave it out.
