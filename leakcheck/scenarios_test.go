@@ -94,6 +94,31 @@ func TestCheckScenarios(t *testing.T) {
 			budget: leakBudget, want: 1, wantHow: byCreator,
 		},
 		{
+			name: "started by a subtest without its own Check",
+			run: func(t *testing.T) func() {
+				var p *parked
+				t.Run("child", func(*testing.T) { p = park() })
+				return p.stop
+			},
+			budget: leakBudget, want: 1, wantHow: byLabel,
+		},
+		{
+			name: "started by a subtest with its own Check",
+			run: func(t *testing.T) func() {
+				var p *parked
+				t.Run("child", func(t *testing.T) {
+					child, _ := startCheck(t, "TestScenario/child", SettleBudget(leakBudget))
+					p = park()
+					child.runCleanups()
+					if !child.failed() {
+						t.Error("the subtest's own check missed its leak")
+					}
+				})
+				return p.stop
+			},
+			budget: cleanBudget,
+		},
+		{
 			name: "pprof.Do with a goroutine that returned",
 			run: func(*testing.T) func() {
 				pprof.Do(context.Background(), pprof.Labels("user", "label"), func(context.Context) {

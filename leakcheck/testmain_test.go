@@ -37,6 +37,14 @@ func startBackgroundWork() {
 	go func() { <-helperBlock }()
 }
 
+// TestHelperLabelled leaks through a helper function, so only the label
+// Check put on it can name the test; its own check is told to let it be.
+func TestHelperLabelled(t *testing.T) {
+	helperMode(t)
+	Check(t, IgnoreAnyFunction("github.com/leakhound/leakhound/leakcheck.startBackgroundWork.func1"))
+	startBackgroundWork()
+}
+
 func TestHelperFailsAndLeaks(t *testing.T) {
 	helperMode(t)
 	go func() { <-helperBlock }()
@@ -95,6 +103,12 @@ func TestVerifyTestMain(t *testing.T) {
 			name: "leak from a helper function, test named by ancestors", mode: modeVerifyMain, test: "TestHelperLeakViaHelper",
 			env:      []string{"GODEBUG=tracebackancestors=10"},
 			wantCode: 1, want: []string{"outlived the tests", "TestHelperLeakViaHelper"},
+			wantNot: []string{"could not be tied to a test"},
+		},
+		{
+			name: "leak named by the label of Check", mode: modeVerifyMain, test: "TestHelperLabelled",
+			env:      []string{"GODEBUG=tracebackancestors=0"},
+			wantCode: 1, want: []string{"outlived the tests", "TestHelperLabelled"},
 			wantNot: []string{"could not be tied to a test"},
 		},
 		{
