@@ -23,7 +23,10 @@ const helperEnv = "LEAKHOUND_PROFILE_HELPER"
 
 // helperResult is what a child process reports, as JSON on stdout.
 type helperResult struct {
-	Godebug      string
+	Godebug string
+	// LabelsBefore reports labels in traceback text before Capture touched
+	// GODEBUG; LabelsInText after.
+	LabelsBefore bool
 	LabelsInText bool
 	// Labels of the goroutines the child started, by the name it gave them.
 	Labels map[string]map[string]string
@@ -77,6 +80,7 @@ func TestCaptureHelperProcess(t *testing.T) {
 	var r helperResult
 	switch mode {
 	case "godebug":
+		r.LabelsBefore = labelsReachTraceback()
 		r.LabelsInText = ensureTracebackLabels()
 		r.Godebug = os.Getenv("GODEBUG")
 	case "capture":
@@ -179,26 +183,33 @@ func leakAndCapture(t *testing.T) ([]string, int, string) {
 
 // TestTracebackLabelsSetting checks in fresh processes that the first Capture
 // turns label printing on while the program runs, keeps the user's other
-// GODEBUG settings, and respects a user's explicit choice.
+// GODEBUG settings, and respects a user's explicit choice. Labels are off at
+// the start unless the user asked for them (this module says go 1.26, so Go
+// 1.27's default does not apply), which shows that changing GODEBUG at run
+// time is what turns them on.
 func TestTracebackLabelsSetting(t *testing.T) {
 	str := func(s string) *string { return &s }
 	tests := []struct {
 		name        string
 		godebug     *string
 		wantGodebug string
+		wantBefore  bool
 		wantLabels  bool
 	}{
-		{"unset", nil, "tracebacklabels=1", true},
-		{"empty", str(""), "tracebacklabels=1", true},
-		{"other settings kept", str("madvdontneed=1,panicnil=0"), "madvdontneed=1,panicnil=0,tracebacklabels=1", true},
-		{"user turned it off", str("tracebacklabels=0"), "tracebacklabels=0", false},
-		{"user turned it on", str("panicnil=0,tracebacklabels=1"), "panicnil=0,tracebacklabels=1", true},
+		{"unset", nil, "tracebacklabels=1", false, true},
+		{"empty", str(""), "tracebacklabels=1", false, true},
+		{"other settings kept", str("madvdontneed=1,panicnil=0"), "madvdontneed=1,panicnil=0,tracebacklabels=1", false, true},
+		{"user turned it off", str("tracebacklabels=0"), "tracebacklabels=0", false, false},
+		{"user turned it on", str("panicnil=0,tracebacklabels=1"), "panicnil=0,tracebacklabels=1", true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runHelper(t, "godebug", tt.godebug)
 			if r.Godebug != tt.wantGodebug {
 				t.Errorf("GODEBUG = %q, want %q", r.Godebug, tt.wantGodebug)
+			}
+			if r.LabelsBefore != tt.wantBefore {
+				t.Errorf("labels in traceback text before Capture = %v, want %v", r.LabelsBefore, tt.wantBefore)
 			}
 			if r.LabelsInText != tt.wantLabels {
 				t.Errorf("labels in traceback text = %v, want %v", r.LabelsInText, tt.wantLabels)
