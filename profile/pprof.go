@@ -67,7 +67,8 @@ func parseUncompressedSafely(data []byte) (p *profile.Profile, err error) {
 // parseProto reads a goroutine or goroutineleak profile in profile.proto
 // form. Each sample becomes one Goroutine record: Count is the sample value,
 // Labels the sample's string labels (the first value of each key), Frames
-// its locations with inlined calls expanded, innermost first.
+// its locations with inlined calls expanded, innermost first, and the type
+// arguments of generic functions written "[...]" as text dumps write them.
 func parseProto(data []byte) (*Snapshot, error) {
 	raw := data
 	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
@@ -119,7 +120,7 @@ func parseProto(data []byte) (*Snapshot, error) {
 			for _, ln := range loc.Line {
 				f := Frame{Line: int(ln.Line)}
 				if ln.Function != nil {
-					f.Func = ln.Function.Name
+					f.Func = elideTypeArgs(ln.Function.Name)
 					f.File = ln.Function.Filename
 				}
 				g.Frames = append(g.Frames, f)
@@ -128,6 +129,33 @@ func parseProto(data []byte) (*Snapshot, error) {
 		s.Goroutines = append(s.Goroutines, g)
 	}
 	return s, nil
+}
+
+// elideTypeArgs writes the type arguments of a generic function's name as
+// "[...]", the way tracebacks and debug=1 profiles print them: the proto
+// encoding names the instantiation ("main.wait[go.shape.int]"), and without
+// this the same function would read differently in each format, so stacks
+// would not match across them.
+func elideTypeArgs(name string) string {
+	if strings.IndexByte(name, '[') < 0 {
+		return name
+	}
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c == '[':
+			if depth == 0 {
+				b.WriteString("[...]")
+			}
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // debug1Header returns the profile name of a debug=1 goroutine profile

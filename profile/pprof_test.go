@@ -3,9 +3,9 @@ package profile
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"io"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -188,6 +188,23 @@ func TestParseDebug1(t *testing.T) {
 	}
 }
 
+func TestElideTypeArgs(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"main.plain", "main.plain"},
+		{"main.wait[go.shape.int]", "main.wait[...]"},
+		{"main.wait[go.shape.struct { main.a int; main.b int }]", "main.wait[...]"},
+		{"main.(*Box[go.shape.[]int]).Get", "main.(*Box[...]).Get"},
+		{"main.Map[go.shape.string,go.shape.[2]int].func1", "main.Map[...].func1"},
+		{"main.wait[...]", "main.wait[...]"},
+		{"main.broken[go.shape.int", "main.broken[...]"},
+	}
+	for _, tt := range tests {
+		if got := elideTypeArgs(tt.in); got != tt.want {
+			t.Errorf("elideTypeArgs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestPprofBadInput feeds broken input to both readers: each must return an
 // error or a partial result, never panic.
 func TestPprofBadInput(t *testing.T) {
@@ -282,38 +299,86 @@ func TestFormatDetection(t *testing.T) {
 	}
 }
 
-// TestPprofDumpFiles reads every pprof file checked in under testdata/dumps
-// (written by real programs; see internal/gendump) and checks what each
-// encoding promises: debug=1 counts add up to the header's total, proto
-// records have counts and frames, and goroutineleak records are leaked.
+// pprofTruth is what internal/gendump recorded about a pprof profile it
+// wrote: for each stack its goroutines were parked at, how many there were
+// and their labels, as the goroutines themselves reported while running.
+type pprofTruth struct {
+	Dump   string `json:"dump"`
+	Format string `json:"format"`
+	Stacks []struct {
+		Func   string            `json:"func"`
+		File   string            `json:"file"`
+		Line   int               `json:"line"`
+		Count  int               `json:"count"`
+		Labels map[string]string `json:"labels"`
+	} `json:"stacks"`
+}
+
+// TestPprofDumpFiles reads the pprof profiles of the corpus under
+// testdata/dumps (real profiles written by internal/gendump, one directory
+// per Go version) and compares them with what gendump's goroutines recorded:
+// each parked position is found with the recorded count and labels. It also
+// checks what each encoding promises: debug=1 counts add up to the header's
+// total, and goroutineleak records are all marked leaked.
 func TestPprofDumpFiles(t *testing.T) {
-	var files []string
-	_ = filepath.WalkDir(filepath.Join("testdata", "dumps"), func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			files = append(files, path)
-		}
-		return nil
-	})
+	paths, err := filepath.Glob(filepath.Join("testdata", "dumps", "*", "*.truth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	checked := 0
-	for _, path := range files {
-		data, err := os.ReadFile(path)
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !isProto(data) && !isDebug1(data) {
+		var truth pprofTruth
+		if err := json.Unmarshal(b, &truth); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if truth.Format != string(FormatProfileProto) && truth.Format != string(FormatProfileText) {
 			continue
 		}
 		checked++
-		t.Run(path, func(t *testing.T) {
+		dump := filepath.Join(filepath.Dir(path), truth.Dump)
+		t.Run(dump, func(t *testing.T) {
+			data, err := os.ReadFile(dump)
+			if err != nil {
+				t.Fatal(err)
+			}
 			s, err := ParseBytes(data)
 			if err != nil {
 				t.Fatalf("ParseBytes: %v", err)
 			}
-			header := ""
-			if isDebug1(data) {
+			if string(s.Format) != truth.Format {
+				t.Errorf("Format = %q, truth says %q", s.Format, truth.Format)
+			}
+			if len(truth.Stacks) == 0 {
+				t.Fatal("the truth file lists no stacks")
+			}
+			for _, st := range truth.Stacks {
+				at := Frame{Func: st.Func, File: st.File, Line: st.Line}
+				got := 0
+				for _, g := range findRecords(s, at) {
+					if maps.Equal(g.Labels, st.Labels) {
+						got += g.Count
+					}
+				}
+				if got != st.Count {
+					t.Errorf("%s:%d (%s) with labels %q: %d goroutines, truth says %d", st.File, st.Line, st.Func, st.Labels, got, st.Count)
+				}
+			}
+			leak := strings.Contains(truth.Dump, leakProfileName)
+			for i, g := range s.Goroutines {
+				if g.Count < 1 || len(g.Frames) == 0 {
+					t.Errorf("record %d: Count %d, %d frames", i, g.Count, len(g.Frames))
+				}
+				if g.Leaked != leak {
+					t.Errorf("record %d: Leaked = %v in %s", i, g.Leaked, truth.Dump)
+				}
+			}
+			if truth.Format == string(FormatProfileText) {
 				first, _, _ := bytes.Cut(bytes.TrimLeft(data, " \t\r\n"), []byte("\n"))
-				name, total, _ := strings.Cut(strings.TrimSpace(string(first)), " profile: total ")
-				header = name
+				_, total, _ := strings.Cut(strings.TrimSpace(string(first)), " profile: total ")
 				want, err := strconv.Atoi(total)
 				if err != nil {
 					t.Fatalf("header %q: %v", first, err)
@@ -322,17 +387,9 @@ func TestPprofDumpFiles(t *testing.T) {
 					t.Errorf("records add up to %d goroutines, header says %d", s.Total(), want)
 				}
 			}
-			for i, g := range s.Goroutines {
-				if g.Count < 1 || len(g.Frames) == 0 {
-					t.Errorf("record %d: Count %d, %d frames", i, g.Count, len(g.Frames))
-				}
-				if header != "" && g.Leaked != (header == "goroutineleak") {
-					t.Errorf("record %d of a %s profile: Leaked = %v", i, header, g.Leaked)
-				}
-			}
 		})
 	}
 	if checked == 0 {
-		t.Skip("no pprof files under testdata/dumps yet")
+		t.Skip("no pprof profiles under testdata/dumps yet")
 	}
 }
