@@ -23,7 +23,10 @@ import (
 // Capture does that once per process: it appends tracebacklabels=1 to
 // GODEBUG, keeping every other setting. A tracebacklabels value the user put
 // in GODEBUG is respected, 0 included: the user may have reasons to keep
-// labels out of crash output. Whatever the outcome, Capture then checks
+// labels out of crash output. The changed variable is part of the process
+// environment from then on, so programs the process starts afterwards
+// inherit it; the setting only adds labels to their tracebacks. Whatever the
+// outcome, Capture then checks
 // with a probe whether labels really reach the text; when they do not, it
 // falls back to joining the stacks with the pprof goroutine profile (see
 // joinLabels).
