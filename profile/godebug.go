@@ -26,10 +26,9 @@ import (
 // labels out of crash output. The changed variable is part of the process
 // environment from then on, so programs the process starts afterwards
 // inherit it; the setting only adds labels to their tracebacks. Whatever the
-// outcome, Capture then checks
-// with a probe whether labels really reach the text; when they do not, it
-// falls back to joining the stacks with the pprof goroutine profile (see
-// joinLabels).
+// outcome, Capture then checks with a probe whether labels really reach the
+// text; when they do not, it falls back to joining the stacks with the pprof
+// goroutine profile (see joinLabels).
 
 // godebugTracebackLabels is the GODEBUG key that puts labels into tracebacks.
 const godebugTracebackLabels = "tracebacklabels"
