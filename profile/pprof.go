@@ -97,6 +97,9 @@ func parseProto(data []byte) (*Snapshot, error) {
 	for _, sample := range p.Sample {
 		g := &Goroutine{Count: 1, Leaked: leaked}
 		if len(sample.Value) > 0 {
+			if sample.Value[0] < 1 {
+				continue // a sample of no goroutines describes nothing to report
+			}
 			g.Count = int(sample.Value[0])
 		}
 		for k, vs := range sample.Label {
@@ -247,7 +250,9 @@ func parseDebug1Record(line []byte) (*Goroutine, bool) {
 		return nil, false
 	}
 	count, err := strconv.Atoi(string(n))
-	if err != nil || count < 0 {
+	// A record stands for at least one goroutine; "0 @ …" describes none and
+	// is kept as text rather than as an empty record.
+	if err != nil || count < 1 {
 		return nil, false
 	}
 	return &Goroutine{Count: count}, true
