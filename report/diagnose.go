@@ -181,44 +181,13 @@ func stateEvidence(g *Group) string {
 	return s
 }
 
-// reasonPhrase says what the goroutines are doing, for summaries.
+// reasonPhrase says what the goroutines are doing, for summaries: the
+// reason's title, or the state as printed when the reason is unknown.
 func reasonPhrase(r Reason, state string) string {
-	switch r {
-	case ReasonChanReceive:
-		return "receive"
-	case ReasonChanSend:
-		return "send"
-	case ReasonChanReceiveNil:
-		return "receive from a nil channel"
-	case ReasonChanSendNil:
-		return "send on a nil channel"
-	case ReasonSelect:
-		return "select"
-	case ReasonSelectNoCases:
-		return "select {}"
-	case ReasonMutex:
-		return "Mutex.Lock"
-	case ReasonRWMutexRLock:
-		return "RWMutex.RLock"
-	case ReasonRWMutexLock:
-		return "RWMutex.Lock"
-	case ReasonWaitGroup:
-		return "WaitGroup.Wait"
-	case ReasonCond:
-		return "Cond.Wait"
-	case ReasonIOWait:
-		return "network wait"
-	case ReasonSleep:
-		return "sleep"
-	case ReasonSyscall:
-		return "system call"
-	case ReasonRunning:
-		return "running"
-	}
-	if state != "" {
+	if (r == ReasonUnknown || r == "") && state != "" {
 		return state
 	}
-	return string(r)
+	return r.Title()
 }
 
 func lowerFirst(s string) string {

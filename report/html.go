@@ -28,7 +28,7 @@ var htmlAssets embed.FS
 // bug caught by any test that renders a page.
 var htmlTemplates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"shortFunc":   htmlShortFunc,
-	"reasonTitle": htmlReasonTitle,
+	"reasonTitle": Reason.Title,
 	"reasonClass": htmlReasonClass,
 	"plural":      htmlPlural,
 	"ticks":       htmlTicks,
@@ -291,7 +291,7 @@ func htmlPos(r *Report, f profile.Frame) string {
 // have to.
 func htmlFilterText(hg *htmlGroup) string {
 	g := hg.Group
-	parts := []string{string(g.Reason), htmlReasonTitle(g.Reason), g.State, hg.Package, g.Block.Func, g.Block.File,
+	parts := []string{string(g.Reason), g.Reason.Title(), g.State, hg.Package, g.Block.Func, g.Block.File,
 		g.Diagnosis.PatternID, g.Diagnosis.Summary}
 	parts = append(parts, g.Tests...)
 	if g.CreatedBy != nil {
@@ -381,7 +381,7 @@ func htmlChartOf(groups []*Group) (htmlChart, []Reason) {
 		}
 		y := i*chartRowH + 2
 		c.Bars = append(c.Bars, htmlBar{
-			Reason: r, Label: htmlReasonTitle(r), Class: htmlReasonClass(r), Count: n,
+			Reason: r, Label: r.Title(), Class: htmlReasonClass(r), Count: n,
 			X: chartLabelW, Y: y + (chartRowH-chartBarH)/2 - 1, W: w, H: chartBarH, TrackW: track,
 			TextY: y + chartRowH/2 + 3, NX: chartLabelW + track + 8,
 		})
@@ -389,53 +389,6 @@ func htmlChartOf(groups []*Group) (htmlChart, []Reason) {
 	sorted := append([]Reason(nil), reasons...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
 	return c, sorted
-}
-
-// htmlReasonTitle names a reason in words for badges and the chart.
-func htmlReasonTitle(r Reason) string {
-	switch r {
-	case ReasonChanReceive:
-		return "channel receive"
-	case ReasonChanSend:
-		return "channel send"
-	case ReasonChanReceiveNil:
-		return "receive on nil channel"
-	case ReasonChanSendNil:
-		return "send on nil channel"
-	case ReasonSelect:
-		return "select"
-	case ReasonSelectNoCases:
-		return "empty select"
-	case ReasonMutex:
-		return "Mutex.Lock"
-	case ReasonRWMutexRLock:
-		return "RWMutex.RLock"
-	case ReasonRWMutexLock:
-		return "RWMutex.Lock"
-	case ReasonWaitGroup:
-		return "WaitGroup.Wait"
-	case ReasonCond:
-		return "Cond.Wait"
-	case ReasonSemaphore:
-		return "semaphore"
-	case ReasonIOWait:
-		return "I/O wait"
-	case ReasonSleep:
-		return "sleep"
-	case ReasonSyscall:
-		return "system call"
-	case ReasonRunning:
-		return "running"
-	case ReasonSynctest:
-		return "synctest bubble"
-	case ReasonCoroutine:
-		return "coroutine"
-	case ReasonRuntime:
-		return "runtime"
-	case "", ReasonUnknown:
-		return "unknown"
-	}
-	return string(r)
 }
 
 // htmlReasonClass picks the colour family of a reason: related waits share

@@ -35,3 +35,40 @@ const (
 	ReasonRuntime        Reason = "runtime"          // runtime-internal waits (GC workers, finalizers, …)
 	ReasonUnknown        Reason = "unknown"          // a state this version does not know; kept verbatim
 )
+
+// reasonTitles name each reason in a few words for people.
+var reasonTitles = map[Reason]string{
+	ReasonChanReceive:    "channel receive",
+	ReasonChanSend:       "channel send",
+	ReasonChanReceiveNil: "receive on nil channel",
+	ReasonChanSendNil:    "send on nil channel",
+	ReasonSelect:         "select",
+	ReasonSelectNoCases:  "empty select",
+	ReasonMutex:          "Mutex.Lock",
+	ReasonRWMutexRLock:   "RWMutex.RLock",
+	ReasonRWMutexLock:    "RWMutex.Lock",
+	ReasonWaitGroup:      "WaitGroup.Wait",
+	ReasonCond:           "Cond.Wait",
+	ReasonSemaphore:      "semaphore",
+	ReasonIOWait:         "I/O wait",
+	ReasonSleep:          "sleep",
+	ReasonSyscall:        "system call",
+	ReasonRunning:        "running",
+	ReasonSynctest:       "synctest bubble",
+	ReasonCoroutine:      "coroutine",
+	ReasonRuntime:        "runtime",
+	ReasonUnknown:        "unknown",
+}
+
+// Title names the reason in a few words for people ("channel receive",
+// "WaitGroup.Wait"), as badges, charts and summaries show it. A reason this
+// version does not know is named by its own string.
+func (r Reason) Title() string {
+	if t, ok := reasonTitles[r]; ok {
+		return t
+	}
+	if r == "" {
+		return reasonTitles[ReasonUnknown]
+	}
+	return string(r)
+}
