@@ -52,12 +52,15 @@ func testOfLabel(v string) string {
 }
 
 // ownLabels returns the pprof labels of the calling goroutine, read from its
-// own traceback header. The runtime prints them only when GODEBUG
-// tracebacklabels=1 is in effect, which the profile package switches on with
-// its first capture; before that the result is nil. Labels only serve to be
-// restored after the check, so missing them loses nothing but a user's own
-// labels on a goroutine that is about to end.
+// own traceback header, after making sure the runtime prints them there
+// (profile.TracebackLabels). Where it cannot (a user's GODEBUG says
+// tracebacklabels=0), the result is nil: labels only serve to be restored
+// after the check, so missing them loses nothing but a user's own labels on
+// a goroutine that is about to end.
 func ownLabels() map[string]string {
+	if !profile.TracebackLabels() {
+		return nil
+	}
 	var buf [1024]byte
 	n := runtime.Stack(buf[:], false)
 	s, err := profile.ParseBytes(buf[:n])

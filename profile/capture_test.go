@@ -89,6 +89,18 @@ func TestCaptureHelperProcess(t *testing.T) {
 		r.Labels, r.Err = captureNamedGoroutines(t)
 	case "leaked":
 		r.Leaked, r.LeakedOthers, r.Err = leakAndCapture(t)
+	case "own-labels":
+		// The first switch-on probes with a labelled goroutine; the
+		// caller's own labels must come through it unchanged.
+		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("owner", "caller")))
+		r.LabelsInText = TracebackLabels()
+		buf := make([]byte, 4096)
+		s, err := ParseBytes(buf[:runtime.Stack(buf, false)])
+		if err != nil {
+			r.Err = err.Error()
+			break
+		}
+		r.Labels = map[string]map[string]string{"self": s.Goroutines[0].Labels}
 	default:
 		r.Err = "unknown helper mode " + mode
 	}
@@ -215,6 +227,19 @@ func TestTracebackLabelsSetting(t *testing.T) {
 				t.Errorf("labels in traceback text = %v, want %v", r.LabelsInText, tt.wantLabels)
 			}
 		})
+	}
+}
+
+// TestTracebackLabelsKeepsCallerLabels switches label printing on from a
+// labelled goroutine in a fresh process and checks that the goroutine still
+// has its labels afterwards.
+func TestTracebackLabelsKeepsCallerLabels(t *testing.T) {
+	r := runHelper(t, "own-labels", nil)
+	if !r.LabelsInText {
+		t.Fatal("TracebackLabels() = false, want true with GODEBUG unset")
+	}
+	if got := r.Labels["self"]["owner"]; got != "caller" {
+		t.Errorf("caller's label owner = %q after TracebackLabels, want %q (labels: %v)", got, "caller", r.Labels["self"])
 	}
 }
 

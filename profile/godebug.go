@@ -62,17 +62,30 @@ func ensureTracebackLabels() bool {
 	return tracebackLabels.inText
 }
 
-// labelsReachTraceback labels the calling goroutine for a moment and looks
-// for the label in its own traceback header.
+// labelsReachTraceback labels a goroutine of its own for a moment and looks
+// for the label in that goroutine's traceback header. It runs the probe on a
+// new goroutine because pprof.Do leaves the goroutine it ran on with the
+// labels of the context it was given; the caller's own labels, a test's
+// attribution label among them, must survive the probe.
 func labelsReachTraceback() bool {
-	var found bool
-	pprof.Do(context.Background(), pprof.Labels(probeLabelKey, probeLabelValue), func(context.Context) {
-		buf := make([]byte, 4096)
-		n := runtime.Stack(buf, false)
-		header, _, _ := bytes.Cut(buf[:n], []byte("\n"))
-		found = bytes.Contains(header, []byte(probeLabelValue))
-	})
-	return found
+	found := make(chan bool)
+	go func() {
+		pprof.Do(context.Background(), pprof.Labels(probeLabelKey, probeLabelValue), func(context.Context) {
+			buf := make([]byte, 4096)
+			n := runtime.Stack(buf, false)
+			header, _, _ := bytes.Cut(buf[:n], []byte("\n"))
+			found <- bytes.Contains(header, []byte(probeLabelValue))
+		})
+	}()
+	return <-found
+}
+
+// TracebackLabels switches the printing of pprof labels in traceback text on,
+// once per process, unless GODEBUG already says how (see Capture), and
+// reports whether tracebacks now carry labels. Capture calls it; call it
+// yourself before reading labels from runtime.Stack text that you take.
+func TracebackLabels() bool {
+	return ensureTracebackLabels()
 }
 
 // godebugSetting returns the value of key in a GODEBUG string and whether
