@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"testing"
 
@@ -180,4 +181,50 @@ func BenchmarkGoleakFind(b *testing.B) {
 		b.StopTimer()
 		stw.report(b)
 	})
+}
+
+// BenchmarkCleanCheckPauses looks at the stop-the-world of each clean check
+// on its own: the longest non-GC pause during each call, reported as the
+// median, 90th and 99th percentile over the run, and the share of calls with
+// a pause over 1 ms. The max-stw-ms of BenchmarkCleanCheck is the worst call
+// of a run; this says how common such calls are.
+func BenchmarkCleanCheckPauses(b *testing.B) {
+	atEachSize(b, func(b *testing.B) {
+		b.ReportAllocs()
+		sample := []metrics.Sample{{Name: stwMetric}}
+		var pauses []float64
+		for b.Loop() {
+			metrics.Read(sample)
+			before := copyHistogram(sample[0].Value.Float64Histogram())
+			if _, err := CaptureAggregate(); err != nil {
+				b.Fatal(err)
+			}
+			metrics.Read(sample)
+			pauses = append(pauses, longestNewPause(before, sample[0].Value.Float64Histogram()))
+		}
+		slices.Sort(pauses)
+		at := func(q float64) float64 { return pauses[int(q*float64(len(pauses)-1))] * 1e3 }
+		over := 0
+		for _, p := range pauses {
+			if p > 1e-3 {
+				over++
+			}
+		}
+		b.ReportMetric(at(0.5), "p50-stw-ms")
+		b.ReportMetric(at(0.9), "p90-stw-ms")
+		b.ReportMetric(at(0.99), "p99-stw-ms")
+		b.ReportMetric(100*float64(over)/float64(len(pauses)), "%calls>1ms")
+	})
+}
+
+// longestNewPause returns the upper bound, in seconds, of the highest
+// histogram bucket that gained a pause between before and after; 0 if none.
+func longestNewPause(before, after *metrics.Float64Histogram) float64 {
+	longest := 0.0
+	for i, c := range after.Counts {
+		if c > before.Counts[i] && !math.IsInf(after.Buckets[i+1], 1) {
+			longest = after.Buckets[i+1]
+		}
+	}
+	return longest
 }
