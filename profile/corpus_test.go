@@ -3,6 +3,7 @@ package profile
 import (
 	"encoding/json"
 	"errors"
+	"github.com/leakhound/leakhound/internal/dumptruth"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,57 +17,27 @@ import (
 // themselves while they ran. These tests compare the parser's reading with
 // that record, never with an earlier reading.
 
-// corpusTruth mirrors gendump's Truth.
-type corpusTruth struct {
-	Go         string           `json:"go"`
-	Scenario   string           `json:"scenario"`
-	Dump       string           `json:"dump"`
-	Format     string           `json:"format"`
-	Goroutines []goroutineTruth `json:"goroutines"`
-	Text       []string         `json:"text"`
-}
-
-type goroutineTruth struct {
-	ID          int64             `json:"id"`
-	Name        string            `json:"name"`
-	State       string            `json:"state"`
-	Labels      map[string]string `json:"labels"`
-	CreatedBy   string            `json:"createdBy"`
-	CreatedLine int               `json:"createdLine"`
-	ParentID    int64             `json:"parentId"`
-	Elided      bool              `json:"elided"`
-	Leaked      bool              `json:"leaked"`
-	Durable     bool              `json:"durable"`
-	InBubble    bool              `json:"inBubble"`
-	Locked      bool              `json:"locked"`
-	Frames      []Frame           `json:"frames"`
-	Ancestors   []int64           `json:"ancestors"`
-}
-
 // textFormats are the formats this package's text parser reads; the
 // corpus also holds pprof profiles, which pprof_test.go covers.
 var textFormats = map[string]bool{string(FormatStack): true, string(FormatTestJSON): true}
 
-func loadCorpus(t *testing.T) []corpusTruth {
+// loadCorpus reads every truth file of the corpus, with Dump made a path.
+func loadCorpus(t *testing.T) []*dumptruth.Truth {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "dumps", "*", "*.truth.json"))
+	paths, err := dumptruth.Files(filepath.Join("testdata", "dumps"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(paths) == 0 {
 		t.Fatal("no truth files under testdata/dumps; run go run ./profile/internal/gendump")
 	}
-	var out []corpusTruth
+	var out []*dumptruth.Truth
 	for _, p := range paths {
-		b, err := os.ReadFile(p)
+		tr, err := dumptruth.Load(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tr corpusTruth
-		if err := json.Unmarshal(b, &tr); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
-		tr.Dump = filepath.Join(filepath.Dir(p), tr.Dump)
+		tr.Dump = tr.DumpPath(p)
 		out = append(out, tr)
 	}
 	return out
@@ -116,7 +87,7 @@ func TestCorpusMatchesTruth(t *testing.T) {
 	}
 }
 
-func checkGoroutine(t *testing.T, want goroutineTruth, g *Goroutine) {
+func checkGoroutine(t *testing.T, want *dumptruth.Goroutine, g *Goroutine) {
 	t.Helper()
 	name := want.Name
 	if want.State != "" && g.State != want.State {
@@ -169,10 +140,10 @@ func checkGoroutine(t *testing.T, want goroutineTruth, g *Goroutine) {
 // subsequence reports whether want appears in got in order, not
 // necessarily contiguously (the runtime adds and hides frames of its own),
 // and otherwise the first frame of want it could not place.
-func subsequence(got, want []Frame) (Frame, bool) {
+func subsequence(got []Frame, want []dumptruth.Frame) (dumptruth.Frame, bool) {
 	i := 0
 	for _, w := range want {
-		for i < len(got) && got[i] != w {
+		for i < len(got) && got[i] != (Frame{Func: w.Func, File: w.File, Line: w.Line}) {
 			i++
 		}
 		if i == len(got) {
@@ -180,7 +151,7 @@ func subsequence(got, want []Frame) (Frame, bool) {
 		}
 		i++
 	}
-	return Frame{}, true
+	return dumptruth.Frame{}, true
 }
 
 func equalIDs(a, b []int64) bool {

@@ -3,8 +3,8 @@ package profile
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
+	"github.com/leakhound/leakhound/internal/dumptruth"
 	"io"
 	"maps"
 	"os"
@@ -299,21 +299,6 @@ func TestFormatDetection(t *testing.T) {
 	}
 }
 
-// pprofTruth is what internal/gendump recorded about a pprof profile it
-// wrote: for each stack its goroutines were parked at, how many there were
-// and their labels, as the goroutines themselves reported while running.
-type pprofTruth struct {
-	Dump   string `json:"dump"`
-	Format string `json:"format"`
-	Stacks []struct {
-		Func   string            `json:"func"`
-		File   string            `json:"file"`
-		Line   int               `json:"line"`
-		Count  int               `json:"count"`
-		Labels map[string]string `json:"labels"`
-	} `json:"stacks"`
-}
-
 // TestPprofDumpFiles reads the pprof profiles of the corpus under
 // testdata/dumps (real profiles written by internal/gendump, one directory
 // per Go version) and compares them with what gendump's goroutines recorded:
@@ -321,25 +306,21 @@ type pprofTruth struct {
 // checks what each encoding promises: debug=1 counts add up to the header's
 // total, and goroutineleak records are all marked leaked.
 func TestPprofDumpFiles(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "dumps", "*", "*.truth.json"))
+	paths, err := dumptruth.Files(filepath.Join("testdata", "dumps"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checked := 0
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
+		truth, err := dumptruth.Load(path)
 		if err != nil {
 			t.Fatal(err)
-		}
-		var truth pprofTruth
-		if err := json.Unmarshal(b, &truth); err != nil {
-			t.Fatalf("%s: %v", path, err)
 		}
 		if truth.Format != string(FormatProfileProto) && truth.Format != string(FormatProfileText) {
 			continue
 		}
 		checked++
-		dump := filepath.Join(filepath.Dir(path), truth.Dump)
+		dump := truth.DumpPath(path)
 		t.Run(dump, func(t *testing.T) {
 			data, err := os.ReadFile(dump)
 			if err != nil {

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"github.com/leakhound/leakhound/internal/dumptruth"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,26 +9,6 @@ import (
 
 	"github.com/leakhound/leakhound/report"
 )
-
-// corpusTruth is the part of profile's dump generator's truth files
-// (<dump>.truth.json) these tests check the command's output against.
-type corpusTruth struct {
-	Go         string   `json:"go"`
-	Scenario   string   `json:"scenario"`
-	Dump       string   `json:"dump"`
-	Format     string   `json:"format"`
-	Text       []string `json:"text"`
-	Goroutines []struct {
-		ID     int64  `json:"id"`
-		Name   string `json:"name"`
-		State  string `json:"state"`
-		Leaked bool   `json:"leaked"`
-	} `json:"goroutines"`
-	Stacks []struct {
-		Func  string `json:"func"`
-		Count int    `json:"count"`
-	} `json:"stacks"`
-}
 
 // corpusDir holds the real dumps profile's generator writes, one directory
 // per Go version. LEAKHOUND_DUMPS points elsewhere, to try a freshly
@@ -44,22 +24,18 @@ func corpusDir() string {
 // a report (exit 0) that holds every goroutine the generator recorded, and
 // a timed-out test's goroutines must be attributed to it.
 func TestReportCorpus(t *testing.T) {
-	truths, _ := filepath.Glob(filepath.Join(corpusDir(), "*", "*.truth.json"))
+	truths, _ := dumptruth.Files(corpusDir())
 	if len(truths) == 0 {
 		t.Skipf("no generated dumps under %s", corpusDir())
 	}
 	for _, tf := range truths {
-		name := filepath.Base(filepath.Dir(tf)) + "/" + strings.TrimSuffix(filepath.Base(tf), ".truth.json")
+		name := filepath.Base(filepath.Dir(tf)) + "/" + strings.TrimSuffix(filepath.Base(tf), dumptruth.Suffix)
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(tf)
+			truth, err := dumptruth.Load(tf)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var truth corpusTruth
-			if err := json.Unmarshal(data, &truth); err != nil {
-				t.Fatalf("reading %s: %v", tf, err)
-			}
-			dump := filepath.Join(filepath.Dir(tf), truth.Dump)
+			dump := truth.DumpPath(tf)
 			if _, err := os.Stat(dump); err != nil {
 				t.Skipf("the dump is not there: %v", err)
 			}
@@ -111,9 +87,9 @@ func TestReportCorpus(t *testing.T) {
 			}
 			// The report's first line says why the process dumped its
 			// goroutines, when the dump says it.
-			if len(truth.Text) > 0 && crashLine(truth.Text[:1]) != "" || strings.HasPrefix(truth.Text0(), timeoutPrefix) {
+			if len(truth.Text) > 0 && crashLine(truth.Text[:1]) != "" || strings.HasPrefix(firstText(truth), timeoutPrefix) {
 				first, _, _ := strings.Cut(text.stdout, "\n")
-				want := strings.TrimPrefix(truth.Text0(), "panic: test")
+				want := strings.TrimPrefix(firstText(truth), "panic: test")
 				if !strings.Contains(first, want) {
 					t.Errorf("the report's first line %q does not say %q", first, want)
 				}
@@ -125,10 +101,11 @@ func TestReportCorpus(t *testing.T) {
 	}
 }
 
-// Text0 is the first line the generator recorded outside the goroutines.
-func (c *corpusTruth) Text0() string {
-	if len(c.Text) == 0 {
+// firstText is the first line the generator recorded outside the
+// goroutines, or "".
+func firstText(t *dumptruth.Truth) string {
+	if len(t.Text) == 0 {
 		return ""
 	}
-	return c.Text[0]
+	return t.Text[0]
 }

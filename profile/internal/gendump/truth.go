@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/leakhound/leakhound/internal/dumptruth"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,75 +12,18 @@ import (
 	"sync"
 )
 
-// Truth is what the generator knew about the goroutines of one dump, from
-// the goroutines themselves rather than from reading the dump. It is written
-// next to the dump as <dump>.truth.json and read by profile/corpus_test.go.
-type Truth struct {
-	// Go is runtime.Version() of the process that produced the dump.
-	Go string `json:"go"`
-	// Scenario names the situation the dump comes from.
-	Scenario string `json:"scenario"`
-	// Dump is the dump's file name, in the truth file's directory.
-	Dump string `json:"dump"`
-	// Format is the Snapshot.Format a parser must report.
-	Format string `json:"format"`
-	// Goroutines must all be present in the dump, with these properties.
-	Goroutines []*GoroutineTruth `json:"goroutines,omitempty"`
-	// Text lists substrings that must appear in the lines outside the
-	// goroutine sections.
-	Text []string `json:"text,omitempty"`
-	// Stacks is the truth for aggregated profiles (pprof debug=0 and 1).
-	Stacks []StackTruth `json:"stacks,omitempty"`
-}
-
-// GoroutineTruth is one goroutine as it recorded itself.
-type GoroutineTruth struct {
-	ID int64 `json:"id"`
-	// Name says which construct the goroutine exercises.
-	Name string `json:"name"`
-	// State is the wait state the runtime must print; empty when it may
-	// vary (a running goroutine in a crash).
-	State  string            `json:"state,omitempty"`
-	Labels map[string]string `json:"labels,omitempty"`
-	// CreatedBy is the function holding the go statement and CreatedLine
-	// its line; ParentID the goroutine that ran it.
-	CreatedBy   string `json:"createdBy,omitempty"`
-	CreatedLine int    `json:"createdLine,omitempty"`
-	ParentID    int64  `json:"parentId,omitempty"`
-	// Elided says the stack is deep enough for the runtime to elide frames.
-	Elided  bool `json:"elided,omitempty"`
-	Leaked  bool `json:"leaked,omitempty"`
-	Durable bool `json:"durable,omitempty"`
-	// InBubble says the goroutine runs in a synctest bubble (its ID is
-	// internal to the runtime, so only its presence is known).
-	InBubble bool `json:"inBubble,omitempty"`
-	Locked   bool `json:"locked,omitempty"`
-	// Frames are the goroutine's own frames, innermost first, from
-	// runtime.Callers at the point it blocks; the parsed stack must hold
-	// them in this order (the runtime adds frames of its own above them).
-	Frames []FrameTruth `json:"frames,omitempty"`
-	// Ancestors are the IDs of the goroutines that created this one,
-	// nearest first, when the dump was taken with tracebackancestors.
-	Ancestors []int64 `json:"ancestors,omitempty"`
-}
-
-// FrameTruth is one frame of a GoroutineTruth.
-type FrameTruth struct {
-	Func string `json:"func"`
-	File string `json:"file"`
-	Line int    `json:"line"`
-}
-
-// StackTruth is one stack of an aggregated profile: the records whose
-// frames include Func at Line and whose labels equal Labels (none when
-// Labels is empty) must together count Count goroutines.
-type StackTruth struct {
-	Func   string            `json:"func"`
-	File   string            `json:"file"`
-	Line   int               `json:"line"`
-	Count  int               `json:"count"`
-	Labels map[string]string `json:"labels,omitempty"`
-}
+// The truth file's types live in internal/dumptruth, shared with the tests
+// that read the files; the generator names them as it always has.
+type (
+	// Truth is what the generator knew about the goroutines of one dump.
+	Truth = dumptruth.Truth
+	// GoroutineTruth is one goroutine as it recorded itself.
+	GoroutineTruth = dumptruth.Goroutine
+	// FrameTruth is one frame of a GoroutineTruth.
+	FrameTruth = dumptruth.Frame
+	// StackTruth is one stack of an aggregated profile.
+	StackTruth = dumptruth.Stack
+)
 
 // writeTruth writes t as <dir>/<t.Dump>.truth.json.
 func writeTruth(dir string, t *Truth) error {
@@ -88,7 +32,7 @@ func writeTruth(dir string, t *Truth) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, t.Dump+".truth.json"), append(b, '\n'), 0o644)
+	return os.WriteFile(filepath.Join(dir, t.Dump+dumptruth.Suffix), append(b, '\n'), 0o644)
 }
 
 // rec is the recorder a generated goroutine fills in about itself. The
