@@ -71,20 +71,7 @@ func TestGoldenText(t *testing.T) {
 			}
 			release := startLabelled(t, tt.start)
 			defer release()
-			gs := captureLabelled(t, t.Name(), func(gs []*profile.Goroutine) bool {
-				for _, m := range ms {
-					n := 0
-					for _, g := range gs {
-						if atMarker(g, m) {
-							n++
-						}
-					}
-					if n < tt.count {
-						return false
-					}
-				}
-				return true
-			})
+			gs := captureLabelled(t, t.Name(), parkedAtEach(ms, tt.count))
 			// Only the leaked goroutines: a worker pool's helpers may
 			// still be on their way out.
 			var leaked []*profile.Goroutine

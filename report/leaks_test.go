@@ -216,20 +216,7 @@ func TestRealLeaks(t *testing.T) {
 					release()
 				}
 			}()
-			gs := captureLabelled(t, t.Name(), func(gs []*profile.Goroutine) bool {
-				for _, m := range ms {
-					n := 0
-					for _, g := range gs {
-						if atMarker(g, m) {
-							n++
-						}
-					}
-					if n < tt.count {
-						return false
-					}
-				}
-				return true
-			})
+			gs := captureLabelled(t, t.Name(), parkedAtEach(ms, tt.count))
 			r := buildReport(t, gs)
 			for _, m := range ms {
 				g := groupAt(t, r, m)
@@ -469,5 +456,24 @@ func TestRealLeaksInChild(t *testing.T) {
 					tt.pattern, tt.reason, g.Diagnosis.Summary, g.Diagnosis.Evidence)
 			}
 		})
+	}
+}
+
+// parkedAtEach is a captureLabelled condition: at least count goroutines
+// stand at every one of the markers.
+func parkedAtEach(ms []marker, count int) func([]*profile.Goroutine) bool {
+	return func(gs []*profile.Goroutine) bool {
+		for _, m := range ms {
+			n := 0
+			for _, g := range gs {
+				if atMarker(g, m) {
+					n++
+				}
+			}
+			if n < count {
+				return false
+			}
+		}
+		return true
 	}
 }
