@@ -1,7 +1,10 @@
 package leakcheck
 
 import (
+	"bytes"
 	"fmt"
+	"runtime"
+	"runtime/pprof"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -30,12 +33,25 @@ func background(b *testing.B, n int) {
 	})
 }
 
-// BenchmarkCleanCheck is the cost a passing test pays: a whole Check (start
-// and verdict) against goleak.VerifyNone told to ignore the same background
-// goroutines, for several amounts of background goroutines. "idle" tests
-// start no goroutine; "spawning" tests start one and wait for it, so the
-// check must look at labels (and the goroutine may still be returning when
-// the check looks, as in real tests).
+// BenchmarkCleanCheck is the cost a passing test pays, for several amounts
+// of background goroutines. "idle" tests start no goroutine; "spawning"
+// tests start one and wait for it, so the check must look at labels (and the
+// goroutine may still be returning when the check looks, as in real tests).
+// The arms, all in the same run:
+//
+//   - leakcheck: a whole Check, start and verdict.
+//   - goleak: goleak.VerifyNone told to ignore the background goroutines by
+//     an IgnoreCurrent taken once, before the loop: goleak's cheapest
+//     configuration, the one the targets are judged against.
+//   - goleak-current: the goleak idiom with Check's guarantee (goroutines
+//     that existed before the test are never blamed), VerifyNone with an
+//     IgnoreCurrent taken as the test starts.
+//   - runtime.Stack: one runtime.Stack(buf, true), the raw traceback every
+//     text-based checker starts from.
+//   - runtime-looks: the runtime calls a Check cannot do without, and
+//     nothing else: runtime.GoroutineProfile as the test starts, then (when
+//     the test started a goroutine) the labelled goroutine profile; the
+//     floor of this design.
 func BenchmarkCleanCheck(b *testing.B) {
 	for _, n := range []int{10, 1000, 10000} {
 		for _, spawning := range []bool{false, true} {
@@ -47,7 +63,8 @@ func BenchmarkCleanCheck(b *testing.B) {
 					<-done
 				}
 			}
-			b.Run(fmt.Sprintf("goroutines=%d/%s/leakcheck", n, kind), func(b *testing.B) {
+			name := func(arm string) string { return fmt.Sprintf("goroutines=%d/%s/%s", n, kind, arm) }
+			b.Run(name("leakcheck"), func(b *testing.B) {
 				background(b, n)
 				b.ReportAllocs()
 				for b.Loop() {
@@ -62,7 +79,7 @@ func BenchmarkCleanCheck(b *testing.B) {
 					}
 				}
 			})
-			b.Run(fmt.Sprintf("goroutines=%d/%s/goleak", n, kind), func(b *testing.B) {
+			b.Run(name("goleak"), func(b *testing.B) {
 				background(b, n)
 				ignore := goleak.IgnoreCurrent()
 				b.ReportAllocs()
@@ -72,6 +89,50 @@ func BenchmarkCleanCheck(b *testing.B) {
 					goleak.VerifyNone(&rt, ignore)
 					if rt.failed() {
 						b.Fatal(rt.errors)
+					}
+				}
+			})
+			b.Run(name("goleak-current"), func(b *testing.B) {
+				background(b, n)
+				b.ReportAllocs()
+				for b.Loop() {
+					ignore := goleak.IgnoreCurrent()
+					work()
+					var rt recordingT
+					goleak.VerifyNone(&rt, ignore)
+					if rt.failed() {
+						b.Fatal(rt.errors)
+					}
+				}
+			})
+			b.Run(name("runtime.Stack"), func(b *testing.B) {
+				background(b, n)
+				buf := make([]byte, 64<<10)
+				for runtime.Stack(buf, true) == len(buf) {
+					buf = make([]byte, 2*len(buf))
+				}
+				buf = make([]byte, 2*len(buf))
+				b.ReportAllocs()
+				for b.Loop() {
+					work()
+					runtime.Stack(buf, true)
+				}
+			})
+			b.Run(name("runtime-looks"), func(b *testing.B) {
+				background(b, n)
+				recs := make([]runtime.StackRecord, 2*n+64)
+				var text bytes.Buffer
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, ok := runtime.GoroutineProfile(recs); !ok {
+						b.Fatal("the record buffer is too small")
+					}
+					work()
+					if spawning {
+						text.Reset()
+						if err := pprof.Lookup("goroutine").WriteTo(&text, 1); err != nil {
+							b.Fatal(err)
+						}
 					}
 				}
 			})
