@@ -16,6 +16,31 @@ import (
 // leaked: only the settle budget can tell.
 var globalQueue = make(chan struct{})
 
+// relabelled starts a goroutine that replaces its own labels with
+// pprof.Do(context.Background(), ...), the way a worker that labels each job
+// does, and then blocks: inside the pprof.Do call (it carries the user's
+// label) or after it returned (it carries none). It returns when the
+// goroutine is blocked, and gives back the function that releases it.
+func relabelled(inside bool) (release func()) {
+	blocked := make(chan struct{})
+	p := &parked{release: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		pprof.Do(context.Background(), pprof.Labels("user", "label"), func(context.Context) {
+			if inside {
+				close(blocked)
+				<-p.release
+			}
+		})
+		if !inside {
+			close(blocked)
+			<-p.release
+		}
+	}()
+	<-blocked
+	return p.stop
+}
+
 // TestCheckScenarios runs one check per scenario on a fake test and compares
 // its verdict with what the scenario did.
 func TestCheckScenarios(t *testing.T) {
@@ -90,6 +115,24 @@ func TestCheckScenarios(t *testing.T) {
 			run: func(*testing.T) func() {
 				pprof.Do(context.Background(), pprof.Labels("user", "label"), func(context.Context) {})
 				return park().stop
+			},
+			budget: leakBudget, want: 1, wantHow: byCreator,
+		},
+		{
+			// The goroutine had the test's label when it started and
+			// replaced it itself; it now has no label at all, like the
+			// goroutines that ran before the test. Only the baseline
+			// taken at Check tells it apart from them.
+			name: "a goroutine that ran pprof.Do itself, then blocked",
+			run: func(*testing.T) func() {
+				return relabelled(false)
+			},
+			budget: leakBudget, want: 1, wantHow: byCreator,
+		},
+		{
+			name: "a goroutine blocked inside its own pprof.Do",
+			run: func(*testing.T) func() {
+				return relabelled(true)
 			},
 			budget: leakBudget, want: 1, wantHow: byCreator,
 		},
