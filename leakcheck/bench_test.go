@@ -79,32 +79,8 @@ func BenchmarkCleanCheck(b *testing.B) {
 					}
 				}
 			})
-			b.Run(name("goleak"), func(b *testing.B) {
-				background(b, n)
-				ignore := goleak.IgnoreCurrent()
-				b.ReportAllocs()
-				for b.Loop() {
-					work()
-					var rt recordingT
-					goleak.VerifyNone(&rt, ignore)
-					if rt.failed() {
-						b.Fatal(rt.errors)
-					}
-				}
-			})
-			b.Run(name("goleak-current"), func(b *testing.B) {
-				background(b, n)
-				b.ReportAllocs()
-				for b.Loop() {
-					ignore := goleak.IgnoreCurrent()
-					work()
-					var rt recordingT
-					goleak.VerifyNone(&rt, ignore)
-					if rt.failed() {
-						b.Fatal(rt.errors)
-					}
-				}
-			})
+			b.Run(name("goleak"), func(b *testing.B) { benchGoleak(b, n, work, false) })
+			b.Run(name("goleak-current"), func(b *testing.B) { benchGoleak(b, n, work, true) })
 			b.Run(name("runtime.Stack"), func(b *testing.B) {
 				background(b, n)
 				buf := make([]byte, 64<<10)
@@ -136,6 +112,27 @@ func BenchmarkCleanCheck(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// benchGoleak is a goleak arm of BenchmarkCleanCheck: work, then
+// goleak.VerifyNone ignoring the goroutines present before, as recorded by
+// goleak.IgnoreCurrent once before the loop or, with perTest, as each
+// iteration starts.
+func benchGoleak(b *testing.B, n int, work func(), perTest bool) {
+	background(b, n)
+	ignore := goleak.IgnoreCurrent()
+	b.ReportAllocs()
+	for b.Loop() {
+		if perTest {
+			ignore = goleak.IgnoreCurrent()
+		}
+		work()
+		var rt recordingT
+		goleak.VerifyNone(&rt, ignore)
+		if rt.failed() {
+			b.Fatal(rt.errors)
 		}
 	}
 }
