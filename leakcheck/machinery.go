@@ -68,14 +68,10 @@ func hasFunction(frames []profile.Frame, fn string) bool {
 	return false
 }
 
-// allStandard reports whether every frame belongs to the standard library,
-// judged by the import path: standard packages have no dot in their first
-// path element.
+// allStandard reports whether every frame belongs to the standard library.
 func allStandard(frames []profile.Frame) bool {
 	for _, f := range frames {
-		pkg := funcPackage(f.Func)
-		first, _, _ := strings.Cut(pkg, "/")
-		if strings.Contains(first, ".") || first == "main" {
+		if !f.Standard() {
 			return false
 		}
 	}
@@ -88,14 +84,7 @@ func isRuntimeFunc(fn string) bool {
 	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }
 
-// funcPackage returns the import path of the package that defines fn:
-// "net/http" for "net/http.(*persistConn).readLoop", "main" for
-// "main.main.func1".
+// funcPackage returns the import path of the package that defines fn.
 func funcPackage(fn string) string {
-	slash := strings.LastIndexByte(fn, '/')
-	dot := strings.IndexByte(fn[slash+1:], '.')
-	if dot < 0 {
-		return fn
-	}
-	return fn[:slash+1+dot]
+	return profile.Frame{Func: fn}.Package()
 }

@@ -1,17 +1,5 @@
 package profile
 
-// Frame is one call in a goroutine's stack: the function and the source
-// position it is stopped at.
-type Frame struct {
-	// Func is the fully qualified function name as the runtime prints it,
-	// for example "net/http.(*persistConn).readLoop" or "main.main.func1.2".
-	Func string
-	// File is the absolute path of the source file, as printed.
-	File string
-	// Line is the 1-based line in File; 0 when unknown.
-	Line int
-}
-
 // Goroutine is one goroutine as a dump or a profile describes it.
 //
 // Text dumps (runtime.Stack, debug=2 profiles, crash output) describe each

@@ -8,34 +8,6 @@ import (
 	"github.com/leakhound/leakhound/profile"
 )
 
-// stdTop lists the first path elements of the standard library's packages.
-// Import paths without a dot in their first element are usually standard,
-// but "main" and dot-less module paths are not, so the list is explicit.
-var stdTop = map[string]bool{
-	"archive": true, "bufio": true, "bytes": true, "cmp": true, "compress": true,
-	"container": true, "context": true, "crypto": true, "database": true, "debug": true,
-	"embed": true, "encoding": true, "errors": true, "expvar": true, "flag": true,
-	"fmt": true, "go": true, "hash": true, "html": true, "image": true, "index": true,
-	"internal": true, "io": true, "iter": true, "log": true, "maps": true, "math": true,
-	"mime": true, "net": true, "os": true, "path": true, "plugin": true, "reflect": true,
-	"regexp": true, "runtime": true, "slices": true, "sort": true, "strconv": true,
-	"strings": true, "structs": true, "sync": true, "syscall": true, "testing": true,
-	"text": true, "time": true, "unicode": true, "unique": true, "unsafe": true,
-	"vendor": true, "weak": true,
-}
-
-// funcPackage returns the import path of the package a function belongs to:
-// "net/http" for "net/http.(*persistConn).readLoop", "main" for
-// "main.main.func1".
-func funcPackage(fn string) string {
-	slash := strings.LastIndexByte(fn, '/')
-	dot := strings.IndexByte(fn[slash+1:], '.')
-	if dot < 0 {
-		return fn
-	}
-	return fn[:slash+1+dot]
-}
-
 // funcShort returns the function name with the package's directory removed:
 // "http.(*persistConn).readLoop".
 func funcShort(fn string) string {
@@ -47,12 +19,7 @@ func funcShort(fn string) string {
 
 // isStdFunc reports whether fn belongs to the standard library.
 func isStdFunc(fn string) bool {
-	pkg := funcPackage(fn)
-	top := pkg
-	if i := strings.IndexByte(pkg, '/'); i >= 0 {
-		top = pkg[:i]
-	}
-	return stdTop[top]
+	return profile.Frame{Func: fn}.Standard()
 }
 
 // blockIndex returns the index of the frame where the goroutine blocks in
@@ -128,12 +95,7 @@ func relPath(root, file string) string {
 	// Go's own sources live under GOROOT/src; the part after it is stable
 	// across machines, the GOROOT is not.
 	if i := strings.LastIndex(slashed, "/src/"); i >= 0 && strings.Contains(slashed[:i], "go") {
-		rest := slashed[i+len("/src/"):]
-		top := rest
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			top = rest[:j]
-		}
-		if stdTop[top] {
+		if rest := slashed[i+len("/src/"):]; profile.StandardPackage(path.Dir(rest)) {
 			return rest
 		}
 	}

@@ -25,10 +25,9 @@ func stdlibOnly(g *profile.Goroutine) bool {
 }
 
 // stdlibFrame reports whether f is in the runtime or the standard library.
-// The import path decides first: standard packages have no dot in their
-// first path element, and neither does "main". A module path without a dot
-// ("example/app") would look standard by that rule, so when the file is
-// known it must also sit in a GOROOT-like ".../src/<dot-less dir>/" tree.
+// The import path decides first (profile.Frame.Standard). A module may
+// still be named like a standard package, so when the file is known it must
+// also sit in a GOROOT-like ".../src/<dot-less dir>/" tree.
 //
 // The main function go test generates (_testmain.go) counts as standard
 // library too: it is the testing package's harness, not the user's code.
@@ -36,12 +35,7 @@ func stdlibFrame(f profile.Frame) bool {
 	if f.File == "_testmain.go" || strings.HasSuffix(f.File, "/_testmain.go") {
 		return true
 	}
-	pkg := packagePath(f.Func)
-	if pkg == "" || pkg == "main" {
-		return false
-	}
-	first, _, _ := strings.Cut(pkg, "/")
-	if strings.Contains(first, ".") {
+	if !f.Standard() {
 		return false
 	}
 	if f.File == "" {
@@ -58,24 +52,12 @@ func stdlibFrame(f profile.Frame) bool {
 	return !strings.Contains(dir, ".")
 }
 
-// packagePath returns the import path part of a function name as the
-// runtime prints it: "net/http" for "net/http.(*conn).serve",
-// "example.com/m/v2" for "example.com/m/v2.F.func1".
-func packagePath(fn string) string {
-	slash := strings.LastIndexByte(fn, '/')
-	dot := strings.IndexByte(fn[slash+1:], '.')
-	if dot < 0 {
-		return ""
-	}
-	return fn[:slash+1+dot]
-}
-
 // funcName returns the function name without its import path:
 // "TestX.func1" for "example.com/m.TestX.func1".
 func funcName(fn string) string {
-	pkg := packagePath(fn)
-	if pkg == "" {
-		return fn
+	slash := strings.LastIndexByte(fn, '/')
+	if dot := strings.IndexByte(fn[slash+1:], '.'); dot >= 0 {
+		return fn[slash+1+dot+1:]
 	}
-	return fn[len(pkg)+1:]
+	return fn
 }

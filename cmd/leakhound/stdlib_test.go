@@ -21,7 +21,8 @@ func TestStdlibFrame(t *testing.T) {
 		{"example.com/app.worker", "/home/me/app/worker.go", false},
 		{"github.com/x/y.(*T).Run", "/root/go/pkg/mod/github.com/x/y@v1.0.0/y.go", false},
 		{"leaky.worker", "/home/me/leaky/worker.go", false}, // dot-less module path
-		{"leaky.worker", "", true},                          // without a file the name alone decides
+		{"leaky.worker", "", false},                         // without a file the name alone decides: not a standard package
+		{"net/http.(*conn).serve", "", true},
 		{"gopkg.in/yaml.v3.Unmarshal", "/root/go/pkg/mod/gopkg.in/yaml.v3@v3.0.1/yaml.go", false},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,36 @@
+package profile
+
+import "testing"
+
+func TestFramePackage(t *testing.T) {
+	tests := []struct {
+		fn       string
+		pkg      string
+		standard bool
+	}{
+		{"net/http.(*persistConn).readLoop", "net/http", true},
+		{"fmt.Println", "fmt", true},
+		{"internal/runtime/maps.(*Map).Get", "internal/runtime/maps", true},
+		{"runtime.gopark", "runtime", true},
+		{"main.main.func1", "main", false},
+		{"github.com/leakhound/leakhound/profile.Parse", "github.com/leakhound/leakhound/profile", false},
+		// The runtime escapes a dot in the last path element.
+		{"gopkg.in/yaml%2ev3.Unmarshal", "gopkg.in/yaml.v3", false},
+		{"example.com/a.b/c%2ed.(*T).M", "example.com/a.b/c.d", false},
+		{"example.com/bad%2.F", "example.com/bad%2", false},
+		// A module path without a dot is not the standard library, though
+		// it looks like it.
+		{"example/worker.(*Pool).run.func2", "example/worker", false},
+		{"nodot", "nodot", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		f := Frame{Func: tt.fn}
+		if got := f.Package(); got != tt.pkg {
+			t.Errorf("Frame{Func: %q}.Package() = %q, want %q", tt.fn, got, tt.pkg)
+		}
+		if got := f.Standard(); got != tt.standard {
+			t.Errorf("Frame{Func: %q}.Standard() = %v, want %v", tt.fn, got, tt.standard)
+		}
+	}
+}
