@@ -110,8 +110,10 @@ func run(w io.Writer, dir string) (err error) {
 	index := filepath.Join(abs, "index.html")
 	fmt.Fprintf(w, "HTML report: %s\n", index)
 	fmt.Fprintf(w, "(JSON and a pprof profile of the leaks are beside it, in %s)\n", abs)
-	fmt.Fprintf(w, "Done in %v; every leaked goroutine has been released.\n",
-		time.Since(start).Round(time.Millisecond))
+	// The clock starts when the scenarios start, after `go run` has built
+	// the program, so say what it covers: compiling takes far longer.
+	fmt.Fprintf(w, "The %d scenarios, their reports and the fixed versions' checks took %v (not counting the build); every leaked goroutine has been released.\n",
+		len(list), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
