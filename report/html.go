@@ -157,17 +157,6 @@ type htmlPackage struct {
 	ReportsWithoutGroupsCount int
 }
 
-// patternSource tells a page where pattern details come from: a
-// Document's stored patterns first, then this build's catalog.
-type patternSource map[string]Pattern
-
-func (ps patternSource) lookup(id string) (Pattern, bool) {
-	if p, ok := ps[id]; ok {
-		return p, true
-	}
-	return knownPattern(id)
-}
-
 // newHTMLPage builds the page for the reports of one check or package.
 // catalogPage is where pattern links point ("" puts the patterns on the
 // page itself).
@@ -508,9 +497,6 @@ func htmlPlural(n int) string {
 	}
 	return "s"
 }
-
-// knownPattern looks a pattern ID up in this build's catalog.
-func knownPattern(id string) (Pattern, bool) { return PatternByID(id) }
 
 // knownCatalog is this build's whole catalog, for the catalog page.
 func knownCatalog() []Pattern { return Catalog() }

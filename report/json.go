@@ -183,11 +183,7 @@ func (d *Document) wire() *jsonDocument {
 				continue
 			}
 			seen[id] = true
-			p, ok := d.Patterns[id]
-			if !ok {
-				p, ok = knownPattern(id)
-			}
-			if ok {
+			if p, ok := patternSource(d.Patterns).lookup(id); ok {
 				w.Patterns = append(w.Patterns, &jsonPattern{ID: id, Title: p.Title, Why: p.Why, Fix: p.Fix, Before: p.Before, After: p.After})
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
 // maxTextGroups bounds the groups WriteText prints in full; the rest are
@@ -31,7 +33,7 @@ func (r *Report) WriteText(w io.Writer) error {
 				rest += g.Count
 			}
 			fmt.Fprintf(bw, "\n… %s more in %s not shown (see the HTML or JSON report)\n",
-				plural(rest, "goroutine"), plural(len(r.Groups)-i, "group"))
+				words.Plural(rest, "goroutine"), words.Plural(len(r.Groups)-i, "group"))
 			break
 		}
 		r.writeGroup(bw, i+1, g)
@@ -59,9 +61,9 @@ func (r *Report) writeHeader(w *bufio.Writer) {
 		}
 		leaked += g.Leaked
 	}
-	fmt.Fprintf(w, "leakhound: %s — %s leaked in %s", title, plural(r.Total, "goroutine"), plural(len(r.Groups), "group"))
+	fmt.Fprintf(w, "leakhound: %s — %s leaked in %s", title, words.Plural(r.Total, "goroutine"), words.Plural(len(r.Groups), "group"))
 	if len(tests) > 0 {
-		fmt.Fprintf(w, " from %s", plural(len(tests), "test"))
+		fmt.Fprintf(w, " from %s", words.Plural(len(tests), "test"))
 	}
 	if leaked > 0 {
 		fmt.Fprintf(w, "; %d proven leaked by the runtime", leaked)
@@ -154,11 +156,4 @@ func (r *Report) pos(file string, line int) string {
 		return r.RelPath(file)
 	}
 	return fmt.Sprintf("%s:%d", r.RelPath(file), line)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
