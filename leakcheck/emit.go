@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/reportdir"
 )
 
 // Turning a verdict into what the person running the tests reads: the
@@ -125,12 +126,12 @@ func writeFiles(cfg *config, pkg string, reports ...*report.Report) error {
 			dir = abs
 		}
 	} else {
-		dir = report.DirFromEnv()
+		dir = reportdir.DirFromEnv()
 	}
 	if dir == "" || len(reports) == 0 {
 		return nil
 	}
-	if err := report.WriteDir(dir, pkg, reports); err != nil {
+	if err := reportdir.WriteDir(dir, pkg, reports); err != nil {
 		return fmt.Errorf("writing report files to %s: %w", dir, err)
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/profile"
-	"github.com/leakhound/leakhound/report"
 )
 
 // DefaultSettleBudget is how long a check waits, by default, for goroutines
@@ -14,12 +13,6 @@ import (
 // pass here too. Goroutines the runtime proves leaked are reported without
 // waiting (Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile).
 const DefaultSettleBudget = 450 * time.Millisecond
-
-// ReportDirEnv is the environment variable that names a directory for report
-// files, as the ReportDir option does: when it is set, every check that finds
-// leaks also writes HTML, JSON and pprof files there and refreshes the
-// directory's index.html.
-const ReportDirEnv = report.EnvReportDir
 
 // Option adjusts a check: what to ignore, how long to wait, where to write
 // reports. Pass options to Check, Wrap, VerifyTestMain, VerifyNone and Find;
@@ -213,7 +206,7 @@ func SettleBudget(d time.Duration) Option {
 
 // ReportDir makes a check that finds leaks also write report files (HTML,
 // JSON and pprof, plus an index.html of all reports) into dir. Setting the
-// environment variable LEAKHOUND_REPORT=dir does the same for every check
+// environment variable LEAKHOUND_REPORT=dir (reportdir.Env) does the same for every check
 // without changing code; this option wins over it.
 func ReportDir(dir string) Option {
 	return optionFunc(func(c *config) { c.reportDir = dir })

@@ -32,6 +32,7 @@ var htmlTemplates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"reasonClass": htmlReasonClass,
 	"plural":      htmlPlural,
 	"ticks":       htmlTicks,
+	"catalogPage": func() string { return CatalogPage },
 }).ParseFS(htmlAssets, "assets/pages.html.tmpl"))
 
 // htmlStatic returns the embedded stylesheet and script. They are trusted
@@ -80,6 +81,7 @@ type htmlPage struct {
 	Catalog           []Pattern
 	Packages          []htmlPackage
 	Problems          []string
+	Notes             []string
 }
 
 type htmlLink struct{ Text, Href string }
@@ -486,6 +488,14 @@ func htmlReadSource(file string, line, around int) *htmlSource {
 		s.Why = fmt.Sprintf("%s has %d lines, fewer than line %d: it changed since the goroutines were captured.", file, n, line)
 	}
 	return s
+}
+
+// htmlPlural is the "s" of a count's noun in page text.
+func htmlPlural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // knownCatalog is this build's whole catalog, for the catalog page.

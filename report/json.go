@@ -17,7 +17,7 @@ import (
 const SchemaVersion = 1
 
 // Document is the content of one JSON report file: the reports of one
-// package, as written by WriteDir (pkg-*.json) or by Report.WriteJSON.
+// package, as written by reportdir.WriteDir (pkg-*.json) or by Report.WriteJSON.
 // Use ReadJSON to load one, for example to merge the results of several
 // runs or to render them again.
 type Document struct {
@@ -37,7 +37,7 @@ type Document struct {
 
 // WriteJSON writes the report as a JSON document (see SchemaVersion and
 // SCHEMA.md) holding this single report. Tools that want every report of
-// a package at once read the pkg-*.json files WriteDir writes instead.
+// a package at once read the pkg-*.json files reportdir.WriteDir writes instead.
 func (r *Report) WriteJSON(w io.Writer) error {
 	d := &Document{Package: r.Package, GeneratedAt: time.Now(), Reports: []*Report{r}}
 	return d.WriteJSON(w)
@@ -60,7 +60,7 @@ func (d *Document) WriteJSON(w io.Writer) error {
 // in a schema version this version of leakhound cannot read.
 var ErrSchemaVersion = errors.New("unsupported leakhound JSON schema version")
 
-// ReadJSON reads a document written by WriteJSON or WriteDir. It fails on
+// ReadJSON reads a document written by WriteJSON or reportdir.WriteDir. It fails on
 // malformed JSON, on a missing schema_version (the input is not a
 // leakhound report) and on a schema version newer than SchemaVersion.
 func ReadJSON(r io.Reader) (*Document, error) {

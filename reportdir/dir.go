@@ -1,4 +1,4 @@
-package report
+package reportdir
 
 import (
 	"errors"
@@ -9,16 +9,18 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/leakhound/leakhound/report"
 )
 
-// EnvReportDir is the environment variable that turns report files on:
+// Env is the environment variable that turns report files on:
 // set it to a directory and every package whose tests leak writes its
 // reports there, for example
 //
 //	LEAKHOUND_REPORT=$PWD/leaks go test ./...
 //
 // then open leaks/index.html.
-const EnvReportDir = "LEAKHOUND_REPORT"
+const Env = "LEAKHOUND_REPORT"
 
 // DirFromEnv returns the report directory named by LEAKHOUND_REPORT, or ""
 // when the variable is unset or blank, meaning no report files are wanted.
@@ -26,7 +28,7 @@ const EnvReportDir = "LEAKHOUND_REPORT"
 // `go test` runs each package's tests in that package's directory and a
 // relative path would scatter the reports.
 func DirFromEnv() string {
-	dir := strings.TrimSpace(os.Getenv(EnvReportDir))
+	dir := strings.TrimSpace(os.Getenv(Env))
 	if dir == "" {
 		return ""
 	}
@@ -38,8 +40,8 @@ func DirFromEnv() string {
 
 // Names of the files in a report directory.
 const (
-	indexFileName   = "index.html"
-	catalogFileName = "catalog.html"
+	indexFileName   = report.IndexPage
+	catalogFileName = report.CatalogPage
 	packagePrefix   = "pkg-"
 	// tempPattern names files being written; they are renamed into place
 	// when complete, so a reader never sees half a file.
@@ -73,7 +75,7 @@ const (
 // directory is locked while it is written, and every file is written to a
 // temporary name and renamed into place. pkg is the package's import path;
 // when empty, the reports' Package is used.
-func WriteDir(dir, pkg string, reports []*Report) error {
+func WriteDir(dir, pkg string, reports []*report.Report) error {
 	if dir == "" {
 		return errors.New("writing the leak report: no report directory given")
 	}
@@ -108,47 +110,41 @@ func WriteDir(dir, pkg string, reports []*Report) error {
 // writePackageFiles writes the package's files. The JSON file is written
 // last: it is what the index reads, so the index never links to a page
 // that is not there yet.
-func writePackageFiles(dir, pkg string, reports []*Report) error {
-	base := packageFileBase(pkg)
-	doc := &Document{Package: pkg, GeneratedAt: time.Now(), Reports: reports}
+func writePackageFiles(dir, pkg string, reports []*report.Report) error {
+	files := packageFiles(pkg)
+	doc := &report.Document{Package: pkg, GeneratedAt: time.Now(), Reports: reports}
 
-	merged := &Report{Title: pkg, Package: pkg}
+	merged := &report.Report{Title: pkg, Package: pkg}
 	for _, r := range reports {
 		merged.Groups = append(merged.Groups, r.Groups...)
 		merged.Total += r.Total
 	}
-	title := "Goroutine leaks in " + pkg
-	sub := fmt.Sprintf("%d check%s reported leaks", len(reports), htmlPlural(len(reports)))
-	page := newHTMLPage(title, sub, reports, nil, catalogFileName)
-	// A package page gathers checks; name each, even when there is one.
-	page.ShowSectionTitles = true
-	page.Nav = []htmlLink{
-		{"All packages", indexFileName},
-		{"Pattern catalog", catalogFileName},
-		{"JSON", base + ".json"},
-		{"pprof", base + ".pb.gz"},
+	if err := writeFileAtomic(dir, files.Pprof, merged.WritePprof); err != nil {
+		return err
 	}
+	if err := writeFileAtomic(dir, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, doc, files) }); err != nil {
+		return err
+	}
+	return writeFileAtomic(dir, files.JSON, doc.WriteJSON)
+}
 
-	if err := writeFileAtomic(dir, base+".pb.gz", merged.WritePprof); err != nil {
-		return err
-	}
-	if err := writeFileAtomic(dir, base+".html", func(w io.Writer) error { return page.render(w, "report") }); err != nil {
-		return err
-	}
-	return writeFileAtomic(dir, base+".json", doc.WriteJSON)
+// packageFiles names a package's three files.
+func packageFiles(pkg string) report.PackageFiles {
+	base := packageFileBase(pkg)
+	return report.PackageFiles{HTML: base + ".html", JSON: base + ".json", Pprof: base + ".pb.gz"}
 }
 
 // compactReports drops nil reports and nil groups, so that the positions
 // the HTML anchors use (r<i>-g<j>) are the same in every file written from
 // the reports, JSON included.
-func compactReports(reports []*Report) []*Report {
-	out := make([]*Report, 0, len(reports))
+func compactReports(reports []*report.Report) []*report.Report {
+	out := make([]*report.Report, 0, len(reports))
 	for _, r := range reports {
 		if r == nil {
 			continue
 		}
 		c := *r
-		c.Groups = make([]*Group, 0, len(r.Groups))
+		c.Groups = make([]*report.Group, 0, len(r.Groups))
 		for _, g := range r.Groups {
 			if g != nil {
 				c.Groups = append(c.Groups, g)
@@ -224,11 +220,4 @@ func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) 
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
-}
-
-func htmlPlural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

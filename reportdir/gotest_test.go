@@ -1,4 +1,4 @@
-package report
+package reportdir
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/testenv"
 )
 
 // goTestModule is a small module whose packages leak on purpose, each
@@ -108,7 +110,7 @@ func TestGoTestReportDir(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go test on a generated module")
 	}
-	gobin := goCommand(t)
+	gobin := testenv.GoCommand(t)
 	repo, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +139,7 @@ func TestGoTestReportDir(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, gobin, "test", "-count=1", "-p=4", "./...")
 	cmd.Dir = mod
-	cmd.Env = append(os.Environ(), EnvReportDir+"="+reports, "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(os.Environ(), Env+"="+reports, "GOFLAGS=-mod=mod", "GOWORK=off")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
