@@ -9,10 +9,11 @@
 # Which packages rerun every time: the tests of packages that watch the live
 # runtime (leakcheck, profile, examples: their verdicts depend on scheduling,
 # and a pass the cache replays would hide a flaky one) always run
-# (-count=1). The packages listed in CACHED compute their results from
-# their inputs alone (sources, dumps, files, environment, all of which the
-# go command's test cache keys on), so a result is replayed until one of
-# those changes. A package not listed is always run.
+# (-count=1). The packages listed in CACHED (report, reportdir, the CLI,
+# internal) compute their results from their inputs alone (sources, dumps,
+# files, environment, all of which the go command's test cache keys on),
+# so a result is replayed until one of those changes. A package not listed
+# is always run.
 #
 # Extra arguments go to every `go test` run: scripts/test.sh -count=1 reruns
 # everything, scripts/test.sh -count=3 runs everything three times.
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO127=go1.27.3
-CACHED=(./report/... ./cmd/... ./internal/...)
+CACHED=(./report/... ./reportdir/... ./cmd/... ./internal/...)
 
 # The packages that always run: every package not matched by CACHED.
 cached_pkgs=$(GOTOOLCHAIN=local go list "${CACHED[@]}")
