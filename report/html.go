@@ -486,7 +486,7 @@ func htmlReadSource(file string, line, around int) *htmlSource {
 	}
 	if n < line {
 		s.Lines = nil
-		s.Why = fmt.Sprintf("%s has %d lines, fewer than line %d: it changed since the goroutines were captured.", file, n, line)
+		s.Why = fmt.Sprintf("%s has %s, fewer than line %d: it changed since the goroutines were captured.", file, words.Plural(n, "line"), line)
 	}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -254,9 +255,9 @@ func warnTruncated(stderr io.Writer, name string, snap *profile.Snapshot) {
 		if !g.Truncated {
 			continue
 		}
-		fmt.Fprintf(stderr, "leakhound report: warning: %s ends in the middle of goroutine %d (%d frame(s) read); "+
-			"the dump was cut there, so goroutines after it are missing. The report covers the %d goroutine record(s) read.\n",
-			name, g.ID, len(g.Frames), len(snap.Goroutines))
+		fmt.Fprintf(stderr, "leakhound report: warning: %s ends in the middle of goroutine %d (%s read); "+
+			"the dump was cut there, so goroutines after it are missing. The report covers the %s read.\n",
+			name, g.ID, words.Plural(len(g.Frames), "frame"), words.Plural(len(snap.Goroutines), "goroutine record"))
 	}
 }
 

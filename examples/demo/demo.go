@@ -21,6 +21,7 @@ import (
 	"github.com/leakhound/leakhound/examples/timeout"
 	"github.com/leakhound/leakhound/examples/waitgroup"
 	"github.com/leakhound/leakhound/examples/workerpool"
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/reportdir"
 )
@@ -85,8 +86,8 @@ func run(w io.Writer, dir string) (err error) {
 		total += rep.Total
 	}
 
-	fmt.Fprintf(w, "leakhound demo: %d leaky examples run in this process; %d goroutines leaked.\n\n",
-		len(runs), total)
+	fmt.Fprintf(w, "leakhound demo: %s run in this process; %s leaked.\n\n",
+		words.Plural(len(runs), "leaky example"), words.Plural(total, "goroutine"))
 	if err := writeSummary(w, reports); err != nil {
 		return err
 	}
@@ -169,7 +170,7 @@ func checkFixed(w io.Writer, list []harness.Scenario, budget time.Duration) erro
 			return err
 		}
 		if settleErr != nil {
-			leaky = append(leaky, fmt.Sprintf("%s (%d goroutines left)", s.Name, len(gs)))
+			leaky = append(leaky, fmt.Sprintf("%s (%s left)", s.Name, words.Plural(len(gs), "goroutine")))
 		}
 	}
 	if len(leaky) > 0 {
