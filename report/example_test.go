@@ -115,9 +115,15 @@ func ExampleReport_WritePprof() {
 // WriteAnnotations writes one GitHub Actions error per group, shown on the
 // blocking line in a pull request.
 func ExampleReport_WriteAnnotations() {
-	if err := leakedReport().WriteAnnotations(os.Stdout); err != nil {
+	var b bytes.Buffer
+	if err := leakedReport().WriteAnnotations(&b); err != nil {
 		log.Fatal(err)
 	}
+	// The command's head: where, and the title; the message after it holds
+	// the diagnosis and the fix.
+	head, _, _ := strings.Cut(strings.TrimPrefix(b.String(), "::error "), "::")
+	fmt.Println(head)
+	// Output: file=shop/fetch.go,line=6,title=LH101 2 goroutines leaked%3A chan send
 }
 
 // Filter narrows a report to the groups a caller wants, keeping Total
