@@ -130,7 +130,8 @@ func WriteDir(dir, pkg string, reports []*report.Report) error {
 	}
 	err = errors.Join(err, unlock())
 	if summary := os.Getenv(StepSummaryEnv); summary != "" && err == nil {
-		err = WriteStepSummary(summary, []*report.Document{doc}, pkg, packageFiles(pkg).HTML)
+		opts := report.SummaryOptions{Page: packageFiles(pkg).HTML, Artifact: strings.TrimSpace(os.Getenv(ArtifactEnv))}
+		err = WriteStepSummary(summary, []*report.Document{doc}, pkg, opts)
 	}
 	return err
 }

@@ -27,10 +27,10 @@ const (
 // it is replaced, else appended. So each package appears once however
 // many of its tests leak, and the summaries of a job's packages, written
 // by test binaries running at once, all stay: the file is locked while it
-// is rewritten. page is the report file to point to.
-func WriteStepSummary(path string, docs []*report.Document, key, page string) (err error) {
+// is rewritten. opts says where the report is.
+func WriteStepSummary(path string, docs []*report.Document, key string, opts report.SummaryOptions) (err error) {
 	var md bytes.Buffer
-	if err := report.WriteMarkdownSummary(&md, docs, report.SummaryOptions{Page: page, Artifact: strings.TrimSpace(os.Getenv(ArtifactEnv))}); err != nil {
+	if err := report.WriteMarkdownSummary(&md, docs, opts); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
