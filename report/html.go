@@ -90,6 +90,10 @@ type htmlSummary struct {
 	Goroutines, Groups, Packages, Leaked int
 	ShowPackages                         bool
 	Tests                                []string
+	// Baselined is set when some report was compared with a baseline of
+	// known leaks; New and Known then count goroutines of each kind.
+	Baselined  bool
+	New, Known int
 }
 
 type htmlSection struct {
@@ -116,6 +120,9 @@ type htmlGroup struct {
 	IDList      string
 	TestsAttr   string
 	FilterText  string
+	// Status is "known" for a leak in the baseline, "new" for one that is
+	// not, "" when the report was not compared with a baseline.
+	Status string
 }
 
 type htmlFrame struct {
@@ -189,6 +196,7 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 	p.ShowSectionTitles = len(p.Sections) > 1
 	p.Expandable = len(p.Groups) > 1
 	p.Summary = htmlSummarize(all)
+	p.Summary.countStatus(p.Groups)
 	p.Chart, p.Reasons = htmlChartOf(all)
 	if catalogPage == "" {
 		for id := range used {
@@ -212,6 +220,12 @@ func (p *htmlPage) render(w io.Writer, name string) error {
 // blocking line; index rows do not show it.
 func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
 	hg := &htmlGroup{Group: g, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
+	switch {
+	case g.Known:
+		hg.Status = "known"
+	case r.Baseline != "":
+		hg.Status = "new"
+	}
 	hg.BlockPos = htmlPos(r, g.Block)
 	if g.CreatedBy != nil {
 		hg.CreatedPos = htmlPos(r, *g.CreatedBy)
@@ -283,7 +297,7 @@ func htmlPos(r *Report, f profile.Frame) string {
 func htmlFilterText(hg *htmlGroup) string {
 	g := hg.Group
 	parts := []string{string(g.Reason), g.Reason.Title(), g.State, hg.Package, g.Block.Func, g.Block.File,
-		g.Diagnosis.PatternID, g.Diagnosis.Summary}
+		g.Diagnosis.PatternID, g.Diagnosis.Summary, hg.Status}
 	parts = append(parts, g.Tests...)
 	if g.CreatedBy != nil {
 		parts = append(parts, g.CreatedBy.Func, g.CreatedBy.File)
@@ -316,6 +330,20 @@ func htmlSummarize(groups []*Group) htmlSummary {
 	}
 	sort.Strings(s.Tests)
 	return s
+}
+
+// countStatus counts the goroutines of new and known leaks, when any
+// group was compared with a baseline.
+func (s *htmlSummary) countStatus(groups []*htmlGroup) {
+	for _, hg := range groups {
+		switch hg.Status {
+		case "known":
+			s.Known += hg.Count
+		case "new":
+			s.New += hg.Count
+		}
+	}
+	s.Baselined = s.New+s.Known > 0
 }
 
 // htmlChart is a horizontal bar chart drawn as inline SVG.

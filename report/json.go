@@ -33,6 +33,12 @@ type Document struct {
 	// writer knew them. They let a reader show the fix without having the
 	// same catalog version.
 	Patterns map[string]Pattern
+	// Shard names the part of a split test run that wrote the file, as
+	// "index/total" (Bazel's TEST_SHARD_INDEX and TEST_TOTAL_SHARDS), ""
+	// when the package's tests ran in one piece. Merging keeps one file
+	// per package and shard: two files of one package and shard are a
+	// rerun, two of different shards hold different tests.
+	Shard string
 }
 
 // WriteJSON writes the report as a JSON document (see SchemaVersion and
@@ -88,6 +94,7 @@ type jsonDocument struct {
 	GeneratedAt   time.Time      `json:"generated_at"`
 	Reports       []jsonReport   `json:"reports"`
 	Patterns      []*jsonPattern `json:"patterns,omitempty"`
+	Shard         string         `json:"shard,omitempty"`
 }
 
 type jsonReport struct {
@@ -96,6 +103,7 @@ type jsonReport struct {
 	ModuleRoot string      `json:"module_root,omitempty"`
 	Total      int         `json:"total"`
 	Groups     []jsonGroup `json:"groups"`
+	Baseline   string      `json:"baseline,omitempty"`
 }
 
 type jsonGroup struct {
@@ -110,6 +118,8 @@ type jsonGroup struct {
 	CreatedBy   *jsonFrame     `json:"created_by,omitempty"`
 	Diagnosis   jsonDiagnosis  `json:"diagnosis"`
 	Stack       *jsonGoroutine `json:"stack,omitempty"`
+	Known       bool           `json:"known,omitempty"`
+	Fingerprint string         `json:"fingerprint,omitempty"`
 }
 
 type jsonFrame struct {
@@ -166,13 +176,14 @@ func (d *Document) wire() *jsonDocument {
 		Package:       d.Package,
 		GeneratedAt:   d.GeneratedAt.UTC().Truncate(time.Second),
 		Reports:       make([]jsonReport, 0, len(d.Reports)),
+		Shard:         d.Shard,
 	}
 	seen := map[string]bool{}
 	for _, r := range d.Reports {
 		if r == nil {
 			continue
 		}
-		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups))}
+		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)), Baseline: r.Baseline}
 		for _, g := range r.Groups {
 			if g == nil {
 				continue
@@ -209,7 +220,9 @@ func wireGroup(g *Group) jsonGroup {
 			Evidence:   g.Diagnosis.Evidence,
 			FromSource: g.Diagnosis.FromSource,
 		},
-		Stack: wireGoroutine(g.Stack),
+		Stack:       wireGoroutine(g.Stack),
+		Known:       g.Known,
+		Fingerprint: g.Fingerprint(),
 	}
 }
 
@@ -248,9 +261,9 @@ func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
 }
 
 func (w *jsonDocument) document() *Document {
-	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt}
+	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt, Shard: w.Shard}
 	for _, jr := range w.Reports {
-		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total}
+		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline}
 		for _, jg := range jr.Groups {
 			r.Groups = append(r.Groups, jg.group())
 		}
@@ -286,6 +299,7 @@ func (jg *jsonGroup) group() *Group {
 			FromSource: jg.Diagnosis.FromSource,
 		},
 		Stack: jg.Stack.goroutine(),
+		Known: jg.Known,
 	}
 }
 

@@ -68,6 +68,15 @@ func (r *Report) writeHeader(w *bufio.Writer) {
 	if leaked > 0 {
 		fmt.Fprintf(w, "; %d proven leaked by the runtime", leaked)
 	}
+	if r.Baseline != "" {
+		known := 0
+		for _, g := range r.Groups {
+			if g.Known {
+				known += g.Count
+			}
+		}
+		fmt.Fprintf(w, "; %d new, %d known in the baseline %s", r.Total-known, known, r.Baseline)
+	}
 	w.WriteString("\n")
 }
 
@@ -81,6 +90,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, " at %s in %s", r.pos(g.Block.File, g.Block.Line), funcShort(g.Block.Func))
 	}
 	var marks []string
+	if g.Known {
+		marks = append(marks, "known, in the baseline")
+	}
 	if g.Leaked > 0 {
 		marks = append(marks, fmt.Sprintf("%d proven leaked", g.Leaked))
 	}
