@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -61,13 +62,48 @@ type region struct {
 	lines    []string
 }
 
-// writeFileDiff writes the unified diff of one file's edits. Each edit is
-// widened to the whole lines it touches; edits on neighbouring lines share
-// a hunk.
+// writeFileDiff writes the unified diff of one file's edits.
 func writeFileDiff(w *bufio.Writer, name string, src []byte, edits []Edit) error {
-	if _, err := ApplyEdits(src, edits); err != nil {
+	hunks, err := fileHunks(src, edits, diffContext)
+	if err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "--- %s\n+++ %s\n", name, name)
+	for _, h := range hunks {
+		fmt.Fprintf(w, "@@ -%s +%s @@\n", hunkRange(h.oldStart, h.oldN), hunkRange(h.newStart, h.newN))
+		for _, l := range h.lines {
+			w.WriteByte(l.kind)
+			w.WriteString(l.text)
+			if !strings.HasSuffix(l.text, "\n") {
+				w.WriteString("\n\\ No newline at end of file\n")
+			}
+		}
+	}
+	return nil
+}
+
+// hunk is one stretch of a file's diff: 0-based starts of the old and new
+// ranges, their lengths, and the lines with their kind (' ', '-', '+').
+type hunk struct {
+	oldStart, oldN, newStart, newN int
+	lines                          []hunkLine
+}
+
+type hunkLine struct {
+	kind     byte
+	old, new int // 1-based line numbers, 0 where the line is not in that side
+	text     string
+}
+
+// fileHunks diffs one file's edits with context lines around each change.
+// Each edit is widened to the whole lines it touches; edits whose lines
+// meet are one region, and regions whose context overlaps share a hunk.
+func fileHunks(src []byte, edits []Edit, context int) ([]hunk, error) {
+	if _, err := ApplyEdits(src, edits); err != nil {
+		return nil, err
+	}
+	edits = slices.Clone(edits)
+	slices.SortStableFunc(edits, compareEdits)
 	old := splitLines(src)
 	starts := make([]int, len(old)+1)
 	for i, l := range old {
@@ -85,8 +121,6 @@ func writeFileDiff(w *bufio.Writer, name string, src []byte, edits []Edit) error
 		}
 		return lo
 	}
-	// Each edit widened to whole lines; edits whose lines meet are one
-	// region, rewritten together.
 	var regions []region
 	var group []Edit
 	flush := func(from, to int) {
@@ -123,59 +157,54 @@ func writeFileDiff(w *bufio.Writer, name string, src []byte, edits []Edit) error
 	if len(group) > 0 {
 		flush(gFrom, gTo)
 	}
-	fmt.Fprintf(w, "--- %s\n+++ %s\n", name, name)
-	// Hunks: regions whose context overlaps are written together. shift
-	// is how many lines earlier hunks added, for the new file's numbering.
-	shift := 0
+	var hunks []hunk
+	shift := 0 // lines earlier hunks added, for the new file's numbering
 	for i := 0; i < len(regions); {
 		j := i + 1
-		for j < len(regions) && regions[j].from-regions[j-1].to <= 2*diffContext {
+		for j < len(regions) && regions[j].from-regions[j-1].to <= 2*context {
 			j++
 		}
-		shift += writeHunk(w, old, regions[i:j], shift)
+		h := makeHunk(old, regions[i:j], shift, context)
+		shift += h.newN - h.oldN
+		hunks = append(hunks, h)
 		i = j
 	}
-	return nil
+	return hunks, nil
 }
 
-// writeHunk writes one hunk and returns how many lines it adds (negative
-// when it removes lines).
-func writeHunk(w *bufio.Writer, old []string, regions []region, shift int) int {
+func makeHunk(old []string, regions []region, shift, context int) hunk {
 	first, last := regions[0], regions[len(regions)-1]
-	from := max(0, first.from-diffContext)
-	to := min(len(old), last.to+diffContext)
-	var body []string
-	oldN, newN := 0, 0
+	from := max(0, first.from-context)
+	to := min(len(old), last.to+context)
+	h := hunk{oldStart: from, newStart: from + shift}
 	at := from
+	add := func(kind byte, text string) {
+		l := hunkLine{kind: kind, text: text}
+		if kind != '+' {
+			h.oldN++
+			l.old = h.oldStart + h.oldN
+		}
+		if kind != '-' {
+			h.newN++
+			l.new = h.newStart + h.newN
+		}
+		h.lines = append(h.lines, l)
+	}
 	for _, r := range regions {
 		for ; at < r.from; at++ {
-			body = append(body, " "+old[at])
-			oldN++
-			newN++
+			add(' ', old[at])
 		}
 		for ; at < r.to; at++ {
-			body = append(body, "-"+old[at])
-			oldN++
+			add('-', old[at])
 		}
 		for _, l := range r.lines {
-			body = append(body, "+"+l)
-			newN++
+			add('+', l)
 		}
 	}
 	for ; at < to; at++ {
-		body = append(body, " "+old[at])
-		oldN++
-		newN++
+		add(' ', old[at])
 	}
-	fmt.Fprintf(w, "@@ -%s +%s @@\n", hunkRange(from, oldN), hunkRange(from+shift, newN))
-	for _, l := range body {
-		if strings.HasSuffix(l, "\n") {
-			w.WriteString(l)
-		} else {
-			w.WriteString(l + "\n\\ No newline at end of file\n")
-		}
-	}
-	return newN - oldN
+	return h
 }
 
 // hunkRange formats a unified diff range: 1-based start and count, with
