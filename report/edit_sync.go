@@ -389,4 +389,3 @@ func (e *editor) cancelContext() (*Suggestion, string) {
 	}
 	return nil, why
 }
-
