@@ -21,7 +21,14 @@ type editor struct {
 // diagnosed, so cross-group facts (goroutines waiting on each other) are
 // known.
 func (d *diagnoser) suggest(g *Group) {
-	if d.src == nil || !g.Diagnosis.FromSource || g.Block.File == "" {
+	if d.src == nil || g.Diagnosis.PatternID == PatternRuntime {
+		return
+	}
+	if !g.Diagnosis.FromSource || g.Block.File == "" {
+		if g.Block.File == "" || isStdFunc(g.Block.Func) {
+			g.Diagnosis.NoEdit = "no frame of these goroutines' stack is in your code, so there is no line of " +
+				"yours to edit; the catalog's sample shows the fix"
+		}
 		return
 	}
 	f := d.src.file(g.Block.File)
