@@ -62,6 +62,9 @@ func New(leaks []Leak, opts Options) *Report {
 		r.Total += grp.Count
 	}
 	d.mutualWaits()
+	for _, g := range r.Groups {
+		d.suggest(g)
+	}
 
 	slices.SortStableFunc(r.Groups, compareGroups)
 	return r

@@ -114,6 +114,7 @@ type htmlGroup struct {
 	BlockPos    string // file:line of Block, as a person reads it
 	CreatedPos  string // file:line of CreatedBy, as a person reads it
 	Source      *htmlSource
+	Edit        *htmlEdit // the suggested edit as a diff, on package pages
 	StackFrames []htmlFrame
 	Ancestors   []htmlAncestor
 	Labels      []htmlKV
@@ -239,6 +240,7 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 	if withSource {
 		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
 		hg.Source.Shown = r.RelPath(g.Block.File)
+		hg.Edit = newHTMLEdit(r, g.Diagnosis.Suggestion)
 	}
 	if g.Stack != nil {
 		blk := -1

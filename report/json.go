@@ -133,6 +133,9 @@ type jsonDiagnosis struct {
 	Summary    string   `json:"summary,omitempty"`
 	Evidence   []string `json:"evidence,omitempty"`
 	FromSource bool     `json:"from_source"`
+	// Suggestion and NoEdit: see edit_json.go.
+	Suggestion *jsonSuggestion `json:"suggestion,omitempty"`
+	NoEdit     string          `json:"no_edit,omitempty"`
 }
 
 type jsonPattern struct {
@@ -219,6 +222,8 @@ func wireGroup(g *Group) jsonGroup {
 			Summary:    g.Diagnosis.Summary,
 			Evidence:   g.Diagnosis.Evidence,
 			FromSource: g.Diagnosis.FromSource,
+			Suggestion: wireSuggestion(g.Diagnosis.Suggestion),
+			NoEdit:     g.Diagnosis.NoEdit,
 		},
 		Stack:       wireGoroutine(g.Stack),
 		Known:       g.Known,
@@ -297,6 +302,8 @@ func (jg *jsonGroup) group() *Group {
 			Summary:    jg.Diagnosis.Summary,
 			Evidence:   jg.Diagnosis.Evidence,
 			FromSource: jg.Diagnosis.FromSource,
+			Suggestion: jg.Diagnosis.Suggestion.suggestion(),
+			NoEdit:     jg.Diagnosis.NoEdit,
 		},
 		Stack: jg.Stack.goroutine(),
 		Known: jg.Known,

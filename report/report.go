@@ -80,6 +80,12 @@ type Diagnosis struct {
 	// and parsed; without it the diagnosis rests on the stack alone and is
 	// less certain.
 	FromSource bool
+	// Suggestion is the fix as edits of the user's own lines, when one is
+	// mechanical and safe (see Suggestion); nil otherwise.
+	Suggestion *Suggestion
+	// NoEdit says why no edit is suggested when the source was read but
+	// no safe mechanical edit exists: the catalog's sample shows the fix.
+	NoEdit string
 }
 
 // Pattern is one entry of the catalog of known leak patterns.

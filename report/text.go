@@ -128,6 +128,7 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
 		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, p.Fix)
 	}
+	r.writeSuggestion(w, g)
 	frames := g.UserFrames()
 	if len(frames) == 0 {
 		return

@@ -80,7 +80,9 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	out := bufio.NewWriter(stdout)
 	code := f.writeForms(rep, out, stderr)
-	if code == exitOK && f.toStdout() == "" {
+	if code == exitOK && f.diff {
+		code = writeDiff(rep, f.moduleRoot, out, stderr)
+	} else if code == exitOK && f.toStdout() == "" {
 		if err := writeText(out, rep, st, headlines); err != nil {
 			fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
 			code = exitUsage
