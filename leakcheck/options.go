@@ -224,7 +224,7 @@ func ReportDir(dir string) Option {
 // path is taken from the module root. A baseline that cannot be read
 // makes every leak fail, with a note saying why.
 func KnownLeaks(file string) Option {
-	return func(c *config) { c.knownLeaks = file }
+	return optionFunc(func(c *config) { c.knownLeaks = file })
 }
 
 // OnlyProvenLeaks fails a check only for goroutines the runtime's leak

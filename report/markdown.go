@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
 // SummaryOptions says where a Markdown summary points its reader.
@@ -41,11 +43,11 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		all.merge(c)
 		rows = append(rows, pkgRow{d.Package, c})
 	}
-	where := "in " + plural(len(docs), "package")
+	where := "in " + words.Plural(len(docs), "package")
 	if len(docs) == 1 {
 		where = "in " + mdCode(docs[0].Package)
 	}
-	fmt.Fprintf(bw, "### leakhound: %s leaked %s\n\n", plural(all.goroutines, "goroutine"), where)
+	fmt.Fprintf(bw, "### leakhound: %s leaked %s\n\n", words.Plural(all.goroutines, "goroutine"), where)
 	if all.baselined {
 		fmt.Fprintf(bw, "**%d new** (failing), %d known in the baseline. ", all.goroutines-all.known, all.known)
 	}
@@ -56,7 +58,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		for i, t := range shown {
 			codes[i] = mdCode(t)
 		}
-		fmt.Fprintf(bw, "From %s: %s", plural(len(tests), "test"), strings.Join(codes, ", "))
+		fmt.Fprintf(bw, "From %s: %s", words.Plural(len(tests), "test"), strings.Join(codes, ", "))
 		if len(tests) > len(shown) {
 			fmt.Fprintf(bw, " and %d more", len(tests)-len(shown))
 		}
@@ -81,7 +83,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		bw.WriteString("--:|\n")
 		for i, row := range rows {
 			if i == maxSummaryPackages {
-				fmt.Fprintf(bw, "\n… and %s more; the report lists them all.\n", plural(len(rows)-i, "package"))
+				fmt.Fprintf(bw, "\n… and %s more; the report lists them all.\n", words.Plural(len(rows)-i, "package"))
 				break
 			}
 			fmt.Fprintf(bw, "| %s | %d |", mdCell(mdCode(row.pkg)), row.goroutines)
