@@ -68,6 +68,9 @@ type stackParser struct {
 // not understand go to Snapshot.Text and a goroutine cut short is marked
 // Truncated. The dispatcher reports input without any goroutine.
 func parseStack(data []byte) (*Snapshot, error) {
+	if prefix := linePrefix(data); prefix != nil {
+		data = stripPrefix(data, prefix)
+	}
 	p := newStackParser(data)
 	cut := len(data) > 0 && data[len(data)-1] != '\n'
 	for len(data) > 0 {
