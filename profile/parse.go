@@ -77,6 +77,7 @@ func ParseBytes(data []byte) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Context = readContext(s.Text)
 	if len(s.Goroutines) == 0 {
 		return s, fmt.Errorf("%w in %d bytes of %s input", ErrNoGoroutines, len(data), s.Format)
 	}

@@ -86,7 +86,7 @@ func parseProto(data []byte) (*Snapshot, error) {
 			leaked = true
 		}
 	}
-	s := &Snapshot{Format: FormatProfileProto}
+	s := &Snapshot{Format: FormatProfileProto, LeakProfile: leaked || (p.PeriodType != nil && p.PeriodType.Type == leakProfileName)}
 	s.Goroutines = make([]*Goroutine, 0, len(p.Sample))
 	for _, sample := range p.Sample {
 		g := &Goroutine{Count: 1, Leaked: leaked}
@@ -204,6 +204,7 @@ func parseDebug1(data []byte) (*Snapshot, error) {
 				return nil, fmt.Errorf("reading pprof debug=1 text: the first line %q is not a goroutine profile header", clipForMessage(line))
 			}
 			seen, leaked = true, name == leakProfileName
+			s.LeakProfile = leaked
 			continue
 		}
 		switch {

@@ -37,11 +37,3 @@ func isRuntimeFrame(fn string) bool {
 	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }
 
-// recordCount is how many goroutines a record stands for; a record without
-// a count is one goroutine.
-func recordCount(g *Goroutine) int {
-	if g.Count <= 0 {
-		return 1
-	}
-	return g.Count
-}
