@@ -36,4 +36,3 @@ func stackKey(frames []Frame, depth int) string {
 func isRuntimeFrame(fn string) bool {
 	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }
-
