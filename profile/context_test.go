@@ -150,8 +150,10 @@ func TestTestOfLabel(t *testing.T) {
 	tests := []struct{ value, want string }{
 		{TestLabelValue("TestA", 12), "TestA"},
 		{"TestA/sub#3", "TestA/sub"},
+		{"TestA/case#01#7", "TestA/case#01"},
 		{"TestA/case_#x", "TestA/case_#x"}, // '#' in a name, no run number
 		{"TestA", "TestA"},
+		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := TestOfLabel(tt.value); got != tt.want {

@@ -10,9 +10,8 @@ type Leak struct {
 	// Test is the name of the test that started the goroutine ("" when not
 	// known).
 	Test string
-	// Attribution says how Test was learned: "label", "creator",
-	// "ancestors", or "" when it was not.
-	Attribution string
+	// Attribution says how Test was learned; "" when it was not.
+	Attribution profile.Attribution
 }
 
 // Report is the explained result of one check: leaked goroutines grouped
