@@ -27,7 +27,7 @@ func (r *Report) WriteAnnotations(w io.Writer) error {
 		if state == "" {
 			state = string(g.Reason)
 		}
-		title := fmt.Sprintf("%d leaked goroutine(s): %s", g.Count, state)
+		title := fmt.Sprintf("%s: %s", plural(g.Count, r.noun()+" goroutine"), state)
 		if g.Diagnosis.PatternID != "" {
 			title = g.Diagnosis.PatternID + " " + title
 		}

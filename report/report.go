@@ -28,6 +28,13 @@ type Report struct {
 	Total int
 	// Groups holds goroutines blocked the same way at the same place.
 	Groups []*Group
+	// Dump reports that the goroutines are every goroutine of a dump, not
+	// what a test left behind: they are named blocked (or running), and
+	// only those the runtime proved leaked are named leaked.
+	Dump bool
+	// Context is why the dump was printed (a crash, a signal, a test
+	// timeout), as its text said; the zero Context when it said nothing.
+	Context profile.Context
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -88,4 +95,14 @@ type Pattern struct {
 	Before string
 	// After is the same example, fixed.
 	After string
+}
+
+// noun is what the report calls its goroutines: "leaked" for what a test
+// left behind, "blocked" for the goroutines of a dump, where only the
+// runtime's proof makes a goroutine leaked.
+func (r *Report) noun() string {
+	if r.Dump {
+		return "blocked"
+	}
+	return "leaked"
 }
