@@ -64,14 +64,14 @@ func ParseBytes(data []byte) (*Snapshot, error) {
 	switch {
 	case isProto(data):
 		s, err = parseProto(data)
+	case checkText(data, false) != nil:
+		// Every other form is text.
+		return nil, checkText(data, false)
 	case isTestJSON(data):
 		s, err = parseTestJSON(data)
 	case isDebug1(data):
 		s, err = parseDebug1(data)
 	default:
-		if err := checkText(data, false); err != nil {
-			return nil, err
-		}
 		s, err = parseStack(data)
 	}
 	if err != nil {

@@ -30,16 +30,22 @@ func linePrefix(data []byte) []byte {
 			end = at + j
 		}
 		off = end
+		last := end >= len(data)-1 // no line after it
 		header := bytes.TrimRight(data[at:end], "\r")
 		var g Goroutine
-		if !scratch.parseHeader(header, &g) {
+		if !scratch.parseHeader(header, &g) && !(last && wholeID(header)) {
 			continue
 		}
 		if at == start {
 			return nil
 		}
 		prefix := data[start:at]
-		next := data[min(end+1, len(data)):]
+		if last {
+			// No line after the header to confirm the prefix, and none
+			// to strip it from but this one.
+			return prefix
+		}
+		next := data[end+1:]
 		if j := bytes.IndexByte(next, '\n'); j >= 0 {
 			next = next[:j]
 		}

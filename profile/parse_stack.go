@@ -204,14 +204,11 @@ func (p *stackParser) header(l []byte, last bool) bool {
 			p.dropGoroutine()
 			return false
 		}
-		// Keep the goroutine only if its ID is whole: followed by a space,
-		// not by the end of the input ("goroutine 4" may be "goroutine 40").
-		rest := l[len(goroutinePrefix):]
-		id, n := parseID(rest)
-		if n == 0 || n == len(rest) || rest[n] != ' ' {
+		if !wholeID(l) {
 			p.dropGoroutine()
 			return false
 		}
+		id, _ := parseID(l[len(goroutinePrefix):])
 		*g = Goroutine{ID: id, Count: 1, Truncated: true}
 	}
 	p.closeSection()
@@ -219,6 +216,15 @@ func (p *stackParser) header(l []byte, last bool) bool {
 	p.first = len(p.frames)
 	p.snap.Goroutines = append(p.snap.Goroutines, g)
 	return true
+}
+
+// wholeID reports whether the header l, cut by the end of the input, holds
+// its goroutine ID whole: followed by a space, not by the end of the input
+// ("goroutine 4" may be "goroutine 40").
+func wholeID(l []byte) bool {
+	rest := l[len(goroutinePrefix):]
+	_, n := parseID(rest)
+	return n > 0 && n < len(rest) && rest[n] == ' '
 }
 
 // newGoroutine carves a zeroed Goroutine from the current chunk.
