@@ -82,6 +82,11 @@ type htmlPage struct {
 	Packages          []htmlPackage
 	Problems          []string
 	Notes             []string
+	// Noun is what the page calls its goroutines: "leaked", or "blocked"
+	// for a dump (Report.Dump).
+	Noun string
+	// Context says why the dump was printed (Report.ContextLines).
+	Context []string
 }
 
 type htmlLink struct{ Text, Href string }
@@ -170,7 +175,10 @@ type htmlPackage struct {
 // page itself).
 func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSource, catalogPage string) *htmlPage {
 	css, js := htmlStatic()
-	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC")}
+	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC"), Noun: "leaked"}
+	if len(reports) == 1 && reports[0] != nil {
+		p.Noun, p.Context = reports[0].noun(), reports[0].ContextLines()
+	}
 	used := map[string]bool{}
 	var all []*Group
 	for i, r := range reports {

@@ -104,6 +104,57 @@ type jsonReport struct {
 	Total      int         `json:"total"`
 	Groups     []jsonGroup `json:"groups"`
 	Baseline   string      `json:"baseline,omitempty"`
+	// Dump and Context are Report.Dump and Report.Context, and Lines is
+	// ContextLines: what a reader of the text or HTML report sees.
+	Dump    bool         `json:"dump,omitempty"`
+	Context *jsonContext `json:"context,omitempty"`
+}
+
+type jsonContext struct {
+	Crash   string       `json:"crash,omitempty"`
+	Signal  string       `json:"signal,omitempty"`
+	Timeout *jsonTimeout `json:"timeout,omitempty"`
+	Lines   []string     `json:"lines,omitempty"`
+}
+
+type jsonTimeout struct {
+	After   string        `json:"after"`
+	Running []jsonRunning `json:"running,omitempty"`
+}
+
+type jsonRunning struct {
+	Name    string `json:"name"`
+	Elapsed string `json:"elapsed,omitempty"`
+}
+
+func wireContext(r *Report) *jsonContext {
+	lines := r.ContextLines()
+	if len(lines) == 0 {
+		return nil
+	}
+	c := r.Context
+	w := &jsonContext{Crash: c.Crash, Signal: c.Signal, Lines: lines}
+	if c.Timeout != nil {
+		w.Timeout = &jsonTimeout{After: c.Timeout.After}
+		for _, rt := range c.Timeout.Running {
+			w.Timeout.Running = append(w.Timeout.Running, jsonRunning{rt.Name, rt.Elapsed})
+		}
+	}
+	return w
+}
+
+func (w *jsonContext) context() profile.Context {
+	if w == nil {
+		return profile.Context{}
+	}
+	c := profile.Context{Crash: w.Crash, Signal: w.Signal}
+	if w.Timeout != nil {
+		c.Timeout = &profile.TestTimeout{After: w.Timeout.After}
+		for _, rt := range w.Timeout.Running {
+			c.Timeout.Running = append(c.Timeout.Running, profile.RunningTest{Name: rt.Name, Elapsed: rt.Elapsed})
+		}
+	}
+	return c
 }
 
 type jsonGroup struct {
@@ -186,7 +237,8 @@ func (d *Document) wire() *jsonDocument {
 		if r == nil {
 			continue
 		}
-		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)), Baseline: r.Baseline}
+		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)),
+			Baseline: r.Baseline, Dump: r.Dump, Context: wireContext(r)}
 		for _, g := range r.Groups {
 			if g == nil {
 				continue
@@ -268,7 +320,8 @@ func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
 func (w *jsonDocument) document() *Document {
 	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt, Shard: w.Shard}
 	for _, jr := range w.Reports {
-		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline}
+		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline,
+			Dump: jr.Dump, Context: jr.Context.context()}
 		for _, jg := range jr.Groups {
 			r.Groups = append(r.Groups, jg.group())
 		}

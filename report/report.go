@@ -10,9 +10,8 @@ type Leak struct {
 	// Test is the name of the test that started the goroutine ("" when not
 	// known).
 	Test string
-	// Attribution says how Test was learned: "label", "creator",
-	// "ancestors", or "" when it was not.
-	Attribution string
+	// Attribution says how Test was learned; "" when it was not.
+	Attribution profile.Attribution
 }
 
 // Report is the explained result of one check: leaked goroutines grouped
@@ -32,6 +31,13 @@ type Report struct {
 	// Baseline names the baseline of known leaks the groups were compared
 	// with, "" when none was: then no group is Known and none is new.
 	Baseline string
+	// Dump reports that the goroutines are every goroutine of a dump, not
+	// what a test left behind: they are named blocked (or running), and
+	// only those the runtime proved leaked are named leaked.
+	Dump bool
+	// Context is why the dump was printed (a crash, a signal, a test
+	// timeout), as its text said; the zero Context when it said nothing.
+	Context profile.Context
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -102,4 +108,14 @@ type Pattern struct {
 	Before string
 	// After is the same example, fixed.
 	After string
+}
+
+// noun is what the report calls its goroutines: "leaked" for what a test
+// left behind, "blocked" for the goroutines of a dump, where only the
+// runtime's proof makes a goroutine leaked.
+func (r *Report) noun() string {
+	if r.Dump {
+		return "blocked"
+	}
+	return "leaked"
 }
