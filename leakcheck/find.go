@@ -88,6 +88,12 @@ func find(cfg *config, pkg string) error {
 		title += " in " + pkg
 	}
 	out := judge(cfg, v, report.Options{Title: title, Package: pkg, ModuleRoot: moduleRoot(), NoSource: cfg.noSource})
+	if out.known != nil {
+		// Known leaks do not make an error, but they go into the report files.
+		if err := writeFiles(cfg, pkg, out.known); err != nil {
+			return fmt.Errorf("leakcheck: %w", err)
+		}
+	}
 	if out.fail == nil {
 		return nil
 	}

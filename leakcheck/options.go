@@ -2,9 +2,11 @@ package leakcheck
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/reportdir"
 )
 
 // DefaultSettleBudget is how long a check waits, by default, for goroutines
@@ -34,6 +36,7 @@ type config struct {
 	filters       []filter
 	settle        time.Duration
 	reportDir     string
+	knownLeaks    string
 	onlyProven    bool
 	patterns      map[string]bool
 	cleanup       func(exitCode int)
@@ -212,6 +215,18 @@ func ReportDir(dir string) Option {
 	return optionFunc(func(c *config) { c.reportDir = dir })
 }
 
+// KnownLeaks names a baseline file of known leaks, as `leakhound baseline`
+// writes it: a check lists the leaks in it without failing and fails only
+// on new ones, so a large code base can turn checks on before every
+// existing leak is fixed. Report files mark each leak new or known. The
+// environment variable LEAKHOUND_BASELINE=file (reportdir.BaselineEnv)
+// does the same for every check; this option wins over it. A relative
+// path is taken from the module root. A baseline that cannot be read
+// makes every leak fail, with a note saying why.
+func KnownLeaks(file string) Option {
+	return optionFunc(func(c *config) { c.knownLeaks = file })
+}
+
 // OnlyProvenLeaks fails a check only for goroutines the runtime's leak
 // detector proves leaked: blocked on something no live goroutine can reach.
 // Other survivors are still shown, in the test log, without failing. Use it
@@ -245,4 +260,18 @@ func NoSource() Option {
 // function decides how the process ends. Find refuses it with an error.
 func Cleanup(cleanup func(exitCode int)) Option {
 	return optionFunc(func(c *config) { c.cleanup = cleanup })
+}
+
+// baseline reads the baseline of known leaks the options or the
+// environment name; nil when none is named. It is read only when a check
+// finds leaks, so clean checks never touch the file.
+func (c *config) baseline() (*reportdir.Baseline, error) {
+	if c.knownLeaks == "" {
+		return reportdir.BaselineFromEnv(moduleRoot())
+	}
+	path := c.knownLeaks
+	if root := moduleRoot(); !filepath.IsAbs(path) && root != "" {
+		path = filepath.Join(root, path)
+	}
+	return reportdir.ReadBaseline(path)
 }

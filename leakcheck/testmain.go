@@ -80,6 +80,12 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	if out.noted != nil {
 		fmt.Fprintf(w, "leakcheck: goroutines left running, not failing because of OnlyProvenLeaks:\n%s\n", reportText(out.noted))
 	}
+	if out.known != nil {
+		fmt.Fprintf(w, "leakcheck: goroutines left running, all known leaks in the baseline, not failing:\n%s\n", reportText(out.known))
+		if err := writeFiles(cfg, pkg, out.known); err != nil {
+			fmt.Fprintf(w, "leakcheck: %v\n", err)
+		}
+	}
 	if out.fail == nil {
 		return code
 	}

@@ -12,7 +12,7 @@ func (s *Snapshot) Count(key, value string) int {
 	n := 0
 	for _, g := range s.Goroutines {
 		if v, ok := g.Labels[key]; ok && v == value {
-			n += recordCount(g)
+			n += g.Weight()
 		}
 	}
 	return n

@@ -11,7 +11,7 @@ func (s *Snapshot) total() int {
 	}
 	n := 0
 	for _, g := range s.Goroutines {
-		n += recordCount(g)
+		n += g.Weight()
 	}
 	return n
 }

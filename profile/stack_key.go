@@ -31,12 +31,3 @@ func stackKey(frames []Frame, depth int) string {
 	}
 	return b.String()
 }
-
-// recordCount is how many goroutines a record stands for; a record without
-// a count is one goroutine.
-func recordCount(g *Goroutine) int {
-	if g.Count <= 0 {
-		return 1
-	}
-	return g.Count
-}

@@ -28,7 +28,7 @@ func (r *Report) WriteAnnotations(w io.Writer) error {
 		if state == "" {
 			state = string(g.Reason)
 		}
-		title := fmt.Sprintf("%s leaked: %s", words.Plural(g.Count, "goroutine"), state)
+		title := fmt.Sprintf("%s: %s", words.Plural(g.Count, r.noun()+" goroutine"), state)
 		if g.Diagnosis.PatternID != "" {
 			title = g.Diagnosis.PatternID + " " + title
 		}

@@ -33,6 +33,12 @@ type Document struct {
 	// writer knew them. They let a reader show the fix without having the
 	// same catalog version.
 	Patterns map[string]Pattern
+	// Shard names the part of a split test run that wrote the file, as
+	// "index/total" (Bazel's TEST_SHARD_INDEX and TEST_TOTAL_SHARDS), ""
+	// when the package's tests ran in one piece. Merging keeps one file
+	// per package and shard: two files of one package and shard are a
+	// rerun, two of different shards hold different tests.
+	Shard string
 }
 
 // WriteJSON writes the report as a JSON document (see SchemaVersion and
@@ -88,6 +94,7 @@ type jsonDocument struct {
 	GeneratedAt   time.Time      `json:"generated_at"`
 	Reports       []jsonReport   `json:"reports"`
 	Patterns      []*jsonPattern `json:"patterns,omitempty"`
+	Shard         string         `json:"shard,omitempty"`
 }
 
 type jsonReport struct {
@@ -96,6 +103,58 @@ type jsonReport struct {
 	ModuleRoot string      `json:"module_root,omitempty"`
 	Total      int         `json:"total"`
 	Groups     []jsonGroup `json:"groups"`
+	Baseline   string      `json:"baseline,omitempty"`
+	// Dump and Context are Report.Dump and Report.Context, and Lines is
+	// ContextLines: what a reader of the text or HTML report sees.
+	Dump    bool         `json:"dump,omitempty"`
+	Context *jsonContext `json:"context,omitempty"`
+}
+
+type jsonContext struct {
+	Crash   string       `json:"crash,omitempty"`
+	Signal  string       `json:"signal,omitempty"`
+	Timeout *jsonTimeout `json:"timeout,omitempty"`
+	Lines   []string     `json:"lines,omitempty"`
+}
+
+type jsonTimeout struct {
+	After   string        `json:"after"`
+	Running []jsonRunning `json:"running,omitempty"`
+}
+
+type jsonRunning struct {
+	Name    string `json:"name"`
+	Elapsed string `json:"elapsed,omitempty"`
+}
+
+func wireContext(r *Report) *jsonContext {
+	lines := r.ContextLines()
+	if len(lines) == 0 {
+		return nil
+	}
+	c := r.Context
+	w := &jsonContext{Crash: c.Crash, Signal: c.Signal, Lines: lines}
+	if c.Timeout != nil {
+		w.Timeout = &jsonTimeout{After: c.Timeout.After}
+		for _, rt := range c.Timeout.Running {
+			w.Timeout.Running = append(w.Timeout.Running, jsonRunning{rt.Name, rt.Elapsed})
+		}
+	}
+	return w
+}
+
+func (w *jsonContext) context() profile.Context {
+	if w == nil {
+		return profile.Context{}
+	}
+	c := profile.Context{Crash: w.Crash, Signal: w.Signal}
+	if w.Timeout != nil {
+		c.Timeout = &profile.TestTimeout{After: w.Timeout.After}
+		for _, rt := range w.Timeout.Running {
+			c.Timeout.Running = append(c.Timeout.Running, profile.RunningTest{Name: rt.Name, Elapsed: rt.Elapsed})
+		}
+	}
+	return c
 }
 
 type jsonGroup struct {
@@ -110,6 +169,8 @@ type jsonGroup struct {
 	CreatedBy   *jsonFrame     `json:"created_by,omitempty"`
 	Diagnosis   jsonDiagnosis  `json:"diagnosis"`
 	Stack       *jsonGoroutine `json:"stack,omitempty"`
+	Known       bool           `json:"known,omitempty"`
+	Fingerprint string         `json:"fingerprint,omitempty"`
 }
 
 type jsonFrame struct {
@@ -123,6 +184,9 @@ type jsonDiagnosis struct {
 	Summary    string   `json:"summary,omitempty"`
 	Evidence   []string `json:"evidence,omitempty"`
 	FromSource bool     `json:"from_source"`
+	// Suggestion and NoEdit: see edit_json.go.
+	Suggestion *jsonSuggestion `json:"suggestion,omitempty"`
+	NoEdit     string          `json:"no_edit,omitempty"`
 }
 
 type jsonPattern struct {
@@ -166,13 +230,15 @@ func (d *Document) wire() *jsonDocument {
 		Package:       d.Package,
 		GeneratedAt:   d.GeneratedAt.UTC().Truncate(time.Second),
 		Reports:       make([]jsonReport, 0, len(d.Reports)),
+		Shard:         d.Shard,
 	}
 	seen := map[string]bool{}
 	for _, r := range d.Reports {
 		if r == nil {
 			continue
 		}
-		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups))}
+		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)),
+			Baseline: r.Baseline, Dump: r.Dump, Context: wireContext(r)}
 		for _, g := range r.Groups {
 			if g == nil {
 				continue
@@ -208,8 +274,12 @@ func wireGroup(g *Group) jsonGroup {
 			Summary:    g.Diagnosis.Summary,
 			Evidence:   g.Diagnosis.Evidence,
 			FromSource: g.Diagnosis.FromSource,
+			Suggestion: wireSuggestion(g.Diagnosis.Suggestion),
+			NoEdit:     g.Diagnosis.NoEdit,
 		},
-		Stack: wireGoroutine(g.Stack),
+		Stack:       wireGoroutine(g.Stack),
+		Known:       g.Known,
+		Fingerprint: g.Fingerprint(),
 	}
 }
 
@@ -248,9 +318,10 @@ func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
 }
 
 func (w *jsonDocument) document() *Document {
-	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt}
+	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt, Shard: w.Shard}
 	for _, jr := range w.Reports {
-		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total}
+		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline,
+			Dump: jr.Dump, Context: jr.Context.context()}
 		for _, jg := range jr.Groups {
 			r.Groups = append(r.Groups, jg.group())
 		}
@@ -284,8 +355,11 @@ func (jg *jsonGroup) group() *Group {
 			Summary:    jg.Diagnosis.Summary,
 			Evidence:   jg.Diagnosis.Evidence,
 			FromSource: jg.Diagnosis.FromSource,
+			Suggestion: jg.Diagnosis.Suggestion.suggestion(),
+			NoEdit:     jg.Diagnosis.NoEdit,
 		},
 		Stack: jg.Stack.goroutine(),
+		Known: jg.Known,
 	}
 }
 

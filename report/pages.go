@@ -97,6 +97,7 @@ func (ix *Index) WriteHTML(w io.Writer) error {
 		all = append(all, groups...)
 	}
 	p.Summary = htmlSummarize(all)
+	p.Summary.countStatus(p.Groups)
 	p.Summary.Packages = len(ix.Packages)
 	p.Summary.ShowPackages = true
 	p.Chart, p.Reasons = htmlChartOf(all)

@@ -45,28 +45,54 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 func (r *Report) writeHeader(w *bufio.Writer) {
+	for _, line := range r.ContextLines() {
+		w.WriteString(line + "\n")
+	}
 	title := r.Title
 	if title == "" {
 		title = "goroutines"
 	}
 	if r.Total == 0 {
-		fmt.Fprintf(w, "leakhound: %s — no leaked goroutines\n", title)
+		fmt.Fprintf(w, "leakhound: %s — no %s goroutines\n", title, r.noun())
 		return
 	}
 	tests := make(map[string]struct{})
-	leaked := 0
+	leaked, running := 0, 0
 	for _, g := range r.Groups {
 		for _, t := range g.Tests {
 			tests[t] = struct{}{}
 		}
 		leaked += g.Leaked
+		if g.Reason == ReasonRunning {
+			running += g.Count
+		}
 	}
-	fmt.Fprintf(w, "leakhound: %s — %s leaked in %s", title, words.Plural(r.Total, "goroutine"), words.Plural(len(r.Groups), "group"))
+	what := words.Plural(r.Total, "goroutine") + " leaked"
+	if r.Dump {
+		switch blocked := r.Total - running; {
+		case running == 0:
+			what = words.Plural(blocked, "goroutine") + " blocked"
+		case blocked == 0:
+			what = words.Plural(running, "goroutine") + " running"
+		default:
+			what = fmt.Sprintf("%s blocked and %d running", words.Plural(blocked, "goroutine"), running)
+		}
+	}
+	fmt.Fprintf(w, "leakhound: %s — %s in %s", title, what, words.Plural(len(r.Groups), "group"))
 	if len(tests) > 0 {
 		fmt.Fprintf(w, " from %s", words.Plural(len(tests), "test"))
 	}
 	if leaked > 0 {
 		fmt.Fprintf(w, "; %d proven leaked by the runtime", leaked)
+	}
+	if r.Baseline != "" {
+		known := 0
+		for _, g := range r.Groups {
+			if g.Known {
+				known += g.Count
+			}
+		}
+		fmt.Fprintf(w, "; %d new, %d known in the baseline %s", r.Total-known, known, r.Baseline)
 	}
 	w.WriteString("\n")
 }
@@ -81,6 +107,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, " at %s in %s", r.pos(g.Block.File, g.Block.Line), funcShort(g.Block.Func))
 	}
 	var marks []string
+	if g.Known {
+		marks = append(marks, "known, in the baseline")
+	}
 	if g.Leaked > 0 {
 		marks = append(marks, fmt.Sprintf("%d proven leaked", g.Leaked))
 	}
@@ -116,6 +145,7 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
 		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, p.Fix)
 	}
+	r.writeSuggestion(w, g)
 	frames := g.UserFrames()
 	if len(frames) == 0 {
 		return

@@ -22,13 +22,31 @@ import (
 // then open leaks/index.html.
 const Env = "LEAKHOUND_REPORT"
 
+// BazelOutputsEnv is the variable Bazel sets for a test to its directory
+// of undeclared outputs (bazel-testlogs/<target>/test.outputs, zipped into
+// outputs.zip by default); rules_go passes it to go_test.
+const BazelOutputsEnv = "TEST_UNDECLARED_OUTPUTS_DIR"
+
+// BazelSubdir is the directory DirFromEnv names inside Bazel's outputs
+// directory, so the reports stay apart from other tools' outputs.
+const BazelSubdir = "leakhound"
+
 // DirFromEnv returns the report directory named by LEAKHOUND_REPORT, or ""
-// when the variable is unset or blank, meaning no report files are wanted.
+// when the variable is set but blank, meaning no report files are wanted.
+// When LEAKHOUND_REPORT is not set at all and the test runs under Bazel
+// (BazelOutputsEnv is set), reports go to the leakhound directory inside
+// Bazel's outputs directory, which Bazel keeps with the test's results.
 // A relative path is made absolute against the working directory, because
 // `go test` runs each package's tests in that package's directory and a
 // relative path would scatter the reports.
 func DirFromEnv() string {
-	dir := strings.TrimSpace(os.Getenv(Env))
+	val, set := os.LookupEnv(Env)
+	dir := strings.TrimSpace(val)
+	if !set {
+		if out := strings.TrimSpace(os.Getenv(BazelOutputsEnv)); out != "" {
+			dir = filepath.Join(out, BazelSubdir)
+		}
+	}
 	if dir == "" {
 		return ""
 	}
@@ -70,6 +88,11 @@ const (
 // results instead of piling them up. Reports of other packages are left
 // alone; remove the directory to forget packages that no longer leak.
 //
+// In GitHub Actions (StepSummaryEnv set), WriteDir also puts the
+// package's summary into the job's step summary, once per package (see
+// WriteStepSummary). The package's document records the shard of a split
+// Bazel test (Document.Shard) for Merge.
+//
 // WriteDir is safe to call from many goroutines and many processes at
 // once, as `go test ./...` does with one test binary per package: the
 // directory is locked while it is written, and every file is written to a
@@ -100,26 +123,25 @@ func WriteDir(dir, pkg string, reports []*report.Report) error {
 	if err != nil {
 		return err
 	}
-	err = writePackageFiles(dir, pkg, compactReports(all))
+	doc := &report.Document{Package: pkg, GeneratedAt: time.Now(), Reports: compactReports(all), Shard: shardFromEnv()}
+	err = writePackageFiles(dir, doc)
 	if ierr := rebuildIndexLocked(dir); ierr != nil {
 		err = errors.Join(err, ierr)
 	}
-	return errors.Join(err, unlock())
+	err = errors.Join(err, unlock())
+	if summary := os.Getenv(StepSummaryEnv); summary != "" && err == nil {
+		opts := report.SummaryOptions{Page: packageFiles(pkg).HTML, Artifact: strings.TrimSpace(os.Getenv(ArtifactEnv))}
+		err = WriteStepSummary(summary, []*report.Document{doc}, pkg, opts)
+	}
+	return err
 }
 
-// writePackageFiles writes the package's files. The JSON file is written
-// last: it is what the index reads, so the index never links to a page
-// that is not there yet.
-func writePackageFiles(dir, pkg string, reports []*report.Report) error {
-	files := packageFiles(pkg)
-	doc := &report.Document{Package: pkg, GeneratedAt: time.Now(), Reports: reports}
-
-	merged := &report.Report{Title: pkg, Package: pkg}
-	for _, r := range reports {
-		merged.Groups = append(merged.Groups, r.Groups...)
-		merged.Total += r.Total
-	}
-	if err := writeFileAtomic(dir, files.Pprof, merged.WritePprof); err != nil {
+// writePackageFiles writes the files of a package's document. The JSON
+// file is written last: it is what the index reads, so the index never
+// links to a page that is not there yet.
+func writePackageFiles(dir string, doc *report.Document) error {
+	files := packageFiles(doc.Package)
+	if err := writeFileAtomic(dir, files.Pprof, doc.WritePprof); err != nil {
 		return err
 	}
 	if err := writeFileAtomic(dir, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, doc, files) }); err != nil {

@@ -61,17 +61,31 @@ func TestDirFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	abs := filepath.Join(t.TempDir(), "leaks")
-	tests := []struct{ env, want string }{
-		{"", ""},
-		{"   ", ""},
-		{abs, abs},
-		{"leaks", filepath.Join(wd, "leaks")},
-		{" " + abs + "\n", abs},
+	bazel := filepath.Join(t.TempDir(), "test.outputs")
+	const unset = "(unset)"
+	tests := []struct{ env, bazel, want string }{
+		{unset, unset, ""},
+		{"", unset, ""},
+		{"   ", unset, ""},
+		{abs, unset, abs},
+		{"leaks", unset, filepath.Join(wd, "leaks")},
+		{" " + abs + "\n", unset, abs},
+		// Under Bazel, reports go to its outputs directory unless the
+		// variable says otherwise, blank included.
+		{unset, bazel, filepath.Join(bazel, BazelSubdir)},
+		{unset, "", ""},
+		{abs, bazel, abs},
+		{"", bazel, ""},
 	}
 	for _, tt := range tests {
-		t.Setenv(Env, tt.env)
+		for name, val := range map[string]string{Env: tt.env, BazelOutputsEnv: tt.bazel} {
+			t.Setenv(name, val) // restored after the test, even when unset below
+			if val == unset {
+				os.Unsetenv(name)
+			}
+		}
 		if got := DirFromEnv(); got != tt.want {
-			t.Errorf("%s=%q: DirFromEnv() = %q, want %q", Env, tt.env, got, tt.want)
+			t.Errorf("%s=%q %s=%q: DirFromEnv() = %q, want %q", Env, tt.env, BazelOutputsEnv, tt.bazel, got, tt.want)
 		}
 	}
 }

@@ -69,17 +69,21 @@ func readDocFile(name string) (*report.Document, error) {
 func rebuildIndexLocked(dir string) error {
 	removeStaleTemps(dir)
 	docs, problems := readPackageDocs(dir)
-	return writePages(dir, docs, problems, nil)
+	return errors.Join(writeIndex(dir, docs, problems, nil), writeCatalog(dir, docs))
 }
 
-// writePages writes the index and catalog pages of the packages docs.
-func writePages(dir string, docs []*report.Document, problems, notes []string) error {
+// writeIndex writes the index page of the packages docs.
+func writeIndex(dir string, docs []*report.Document, problems, notes []string) error {
 	ix := &report.Index{Problems: problems, Notes: notes}
 	for _, d := range docs {
 		ix.Packages = append(ix.Packages, report.IndexEntry{Doc: d, Files: packageFiles(d.Package)})
 	}
-	err := writeFileAtomic(dir, indexFileName, ix.WriteHTML)
-	return errors.Join(err, writeFileAtomic(dir, catalogFileName, func(w io.Writer) error { return report.WriteCatalogPage(w, docs) }))
+	return writeFileAtomic(dir, indexFileName, ix.WriteHTML)
+}
+
+// writeCatalog writes the catalog page, with the patterns docs carry.
+func writeCatalog(dir string, docs []*report.Document) error {
+	return writeFileAtomic(dir, catalogFileName, func(w io.Writer) error { return report.WriteCatalogPage(w, docs) })
 }
 
 // removeStaleTemps deletes temporary files left by a writer that died in

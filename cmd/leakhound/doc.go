@@ -5,14 +5,16 @@
 //
 //	go install github.com/leakhound/leakhound/cmd/leakhound@latest
 //
-// What follows is its help, as "leakhound help", "leakhound help report"
-// and "leakhound help version" print it.
+// What follows is its help, as "leakhound help" and "leakhound help
+// COMMAND" print it for report, merge, baseline and version.
 //
 //	leakhound explains goroutine dumps: which goroutines are stuck, why, where,
 //	and which test started them.
 //
 //	usage:
 //	  leakhound report [flags] [FILE | - | URL]   print a report of a dump or profile
+//	  leakhound merge [flags] INPUT...            merge CI shards' report directories
+//	  leakhound baseline [-o FILE] INPUT...       write a baseline of known leaks
 //	  leakhound help [command]                    show help for a command
 //	  leakhound version                           print the version
 //
@@ -80,6 +82,10 @@
 //	    	also show goroutines whose whole stack is runtime or standard library code
 //	    	(GC workers, signal handling, idle HTTP connections; hidden by default)
 //	    	example: leakhound report -all -match net/http dump.txt
+//	  -diff
+//	    	print the suggested edits as one unified diff instead of the text report; paths are
+//	    	relative to -root (default: the current directory), so from there git apply or patch -p0 applies it
+//	    	example: leakhound report -diff dump.txt | git apply
 //	  -exclude REGEXP
 //	    	drop goroutines with a frame (function or file) matching the REGEXP
 //	    	example: -exclude 'go.opencensus.io|google.golang.org/grpc'
@@ -113,7 +119,7 @@
 //	    	example: -pprof leaks.pb.gz && go tool pprof -top leaks.pb.gz
 //	  -reason REASONS
 //	    	keep only goroutines blocked for one of these comma separated REASONS
-//	    	(chan-receive, chan-send, chan-receive-nil, chan-send-nil, select, select-no-cases, mutex, rwmutex-rlock, rwmutex-lock, waitgroup, cond, semaphore, io-wait, sleep, syscall, running, synctest, runtime, unknown)
+//	    	(chan-receive, chan-send, chan-receive-nil, chan-send-nil, select, select-no-cases, mutex, rwmutex-rlock, rwmutex-lock, waitgroup, cond, semaphore, io-wait, sleep, syscall, running, synctest, coroutine, runtime, unknown)
 //	    	example: -reason chan-receive,select
 //	  -root DIR
 //	    	show source paths under DIR (your module's root) relative to it
@@ -133,6 +139,72 @@
 //	  2  usage or input error: a bad flag, a missing, empty or unreadable
 //	     input, a URL that does not answer, an output file that cannot be
 //	     written
+//
+//	usage: leakhound merge [flags] INPUT...
+//
+//	Combines the report directories of many CI shards or Bazel test targets into
+//	one report directory: one index.html over every package, and every package's
+//	reports in one JSON file (leakhound.json) and one pprof profile
+//	(leakhound.pb.gz), next to the usual per-package files.
+//
+//	Each INPUT is a report directory, a directory searched for report
+//	directories (downloaded artifacts, bazel-testlogs), or a zip file such as
+//	Bazel's outputs.zip; zips found in the search are read too. A package
+//	reported by two shards is a rerun: the copy written last is kept, and the
+//	index says so. A Bazel test split with shard_count has its shards combined.
+//	A torn shard (a job killed while writing, an artifact cut short) is left out
+//	whole and named.
+//
+//	examples:
+//	  leakhound merge -o report artifacts/
+//	  leakhound merge -o report bazel-testlogs
+//	  leakhound merge -known leakhound-baseline.txt -fail -o report artifacts/
+//
+//	flags:
+//	  -artifact name
+//	    	the name the merged directory is uploaded as, for the summary to point to (default $LEAKHOUND_ARTIFACT)
+//	  -fail
+//	    	exit with status 1 when a leak is new: not in -known, or any leak without -known
+//	  -known file
+//	    	compare the leaks with this baseline file of known leaks, marking each new or known
+//	    	(default $LEAKHOUND_BASELINE)
+//	  -o directory
+//	    	write the merged report directory here (created if needed) (default leakhound-report)
+//	  -summary file
+//	    	append a Markdown summary to this file (default $GITHUB_STEP_SUMMARY, GitHub Actions' job summary)
+//	  -write-baseline file
+//	    	also write a baseline file knowing every merged leak, as "leakhound baseline" does
+//
+//	exit status:
+//	  0  the report was written
+//	  1  -fail was given and a leak is new
+//	  2  usage or input error, or the report could not be written
+//	  3  the report was written without the torn shards it names
+//
+//	usage: leakhound baseline [-o FILE] INPUT...
+//
+//	Writes a baseline of known leaks: the fingerprint of every leak in the
+//	report directories (INPUT as for "leakhound merge"), one per line with what
+//	the leak is. A fingerprint is made of the blocking reason, the blocking
+//	function, the function with the go statement and the pattern, never line
+//	numbers, so it holds while unrelated code moves.
+//
+//	With LEAKHOUND_BASELINE=FILE (or leakcheck.KnownLeaks(FILE)), checks list
+//	the leaks in the baseline without failing and fail on new ones; "leakhound
+//	merge -known FILE" marks each leak of a merged report new or known. Delete a
+//	line once its leak is fixed.
+//
+//	examples:
+//	  LEAKHOUND_REPORT=$PWD/leaks go test ./... ; leakhound baseline -o leakhound-baseline.txt leaks
+//	  leakhound baseline -o leakhound-baseline.txt merged-report
+//
+//	flags:
+//	  -o file
+//	    	write the baseline to this file instead of standard output
+//
+//	exit status:
+//	  0  the baseline was written
+//	  2  usage or input error, or a torn shard among the inputs
 //
 //	usage: leakhound version
 //

@@ -37,11 +37,16 @@ func docSource() []byte {
 	b.WriteString("// Command leakhound turns a goroutine dump of any kind into the report the\n")
 	b.WriteString("// leakcheck tests print. Install it with\n//\n")
 	b.WriteString("//\tgo install github.com/leakhound/leakhound/cmd/leakhound@latest\n//\n")
-	b.WriteString("// What follows is its help, as \"leakhound help\", \"leakhound help report\"\n")
-	b.WriteString("// and \"leakhound help version\" print it.\n")
+	b.WriteString("// What follows is its help, as \"leakhound help\" and \"leakhound help\n")
+	b.WriteString("// COMMAND\" print it for report, merge, baseline and version.\n")
 	for _, help := range []func(io.Writer){
 		writeMainUsage,
-		func(w io.Writer) { writeReportUsage(w, newReportFlags(io.Discard).fs) },
+		func(w io.Writer) { writeReportUsage(w, newReportFlags().fs) },
+		func(w io.Writer) { writeMergeUsage(w, newMergeFlags(io.Discard).fs) },
+		func(w io.Writer) {
+			fs, _ := newBaselineFlags(io.Discard)
+			writeBaselineUsage(w, fs)
+		},
 		func(w io.Writer) { io.WriteString(w, versionHelp) },
 	} {
 		var h strings.Builder

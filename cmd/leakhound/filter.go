@@ -27,8 +27,8 @@ type filterStats struct {
 // and -match/-exclude. It runs before grouping so that a pattern about one
 // goroutine's frames never drops or keeps a whole group by accident.
 func (f *reportFlags) keepGoroutine(g *profile.Goroutine, st *filterStats) bool {
-	n := count(g)
-	if !f.all && stdlibOnly(g) {
+	n := g.Weight()
+	if !f.all && g.StandardOnly() {
 		st.stdlib += n
 		return false
 	}
@@ -63,18 +63,10 @@ func anyFrame(g *profile.Goroutine, re *regexp.Regexp) bool {
 	return g.CreatedBy != nil && hit(*g.CreatedBy)
 }
 
-// count is how many goroutines a record stands for; parsers that leave
-// Count at zero mean one.
-func count(g *profile.Goroutine) int {
-	if g.Count < 1 {
-		return 1
-	}
-	return g.Count
-}
-
 // filterGroups applies the per-group filters (-reason, -min) to a built
-// report and orders what is left: goroutines of the tests that were running
-// first (for a timed-out test), then by -sort.
+// report and orders what is left: groups the runtime proved leaked first,
+// then goroutines of the tests that were running (for a timed-out test),
+// then by -sort.
 func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
 	r.Filter(func(g *report.Group) bool {
 		switch {
@@ -101,8 +93,11 @@ func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
 		a, b := kept[i], kept[j]
-		if ta, tb := len(a.Tests) > 0, len(b.Tests) > 0; ta != tb {
-			return ta
+		if c := report.ProvenFirst(a, b); c != 0 {
+			return c < 0
+		}
+		if c := report.TestsFirst(a, b); c != 0 {
+			return c < 0
 		}
 		return less(a, b)
 	})
@@ -113,7 +108,7 @@ func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
 func (st *filterStats) notes() []string {
 	var out []string
 	if st.stdlib > 0 {
-		out = append(out, fmt.Sprintf("%s running only runtime or standard library code hidden; -all shows them", words.Plural(st.stdlib, "goroutine")))
+		out = append(out, fmt.Sprintf("%s running only runtime or standard library code %s hidden; -all shows them", words.Plural(st.stdlib, "goroutine"), isAre(st.stdlib)))
 	}
 	if st.frames > 0 {
 		out = append(out, words.Plural(st.frames, "goroutine")+" left out by -match/-exclude")
@@ -128,4 +123,11 @@ func (st *filterStats) notes() []string {
 		out = append(out, fmt.Sprintf("%d of %s shown", st.shownNum, words.Plural(st.total, "goroutine")))
 	}
 	return out
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -1,12 +1,8 @@
-package main
+package profile
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/leakhound/leakhound/profile"
-)
-
-func TestStdlibFrame(t *testing.T) {
+func TestStandardFrame(t *testing.T) {
 	tests := []struct {
 		fn, file string
 		want     bool
@@ -26,28 +22,28 @@ func TestStdlibFrame(t *testing.T) {
 		{"gopkg.in/yaml.v3.Unmarshal", "/root/go/pkg/mod/gopkg.in/yaml.v3@v3.0.1/yaml.go", false},
 	}
 	for _, tt := range tests {
-		if got := stdlibFrame(profile.Frame{Func: tt.fn, File: tt.file}); got != tt.want {
-			t.Errorf("stdlibFrame(%s in %q) = %v, want %v", tt.fn, tt.file, got, tt.want)
+		if got := standardFrame(Frame{Func: tt.fn, File: tt.file}); got != tt.want {
+			t.Errorf("standardFrame(%s in %q) = %v, want %v", tt.fn, tt.file, got, tt.want)
 		}
 	}
 }
 
-func TestStdlibOnly(t *testing.T) {
-	std := profile.Frame{Func: "net/http.(*conn).serve", File: "/go/src/net/http/server.go"}
-	user := profile.Frame{Func: "example.com/app.handle", File: "/app/handle.go"}
+func TestStandardOnly(t *testing.T) {
+	std := Frame{Func: "net/http.(*conn).serve", File: "/go/src/net/http/server.go"}
+	user := Frame{Func: "example.com/app.handle", File: "/app/handle.go"}
 	tests := []struct {
 		name string
-		g    profile.Goroutine
+		g    Goroutine
 		want bool
 	}{
-		{"all standard", profile.Goroutine{Frames: []profile.Frame{std}, CreatedBy: &std}, true},
-		{"user frame", profile.Goroutine{Frames: []profile.Frame{std, user}, CreatedBy: &std}, false},
-		{"started by user code", profile.Goroutine{Frames: []profile.Frame{std}, CreatedBy: &user}, false},
-		{"no stack", profile.Goroutine{StackUnavailable: true}, false},
+		{"all standard", Goroutine{Frames: []Frame{std}, CreatedBy: &std}, true},
+		{"user frame", Goroutine{Frames: []Frame{std, user}, CreatedBy: &std}, false},
+		{"started by user code", Goroutine{Frames: []Frame{std}, CreatedBy: &user}, false},
+		{"no stack", Goroutine{StackUnavailable: true}, false},
 	}
 	for _, tt := range tests {
-		if got := stdlibOnly(&tt.g); got != tt.want {
-			t.Errorf("%s: stdlibOnly = %v, want %v", tt.name, got, tt.want)
+		if got := tt.g.StandardOnly(); got != tt.want {
+			t.Errorf("%s: StandardOnly = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
