@@ -123,7 +123,7 @@ func ExampleReport_WriteAnnotations() {
 	// the diagnosis and the fix.
 	head, _, _ := strings.Cut(strings.TrimPrefix(b.String(), "::error "), "::")
 	fmt.Println(head)
-	// Output: file=shop/fetch.go,line=6,title=LH101 2 goroutines leaked%3A chan send
+	// Output: file=shop/fetch.go,line=6,title=LH101 2 leaked goroutines%3A chan send
 }
 
 // Filter narrows a report to the groups a caller wants, keeping Total
