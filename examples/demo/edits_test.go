@@ -5,12 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/examples/internal/harness"
 	"github.com/leakhound/leakhound/internal/editverify"
+	"github.com/leakhound/leakhound/internal/testenv"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -30,7 +30,7 @@ func TestSuggestedEditsRemoveLeaks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every example with its edits applied")
 	}
-	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goCmd := testenv.GoCommand(t)
 	root := harness.ModuleRoot()
 	for _, s := range scenarios() {
 		t.Run(s.Name, func(t *testing.T) {
