@@ -23,6 +23,8 @@ type diagnoser struct {
 	// ops are the distinct plain channel operations groups block on.
 	ops  []*chanOp
 	rels map[string]string // rel's cache
+	// waits are the groups whose wait the source shows, for relate.
+	waits []*wait
 }
 
 type memoized struct {
@@ -46,6 +48,9 @@ type finding struct {
 	pattern  string
 	summary  string
 	evidence []string
+	fix      string    // the group's own fix, "" for the pattern's
+	closer   *Closer   // the method that would release it
+	held     *heldLock // for a double lock: the lock already held
 }
 
 // rel is relPath for the diagnosis, cached: a report quotes few files
@@ -96,6 +101,11 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 				if op != nil {
 					op.groups = append(op.groups, g)
 				}
+				w := d.waitOf(g)
+				if w != nil {
+					d.waits = append(d.waits, w)
+				}
+				f = d.refine(g, w, f)
 				if f.pattern != "" {
 					if under := d.inHandler(frames); under != "" && isChanReason(g.Reason) &&
 						!strings.Contains(s.text, "Context()") && f.pattern != PatternContextNeverDone {
@@ -107,7 +117,7 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 						}
 					}
 					return Diagnosis{PatternID: f.pattern, Summary: f.summary, Evidence: append(ev, f.evidence...),
-						FromSource: true}
+						FromSource: true, Fix: f.fix, Facts: d.facts(w, s, f)}
 				}
 			}
 		} else {

@@ -29,6 +29,10 @@ type Report struct {
 	Total int
 	// Groups holds goroutines blocked the same way at the same place.
 	Groups []*Group
+	// Cycles are the sets of groups that wait on each other (lock order,
+	// channels), each listed once; the members' Diagnosis.Facts.Cycle
+	// points here.
+	Cycles []Cycle
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -73,6 +77,11 @@ type Diagnosis struct {
 	// and parsed; without it the diagnosis rests on the stack alone and is
 	// less certain.
 	FromSource bool
+	// Fix is the fix for this group in one line, naming its code ("call
+	// (*Pool).Close"); "" when the pattern's general Fix is all there is.
+	Fix string
+	// Facts are the source facts the diagnosis found, as data.
+	Facts Facts
 }
 
 // Pattern is one entry of the catalog of known leak patterns.
