@@ -127,7 +127,8 @@ type Closer struct {
 type Cycle struct {
 	// Kind names the cycle: "lock order" (each holds a lock the next
 	// wants), "channels" (each waits on a channel the next serves only
-	// later), or "lock and channel" for a mix.
+	// later), "read lock and writer" (a recursive RLock behind a waiting
+	// writer), or "lock and channel" for a mix.
 	Kind string
 	// Groups are the indexes in Report.Groups of the members, in cycle
 	// order.

@@ -61,9 +61,8 @@ func New(leaks []Leak, opts Options) *Report {
 		r.Groups[i] = grp
 		r.Total += grp.Count
 	}
-	d.mutualWaits()
-
 	slices.SortStableFunc(r.Groups, compareGroups)
+	d.relate(r)
 	return r
 }
 

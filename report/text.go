@@ -24,6 +24,7 @@ const maxTextIDs = 5
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	r.writeHeader(bw)
+	r.writeCycles(bw)
 	for i, g := range r.Groups {
 		if i == maxTextGroups {
 			rest := 0
@@ -67,6 +68,17 @@ func (r *Report) writeHeader(w *bufio.Writer) {
 		fmt.Fprintf(w, "; %d proven leaked by the runtime", leaked)
 	}
 	w.WriteString("\n")
+}
+
+// writeCycles prints each cycle of groups waiting on each other once,
+// with each edge's lines, before the groups it joins.
+func (r *Report) writeCycles(w *bufio.Writer) {
+	for i, c := range r.Cycles {
+		fmt.Fprintf(w, "\ncycle %d (%s): %s wait on each other\n", i+1, c.Kind, plural(len(c.Groups), "group"))
+		for _, e := range c.Edges {
+			fmt.Fprintf(w, "    %s\n", e.Why)
+		}
+	}
 }
 
 func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
