@@ -119,7 +119,13 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*Group]int) {
 			index[e.to.g]+1, d.pos(e.to.g.Block), e.release.kind, e.obj.text, d.rel(e.release.file.path), e.release.line)
 	}
 	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, "partner: "+why)
-	if g.Diagnosis.PatternID != PatternDoubleLock {
+	switch {
+	case g.Diagnosis.PatternID == PatternDoubleLock:
+	case e.obj.on == opDone || e.obj.on == opSignal:
+		// "a Done is missing" is not what the source says: it is there,
+		// in a goroutine that is itself stuck.
+		g.Diagnosis.Summary = fmt.Sprintf("%s: `%s` never returns: %s", d.pos(g.Block), e.from.site.text, why)
+	default:
 		g.Diagnosis.Summary += "; " + why
 	}
 }

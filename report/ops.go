@@ -245,6 +245,10 @@ func keyOf(x ast.Expr, decl *ast.FuncDecl, fn ast.Node, pkgVar map[string]bool) 
 		if x.Name == "_" || x.Name == "nil" {
 			return objKey{}, false
 		}
+		if recv, typ, _ := receiver(decl); recv != "" && recv == x.Name && !shadowed(fn, decl, x.Name) {
+			// The receiver itself: an embedded mutex (svm.Lock()).
+			return objKey{typ: typ, name: "(" + typ + ")", field: true}, true
+		}
 		if pkgVar[x.Name] && !declaresLocally(decl, x.Name) {
 			return objKey{name: x.Name}, true
 		}

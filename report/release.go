@@ -20,10 +20,21 @@ const maxPartnersShown = 3
 // partners in the packages on the stack and returns the finding to report.
 // Cross-group facts (holders, cycles) come later, in relate.
 func (d *diagnoser) refine(g *Group, w *wait, f finding) finding {
+	at := d.pos(g.Block)
+	if w != nil && len(w.objs) == 0 && isChanReason(g.Reason) && f.pattern != PatternContextNeverDone &&
+		f.pattern != PatternNilChannel && f.pattern != PatternRangeUnclosed {
+		// The channel is an expression the index does not resolve (a
+		// chain of calls): claim nothing about its partners.
+		f.summary = fmt.Sprintf("%s: `%s` waits on a channel whose senders and closers the source does not "+
+			"resolve; what would release it is not shown (this rests on the stack)", at, w.site.text)
+		if ctx := contextInScope(w.site); ctx != "" {
+			f.summary += fmt.Sprintf(" — wait in a select with <-%s.Done()", ctx)
+		}
+		return f
+	}
 	if w == nil || len(w.objs) == 0 {
 		return f
 	}
-	at := d.pos(g.Block)
 	switch g.Reason {
 	case ReasonMutex, ReasonRWMutexLock, ReasonRWMutexRLock:
 		if dl, ok := d.doubleLock(w, at); ok {

@@ -125,6 +125,10 @@ func (d *diagnoser) blockedOn(g *Group, fs frameSite) []waitObj {
 	one := func(x ast.Expr, on opKind) []waitObj {
 		k, ok := key(x)
 		if !ok {
+			// A channel a method returns: s.ShouldStop() → its field.
+			k, ok = returnedField(fs.ops, x)
+		}
+		if !ok {
 			return nil
 		}
 		return []waitObj{{key: k, text: types.ExprString(x), on: on, line: s.line}}
@@ -465,4 +469,35 @@ func (d *diagnoser) callerCall(w *wait, fs frameSite) (*ast.CallExpr, *site, *pk
 	})
 	_ = goStmt
 	return found, cs, cops
+}
+
+// returnedField resolves x.M() to the field M returns when M is a method
+// of the package whose body is one "return r.f": the channel accessors
+// (Done, ShouldStop, get) that real code waits on.
+func returnedField(p *pkgOps, x ast.Expr) (objKey, bool) {
+	c, ok := ast.Unparen(x).(*ast.CallExpr)
+	if !ok || p == nil || len(c.Args) != 0 {
+		return objKey{}, false
+	}
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return objKey{}, false
+	}
+	var found objKey
+	n := 0
+	for _, di := range p.decls {
+		d := di.decl
+		if d.Recv == nil || d.Name.Name != sel.Sel.Name || len(d.Body.List) != 1 {
+			continue
+		}
+		ret, ok := d.Body.List[0].(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != 1 {
+			continue
+		}
+		if k, ok := keyOf(ret.Results[0], d, d, p.pkgVar); ok && k.field {
+			found = k
+			n++
+		}
+	}
+	return found, n == 1
 }
