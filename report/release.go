@@ -403,10 +403,12 @@ func (d *diagnoser) closerOf(w *wait, stopOps, all []*srcOp) *Closer {
 func (d *diagnoser) neverClosed(w *wait, at string, c *Closer, f finding) finding {
 	method := c.At.Func
 	f.pattern = PatternNeverClosed
-	objs := make([]string, 0, len(w.objs))
+	var objs []string
 	for _, o := range w.objs {
-		if o.on == opRecv {
-			objs = append(objs, lastName(o.text))
+		for _, p := range w.partners(o) {
+			if p.decl != nil && funcName(p.decl, p.decl) == method && !slices.Contains(objs, lastName(o.text)) {
+				objs = append(objs, lastName(o.text))
+			}
 		}
 	}
 	f.summary = fmt.Sprintf("%s: nothing called %s (%s:%d), the only code that releases %s — %s", at, method,
@@ -431,10 +433,17 @@ func (d *diagnoser) closerFix(c *Closer) string {
 		typ = strings.TrimSuffix(strings.TrimPrefix(typ, "(*"), ")")
 		recv = ""
 	}
-	if recv == "" || recv == "_" {
-		recv = strings.ToLower(typ[:1])
-		if len(typ) > 1 && typ[1] >= 'A' && typ[1] <= 'Z' {
-			recv = strings.ToLower(typ[:2])
+	if recv == "" || recv == "_" || recv == "t" {
+		// The type's initials: TracerProvider → tp, batchSpanProcessor → bsp.
+		var b strings.Builder
+		for i, r := range typ {
+			if i == 0 || r >= 'A' && r <= 'Z' {
+				b.WriteRune(r)
+			}
+		}
+		recv = strings.ToLower(b.String())
+		if recv == "t" {
+			recv = "v"
 		}
 	}
 	arg, testArg := "", ""

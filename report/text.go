@@ -124,7 +124,11 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, "    why:  %s\n", summary)
 	}
 	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
-		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, p.Fix)
+		fix := p.Fix
+		if g.Diagnosis.Fix != "" {
+			fix = upperFirst(g.Diagnosis.Fix) + "."
+		}
+		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, fix)
 	}
 	frames := g.UserFrames()
 	if len(frames) == 0 {
@@ -173,4 +177,11 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
