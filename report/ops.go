@@ -67,7 +67,8 @@ func (k objKey) matches(o objKey) (ok, exact bool) {
 		return false, false
 	}
 	if k.typ == o.typ {
-		return true, true
+		// Two fields of unknown type only share a name.
+		return true, k.typ != "" || !k.field
 	}
 	if k.typ == "" || o.typ == "" {
 		return true, false
@@ -236,6 +237,8 @@ func keyOf(x ast.Expr, decl *ast.FuncDecl, fn ast.Node, pkgVar map[string]bool) 
 		if id, ok := ast.Unparen(x.X).(*ast.Ident); ok {
 			if recv, typ, _ := receiver(decl); recv != "" && recv == id.Name && !shadowed(fn, decl, id.Name) {
 				k.typ = typ
+			} else if t := localType(decl, fn, id.Name); t != "" {
+				k.typ = t
 			} else if pkgVar[id.Name] {
 				k.typ = "var " + id.Name
 			}
@@ -358,16 +361,91 @@ func funcName(decl *ast.FuncDecl, fn ast.Node) string {
 }
 
 // lookup returns the ops of the package that act on an object matching k,
-// of the given kinds.
+// of the given kinds: the exact matches when there are any, else those
+// that only share the field's name.
 func (p *pkgOps) lookup(k objKey, kinds ...opKind) []*srcOp {
 	if p == nil {
 		return nil
 	}
-	var out []*srcOp
+	var exact, loose []*srcOp
 	for _, o := range p.byName[k.name] {
-		if ok, _ := o.key.matches(k); ok && slices.Contains(kinds, o.kind) {
-			out = append(out, o)
+		ok, ex := o.key.matches(k)
+		if !ok || !slices.Contains(kinds, o.kind) {
+			continue
+		}
+		if ex {
+			exact = append(exact, o)
+		} else {
+			loose = append(loose, o)
 		}
 	}
-	return out
+	if len(exact) > 0 {
+		return exact
+	}
+	return loose
+}
+
+// localType returns the named type of a variable of fn or decl, when the
+// syntax shows it: a parameter "x *T", "var x T", or "x := &T{…}" / "T{…}".
+// It returns "" when it cannot tell.
+func localType(decl *ast.FuncDecl, fn ast.Node, name string) string {
+	if decl == nil {
+		return ""
+	}
+	typeName := func(t ast.Expr) string {
+		if st, ok := t.(*ast.StarExpr); ok {
+			t = st.X
+		}
+		if id, ok := t.(*ast.Ident); ok {
+			return id.Name
+		}
+		return ""
+	}
+	var params []*ast.FieldList
+	if lit, ok := fn.(*ast.FuncLit); ok {
+		params = append(params, lit.Type.Params)
+	}
+	params = append(params, decl.Type.Params)
+	for _, fl := range params {
+		for _, fld := range fl.List {
+			for _, id := range fld.Names {
+				if id.Name == name {
+					return typeName(fld.Type)
+				}
+			}
+		}
+	}
+	found := ""
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if found != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				if id.Name == name && n.Type != nil {
+					found = typeName(n.Type)
+				}
+			}
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE || len(n.Lhs) != len(n.Rhs) {
+				return true
+			}
+			for i, l := range n.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok || id.Name != name {
+					continue
+				}
+				r := ast.Unparen(n.Rhs[i])
+				if u, ok := r.(*ast.UnaryExpr); ok && u.Op == token.AND {
+					r = u.X
+				}
+				if cl, ok := r.(*ast.CompositeLit); ok && cl.Type != nil {
+					found = typeName(cl.Type)
+				}
+			}
+		}
+		return true
+	})
+	return found
 }

@@ -572,14 +572,14 @@ func unlockBefore(w *wait, obj waitObj, want opKind, line int) bool {
 // source shows: "no deferred Unlock" only for the Locks that have none.
 func (d *diagnoser) mutexClaims(w *wait, at string, f finding) finding {
 	obj := w.objs[0]
-	var bare []int
+	var bare []*srcOp
 	for _, fs := range w.frames[:1] {
 		if fs.ops == nil {
 			continue
 		}
 		for _, o := range fs.ops.lookup(obj.key, opLock) {
-			if !deferredUnlock(frameSite{f: fs.f, s: fs.s, ops: fs.ops}, o) && !unlockedOnEveryPath(o) {
-				bare = append(bare, o.line)
+			if ok, exact := o.key.matches(obj.key); ok && exact && !deferredUnlock(fs, o) && !unlockedOnEveryPath(o) {
+				bare = append(bare, o)
 			}
 		}
 	}
@@ -590,12 +590,14 @@ func (d *diagnoser) mutexClaims(w *wait, at string, f finding) finding {
 			obj.text, lastName(obj.text))
 		return f
 	}
-	f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock another goroutine holds; the Lock at line %s can "+
-		"return without unlocking — unlock with defer right after Lock", at, obj.text, joinInts(bare))
-	for _, l := range bare {
-		f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock and no Unlock "+
-			"in its own block", lastName(obj.text), d.rel(w.site.file.path), l))
+	var at2 []string
+	for _, o := range bare {
+		at2 = append(at2, fmt.Sprintf("%s:%d", d.rel(o.file.path), o.line))
+		f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock and a path "+
+			"that leaves its block before the Unlock", lastName(o.text), d.rel(o.file.path), o.line))
 	}
+	f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock another goroutine holds; the Lock at %s can "+
+		"return without unlocking — unlock with defer right after Lock", at, obj.text, strings.Join(at2, ", "))
 	return f
 }
 

@@ -348,9 +348,16 @@ func (d *diagnoser) unalias(w *wait, obj *waitObj) {
 		if !found {
 			return
 		}
-		// Only when the name is a parameter of the function at the frame.
+		// Only when the name is a parameter of the function at the frame,
+		// or a variable assigned from one other variable.
 		idx := paramIndex(fs.s.fn, obj.key.name)
 		if idx < 0 {
+			if x := assignedFrom(obj.key.local, obj.key.name); x != nil {
+				if k, ok := keyOf(x, fs.s.decl, fs.s.fn, fs.ops.pkgVar); ok && k != obj.key {
+					obj.key, obj.text = k, types.ExprString(x)
+					continue
+				}
+			}
 			return
 		}
 		call, csite, cops := d.callerCall(w, fs)
@@ -425,7 +432,6 @@ func (d *diagnoser) callerCall(w *wait, fs frameSite) (*ast.CallExpr, *site, *pk
 			cs, cops = w.frames[i+1].s, w.frames[i+1].ops
 		}
 	}
-	goStmt := false
 	if cs == nil && w.g.CreatedBy != nil {
 		cf := d.src.file(w.g.CreatedBy.File)
 		if cf == nil {
@@ -433,7 +439,6 @@ func (d *diagnoser) callerCall(w *wait, fs frameSite) (*ast.CallExpr, *site, *pk
 		}
 		cs = cf.locate(w.g.CreatedBy.Line)
 		cops = d.src.dirOps(w.g.CreatedBy.File)
-		goStmt = true
 	}
 	if cs == nil {
 		return nil, nil, nil
@@ -443,7 +448,7 @@ func (d *diagnoser) callerCall(w *wait, fs frameSite) (*ast.CallExpr, *site, *pk
 		want = decl.Name.Name
 	}
 	var found *ast.CallExpr
-	ast.Inspect(cs.path[len(cs.path)-1], func(n ast.Node) bool {
+	ast.Inspect(cs.fn, func(n ast.Node) bool {
 		if found != nil || n == nil {
 			return false
 		}
@@ -467,7 +472,6 @@ func (d *diagnoser) callerCall(w *wait, fs frameSite) (*ast.CallExpr, *site, *pk
 		}
 		return true
 	})
-	_ = goStmt
 	return found, cs, cops
 }
 
@@ -487,17 +491,64 @@ func returnedField(p *pkgOps, x ast.Expr) (objKey, bool) {
 	n := 0
 	for _, di := range p.decls {
 		d := di.decl
-		if d.Recv == nil || d.Name.Name != sel.Sel.Name || len(d.Body.List) != 1 {
+		if d.Recv == nil || d.Name.Name != sel.Sel.Name {
 			continue
 		}
-		ret, ok := d.Body.List[0].(*ast.ReturnStmt)
-		if !ok || len(ret.Results) != 1 {
-			continue
-		}
-		if k, ok := keyOf(ret.Results[0], d, d, p.pkgVar); ok && k.field {
+		// Every return of the method returns the same field.
+		var k objKey
+		same := true
+		ast.Inspect(d.Body, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				if len(x.Results) != 1 {
+					same = false
+					return false
+				}
+				rk, ok := keyOf(x.Results[0], d, d, p.pkgVar)
+				if !ok || !rk.field || k.name != "" && rk != k {
+					same = false
+				}
+				k = rk
+			}
+			return same
+		})
+		if same && k.name != "" {
 			found = k
 			n++
 		}
 	}
 	return found, n == 1
+}
+
+// assignedFrom returns the one variable or field that name is assigned from
+// in decl ("doneCh = done"), when it is never made there; nil otherwise.
+func assignedFrom(decl *ast.FuncDecl, name string) ast.Expr {
+	var from ast.Expr
+	many := false
+	ast.Inspect(decl, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, l := range as.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name == name {
+				switch r := ast.Unparen(as.Rhs[i]).(type) {
+				case *ast.Ident, *ast.SelectorExpr:
+					if from != nil && types.ExprString(from) != types.ExprString(r) {
+						many = true
+					}
+					from = r
+				default:
+					many = true
+				}
+			}
+		}
+		return true
+	})
+	if many {
+		return nil
+	}
+	return from
 }
