@@ -121,6 +121,15 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*Group]int) {
 	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, "partner: "+why)
 	switch {
 	case g.Diagnosis.PatternID == PatternDoubleLock:
+	case g.Diagnosis.PatternID == PatternNeverClosed && g.Diagnosis.Facts.Closer != nil:
+		// The closer was called: it is the partner, blocked before the
+		// statement that would release this goroutine.
+		c := g.Diagnosis.Facts.Closer
+		g.Diagnosis.PatternID = genericPattern[g.Reason]
+		g.Diagnosis.Fix = ""
+		g.Diagnosis.Facts.Closer = nil
+		g.Diagnosis.Summary = fmt.Sprintf("%s: `%s` waits for %s, which was called but is itself stuck: %s",
+			d.pos(g.Block), e.from.site.text, c.At.Func, why)
 	case e.obj.on == opDone || e.obj.on == opSignal:
 		// "a Done is missing" is not what the source says: it is there,
 		// in a goroutine that is itself stuck.

@@ -255,6 +255,13 @@ func keyOf(x ast.Expr, decl *ast.FuncDecl, fn ast.Node, pkgVar map[string]bool) 
 		if pkgVar[x.Name] && !declaresLocally(decl, x.Name) {
 			return objKey{name: x.Name}, true
 		}
+		if over := rangeOver(decl, x.Name); over != nil {
+			// for _, ch := range r.chans: an element of r.chans.
+			if k, ok := keyOf(over, decl, fn, pkgVar); ok {
+				k.name += "[]"
+				return k, true
+			}
+		}
 		return objKey{name: x.Name, local: decl}, true
 	case *ast.StarExpr:
 		return keyOf(x.X, decl, fn, pkgVar)
@@ -448,4 +455,31 @@ func localType(decl *ast.FuncDecl, fn ast.Node, name string) string {
 		return true
 	})
 	return found
+}
+
+// rangeOver returns X when decl declares name only as the value of a
+// "for _, name := range X" over a field or variable.
+func rangeOver(decl *ast.FuncDecl, name string) ast.Expr {
+	if decl == nil || decl.Body == nil {
+		return nil
+	}
+	var over ast.Expr
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		rs, ok := n.(*ast.RangeStmt)
+		if !ok || rs.Tok != token.DEFINE {
+			return true
+		}
+		if id, ok := rs.Value.(*ast.Ident); ok && id.Name == name {
+			switch x := ast.Unparen(rs.X).(type) {
+			case *ast.SelectorExpr:
+				over = x
+			case *ast.Ident:
+				if x.Name != name {
+					over = x
+				}
+			}
+		}
+		return true
+	})
+	return over
 }

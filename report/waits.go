@@ -126,7 +126,7 @@ func (d *diagnoser) blockedOn(g *Group, fs frameSite) []waitObj {
 		k, ok := key(x)
 		if !ok {
 			// A channel a method returns: s.ShouldStop() → its field.
-			k, ok = returnedField(fs.ops, x)
+			k, ok = returnedField(fs.ops, s.file, x)
 		}
 		if !ok {
 			return nil
@@ -478,7 +478,7 @@ func (d *diagnoser) callerCall(w *wait, fs frameSite) (*ast.CallExpr, *site, *pk
 // returnedField resolves x.M() to the field M returns when M is a method
 // of the package whose body is one "return r.f": the channel accessors
 // (Done, ShouldStop, get) that real code waits on.
-func returnedField(p *pkgOps, x ast.Expr) (objKey, bool) {
+func returnedField(p *pkgOps, file *srcFile, x ast.Expr) (objKey, bool) {
 	c, ok := ast.Unparen(x).(*ast.CallExpr)
 	if !ok || p == nil || len(c.Args) != 0 {
 		return objKey{}, false
@@ -488,10 +488,13 @@ func returnedField(p *pkgOps, x ast.Expr) (objKey, bool) {
 		return objKey{}, false
 	}
 	var found objKey
-	n := 0
+	n, inFile := 0, 0
 	for _, di := range p.decls {
 		d := di.decl
 		if d.Recv == nil || d.Name.Name != sel.Sel.Name {
+			continue
+		}
+		if di.file != file && inFile > 0 {
 			continue
 		}
 		// Every return of the method returns the same field.
@@ -506,6 +509,9 @@ func returnedField(p *pkgOps, x ast.Expr) (objKey, bool) {
 					same = false
 					return false
 				}
+				if id, ok := x.Results[0].(*ast.Ident); ok && id.Name == "nil" {
+					return true // the nil receiver's guard
+				}
 				rk, ok := keyOf(x.Results[0], d, d, p.pkgVar)
 				if !ok || !rk.field || k.name != "" && rk != k {
 					same = false
@@ -515,6 +521,12 @@ func returnedField(p *pkgOps, x ast.Expr) (objKey, bool) {
 			return same
 		})
 		if same && k.name != "" {
+			if di.file == file && inFile == 0 {
+				// The accessor in the caller's own file wins.
+				n, inFile = 0, 1
+			} else if di.file == file {
+				inFile++
+			}
 			found = k
 			n++
 		}
