@@ -70,11 +70,6 @@ func New(leaks []Leak, opts Options) *Report {
 		r.Groups[i] = grp
 		r.Total += grp.Count
 	}
-	d.mutualWaits()
-	for _, g := range r.Groups {
-		d.suggest(g)
-	}
-
 	testsFirst := opts.Context.Timeout != nil
 	slices.SortStableFunc(r.Groups, func(a, b *Group) int {
 		if c := ProvenFirst(a, b); c != 0 {
@@ -89,6 +84,10 @@ func New(leaks []Leak, opts Options) *Report {
 		}
 		return compareGroups(a, b)
 	})
+	d.relate(r)
+	for _, g := range r.Groups {
+		d.suggest(g)
+	}
 	return r
 }
 

@@ -38,6 +38,10 @@ type Report struct {
 	// Context is why the dump was printed (a crash, a signal, a test
 	// timeout), as its text said; the zero Context when it said nothing.
 	Context profile.Context
+	// Cycles are the sets of groups that wait on each other (lock order,
+	// channels), each listed once; the members' Diagnosis.Facts.Cycle
+	// points here.
+	Cycles []Cycle
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -92,6 +96,11 @@ type Diagnosis struct {
 	// NoEdit says why no edit is suggested when the source was read but
 	// no safe mechanical edit exists: the catalog's sample shows the fix.
 	NoEdit string
+	// Fix is the fix for this group in one line, naming its code ("call
+	// (*Pool).Close"); "" when the pattern's general Fix is all there is.
+	Fix string
+	// Facts are the source facts the diagnosis found, as data.
+	Facts Facts
 }
 
 // Pattern is one entry of the catalog of known leak patterns.
