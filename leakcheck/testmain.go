@@ -3,8 +3,10 @@ package leakcheck
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
+	"slices"
 
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -23,12 +25,22 @@ type TestingM interface {
 //		leakcheck.VerifyTestMain(m)
 //	}
 //
-// The report names the test that started each goroutine where that can be
-// known: by label for tests that use Check or Wrap, otherwise by the go
-// statement that created it or by a live goroutine up its creator chain
-// sitting in a test function, or by the creators' stacks the runtime keeps
-// when GODEBUG=tracebackancestors=N is set. When it cannot be known, the
-// report says so and how to learn it.
+// The report names the test that started each goroutine, with no GODEBUG
+// and no Check in the tests: before running them, VerifyTestMain has each
+// test's goroutine put a LabelKey label on itself, as Check does, and the
+// runtime hands the label down to every goroutine started from there,
+// whoever wrote the go statement (a helper, a constructor, a library), so
+// the name is exact under t.Parallel and -shuffle. A goroutine that lost the
+// label (pprof.Do with context.Background()) is named by the test goroutine
+// that started it, or by the creators' stacks the runtime keeps under
+// GODEBUG=tracebackancestors=N. Subtests share their parent's label; when a
+// leak of a test that ran subtests did not come from the test's own
+// goroutine, VerifyTestMain runs parts of that test again in copies of the
+// test binary to find the subtest that leaves it (only then, and at most a
+// few dozen short runs). When the test cannot be known, the report says so.
+//
+// A goroutine a Check already failed its test for is counted as reported by
+// that test, not failed again.
 //
 // Goroutines that existed before the tests ran (started by init functions or
 // by TestMain itself) are not reported. The check runs even when tests
@@ -49,6 +61,9 @@ func VerifyTestMain(m TestingM, opts ...Option) {
 // verifyMain runs the tests and the check, writes what it found to w, and
 // returns the exit code.
 func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
+	if path := os.Getenv(probeEnv); path != "" {
+		return probeMain(m, cfg, path)
+	}
 	before := make(map[int64]bool)
 	if s, err := cfg.look.full(); err != nil {
 		fmt.Fprintf(w, "leakcheck: cannot list the goroutines running before the tests, so they may be reported too: %v\n", err)
@@ -56,6 +71,10 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 		for _, g := range s.Goroutines {
 			before[g.ID] = true
 		}
+	}
+	runs := newTestRuns()
+	if !runs.wrapTests(m) {
+		runs = nil
 	}
 	code := m.Run()
 	if code != 0 && cfg.skipOnFailure {
@@ -65,11 +84,20 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 		fmt.Fprintf(w, "leakcheck: %v\n", err)
 		code = max(code, 1)
 	}
-	lk := &processLooker{cfg: cfg, self: profile.CurrentID(), before: before}
+	lk := &processLooker{cfg: cfg, self: profile.CurrentID(), before: before, runs: runs}
 	v, err := settle(cfg, lk)
 	if err != nil {
 		fmt.Fprintf(w, "leakcheck: cannot look for goroutines left by the tests: %v\n", err)
 		return max(code, 1)
+	}
+	var already map[string]int
+	v.leaks, already = splitReported(v.leaks)
+	for _, test := range slices.Sorted(maps.Keys(already)) {
+		fmt.Fprintf(w, "leakcheck: %s left running, already reported by %s, not failing again.\n", goroutines(already[test]), test)
+	}
+	var subNote string
+	if runs != nil {
+		subNote = nameSubtests(v.leaks, runs, newProber())
 	}
 	title := "goroutines left running by the tests"
 	if pkg != "" {
@@ -82,7 +110,10 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	if out.fail == nil {
 		return code
 	}
-	fmt.Fprintf(w, "leakcheck: %d goroutine(s) outlived the tests:\n%s\n", out.fail.Total, reportText(out.fail))
+	fmt.Fprintf(w, "leakcheck: %s outlived the tests:\n%s\n", goroutines(out.fail.Total), reportText(out.fail))
+	if subNote != "" {
+		fmt.Fprintln(w, "leakcheck: "+subNote)
+	}
 	if n := unattributed(v.leaks); n > 0 {
 		fmt.Fprintf(w, "leakcheck: %d of them could not be tied to a test. To learn which test started each goroutine, "+
 			"call leakcheck.Check(t) at the start of the tests, or run the tests with GODEBUG=tracebackancestors=10 "+
