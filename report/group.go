@@ -57,6 +57,7 @@ func New(leaks []Leak, opts Options) *Report {
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {
 		grp := b.finish()
+		grp.Origin, grp.OriginFrom = origin(grp.Stack, opts.ModuleRoot)
 		grp.Diagnosis = d.diagnose(grp)
 		r.Groups[i] = grp
 		r.Total += grp.Count
