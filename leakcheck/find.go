@@ -103,8 +103,6 @@ type processLooker struct {
 	cfg    *config
 	self   int64
 	before map[int64]bool
-	// runs, under VerifyTestMain, knows which goroutine ran each test.
-	runs *testRuns
 }
 
 // glance has no cheap form here: without a label to count, only a full
@@ -121,9 +119,6 @@ func (p *processLooker) survivors(s *profile.Snapshot) []report.Leak {
 			continue
 		}
 		test, how := tie.of(g)
-		if test == "" {
-			test, how = p.runs.startedOn(g)
-		}
 		leaks = append(leaks, report.Leak{Goroutine: g, Test: test, Attribution: how})
 	}
 	return leaks

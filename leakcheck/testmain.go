@@ -26,18 +26,19 @@ type TestingM interface {
 //	}
 //
 // The report names the test that started each goroutine, with no GODEBUG
-// and no Check in the tests: before running them, VerifyTestMain has each
-// test's goroutine put a LabelKey label on itself, as Check does, and the
-// runtime hands the label down to every goroutine started from there,
-// whoever wrote the go statement (a helper, a constructor, a library), so
-// the name is exact under t.Parallel and -shuffle. A goroutine that lost the
-// label (pprof.Do with context.Background()) is named by the test goroutine
-// that started it, or by the creators' stacks the runtime keeps under
-// GODEBUG=tracebackancestors=N. Subtests share their parent's label; when a
-// leak of a test that ran subtests did not come from the test's own
-// goroutine, VerifyTestMain runs parts of that test again in copies of the
-// test binary to find the subtest that leaves it (only then, and at most a
-// few dozen short runs). When the test cannot be known, the report says so.
+// and no Check in the tests: just before each top-level test starts,
+// VerifyTestMain puts a LabelKey label naming it on the goroutine that
+// starts it, as Check does, and the runtime hands the label down to the
+// test's goroutine and every goroutine started from there, whoever wrote
+// the go statement (a helper, a constructor, a library), so the name is
+// exact under t.Parallel and -shuffle. Subtests share their parent's label;
+// when a test that leaked ran subtests, VerifyTestMain runs parts of that
+// test again in copies of the test binary to find the subtest that leaves
+// the goroutine (only then, and at most a few dozen short runs). A goroutine
+// that lost the label (pprof.Do with context.Background()) is named by a go
+// statement or a live creator in a test function, or by the creators'
+// stacks the runtime keeps under GODEBUG=tracebackancestors=N. When the
+// test cannot be known, the report says so.
 //
 // A goroutine a Check already failed its test for is counted as reported by
 // that test, not failed again.
@@ -72,11 +73,9 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 			before[g.ID] = true
 		}
 	}
-	runs := newTestRuns()
-	if !runs.wrapTests(m) {
-		runs = nil
-	}
+	runs := installTestNaming(m)
 	code := m.Run()
+	runs.done()
 	if code != 0 && cfg.skipOnFailure {
 		return code
 	}
@@ -84,7 +83,7 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 		fmt.Fprintf(w, "leakcheck: %v\n", err)
 		code = max(code, 1)
 	}
-	lk := &processLooker{cfg: cfg, self: profile.CurrentID(), before: before, runs: runs}
+	lk := &processLooker{cfg: cfg, self: profile.CurrentID(), before: before}
 	v, err := settle(cfg, lk)
 	if err != nil {
 		fmt.Fprintf(w, "leakcheck: cannot look for goroutines left by the tests: %v\n", err)

@@ -1,9 +1,13 @@
 package leakcheck
 
 import (
+	"flag"
+	"io"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/leakhound/leakhound/profile"
@@ -12,111 +16,181 @@ import (
 // How VerifyTestMain names the test behind a goroutine whose creator has
 // exited, with no GODEBUG and no Check in the tests.
 //
-// Before m.Run, VerifyTestMain wraps every test, benchmark and fuzz target
-// of the *testing.M so that its goroutine first puts a LabelKey label of its
-// own on itself, the value Check would use. The runtime copies labels to
-// every goroutine started from there, at any depth and whoever wrote the go
-// statement (a helper that returned, a constructor starting its worker
-// through sync.WaitGroup.Go or errgroup, a library), so after the tests the
-// label of a survivor names its top-level test exactly, under t.Parallel
-// and -shuffle too. The wrapper also notes the goroutine ID of each test,
-// which names the test for a goroutine that lost its label (pprof.Do with
-// context.Background()) but was started on the test's own goroutine.
+// The testing package starts every top-level test from the goroutine that
+// runs m.Run, with a go statement, so the test's goroutine inherits that
+// goroutine's pprof labels, and hands them down to every goroutine started
+// from there, at any depth, whoever wrote the go statement (a helper that
+// returned, a constructor starting its worker through sync.WaitGroup.Go or
+// errgroup, a library). Setting a LabelKey label on the m.Run goroutine
+// just before each test starts therefore names the top-level test of every
+// goroutine it leaves, exactly, under t.Parallel and -shuffle too.
 //
-// The tests sit in an unexported field of testing.M; it has had this name
-// and type since Go 1.8, and the wrapper checks both before touching it, so
-// a future change only turns the naming off (the process-wide check still
-// runs). The alternative, re-running the test binary as a child with
-// GODEBUG=tracebackancestors, pays on every goroutine the tests create and
-// must relay signals, exit codes, coverage and output byte for byte; see
-// BENCHMARKS.md.
+// The one call testing makes on that goroutine just before starting a test
+// is the name match against -test.run and -test.skip: t.Run asks
+// m.deps.MatchString whether the name matches. VerifyTestMain puts its own
+// testDeps in front of m's (the unexported interface's methods are all
+// exported names, and the replacement is only installed when its type
+// implements the field's interface), and adds to -test.skip an alternative
+// that partly matches every name, so that MatchString is called for every
+// test without skipping any. Wrapping each test function instead would have
+// put a frame of leakhound's between testing.tRunner and the test, which
+// breaks tests that count stack frames (a logging library's caller-skip
+// tests do).
+//
+// When the testing package changes shape, the naming turns itself off and
+// the process-wide check still runs; the test is then named by the go
+// statement or the creators' stacks, as before.
 
-// testRuns records, for one VerifyTestMain, the goroutine of each test run
-// and whether it ran subtests.
+// skipProbe is the -test.skip element VerifyTestMain adds: it matches every
+// name element, and MatchString recognises it without compiling it.
+const skipProbe = "(?:leakhound-names-tests)?"
+
+// skipLevels is how many levels of test names skipProbe spans; a name with
+// fewer levels only partly matches the alternative, which never skips it.
+const skipLevels = 32
+
+// testRuns labels the goroutine running m.Run before each top-level test
+// starts, and notes which tests ran subtests.
 type testRuns struct {
-	base map[string]string // the labels of the goroutine running TestMain
-	mu   sync.Mutex
-	byID map[int64]string // test goroutine ID → top-level test name
-	subs map[string]bool  // top-level test → ran subtests in some run
+	main  int64             // the goroutine running m.Run
+	base  map[string]string // its labels before the tests
+	names map[string]bool   // the top-level names of tests, benchmarks, fuzz targets and examples
+	mu    sync.Mutex
+	subs  map[string]bool // top-level test → ran subtests in some run
 }
 
-func newTestRuns() *testRuns {
-	return &testRuns{base: ownLabels(), byID: make(map[int64]string), subs: make(map[string]bool)}
+// testDepsAPI is testing's testDeps interface, method for method.
+type testDepsAPI interface {
+	ImportPath() string
+	ModulePath() string
+	MatchString(pat, str string) (bool, error)
+	SetPanicOnExit0(bool)
+	StartCPUProfile(io.Writer) error
+	StopCPUProfile()
+	StartTestLog(io.Writer)
+	StopTestLog() error
+	WriteProfileTo(string, io.Writer, int) error
+	CoordinateFuzzing(time.Duration, int64, time.Duration, int64, int, []corpusEntry, []reflect.Type, string, string) error
+	RunFuzzWorker(func(corpusEntry) error) error
+	ReadCorpus(string, []reflect.Type) ([]corpusEntry, error)
+	CheckCorpus([]any, []reflect.Type) error
+	ResetCoverage()
+	SnapshotCoverage()
+	InitRuntimeCoverage() (mode string, tearDown func(coverprofile string, gocoverdir string) (string, error), snapcov func() float64)
 }
 
-// wrapTests makes every test, benchmark and fuzz target of m label its
-// goroutine. It reports false when m is not a *testing.M of the expected
-// shape, and then leaves m as it was.
-func (r *testRuns) wrapTests(m TestingM) bool {
+// corpusEntry is testing's corpusEntry, an alias of this struct.
+type corpusEntry = struct {
+	Parent     string
+	Path       string
+	Data       []byte
+	Values     []any
+	Generation int
+	IsSeed     bool
+}
+
+// namingDeps is testing's testDeps with the name match intercepted.
+type namingDeps struct {
+	testDepsAPI
+	runs *testRuns
+}
+
+func (d namingDeps) MatchString(pat, str string) (bool, error) {
+	if pat == skipProbe {
+		d.runs.matched(str)
+		return true, nil
+	}
+	return d.testDepsAPI.MatchString(pat, str)
+}
+
+// installTestNaming sets m up so that each top-level test's goroutine
+// carries a label naming it. It must run on the goroutine that then calls
+// m.Run; it returns nil, changing nothing, when m is not a *testing.M of
+// the expected shape or the flags cannot be set.
+func installTestNaming(m TestingM) *testRuns {
 	tm, ok := m.(*testing.M)
 	if !ok || tm == nil {
-		return false
+		return nil
 	}
 	v := reflect.ValueOf(tm).Elem()
+	depsField := v.FieldByName("deps")
+	if !depsField.IsValid() || depsField.Kind() != reflect.Interface || !depsField.CanAddr() {
+		return nil
+	}
+	if depsField.IsNil() {
+		return nil
+	}
+	// The field is unexported, so reflect will not hand out its value;
+	// reading it through its address does.
+	exported := reflect.NewAt(depsField.Type(), unsafe.Pointer(depsField.UnsafeAddr())).Elem()
+	inner, ok := exported.Interface().(testDepsAPI)
+	if !ok {
+		return nil
+	}
+	r := &testRuns{main: profile.CurrentID(), base: ownLabels(), names: make(map[string]bool), subs: make(map[string]bool)}
+	hook := reflect.ValueOf(namingDeps{testDepsAPI: inner, runs: r})
+	if !hook.Type().Implements(depsField.Type()) || !r.collectNames(v) {
+		return nil
+	}
+	// testing parses its flags in m.Run when TestMain has not; parsing
+	// them here first is the same parse.
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	skip := flag.Lookup("test.skip")
+	if skip == nil {
+		return nil
+	}
+	probe := strings.Repeat(skipProbe+"/", skipLevels-1) + skipProbe
+	value := probe
+	if user := skip.Value.String(); user != "" {
+		// The user's alternatives come first: a name they match is still
+		// skipped, and the others reach the probe.
+		value = user + "|" + probe
+	}
+	if err := skip.Value.Set(value); err != nil {
+		return nil
+	}
+	exported.Set(hook)
+	return r
+}
+
+// collectNames reads the top-level names m can run.
+func (r *testRuns) collectNames(v reflect.Value) bool {
 	tests, ok := fieldPtr[[]testing.InternalTest](v, "tests")
 	if !ok {
 		return false
 	}
-	wrapped := make([]testing.InternalTest, len(*tests))
-	for i, t := range *tests {
-		wrapped[i] = testing.InternalTest{Name: t.Name, F: r.wrapT(t.Name, t.F)}
+	for _, t := range *tests {
+		r.names[t.Name] = true
 	}
-	*tests = wrapped
 	if bs, ok := fieldPtr[[]testing.InternalBenchmark](v, "benchmarks"); ok {
-		wrapped := make([]testing.InternalBenchmark, len(*bs))
-		for i, b := range *bs {
-			f := b.F
-			wrapped[i] = testing.InternalBenchmark{Name: b.Name, F: func(b *testing.B) {
-				r.enter(b.Name())
-				f(b)
-			}}
+		for _, b := range *bs {
+			r.names[b.Name] = true
 		}
-		*bs = wrapped
 	}
 	if fs, ok := fieldPtr[[]testing.InternalFuzzTarget](v, "fuzzTargets"); ok {
-		wrapped := make([]testing.InternalFuzzTarget, len(*fs))
-		for i, ft := range *fs {
-			fn := ft.Fn
-			wrapped[i] = testing.InternalFuzzTarget{Name: ft.Name, Fn: func(f *testing.F) {
-				r.enter(f.Name())
-				fn(f)
-			}}
+		for _, f := range *fs {
+			r.names[f.Name] = true
 		}
-		*fs = wrapped
+	}
+	if es, ok := fieldPtr[[]testing.InternalExample](v, "examples"); ok {
+		for _, e := range *es {
+			r.names[e.Name] = true
+		}
 	}
 	return true
 }
 
-// wrapT returns f labelling its goroutine first, and noting afterwards
-// whether the test ran subtests.
-func (r *testRuns) wrapT(name string, f func(*testing.T)) func(*testing.T) {
-	return func(t *testing.T) {
-		r.enter(name)
-		defer r.noteSubtests(name, t)
-		f(t)
+// matched is told each name element testing matches: on the m.Run
+// goroutine, a top-level name means that test is about to start; elsewhere,
+// a top-level name is the first element of a subtest's name.
+func (r *testRuns) matched(name string) {
+	if !r.names[name] {
+		return
 	}
-}
-
-// enter labels the calling test goroutine and notes its ID.
-func (r *testRuns) enter(name string) {
-	setLabels(r.base, LabelKey, newLabelValue(name))
-	id := profile.CurrentID()
-	r.mu.Lock()
-	r.byID[id] = name
-	r.mu.Unlock()
-}
-
-// noteSubtests records that t ran subtests, read from the testing
-// package's own flag; when the flag cannot be read, it assumes it did, so
-// the search for the subtest (see testmain_subtest.go) is not skipped.
-func (r *testRuns) noteSubtests(name string, t *testing.T) {
-	has := true
-	if f := reflect.ValueOf(t).Elem().FieldByName("hasSub"); f.IsValid() && f.Kind() == reflect.Struct {
-		if v := f.FieldByName("v"); v.IsValid() && v.CanUint() {
-			has = v.Uint() != 0
-		}
-	}
-	if !has {
+	if profile.CurrentID() == r.main {
+		setLabels(r.base, LabelKey, newLabelValue(name))
 		return
 	}
 	r.mu.Lock()
@@ -124,14 +198,11 @@ func (r *testRuns) noteSubtests(name string, t *testing.T) {
 	r.mu.Unlock()
 }
 
-// testOf returns the top-level test that ran on goroutine id, or "".
-func (r *testRuns) testOf(id int64) string {
-	if r == nil {
-		return ""
+// done gives the m.Run goroutine back the labels it had before the tests.
+func (r *testRuns) done() {
+	if r != nil {
+		setLabels(r.base)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.byID[id]
 }
 
 // hadSubtests reports whether the top-level test ran subtests.
@@ -152,19 +223,4 @@ func fieldPtr[T any](v reflect.Value, name string) (*T, bool) {
 		return nil, false
 	}
 	return (*T)(unsafe.Pointer(f.UnsafeAddr())), true
-}
-
-// startedOn names the test whose own goroutine started g, for a goroutine
-// without a label (it replaced it with pprof.Do, or its go statement ran
-// outside any labelled goroutine): "", "" when no test goroutine did.
-func (r *testRuns) startedOn(g *profile.Goroutine) (test, how string) {
-	if name := r.testOf(g.ParentID); name != "" {
-		return name, byCreator
-	}
-	for _, a := range g.Ancestors {
-		if name := r.testOf(a.ID); name != "" {
-			return name, byAncestors
-		}
-	}
-	return "", ""
 }

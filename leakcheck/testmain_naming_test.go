@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -124,6 +125,17 @@ func TestHelperParallelClean(t *testing.T) {
 	p.stop()
 }
 
+// TestHelperCalledByTRunner fails when something sits between the testing
+// package's runner and the test function: tests that count stack frames
+// (a logger's caller-skip tests) would break under VerifyTestMain.
+func TestHelperCalledByTRunner(t *testing.T) {
+	helperMode(t)
+	pc, _, _, ok := runtime.Caller(1)
+	if f := runtime.FuncForPC(pc); !ok || f == nil || f.Name() != "testing.tRunner" {
+		t.Errorf("the test function is called by %v, not testing.tRunner", f.Name())
+	}
+}
+
 // runHelperArgs runs this test binary again in the given helper mode with
 // the arguments, and GODEBUG cleared of anything that keeps creators'
 // stacks, so the naming cannot lean on it.
@@ -175,9 +187,10 @@ func testsOfGroup(out, fn string) string {
 // tests, with no GODEBUG in the environment.
 func TestVerifyTestMainNamesTests(t *testing.T) {
 	tests := []struct {
-		name string
-		args []string
-		want map[string]string // goroutine function → the report's test line
+		name   string
+		args   []string
+		want   map[string]string // goroutine function → the report's test line
+		absent []string          // goroutine functions that must not be reported
 	}{
 		{
 			name: "(a) by the test",
@@ -220,6 +233,12 @@ func TestVerifyTestMainNamesTests(t *testing.T) {
 				"parallelLeakB": "TestHelperParallelB",
 			},
 		},
+		{
+			name:   "the user's -test.skip still skips",
+			args:   []string{"-test.run=^TestHelperParallel", "-test.skip=^TestHelperParallelB$"},
+			want:   map[string]string{"parallelLeakA": "TestHelperParallelA"},
+			absent: []string{"parallelLeakB"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -233,6 +252,11 @@ func TestVerifyTestMainNamesTests(t *testing.T) {
 			for fn, want := range tt.want {
 				if got := testsOfGroup(out, fn); got != want {
 					t.Errorf("the group of %s names %q, want %q", fn, got, want)
+				}
+			}
+			for _, fn := range tt.absent {
+				if strings.Contains(out, fn) {
+					t.Errorf("%s is reported", fn)
 				}
 			}
 			if t.Failed() {

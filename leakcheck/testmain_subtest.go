@@ -285,9 +285,6 @@ func nameSubtests(leaks []report.Leak, runs *testRuns, p *prober) string {
 		if l.Attribution != byLabel || strings.Contains(l.Test, "/") || !runs.hadSubtests(l.Test) {
 			continue
 		}
-		if runs.testOf(l.Goroutine.ParentID) == l.Test {
-			continue // started on the test's own goroutine
-		}
 		key := [2]string{l.Test, leakKind(l.Goroutine)}
 		name, ok := found[key]
 		if !ok {

@@ -119,6 +119,10 @@ func TestVerifyTestMain(t *testing.T) {
 			wantCode: 0, wantNot: []string{"outlived the tests"},
 		},
 		{
+			name: "the test function is called by testing's runner", mode: modeVerifyMain, test: "TestHelperCalledByTRunner",
+			wantCode: 0, want: []string{"--- PASS: TestHelperCalledByTRunner"},
+		},
+		{
 			name: "leak named by its creator", mode: modeVerifyMain, test: "TestHelperLeakDirect",
 			wantCode: 1, want: []string{"outlived the tests", "TestHelperLeakDirect"},
 			wantNot: []string{"could not be tied to a test"},
