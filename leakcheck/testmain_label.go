@@ -4,13 +4,12 @@ import (
 	"flag"
 	"io"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unsafe"
-
-	"github.com/leakhound/leakhound/profile"
 )
 
 // How VerifyTestMain names the test behind a goroutine whose creator has
@@ -52,7 +51,6 @@ const skipLevels = 32
 // testRuns labels the goroutine running m.Run before each top-level test
 // starts, and notes which tests ran subtests.
 type testRuns struct {
-	main  int64             // the goroutine running m.Run
 	base  map[string]string // its labels before the tests
 	names map[string]bool   // the top-level names of tests, benchmarks, fuzz targets and examples
 	mu    sync.Mutex
@@ -127,7 +125,7 @@ func installTestNaming(m TestingM) *testRuns {
 	if !ok {
 		return nil
 	}
-	r := &testRuns{main: profile.CurrentID(), base: ownLabels(), names: make(map[string]bool), subs: make(map[string]bool)}
+	r := &testRuns{base: ownLabels(), names: make(map[string]bool), subs: make(map[string]bool)}
 	hook := reflect.ValueOf(namingDeps{testDepsAPI: inner, runs: r})
 	if !hook.Type().Implements(depsField.Type()) || !r.collectNames(v) {
 		return nil
@@ -182,20 +180,64 @@ func (r *testRuns) collectNames(v reflect.Value) bool {
 	return true
 }
 
-// matched is told each name element testing matches: on the m.Run
-// goroutine, a top-level name means that test is about to start; elsewhere,
-// a top-level name is the first element of a subtest's name.
+// matched is told each name element testing matches. A top-level name
+// matched by testing's own loop over the tests (or examples, benchmarks,
+// fuzz targets) means that test is about to start from the calling
+// goroutine, which is labelled for it; matched by user code calling t.Run,
+// it is the first element of a subtest's name.
 func (r *testRuns) matched(name string) {
 	if !r.names[name] {
 		return
 	}
-	if profile.CurrentID() == r.main {
+	if startsTopLevel() {
 		setLabels(r.base, LabelKey, newLabelValue(name))
 		return
 	}
 	r.mu.Lock()
 	r.subs[name] = true
 	r.mu.Unlock()
+}
+
+// ownPackage is this package's import path, as frames spell it.
+const ownPackage = "github.com/leakhound/leakhound/leakcheck"
+
+// topLevelRunners are the testing functions that start top-level tests,
+// examples, benchmarks and fuzz targets, as prefixes of their names (their
+// loops are closures inside them).
+var topLevelRunners = []string{"testing.runTests", "testing.runExamples", "testing.runBenchmarks", "testing.runFuzzTests", "testing.runFuzzing"}
+
+// startsTopLevel reports whether the name match under way was asked for by
+// one of testing's top-level loops rather than by user code calling t.Run.
+// It reads the caller's stack, which costs about a microsecond, where
+// asking for the goroutine's ID costs a traceback printed to text.
+func startsTopLevel() bool {
+	var pcs [16]uintptr
+	n := runtime.Callers(2, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	afterRun := false
+	for {
+		f, more := frames.Next()
+		fn := f.Function
+		switch {
+		case strings.HasPrefix(fn, ownPackage+"."):
+			// The frames that led here from MatchString.
+		case strings.HasPrefix(fn, "testing.simpleMatch.") || strings.HasPrefix(fn, "testing.alternationMatch.") ||
+			strings.HasPrefix(fn, "testing.(*matcher)."):
+			// The matcher's own frames.
+		case !afterRun && (fn == "testing.(*T).Run" || fn == "testing.(*B).Run"):
+			afterRun = true
+		default:
+			for _, p := range topLevelRunners {
+				if strings.HasPrefix(fn, p) {
+					return true
+				}
+			}
+			return false
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // done gives the m.Run goroutine back the labels it had before the tests.
