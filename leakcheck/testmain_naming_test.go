@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,6 +83,22 @@ func TestHelperLeakNestedSubtest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// leakInPair is leaked only when the subtests "arm" and "fire" both run.
+func leakInPair() { <-helperBlock }
+
+func TestHelperLeakPair(t *testing.T) {
+	helperMode(t)
+	armed := false
+	t.Run("arm", func(t *testing.T) { armed = true })
+	t.Run("other", func(t *testing.T) {})
+	t.Run("fire", func(t *testing.T) {
+		if armed {
+			startParallelWork(leakInPair)
+		}
+	})
+	t.Run("last", func(t *testing.T) {})
 }
 
 // leakInBody is started by the body of a test that also has subtests.
@@ -221,6 +238,11 @@ func TestVerifyTestMainNamesTests(t *testing.T) {
 			want: map[string]string{"leakInNested": "TestHelperLeakNestedSubtest/b/y"},
 		},
 		{
+			name: "(d) by two subtests together",
+			args: []string{"-test.run=^TestHelperLeakPair$"},
+			want: map[string]string{"leakInPair": "one of TestHelperLeakPair/arm, TestHelperLeakPair/fire"},
+		},
+		{
 			name: "(d) by the body of a test with subtests",
 			args: []string{"-test.run=^TestHelperLeakBodyWithSubtests$"},
 			want: map[string]string{"leakInBody": "TestHelperLeakBodyWithSubtests"},
@@ -261,6 +283,31 @@ func TestVerifyTestMainNamesTests(t *testing.T) {
 			}
 			if t.Failed() {
 				t.Logf("output:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestPassedArgs checks which arguments of the test binary a probe run
+// passes on: the user's flags and harmless test flags, never the ones that
+// would write files, repeat tests or change what runs.
+func TestPassedArgs(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"nothing", nil, nil},
+		{"kept", []string{"-test.short", "-test.timeout=10m", "-update", "-db=x"}, []string{"-test.short", "-test.timeout=10m", "-update", "-db=x"}},
+		{"dropped with values", []string{"-test.run=^TestA$", "-test.coverprofile=c.out", "-test.count=3", "-test.testlogfile=/tmp/l"}, nil},
+		{"dropped, value apart", []string{"-test.run", "^TestA$", "-test.short"}, []string{"-test.short"}},
+		{"dropped booleans keep the next argument", []string{"-test.v", "-test.failfast", "-flag"}, []string{"-flag"}},
+		{"verbose for test2json", []string{"-test.v=test2json", "-test.paniconexit0"}, []string{"-test.paniconexit0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := passedArgs(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("passedArgs(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
