@@ -1,10 +1,12 @@
 package leakcheck
 
 import (
+	"context"
 	"flag"
 	"io"
 	"reflect"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -51,10 +53,14 @@ const skipLevels = 32
 // testRuns labels the goroutine running m.Run before each top-level test
 // starts, and notes which tests ran subtests.
 type testRuns struct {
-	base  map[string]string // its labels before the tests
-	names map[string]bool   // the top-level names of tests, benchmarks, fuzz targets and examples
-	mu    sync.Mutex
-	subs  map[string]bool // top-level test → ran subtests in some run
+	base map[string]string // its labels before the tests
+	// baseCtx carries base, for adding a test's label to it.
+	baseCtx context.Context
+	// places keeps startsTopLevel's answer by the return addresses it read.
+	places sync.Map
+	names  map[string]bool // the top-level names of tests, benchmarks, fuzz targets and examples
+	mu     sync.Mutex
+	subs   map[string]bool // top-level test → ran subtests in some run
 }
 
 // testDepsAPI is testing's testDeps interface, method for method.
@@ -126,6 +132,7 @@ func installTestNaming(m TestingM) *testRuns {
 		return nil
 	}
 	r := &testRuns{base: ownLabels(), names: make(map[string]bool), subs: make(map[string]bool)}
+	r.baseCtx = labelContext(r.base)
 	hook := reflect.ValueOf(namingDeps{testDepsAPI: inner, runs: r})
 	if !hook.Type().Implements(depsField.Type()) || !r.collectNames(v) {
 		return nil
@@ -189,8 +196,8 @@ func (r *testRuns) matched(name string) {
 	if !r.names[name] {
 		return
 	}
-	if startsTopLevel() {
-		setLabels(r.base, LabelKey, newLabelValue(name))
+	if r.startsTopLevel() {
+		pprof.SetGoroutineLabels(pprof.WithLabels(r.baseCtx, pprof.Labels(LabelKey, newLabelValue(name))))
 		return
 	}
 	r.mu.Lock()
@@ -208,12 +215,28 @@ var topLevelRunners = []string{"testing.runTests", "testing.runExamples", "testi
 
 // startsTopLevel reports whether the name match under way was asked for by
 // one of testing's top-level loops rather than by user code calling t.Run.
-// It reads the caller's stack, which costs about a microsecond, where
-// asking for the goroutine's ID costs a traceback printed to text.
-func startsTopLevel() bool {
-	var pcs [16]uintptr
-	n := runtime.Callers(2, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
+// It reads the caller's frames; the answer depends only on the return
+// addresses, which repeat for every test started from the same place, so
+// it is kept by them and the frames are named once per place.
+func (r *testRuns) startsTopLevel() bool {
+	var key [callerDepth]uintptr
+	runtime.Callers(2, key[:])
+	if v, ok := r.places.Load(key); ok {
+		return v.(bool)
+	}
+	top := topLevelFrames(key[:])
+	r.places.Store(key, top)
+	return top
+}
+
+// callerDepth is how many return addresses startsTopLevel reads: enough to
+// pass this package's frames, the matcher's and t.Run, and reach the
+// function that called t.Run.
+const callerDepth = 12
+
+// topLevelFrames decides startsTopLevel from the return addresses.
+func topLevelFrames(pcs []uintptr) bool {
+	frames := runtime.CallersFrames(pcs)
 	afterRun := false
 	for {
 		f, more := frames.Next()
@@ -265,4 +288,13 @@ func fieldPtr[T any](v reflect.Value, name string) (*T, bool) {
 		return nil, false
 	}
 	return (*T)(unsafe.Pointer(f.UnsafeAddr())), true
+}
+
+// labelContext returns a context carrying the labels.
+func labelContext(labels map[string]string) context.Context {
+	kv := make([]string, 0, 2*len(labels))
+	for k, v := range labels {
+		kv = append(kv, k, v)
+	}
+	return pprof.WithLabels(context.Background(), pprof.Labels(kv...))
 }
