@@ -61,6 +61,7 @@ func New(leaks []Leak, opts Options) *Report {
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {
 		grp := b.finish()
+		grp.Origin, grp.OriginFrom = origin(grp.Stack, opts.ModuleRoot)
 		grp.Diagnosis = d.diagnose(grp)
 		if opts.Dump && grp.Reason == ReasonRunning {
 			// In a dump a running goroutine is busy, often the one that

@@ -67,6 +67,13 @@ type Group struct {
 	Block profile.Frame
 	// CreatedBy is where the goroutines were started, when known.
 	CreatedBy *profile.Frame
+	// Origin is the nearest frame of the user's code that led to CreatedBy
+	// when the go statement sits in the standard library or a helper
+	// package (sync.(*WaitGroup).Go, errgroup, time.AfterFunc, net/http);
+	// nil when CreatedBy is the user's own. See OriginFrom.
+	Origin *profile.Frame
+	// OriginFrom says how Origin was found: OriginAncestors or OriginEntry.
+	OriginFrom string
 	// Stack is one representative goroutine of the group.
 	Stack *profile.Goroutine
 	// Diagnosis explains the group and names the fix.

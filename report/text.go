@@ -136,6 +136,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	if g.CreatedBy != nil {
 		fmt.Fprintf(w, "    created at %s by %s\n", r.pos(g.CreatedBy.File, g.CreatedBy.Line), funcShort(g.CreatedBy.Func))
 	}
+	if o := g.Origin; o != nil {
+		fmt.Fprintf(w, "    %s: %s in %s\n", strings.ToLower(originWords(g.OriginFrom)), r.pos(o.File, o.Line), funcShort(o.Func))
+	}
 	if len(g.Tests) > 0 || len(g.IDs) > 0 {
 		w.WriteString("    ")
 		if len(g.Tests) > 0 {
