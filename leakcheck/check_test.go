@@ -60,6 +60,8 @@ func (p *parked) stop() {
 // looks, so a check that counted another test's goroutine would fail a
 // clean test or count two leaks.
 func TestCheckParallelSameLine(t *testing.T) {
+	// Every check's profiles hold all n goroutines, so the test costs about
+	// n²; 200 is the number the package promises to judge exactly at once.
 	const n = 200
 	var (
 		started, judged, checked sync.WaitGroup

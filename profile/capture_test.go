@@ -216,6 +216,7 @@ func TestTracebackLabelsSetting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case is a process of its own
 			r := runHelper(t, "godebug", tt.godebug)
 			if r.Godebug != tt.wantGodebug {
 				t.Errorf("GODEBUG = %q, want %q", r.Godebug, tt.wantGodebug)
@@ -289,6 +290,7 @@ func TestCaptureLabelJoin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case is a process of its own
 			r := runHelper(t, "capture", tt.godebug)
 			for name, want := range tt.want {
 				got := r.Labels[name]
@@ -314,6 +316,7 @@ func TestCaptureLeaked(t *testing.T) {
 			name = "labels joined from the profile"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // each case is a process of its own
 			// The helper checks the orphan's label itself.
 			r := runHelper(t, "leaked", godebug)
 			if !slices.Equal(r.Leaked, []string{"orphan"}) {

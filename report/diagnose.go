@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -591,8 +592,8 @@ func (d *diagnoser) cond(s *site, at string) finding {
 		f.evidence = append(f.evidence, fmt.Sprintf("no %s.Signal or %s.Broadcast in %s", lastName(c), lastName(c),
 			d.rel(s.file.path)))
 	} else {
-		f.evidence = append(f.evidence, fmt.Sprintf("%s.Signal/Broadcast at %s line(s) %s, none reached for this "+
-			"waiter", lastName(c), d.rel(s.file.path), joinInts(sig)))
+		f.evidence = append(f.evidence, fmt.Sprintf("%s.Signal/Broadcast at %s %s %s, none reached for this "+
+			"waiter", lastName(c), d.rel(s.file.path), "line"+words.PluralSuffix(len(sig)), joinInts(sig)))
 	}
 	return f
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -30,7 +31,7 @@ var htmlTemplates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"shortFunc":   htmlShortFunc,
 	"reasonTitle": Reason.Title,
 	"reasonClass": htmlReasonClass,
-	"plural":      htmlPlural,
+	"plural":      words.PluralSuffix,
 	"ticks":       htmlTicks,
 	"catalogPage": func() string { return CatalogPage },
 }).ParseFS(htmlAssets, "assets/pages.html.tmpl"))
@@ -528,17 +529,9 @@ func htmlReadSource(file string, line, around int) *htmlSource {
 	}
 	if n < line {
 		s.Lines = nil
-		s.Why = fmt.Sprintf("%s has %d lines, fewer than line %d: it changed since the goroutines were captured.", file, n, line)
+		s.Why = fmt.Sprintf("%s has %s, fewer than line %d: it changed since the goroutines were captured.", file, words.Plural(n, "line"), line)
 	}
 	return s
-}
-
-// htmlPlural is the "s" of a count's noun in page text.
-func htmlPlural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // knownCatalog is this build's whole catalog, for the catalog page.

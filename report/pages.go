@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
 // The pages of a report directory link to each other by these names: a
@@ -30,7 +32,7 @@ type PackageFiles struct {
 // anchors r<i>-g<j> (report i, group j of doc) that the index links to.
 func WritePackagePage(w io.Writer, doc *Document, files PackageFiles) error {
 	title := "Goroutine leaks in " + doc.Package
-	sub := fmt.Sprintf("%d check%s reported leaks", len(doc.Reports), htmlPlural(len(doc.Reports)))
+	sub := words.Plural(len(doc.Reports), "check") + " reported leaks"
 	page := newHTMLPage(title, sub, doc.Reports, patternSource(doc.Patterns), CatalogPage)
 	// A package page gathers checks; name each, even when there is one.
 	page.ShowSectionTitles = true
@@ -99,7 +101,7 @@ func (ix *Index) WriteHTML(w io.Writer) error {
 	p.Summary.Packages = len(ix.Packages)
 	p.Summary.ShowPackages = true
 	p.Chart, p.Reasons = htmlChartOf(all)
-	p.Subtitle = fmt.Sprintf("%d package%s reported", len(ix.Packages), htmlPlural(len(ix.Packages)))
+	p.Subtitle = words.Plural(len(ix.Packages), "package") + " reported"
 	if len(ix.Packages) > 0 {
 		latest := ix.Packages[0].Doc.GeneratedAt
 		for _, e := range ix.Packages[1:] {

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"github.com/leakhound/leakhound/internal/dumptruth"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/dumptruth"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -31,6 +31,9 @@ func TestReportCorpus(t *testing.T) {
 	for _, tf := range truths {
 		name := filepath.Base(filepath.Dir(tf)) + "/" + strings.TrimSuffix(filepath.Base(tf), dumptruth.Suffix)
 		t.Run(name, func(t *testing.T) {
+			// The binary runs in processes of its own: the dumps can be
+			// read side by side.
+			t.Parallel()
 			truth, err := dumptruth.Load(tf)
 			if err != nil {
 				t.Fatal(err)

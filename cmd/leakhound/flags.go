@@ -217,69 +217,8 @@ func (f *reportFlags) parse(args []string) (string, error) {
 	return inputs[0], nil
 }
 
-func writeReportUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `usage: leakhound report [flags] [FILE | - | URL]
-
-Reads one goroutine dump or profile and prints which goroutines are stuck,
-grouped by why and where, with the likely fix. The input is FILE, standard
-input ("-" or nothing), or the URL of a live process's pprof endpoint. The
-format is recognised from the content:
-  - runtime.Stack output, /debug/pprof/goroutine?debug=2, crash, SIGQUIT and
-    "test timed out" output;
-  - go test -json output wrapping any of those;
-  - pprof goroutine and goroutineleak profiles, debug=1 text or protobuf.
-
-For a test that timed out, the report names the tests that were running and
-lists the goroutines they started first.
-
-Goroutines whose whole stack is runtime or standard library code are hidden
-unless -all is given.
-
-examples:
-  leakhound report crash.txt
-  go test -timeout 1m ./pkg 2>&1 | leakhound report
-  leakhound report -reason chan-receive,select -min 100 -sort minutes dump.txt
-  leakhound report -html leaks.html -json leaks.json dump.txt
-  leakhound report -timeout 5s 'http://localhost:6060/debug/pprof/goroutine?debug=2'
-
-flags:
-`)
-	printFlags(w, fs)
-	fmt.Fprint(w, `
-exit status:
-  0  the report was printed
-  1  -fail was given and blocked goroutines remain after the filters
-  2  usage or input error: bad flag, missing, empty or unreadable input,
-     URL not answering, output file not writable
-`)
-}
-
 // checkErrorf makes an error for a command line the flag package accepted
 // but the command cannot use.
 func checkErrorf(format string, args ...any) error {
 	return fmt.Errorf(format, args...)
-}
-
-// printFlags lists the flags like flag.PrintDefaults, but puts a flag's
-// default at the end of its description rather than after its example,
-// where the flag package would append it.
-func printFlags(w io.Writer, fs *flag.FlagSet) {
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		head := "  -" + f.Name
-		if name != "" {
-			head += " " + name
-		}
-		fmt.Fprintln(w, head)
-		desc, example, _ := strings.Cut(usage, "\nexample: ")
-		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
-			desc += " (default " + f.DefValue + ")"
-		}
-		for _, line := range strings.Split(desc, "\n") {
-			fmt.Fprintln(w, "    \t"+line)
-		}
-		if example != "" {
-			fmt.Fprintln(w, "    \texample: "+example)
-		}
-	})
 }

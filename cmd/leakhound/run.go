@@ -65,7 +65,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		writeMainUsage(stdout)
 		return exitOK
 	case "version":
-		fmt.Fprintln(stdout, "usage: leakhound version\n\nPrints the leakhound version and the Go version it was built with.")
+		fmt.Fprint(stdout, versionHelp)
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "leakhound help: unknown command %q; the commands are %s\n", args[0], strings.Join(commandNames, ", "))
@@ -74,26 +74,3 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 
 // commandNames lists the subcommands, for messages that suggest them.
 var commandNames = []string{"report", "merge", "baseline", "help", "version"}
-
-func writeMainUsage(w io.Writer) {
-	fmt.Fprint(w, `leakhound explains goroutine dumps: which goroutines are stuck, why, where,
-and which test started them.
-
-usage:
-  leakhound report [flags] [FILE | - | URL]   print a report of a dump or profile
-  leakhound merge [flags] INPUT...            merge CI shards' report directories
-  leakhound baseline [-o FILE] INPUT...       write a baseline of known leaks
-  leakhound help [command]                    show help for a command
-  leakhound version                           print the version
-
-examples:
-  leakhound report dump.txt
-  go test ./... 2>&1 | leakhound report -
-  leakhound report -html report.html http://localhost:6060/debug/pprof/goroutine?debug=2
-
-exit status: 0 report printed, 1 blocked goroutines found with -fail,
-2 usage or input error.
-
-Run "leakhound help report" for the flags.
-`)
-}

@@ -8,8 +8,15 @@ import "strconv"
 // "1 goroutine", "0 goroutines", "2 goroutines". The noun must take a plain
 // "s" in the plural, as every noun leakhound counts does.
 func Plural(n int, noun string) string {
+	return strconv.Itoa(n) + " " + noun + PluralSuffix(n)
+}
+
+// PluralSuffix returns the ending a noun counted n times takes: "" for 1,
+// "s" otherwise. It serves text that puts the count apart from the noun,
+// as the HTML templates do.
+func PluralSuffix(n int) string {
 	if n == 1 {
-		return "1 " + noun
+		return ""
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return "s"
 }

@@ -1,6 +1,9 @@
 package words
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 func TestPlural(t *testing.T) {
 	tests := []struct {
@@ -17,6 +20,9 @@ func TestPlural(t *testing.T) {
 	for _, tt := range tests {
 		if got := Plural(tt.n, tt.noun); got != tt.want {
 			t.Errorf("Plural(%d, %q) = %q, want %q", tt.n, tt.noun, got, tt.want)
+		}
+		if got := strconv.Itoa(tt.n) + " " + tt.noun + PluralSuffix(tt.n); got != tt.want {
+			t.Errorf("PluralSuffix(%d) makes %q, want %q", tt.n, got, tt.want)
 		}
 	}
 }
