@@ -59,14 +59,19 @@
 // # The whole package, and coming from goleak
 //
 // VerifyTestMain checks, from TestMain, that no goroutine outlives the
-// package's tests, and names the test that started each one where that can
-// be known. VerifyTestMain, VerifyNone, Find, IgnoreTopFunction,
-// IgnoreAnyFunction, IgnoreCurrent and Cleanup mean what they mean in
-// go.uber.org/goleak v1.3.0, its latest release, so moving over is a change
-// of import path; the reports, the settling and the proof come with it.
-// IgnoreCreatedBy is also on goleak's main branch but in none of its
-// releases. goleak's retry settings (MaxSleepInterval, MaxRetryAttempts)
-// are in no release either; SettleBudget is the one setting here. VerifyNone
-// and Find look at the whole process, so they are unfit for parallel tests:
-// Check is the per-test replacement.
+// package's tests, and names the test that started each one, subtests
+// included, with no GODEBUG and no Check in the tests: it labels each
+// top-level test as it starts, and finds the subtest by running parts of a
+// leaking test again (see VerifyTestMain). A leak a Check already failed
+// its test for is counted there, not failed twice.
+//
+// VerifyTestMain, VerifyNone, Find, IgnoreTopFunction, IgnoreAnyFunction,
+// IgnoreCurrent and Cleanup mean what they mean in go.uber.org/goleak
+// v1.3.0, its latest release, so moving over is a change of import path;
+// the reports, the settling and the proof come with it. IgnoreCreatedBy is
+// also on goleak's main branch but in none of its releases. goleak's retry
+// settings (MaxSleepInterval, MaxRetryAttempts) are in no release either;
+// SettleBudget is the one setting here. VerifyNone and Find look at the
+// whole process, so they are unfit for parallel tests: Check is the
+// per-test replacement.
 package leakcheck

@@ -115,6 +115,7 @@ func emit(t testing.TB, cfg *config, v verdict, opts report.Options) {
 		msg += "\n" + out.note
 	}
 	t.Errorf("%s", msg)
+	noteReported(t.Name(), out.fail)
 	annotate(out.fail)
 	if err := writeFiles(cfg, opts.Package, out.fail); err != nil {
 		t.Errorf("leakcheck: %v", err)

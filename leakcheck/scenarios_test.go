@@ -299,7 +299,7 @@ func TestCheckOptions(t *testing.T) {
 		{"ignore the creator", []Option{IgnoreCreatedBy("github.com/leakhound/leakhound/leakcheck.park")}, false},
 		{"ignore another creator", []Option{IgnoreCreatedBy("example.com/other.f")}, true},
 		{"ignore by a function of the goroutine", []Option{IgnoreGoroutine(func(g *profile.Goroutine) bool { return g.State == "chan receive" })}, false},
-		{"ignore the pattern", []Option{IgnorePattern("LH001")}, false},
+		{"ignore the pattern (a resource never closed)", []Option{IgnorePattern("LH020")}, false},
 		{"ignore another pattern", []Option{IgnorePattern("LH999")}, true},
 	}
 	for _, tt := range tests {

@@ -61,6 +61,7 @@ func New(leaks []Leak, opts Options) *Report {
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {
 		grp := b.finish()
+		grp.Origin, grp.OriginFrom = origin(grp.Stack, opts.ModuleRoot)
 		grp.Diagnosis = d.diagnose(grp)
 		if opts.Dump && grp.Reason == ReasonRunning {
 			// In a dump a running goroutine is busy, often the one that
@@ -70,11 +71,6 @@ func New(leaks []Leak, opts Options) *Report {
 		r.Groups[i] = grp
 		r.Total += grp.Count
 	}
-	d.mutualWaits()
-	for _, g := range r.Groups {
-		d.suggest(g)
-	}
-
 	testsFirst := opts.Context.Timeout != nil
 	slices.SortStableFunc(r.Groups, func(a, b *Group) int {
 		if c := ProvenFirst(a, b); c != 0 {
@@ -89,6 +85,10 @@ func New(leaks []Leak, opts Options) *Report {
 		}
 		return compareGroups(a, b)
 	})
+	d.relate(r)
+	for _, g := range r.Groups {
+		d.suggest(g)
+	}
 	return r
 }
 

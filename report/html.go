@@ -119,6 +119,8 @@ type htmlGroup struct {
 	PatternHref string
 	BlockPos    string // file:line of Block, as a person reads it
 	CreatedPos  string // file:line of CreatedBy, as a person reads it
+	OriginPos   string // file:line of Origin, as a person reads it
+	OriginWords string // how Origin is introduced
 	Source      *htmlSource
 	Edit        *htmlEdit // the suggested edit as a diff, on package pages
 	StackFrames []htmlFrame
@@ -239,6 +241,9 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 	hg.BlockPos = htmlPos(r, g.Block)
 	if g.CreatedBy != nil {
 		hg.CreatedPos = htmlPos(r, *g.CreatedBy)
+	}
+	if g.Origin != nil {
+		hg.OriginPos, hg.OriginWords = htmlPos(r, *g.Origin), originWords(g.OriginFrom)
 	}
 	if id := g.Diagnosis.PatternID; id != "" {
 		hg.PatternHref = catalogPage + "#" + id

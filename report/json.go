@@ -167,6 +167,8 @@ type jsonGroup struct {
 	WaitMinutes int            `json:"wait_minutes,omitempty"`
 	Block       jsonFrame      `json:"block"`
 	CreatedBy   *jsonFrame     `json:"created_by,omitempty"`
+	Origin      *jsonFrame     `json:"origin,omitempty"`
+	OriginFrom  string         `json:"origin_from,omitempty"`
 	Diagnosis   jsonDiagnosis  `json:"diagnosis"`
 	Stack       *jsonGoroutine `json:"stack,omitempty"`
 	Known       bool           `json:"known,omitempty"`
@@ -269,6 +271,8 @@ func wireGroup(g *Group) jsonGroup {
 		WaitMinutes: g.WaitMinutes,
 		Block:       wireFrame(g.Block),
 		CreatedBy:   wireFramePtr(g.CreatedBy),
+		Origin:      wireFramePtr(g.Origin),
+		OriginFrom:  g.OriginFrom,
 		Diagnosis: jsonDiagnosis{
 			PatternID:  g.Diagnosis.PatternID,
 			Summary:    g.Diagnosis.Summary,
@@ -350,6 +354,8 @@ func (jg *jsonGroup) group() *Group {
 		WaitMinutes: jg.WaitMinutes,
 		Block:       jg.Block.frame(),
 		CreatedBy:   jg.CreatedBy.framePtr(),
+		Origin:      jg.Origin.framePtr(),
+		OriginFrom:  jg.OriginFrom,
 		Diagnosis: Diagnosis{
 			PatternID:  jg.Diagnosis.PatternID,
 			Summary:    jg.Diagnosis.Summary,

@@ -38,6 +38,10 @@ type Report struct {
 	// Context is why the dump was printed (a crash, a signal, a test
 	// timeout), as its text said; the zero Context when it said nothing.
 	Context profile.Context
+	// Cycles are the sets of groups that wait on each other (lock order,
+	// channels), each listed once; the members' Diagnosis.Facts.Cycle
+	// points here.
+	Cycles []Cycle
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -63,6 +67,13 @@ type Group struct {
 	Block profile.Frame
 	// CreatedBy is where the goroutines were started, when known.
 	CreatedBy *profile.Frame
+	// Origin is the nearest frame of the user's code that led to CreatedBy
+	// when the go statement sits in the standard library or a helper
+	// package (sync.(*WaitGroup).Go, errgroup, time.AfterFunc, net/http);
+	// nil when CreatedBy is the user's own. See OriginFrom.
+	Origin *profile.Frame
+	// OriginFrom says how Origin was found: OriginAncestors or OriginEntry.
+	OriginFrom string
 	// Stack is one representative goroutine of the group.
 	Stack *profile.Goroutine
 	// Diagnosis explains the group and names the fix.
@@ -92,6 +103,11 @@ type Diagnosis struct {
 	// NoEdit says why no edit is suggested when the source was read but
 	// no safe mechanical edit exists: the catalog's sample shows the fix.
 	NoEdit string
+	// Fix is the fix for this group in one line, naming its code ("call
+	// (*Pool).Close"); "" when the pattern's general Fix is all there is.
+	Fix string
+	// Facts are the source facts the diagnosis found, as data.
+	Facts Facts
 }
 
 // Pattern is one entry of the catalog of known leak patterns.
