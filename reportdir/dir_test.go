@@ -143,6 +143,14 @@ func readDirState(t *testing.T, dir string) *dirState {
 	if err != nil {
 		t.Fatalf("ReadDir: %v", err)
 	}
+	if merged, err := readDocFile(filepath.Join(dir, MergedJSON)); err == nil {
+		if len(docs) > 0 {
+			t.Errorf("a merged directory has %d package JSON files besides %s", len(docs), MergedJSON)
+		}
+		for _, sd := range splitMerged(merged) {
+			docs = append(docs, sd.doc)
+		}
+	}
 	for _, d := range docs {
 		if _, dup := s.docs[d.Package]; dup {
 			t.Errorf("package %s has two JSON files", d.Package)
