@@ -81,7 +81,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		bw.WriteString("--:|\n")
 		for i, row := range rows {
 			if i == maxSummaryPackages {
-				fmt.Fprintf(bw, "\n… and %s more; the report lists them all.\n", plural(len(rows)-i, "package"))
+				fmt.Fprintf(bw, "\n… and %d more; the report lists every package.\n", len(rows)-i)
 				break
 			}
 			fmt.Fprintf(bw, "| %s | %d |", mdCell(mdCode(row.pkg)), row.goroutines)
