@@ -49,16 +49,23 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 	if all.baselined {
 		fmt.Fprintf(bw, "**%d new** (failing), %d known in the baseline. ", all.goroutines-all.known, all.known)
 	}
-	tests := sortedKeys(all.tests)
-	if len(tests) > 0 {
-		shown := tests[:min(len(tests), 10)]
+	if len(all.tests) > 0 {
+		// Tests of different packages may share a name: they count apart
+		// and are named once.
+		names := map[string]bool{}
+		for t := range all.tests {
+			_, name, _ := strings.Cut(t, "\x00")
+			names[name] = true
+		}
+		list := sortedKeys(names)
+		shown := list[:min(len(list), 10)]
 		codes := make([]string, len(shown))
 		for i, t := range shown {
 			codes[i] = mdCode(t)
 		}
-		fmt.Fprintf(bw, "From %s: %s", plural(len(tests), "test"), strings.Join(codes, ", "))
-		if len(tests) > len(shown) {
-			fmt.Fprintf(bw, " and %d more", len(tests)-len(shown))
+		fmt.Fprintf(bw, "From %s: %s", plural(len(all.tests), "test"), strings.Join(codes, ", "))
+		if len(list) > len(shown) {
+			fmt.Fprintf(bw, " and %d more", len(list)-len(shown))
 		}
 		bw.WriteString(".")
 	}
@@ -109,7 +116,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 type summaryCount struct {
 	goroutines, known int
 	baselined         bool
-	tests             map[string]bool
+	tests             map[string]bool // package NUL test
 	byReason          map[string]int
 }
 
@@ -126,7 +133,7 @@ func (c *summaryCount) add(d *Document) {
 				c.known += g.Count
 			}
 			for _, t := range g.Tests {
-				c.tests[t] = true
+				c.tests[d.Package+"\x00"+t] = true
 			}
 		}
 	}
