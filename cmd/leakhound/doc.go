@@ -67,6 +67,8 @@
 //
 // # Other commands
 //
+//	leakhound merge [flags] INPUT...       merge the report directories of CI shards or Bazel tests
+//	leakhound baseline [-o FILE] INPUT...  write a baseline of known leaks
 //	leakhound help [command]   the flags of a command, with examples
 //	leakhound version          the leakhound and Go versions of the binary
 package main
