@@ -162,8 +162,5 @@ func TestPprofToolReadsProfile(t *testing.T) {
 	}
 }
 
-// goCommand and fileExists are shared with the other packages' tests.
-var (
-	goCommand  = testenv.GoCommand
-	fileExists = testenv.FileExists
-)
+// goCommand is shared with the other packages' tests.
+var goCommand = testenv.GoCommand
