@@ -41,6 +41,10 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		all.merge(c)
 		rows = append(rows, pkgRow{d.Package, c})
 	}
+	if all.goroutines == 0 {
+		bw.WriteString("### leakhound: no leaked goroutines\n")
+		return flushSummary(bw)
+	}
 	where := "in " + plural(len(docs), "package")
 	if len(docs) == 1 {
 		where = "in " + mdCode(docs[0].Package)
@@ -106,6 +110,10 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 	case opts.Artifact != "":
 		fmt.Fprintf(bw, "\nReport: the artifact %s.\n", mdCode(opts.Artifact))
 	}
+	return flushSummary(bw)
+}
+
+func flushSummary(bw *bufio.Writer) error {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing the Markdown summary: %w", err)
 	}

@@ -87,3 +87,13 @@ func TestMarkdownSummaryMerged(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownSummaryNoLeaks(t *testing.T) {
+	var md strings.Builder
+	if err := report.WriteMarkdownSummary(&md, nil, report.SummaryOptions{Page: "index.html"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := md.String(); got != "### leakhound: no leaked goroutines\n" {
+		t.Errorf("summary of no leaks:\n%s", got)
+	}
+}
