@@ -86,16 +86,7 @@ func buildReport(leaks []report.Leak, cfg *config, opts report.Options) *report.
 	}
 	r := report.New(leaks, opts)
 	if len(cfg.patterns) > 0 {
-		kept := r.Groups[:0]
-		total := 0
-		for _, g := range r.Groups {
-			if cfg.patterns[g.Diagnosis.PatternID] {
-				continue
-			}
-			kept = append(kept, g)
-			total += g.Count
-		}
-		r.Groups, r.Total = kept, total
+		r.Filter(func(g *report.Group) bool { return !cfg.patterns[g.Diagnosis.PatternID] })
 	}
 	if r.Total == 0 || len(r.Groups) == 0 {
 		return nil

@@ -17,8 +17,19 @@ import (
 const DefaultSettleBudget = 450 * time.Millisecond
 
 // Option adjusts a check: what to ignore, how long to wait, where to write
-// reports. Pass options to Check, Wrap, VerifyTestMain, VerifyNone and Find.
-type Option func(*config)
+// reports. Pass options to Check, Wrap, VerifyTestMain, VerifyNone and Find;
+// the functions of this package that return an Option are the only way to
+// make one.
+type Option interface {
+	apply(*config)
+}
+
+// optionFunc is an Option that is a function changing the config. The
+// interface keeps config out of the package's documentation and leaves
+// room for options that are not functions.
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
 
 // config is the settled form of a list of options.
 type config struct {
@@ -63,7 +74,7 @@ func newConfig(opts []Option) *config {
 	c := &config{settle: DefaultSettleBudget, look: runtimeLooks}
 	for _, o := range opts {
 		if o != nil {
-			o(c)
+			o.apply(c)
 		}
 	}
 	return c
@@ -106,34 +117,34 @@ func (c *config) ignored(g *profile.Goroutine) bool {
 // looking for the innermost function. Use it for a long-lived goroutine you
 // start on purpose and cannot stop.
 func IgnoreTopFunction(f string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
 			top, ok := topFunction(g.Frames)
 			return ok && top == f
 		}})
-	}
+	})
 }
 
 // IgnoreAnyFunction leaves out goroutines that have f anywhere in their
 // stack, fully qualified (methods as "example.com/pkg.(*T).Method"). Use it
 // when the goroutine's top changes but one function always runs it.
 func IgnoreAnyFunction(f string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
 			return hasFunction(g.Frames, f)
 		}})
-	}
+	})
 }
 
 // IgnoreCreatedBy leaves out goroutines started by a go statement in
 // function f, fully qualified, for example "example.com/pool.(*Pool).start".
 // Use it for every worker a known component starts.
 func IgnoreCreatedBy(f string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
 			return g.CreatedBy != nil && g.CreatedBy.Func == f
 		}})
-	}
+	})
 }
 
 // IgnoreCurrent leaves out every goroutine alive at the moment IgnoreCurrent
@@ -148,14 +159,14 @@ func IgnoreCurrent() Option {
 			ids[g.ID] = true
 		}
 	}
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if err != nil {
 			c.errs = append(c.errs, fmt.Errorf("IgnoreCurrent could not list the goroutines alive when it was called: %w", err))
 		}
 		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
 			return ids[g.ID]
 		}})
-	}
+	})
 }
 
 // IgnoreGoroutine leaves out goroutines for which ignore returns true. It is
@@ -163,12 +174,12 @@ func IgnoreCurrent() Option {
 // creator set), never with aggregated records. Use it when no other option
 // says what you mean, for example to match a pprof label of your own.
 func IgnoreGoroutine(ignore func(g *profile.Goroutine) bool) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if ignore == nil {
 			return
 		}
 		c.filters = append(c.filters, filter{needsDetail: true, ignore: ignore})
-	}
+	})
 }
 
 // IgnorePattern leaves out goroutines whose diagnosis is one of the given
@@ -176,14 +187,14 @@ func IgnoreGoroutine(ignore func(g *profile.Goroutine) bool) Option {
 // pattern of each group). Use it to accept a known, harmless kind of leak
 // while you fix the others.
 func IgnorePattern(ids ...string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if c.patterns == nil {
 			c.patterns = make(map[string]bool)
 		}
 		for _, id := range ids {
 			c.patterns[id] = true
 		}
-	}
+	})
 }
 
 // SettleBudget sets how long a check waits for goroutines that may still be
@@ -193,7 +204,7 @@ func IgnorePattern(ids ...string) Option {
 // leaked is reported without waiting for the budget. Zero or less means
 // one look, no waiting.
 func SettleBudget(d time.Duration) Option {
-	return func(c *config) { c.settle = max(d, 0) }
+	return optionFunc(func(c *config) { c.settle = max(d, 0) })
 }
 
 // ReportDir makes a check that finds leaks also write report files (HTML,
@@ -201,7 +212,7 @@ func SettleBudget(d time.Duration) Option {
 // environment variable LEAKHOUND_REPORT=dir (reportdir.Env) does the same for every check
 // without changing code; this option wins over it.
 func ReportDir(dir string) Option {
-	return func(c *config) { c.reportDir = dir }
+	return optionFunc(func(c *config) { c.reportDir = dir })
 }
 
 // KnownLeaks names a baseline file of known leaks, as `leakhound baseline`
@@ -213,7 +224,7 @@ func ReportDir(dir string) Option {
 // path is taken from the module root. A baseline that cannot be read
 // makes every leak fail, with a note saying why.
 func KnownLeaks(file string) Option {
-	return func(c *config) { c.knownLeaks = file }
+	return optionFunc(func(c *config) { c.knownLeaks = file })
 }
 
 // OnlyProvenLeaks fails a check only for goroutines the runtime's leak
@@ -225,7 +236,7 @@ func KnownLeaks(file string) Option {
 // On other runtimes nothing can be proven, so the option has no effect and
 // every survivor fails the check, with a note saying so.
 func OnlyProvenLeaks() Option {
-	return func(c *config) { c.onlyProven = true }
+	return optionFunc(func(c *config) { c.onlyProven = true })
 }
 
 // SkipOnTestFailure makes VerifyTestMain skip its leak check when tests
@@ -233,14 +244,14 @@ func OnlyProvenLeaks() Option {
 // test often leaks too and the report helps to explain the failure; the exit
 // code is non-zero either way.
 func SkipOnTestFailure() Option {
-	return func(c *config) { c.skipOnFailure = true }
+	return optionFunc(func(c *config) { c.skipOnFailure = true })
 }
 
 // NoSource stops reports from reading source files to sharpen their
 // diagnosis; they then rest on the stacks alone. Use it when the sources are
 // not where the binary was built.
 func NoSource() Option {
-	return func(c *config) { c.noSource = true }
+	return optionFunc(func(c *config) { c.noSource = true })
 }
 
 // Cleanup sets a function to run at the end of VerifyTestMain or VerifyNone
@@ -248,7 +259,7 @@ func NoSource() Option {
 // VerifyNone. With VerifyTestMain it replaces the call to os.Exit, so the
 // function decides how the process ends. Find refuses it with an error.
 func Cleanup(cleanup func(exitCode int)) Option {
-	return func(c *config) { c.cleanup = cleanup }
+	return optionFunc(func(c *config) { c.cleanup = cleanup })
 }
 
 // baseline reads the baseline of known leaks the options or the

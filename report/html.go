@@ -85,6 +85,11 @@ type htmlPage struct {
 	// HiddenGroups and HiddenGoroutines count the groups an index leaves
 	// out of its list (Index.MaxGroupRows).
 	HiddenGroups, HiddenGoroutines int
+	// Noun is what the page calls its goroutines: "leaked", or "blocked"
+	// for a dump (Report.Dump).
+	Noun string
+	// Context says why the dump was printed (Report.ContextLines).
+	Context []string
 }
 
 type htmlLink struct{ Text, Href string }
@@ -118,6 +123,7 @@ type htmlGroup struct {
 	BlockPos    string // file:line of Block, as a person reads it
 	CreatedPos  string // file:line of CreatedBy, as a person reads it
 	Source      *htmlSource
+	Edit        *htmlEdit // the suggested edit as a diff, on package pages
 	StackFrames []htmlFrame
 	Ancestors   []htmlAncestor
 	Labels      []htmlKV
@@ -168,23 +174,15 @@ type htmlPackage struct {
 	ReportsWithoutGroupsCount int
 }
 
-// patternSource tells a page where pattern details come from: a
-// Document's stored patterns first, then this build's catalog.
-type patternSource map[string]Pattern
-
-func (ps patternSource) lookup(id string) (Pattern, bool) {
-	if p, ok := ps[id]; ok {
-		return p, true
-	}
-	return knownPattern(id)
-}
-
 // newHTMLPage builds the page for the reports of one check or package.
 // catalogPage is where pattern links point ("" puts the patterns on the
 // page itself).
 func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSource, catalogPage string) *htmlPage {
 	css, js := htmlStatic()
-	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC")}
+	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC"), Noun: "leaked"}
+	if len(reports) == 1 && reports[0] != nil {
+		p.Noun, p.Context = reports[0].noun(), reports[0].ContextLines()
+	}
 	used := map[string]bool{}
 	var all []*Group
 	for i, r := range reports {
@@ -251,6 +249,7 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 	if withSource {
 		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
 		hg.Source.Shown = r.RelPath(g.Block.File)
+		hg.Edit = newHTMLEdit(r, g.Diagnosis.Suggestion)
 	}
 	if g.Stack != nil {
 		blk := -1
@@ -547,9 +546,6 @@ func htmlPlural(n int) string {
 	}
 	return "s"
 }
-
-// knownPattern looks a pattern ID up in this build's catalog.
-func knownPattern(id string) (Pattern, bool) { return PatternByID(id) }
 
 // knownCatalog is this build's whole catalog, for the catalog page.
 func knownCatalog() []Pattern { return Catalog() }

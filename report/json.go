@@ -116,6 +116,57 @@ type jsonReport struct {
 	Total      int         `json:"total"`
 	Groups     []jsonGroup `json:"groups"`
 	Baseline   string      `json:"baseline,omitempty"`
+	// Dump and Context are Report.Dump and Report.Context, and Lines is
+	// ContextLines: what a reader of the text or HTML report sees.
+	Dump    bool         `json:"dump,omitempty"`
+	Context *jsonContext `json:"context,omitempty"`
+}
+
+type jsonContext struct {
+	Crash   string       `json:"crash,omitempty"`
+	Signal  string       `json:"signal,omitempty"`
+	Timeout *jsonTimeout `json:"timeout,omitempty"`
+	Lines   []string     `json:"lines,omitempty"`
+}
+
+type jsonTimeout struct {
+	After   string        `json:"after"`
+	Running []jsonRunning `json:"running,omitempty"`
+}
+
+type jsonRunning struct {
+	Name    string `json:"name"`
+	Elapsed string `json:"elapsed,omitempty"`
+}
+
+func wireContext(r *Report) *jsonContext {
+	lines := r.ContextLines()
+	if len(lines) == 0 {
+		return nil
+	}
+	c := r.Context
+	w := &jsonContext{Crash: c.Crash, Signal: c.Signal, Lines: lines}
+	if c.Timeout != nil {
+		w.Timeout = &jsonTimeout{After: c.Timeout.After}
+		for _, rt := range c.Timeout.Running {
+			w.Timeout.Running = append(w.Timeout.Running, jsonRunning{rt.Name, rt.Elapsed})
+		}
+	}
+	return w
+}
+
+func (w *jsonContext) context() profile.Context {
+	if w == nil {
+		return profile.Context{}
+	}
+	c := profile.Context{Crash: w.Crash, Signal: w.Signal}
+	if w.Timeout != nil {
+		c.Timeout = &profile.TestTimeout{After: w.Timeout.After}
+		for _, rt := range w.Timeout.Running {
+			c.Timeout.Running = append(c.Timeout.Running, profile.RunningTest{Name: rt.Name, Elapsed: rt.Elapsed})
+		}
+	}
+	return c
 }
 
 type jsonGroup struct {
@@ -145,6 +196,9 @@ type jsonDiagnosis struct {
 	Summary    string   `json:"summary,omitempty"`
 	Evidence   []string `json:"evidence,omitempty"`
 	FromSource bool     `json:"from_source"`
+	// Suggestion and NoEdit: see edit_json.go.
+	Suggestion *jsonSuggestion `json:"suggestion,omitempty"`
+	NoEdit     string          `json:"no_edit,omitempty"`
 }
 
 type jsonPattern struct {
@@ -195,7 +249,8 @@ func (d *Document) wire() *jsonDocument {
 		if r == nil {
 			continue
 		}
-		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)), Baseline: r.Baseline}
+		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)),
+			Baseline: r.Baseline, Dump: r.Dump, Context: wireContext(r)}
 		for _, g := range r.Groups {
 			if g == nil {
 				continue
@@ -206,11 +261,7 @@ func (d *Document) wire() *jsonDocument {
 				continue
 			}
 			seen[id] = true
-			p, ok := d.Patterns[id]
-			if !ok {
-				p, ok = knownPattern(id)
-			}
-			if ok {
+			if p, ok := patternSource(d.Patterns).lookup(id); ok {
 				w.Patterns = append(w.Patterns, &jsonPattern{ID: id, Title: p.Title, Why: p.Why, Fix: p.Fix, Before: p.Before, After: p.After})
 			}
 		}
@@ -235,6 +286,8 @@ func wireGroup(g *Group) jsonGroup {
 			Summary:    g.Diagnosis.Summary,
 			Evidence:   g.Diagnosis.Evidence,
 			FromSource: g.Diagnosis.FromSource,
+			Suggestion: wireSuggestion(g.Diagnosis.Suggestion),
+			NoEdit:     g.Diagnosis.NoEdit,
 		},
 		Stack:       wireGoroutine(g.Stack),
 		Known:       g.Known,
@@ -279,7 +332,8 @@ func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
 func (w *jsonDocument) document() *Document {
 	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt, Shard: w.Shard}
 	for _, jr := range w.Reports {
-		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline}
+		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline,
+			Dump: jr.Dump, Context: jr.Context.context()}
 		for _, jg := range jr.Groups {
 			r.Groups = append(r.Groups, jg.group())
 		}
@@ -313,6 +367,8 @@ func (jg *jsonGroup) group() *Group {
 			Summary:    jg.Diagnosis.Summary,
 			Evidence:   jg.Diagnosis.Evidence,
 			FromSource: jg.Diagnosis.FromSource,
+			Suggestion: jg.Diagnosis.Suggestion.suggestion(),
+			NoEdit:     jg.Diagnosis.NoEdit,
 		},
 		Stack: jg.Stack.goroutine(),
 		Known: jg.Known,

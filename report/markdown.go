@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
 // SummaryOptions says where a Markdown summary points its reader.
@@ -45,11 +47,11 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		bw.WriteString("### leakhound: no leaked goroutines\n")
 		return flushSummary(bw)
 	}
-	where := "in " + plural(len(docs), "package")
+	where := "in " + words.Plural(len(docs), "package")
 	if len(docs) == 1 {
 		where = "in " + mdCode(docs[0].Package)
 	}
-	fmt.Fprintf(bw, "### leakhound: %s leaked %s\n\n", plural(all.goroutines, "goroutine"), where)
+	fmt.Fprintf(bw, "### leakhound: %s leaked %s\n\n", words.Plural(all.goroutines, "goroutine"), where)
 	if all.baselined {
 		fmt.Fprintf(bw, "**%d new** (failing), %d known in the baseline. ", all.goroutines-all.known, all.known)
 	}
@@ -67,7 +69,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		for i, t := range shown {
 			codes[i] = mdCode(t)
 		}
-		fmt.Fprintf(bw, "From %s: %s", plural(len(all.tests), "test"), strings.Join(codes, ", "))
+		fmt.Fprintf(bw, "From %s: %s", words.Plural(len(all.tests), "test"), strings.Join(codes, ", "))
 		if len(list) > len(shown) {
 			fmt.Fprintf(bw, " and %d more", len(list)-len(shown))
 		}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -131,7 +132,7 @@ func WriteBaseline(w io.Writer, docs []*report.Document) error {
 		return fps[i] < fps[j]
 	})
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "# leakhound baseline: %s known when it was written, one per line.\n", plural(len(fps), "goroutine leak"))
+	fmt.Fprintf(bw, "# leakhound baseline: %s known when it was written, one per line.\n", words.Plural(len(fps), "goroutine leak"))
 	bw.WriteString("# With LEAKHOUND_BASELINE=<this file>, checks list these leaks without failing\n")
 	bw.WriteString("# and fail on new ones. Delete a line once its leak is fixed.\n")
 	bw.WriteString("# Fingerprint, then: blocking reason, blocking function, creating function, pattern.\n")

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/words"
+
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -344,9 +346,9 @@ func copyZipEntry(w io.Writer, zipPath, entry string) error {
 
 // notes is what the index says about how the merge went.
 func (m *Merged) notes() []string {
-	n := []string{fmt.Sprintf("Merged %s with %s.", plural(m.Shards, "shard"), plural(len(m.Docs), "package"))}
+	n := []string{fmt.Sprintf("Merged %s with %s.", words.Plural(m.Shards, "shard"), words.Plural(len(m.Docs), "package"))}
 	if len(m.Skipped) > 0 {
-		n = append(n, fmt.Sprintf("Left out %s that could not be read whole (listed below); their packages may be missing.", plural(len(m.Skipped), "torn shard")))
+		n = append(n, fmt.Sprintf("Left out %s that could not be read whole (listed below); their packages may be missing.", words.Plural(len(m.Skipped), "torn shard")))
 	}
 	return append(n, m.Notes...)
 }
@@ -372,11 +374,4 @@ func parallel(n int, f func(i int)) {
 		})
 	}
 	wg.Wait()
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/leakhound/leakhound/internal/words"
+
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/reportdir"
 )
@@ -118,7 +120,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	for _, d := range m.Docs {
 		total += docGoroutines(d)
 	}
-	fmt.Fprintf(stdout, "leakhound merge: %s from %s: %s leaked", plural(len(m.Docs), "package"), plural(m.Shards, "shard"), plural(total, "goroutine"))
+	fmt.Fprintf(stdout, "leakhound merge: %s from %s: %s leaked", words.Plural(len(m.Docs), "package"), words.Plural(m.Shards, "shard"), words.Plural(total, "goroutine"))
 	if f.known != "" {
 		fmt.Fprintf(stdout, ", %d new, %d known in %s", newLeaks, known, f.known)
 	}
@@ -131,7 +133,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case len(m.Skipped) > 0:
-		fmt.Fprintf(stderr, "leakhound merge: left out %s; their packages may be missing from the report\n", plural(len(m.Skipped), "torn shard"))
+		fmt.Fprintf(stderr, "leakhound merge: left out %s; their packages may be missing from the report\n", words.Plural(len(m.Skipped), "torn shard"))
 		return exitSkipped
 	case f.fail && newLeaks > 0:
 		return exitFound
@@ -163,11 +165,4 @@ func docGoroutines(d *report.Document) int {
 		n += r.Total
 	}
 	return n
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -39,8 +39,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "version", "-version", "--version":
 		return runVersion(rest, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "leakhound: unknown command %q\n\n", cmd)
-		writeMainUsage(stderr)
+		fmt.Fprintf(stderr, "leakhound: unknown command %q; the commands are %s (leakhound -h for help)\n", cmd, strings.Join(commandNames, ", "))
 		return exitUsage
 	}
 }
@@ -53,7 +52,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "report":
-		writeReportUsage(stdout, newReportFlags(io.Discard).fs)
+		writeReportUsage(stdout, newReportFlags().fs)
 		return exitOK
 	case "merge":
 		writeMergeUsage(stdout, newMergeFlags(io.Discard).fs)
