@@ -235,8 +235,13 @@ func (m *Merged) Write(out string) error {
 
 func (m *Merged) writeLocked(out string) error {
 	keep := map[string]bool{}
-	for _, d := range m.Docs {
-		keep[packageFiles(d.Package).HTML] = true
+	for i, d := range m.Docs {
+		f := packageFiles(d.Package)
+		keep[f.HTML] = true
+		if m.pages[i] != (pageSource{}) {
+			// A kept page brings its package's JSON and profile along.
+			keep[f.JSON], keep[f.Pprof] = true, true
+		}
 	}
 	old, _ := filepath.Glob(filepath.Join(out, packagePrefix+"*"))
 	for _, name := range old {
@@ -298,25 +303,45 @@ func mergedFiles(pkg string) report.PackageFiles {
 	return report.PackageFiles{HTML: packageFiles(pkg).HTML, JSON: MergedJSON, Pprof: MergedPprof}
 }
 
-// writePage puts the page of m.Docs[i] into out: a hard link to the
-// shard's page, else a copy of it, else the page rendered anew.
+// writePage puts the page of m.Docs[i] into out: the shard's page when
+// the merge kept the package as the shard had it, else the page rendered
+// anew. A kept page links to its package's JSON and profile files, so they
+// come along. Files are hard links to the shard's where the file system
+// allows (no copy, and a later write replaces the link, never the
+// shard's file), else copies.
 func (m *Merged) writePage(out string, i int) error {
 	d, src := m.Docs[i], m.pages[i]
 	files := mergedFiles(d.Package)
-	dst := filepath.Join(out, files.HTML)
-	switch {
-	case src.file != "":
-		os.Remove(dst)
-		if os.Link(src.file, dst) == nil {
-			return nil
-		}
-		return writeFileAtomic(out, files.HTML, func(w io.Writer) error { return copyFile(w, src.file) })
-	case src.zip != "":
-		return writeFileAtomic(out, files.HTML, func(w io.Writer) error { return copyZipEntry(w, src.zip, src.entry) })
+	if src.file == "" && src.zip == "" {
+		c := *d
+		c.Reports = compactReports(d.Reports)
+		return writeFileAtomic(out, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, &c, files) })
 	}
-	c := *d
-	c.Reports = compactReports(d.Reports)
-	return writeFileAtomic(out, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, &c, files) })
+	own := packageFiles(d.Package)
+	for _, name := range []string{own.HTML, own.JSON, own.Pprof} {
+		sibling := strings.TrimSuffix(src.file+src.entry, ".html") + strings.TrimPrefix(name, strings.TrimSuffix(own.HTML, ".html"))
+		if err := bring(out, name, src, sibling); err != nil && name == own.HTML {
+			return err
+		}
+	}
+	return nil
+}
+
+// bring links or copies the file path of the shard src (a file, or an
+// entry of src's zip) to name in out.
+func bring(out, name string, src pageSource, path string) error {
+	if src.zip != "" {
+		return writeFileAtomic(out, name, func(w io.Writer) error { return copyZipEntry(w, src.zip, path) })
+	}
+	if _, err := os.Stat(path); err != nil {
+		return err
+	}
+	dst := filepath.Join(out, name)
+	os.Remove(dst)
+	if os.Link(path, dst) == nil {
+		return nil
+	}
+	return writeFileAtomic(out, name, func(w io.Writer) error { return copyFile(w, path) })
 }
 
 func copyFile(w io.Writer, path string) error {

@@ -264,6 +264,15 @@ func TestMergePages(t *testing.T) {
 	if err != nil || string(kept) != string(shardPage) {
 		t.Errorf("the merged page is not the shard's page (err %v)", err)
 	}
+	// The kept page links to its package's JSON and profile: they are there.
+	for _, f := range []string{packageFiles(d.Package).JSON, packageFiles(d.Package).Pprof} {
+		if !strings.Contains(string(kept), `href="`+f+`"`) {
+			t.Errorf("the kept page does not link to %s", f)
+		}
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("the kept page links to %s, which the merge did not bring: %v", f, err)
+		}
+	}
 
 	b, err := readBaseline(strings.NewReader(d.Reports[0].Groups[0].Fingerprint()+" known\n"), "known.txt")
 	if err != nil {
