@@ -49,7 +49,10 @@
 // blocks, the go statement that started it, the test, and the fix for the
 // pattern. ReportDir (or LEAKHOUND_REPORT=dir) also writes HTML, JSON and
 // pprof files; in GitHub Actions the leaks are annotated on the source
-// lines.
+// lines. KnownLeaks (or LEAKHOUND_BASELINE=file) lists the leaks of a
+// baseline without failing, so a repository can adopt the checks before
+// fixing every existing leak; `leakhound merge` joins the report
+// directories of many CI shards (see the README's "In CI").
 //
 // What is never reported: the runtime's own goroutines, the testing
 // package's, the os/signal loop, execution-trace readers. What is: anything

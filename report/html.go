@@ -83,6 +83,9 @@ type htmlPage struct {
 	Packages          []htmlPackage
 	Problems          []string
 	Notes             []string
+	// HiddenGroups and HiddenGoroutines count the groups an index leaves
+	// out of its list (Index.MaxGroupRows).
+	HiddenGroups, HiddenGoroutines int
 	// Noun is what the page calls its goroutines: "leaked", or "blocked"
 	// for a dump (Report.Dump).
 	Noun string
@@ -112,6 +115,7 @@ type htmlSection struct {
 // compute itself.
 type htmlGroup struct {
 	*Group
+	report      *Report
 	Anchor      string
 	Href        string // link to the group's card, on index pages
 	Package     string
@@ -208,7 +212,9 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 	p.ShowSectionTitles = len(p.Sections) > 1
 	p.Expandable = len(p.Groups) > 1
 	p.Summary = htmlSummarize(all)
-	p.Summary.countStatus(p.Groups)
+	for _, hg := range p.Groups {
+		p.Summary.countStatus(hg.report, hg.Group)
+	}
 	p.Chart, p.Reasons = htmlChartOf(all)
 	if catalogPage == "" {
 		for id := range used {
@@ -231,13 +237,8 @@ func (p *htmlPage) render(w io.Writer, name string) error {
 // newHTMLGroup prepares one group. withSource reads the source around the
 // blocking line; index rows do not show it.
 func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
-	hg := &htmlGroup{Group: g, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
-	switch {
-	case g.Known:
-		hg.Status = "known"
-	case r.Baseline != "":
-		hg.Status = "new"
-	}
+	hg := &htmlGroup{Group: g, report: r, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
+	hg.Status = groupStatus(r, g)
 	hg.BlockPos = htmlPos(r, g.Block)
 	if g.CreatedBy != nil {
 		hg.CreatedPos = htmlPos(r, *g.CreatedBy)
@@ -348,16 +349,26 @@ func htmlSummarize(groups []*Group) htmlSummary {
 	return s
 }
 
-// countStatus counts the goroutines of new and known leaks, when any
-// group was compared with a baseline.
-func (s *htmlSummary) countStatus(groups []*htmlGroup) {
-	for _, hg := range groups {
-		switch hg.Status {
-		case "known":
-			s.Known += hg.Count
-		case "new":
-			s.New += hg.Count
-		}
+// groupStatus is "known" for a leak in the baseline, "new" for one of a
+// report compared with a baseline that is not in it, "" otherwise.
+func groupStatus(r *Report, g *Group) string {
+	switch {
+	case g.Known:
+		return "known"
+	case r.Baseline != "":
+		return "new"
+	}
+	return ""
+}
+
+// countStatus adds the goroutines of g to the new or known count, when
+// its report was compared with a baseline.
+func (s *htmlSummary) countStatus(r *Report, g *Group) {
+	switch groupStatus(r, g) {
+	case "known":
+		s.Known += g.Count
+	case "new":
+		s.New += g.Count
 	}
 	s.Baselined = s.New+s.Known > 0
 }

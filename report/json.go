@@ -62,6 +62,18 @@ func (d *Document) WriteJSON(w io.Writer) error {
 	return nil
 }
 
+// WriteCompactJSON writes the document as WriteJSON does, without the
+// indentation: for documents of many packages, which tools read, where it
+// saves a third of the size and most of the time to write.
+func (d *Document) WriteCompactJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(d.wire()); err != nil {
+		return fmt.Errorf("writing the JSON report: %w", err)
+	}
+	return nil
+}
+
 // ErrSchemaVersion is wrapped by ReadJSON's error when a file was written
 // in a schema version this version of leakhound cannot read.
 var ErrSchemaVersion = errors.New("unsupported leakhound JSON schema version")

@@ -43,6 +43,10 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		all.merge(c)
 		rows = append(rows, pkgRow{d.Package, c})
 	}
+	if all.goroutines == 0 {
+		bw.WriteString("### leakhound: no leaked goroutines\n")
+		return flushSummary(bw)
+	}
 	where := "in " + words.Plural(len(docs), "package")
 	if len(docs) == 1 {
 		where = "in " + mdCode(docs[0].Package)
@@ -51,16 +55,23 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 	if all.baselined {
 		fmt.Fprintf(bw, "**%d new** (failing), %d known in the baseline. ", all.goroutines-all.known, all.known)
 	}
-	tests := sortedKeys(all.tests)
-	if len(tests) > 0 {
-		shown := tests[:min(len(tests), 10)]
+	if len(all.tests) > 0 {
+		// Tests of different packages may share a name: they count apart
+		// and are named once.
+		names := map[string]bool{}
+		for t := range all.tests {
+			_, name, _ := strings.Cut(t, "\x00")
+			names[name] = true
+		}
+		list := sortedKeys(names)
+		shown := list[:min(len(list), 10)]
 		codes := make([]string, len(shown))
 		for i, t := range shown {
 			codes[i] = mdCode(t)
 		}
-		fmt.Fprintf(bw, "From %s: %s", words.Plural(len(tests), "test"), strings.Join(codes, ", "))
-		if len(tests) > len(shown) {
-			fmt.Fprintf(bw, " and %d more", len(tests)-len(shown))
+		fmt.Fprintf(bw, "From %s: %s", words.Plural(len(all.tests), "test"), strings.Join(codes, ", "))
+		if len(list) > len(shown) {
+			fmt.Fprintf(bw, " and %d more", len(list)-len(shown))
 		}
 		bw.WriteString(".")
 	}
@@ -83,7 +94,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 		bw.WriteString("--:|\n")
 		for i, row := range rows {
 			if i == maxSummaryPackages {
-				fmt.Fprintf(bw, "\n… and %s more; the report lists them all.\n", words.Plural(len(rows)-i, "package"))
+				fmt.Fprintf(bw, "\n… and %d more; the report lists every package.\n", len(rows)-i)
 				break
 			}
 			fmt.Fprintf(bw, "| %s | %d |", mdCell(mdCode(row.pkg)), row.goroutines)
@@ -101,6 +112,10 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 	case opts.Artifact != "":
 		fmt.Fprintf(bw, "\nReport: the artifact %s.\n", mdCode(opts.Artifact))
 	}
+	return flushSummary(bw)
+}
+
+func flushSummary(bw *bufio.Writer) error {
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing the Markdown summary: %w", err)
 	}
@@ -111,7 +126,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 type summaryCount struct {
 	goroutines, known int
 	baselined         bool
-	tests             map[string]bool
+	tests             map[string]bool // package NUL test
 	byReason          map[string]int
 }
 
@@ -128,7 +143,7 @@ func (c *summaryCount) add(d *Document) {
 				c.known += g.Count
 			}
 			for _, t := range g.Tests {
-				c.tests[t] = true
+				c.tests[d.Package+"\x00"+t] = true
 			}
 		}
 	}

@@ -55,6 +55,11 @@ type Index struct {
 	// Notes say how the directory was assembled, for example which shards
 	// a merge read and which reruns it resolved.
 	Notes []string
+	// MaxGroupRows bounds the page's list of groups, 0 for no bound. Past
+	// it the largest groups are listed and the rest counted: a merge of
+	// thousands of packages would otherwise make a page too long to use
+	// or to render quickly. The totals and the chart count every group.
+	MaxGroupRows int
 }
 
 // IndexEntry is one package of an Index.
@@ -77,27 +82,48 @@ func (ix *Index) WriteHTML(w io.Writer) error {
 		Problems:  ix.Problems,
 		Notes:     ix.Notes,
 	}
+	type row struct {
+		doc  int
+		r    *Report
+		g    *Group
+		href string
+	}
+	var rows []row
 	var all []*Group
-	for _, e := range ix.Packages {
+	for k, e := range ix.Packages {
 		d := e.Doc
-		row := htmlPackage{Package: d.Package, HTML: e.Files.HTML, JSON: e.Files.JSON, Pprof: e.Files.Pprof, GeneratedAt: d.GeneratedAt}
+		pkgRow := htmlPackage{Package: d.Package, HTML: e.Files.HTML, JSON: e.Files.JSON, Pprof: e.Files.Pprof, GeneratedAt: d.GeneratedAt}
 		var groups []*Group
 		for i, r := range d.Reports {
 			for j, g := range r.Groups {
-				hg := newHTMLGroup(r, g, "", patternSource(d.Patterns), CatalogPage, false)
-				hg.Package = d.Package
-				hg.Href = fmt.Sprintf("%s#r%d-g%d", row.HTML, i, j)
-				p.Groups = append(p.Groups, hg)
+				rows = append(rows, row{k, r, g, fmt.Sprintf("%s#r%d-g%d", pkgRow.HTML, i, j)})
 				groups = append(groups, g)
 			}
 		}
 		s := htmlSummarize(groups)
-		row.Goroutines, row.Groups, row.Tests = s.Goroutines, s.Groups, s.Tests
-		p.Packages = append(p.Packages, row)
+		pkgRow.Goroutines, pkgRow.Groups, pkgRow.Tests = s.Goroutines, s.Groups, s.Tests
+		p.Packages = append(p.Packages, pkgRow)
 		all = append(all, groups...)
 	}
 	p.Summary = htmlSummarize(all)
-	p.Summary.countStatus(p.Groups)
+	for _, r := range rows {
+		p.Summary.countStatus(r.r, r.g)
+	}
+	if ix.MaxGroupRows > 0 && len(rows) > ix.MaxGroupRows {
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].g.Count > rows[j].g.Count })
+		for _, r := range rows[ix.MaxGroupRows:] {
+			p.HiddenGroups++
+			p.HiddenGoroutines += r.g.Count
+		}
+		rows = rows[:ix.MaxGroupRows]
+	}
+	for _, r := range rows {
+		d := ix.Packages[r.doc].Doc
+		hg := newHTMLGroup(r.r, r.g, "", patternSource(d.Patterns), CatalogPage, false)
+		hg.Package = d.Package
+		hg.Href = r.href
+		p.Groups = append(p.Groups, hg)
+	}
 	p.Summary.Packages = len(ix.Packages)
 	p.Summary.ShowPackages = true
 	p.Chart, p.Reasons = htmlChartOf(all)

@@ -38,8 +38,12 @@ func ReadBaseline(path string) (*Baseline, error) {
 		return nil, fmt.Errorf("reading the baseline of known leaks: %w", err)
 	}
 	defer f.Close()
+	return readBaseline(f, path)
+}
+
+func readBaseline(r io.Reader, path string) (*Baseline, error) {
 	b := &Baseline{Path: path, known: map[string]bool{}}
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	n := 0
 	for sc.Scan() {
 		n++

@@ -143,6 +143,14 @@ func readDirState(t *testing.T, dir string) *dirState {
 	if err != nil {
 		t.Fatalf("ReadDir: %v", err)
 	}
+	if merged, err := readDocFile(filepath.Join(dir, MergedJSON)); err == nil {
+		// A merged directory's JSON file holds every package; the package
+		// files kept pages brought along are a subset of it.
+		docs = nil
+		for _, sd := range splitMerged(merged) {
+			docs = append(docs, sd.doc)
+		}
+	}
 	for _, d := range docs {
 		if _, dup := s.docs[d.Package]; dup {
 			t.Errorf("package %s has two JSON files", d.Package)

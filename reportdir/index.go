@@ -69,14 +69,14 @@ func readDocFile(name string) (*report.Document, error) {
 func rebuildIndexLocked(dir string) error {
 	removeStaleTemps(dir)
 	docs, problems := readPackageDocs(dir)
-	return errors.Join(writeIndex(dir, docs, problems, nil), writeCatalog(dir, docs))
+	return errors.Join(writeIndex(dir, &report.Index{Problems: problems}, docs, packageFiles), writeCatalog(dir, docs))
 }
 
-// writeIndex writes the index page of the packages docs.
-func writeIndex(dir string, docs []*report.Document, problems, notes []string) error {
-	ix := &report.Index{Problems: problems, Notes: notes}
+// writeIndex writes the index page ix with the packages docs, whose files
+// files names.
+func writeIndex(dir string, ix *report.Index, docs []*report.Document, files func(pkg string) report.PackageFiles) error {
 	for _, d := range docs {
-		ix.Packages = append(ix.Packages, report.IndexEntry{Doc: d, Files: packageFiles(d.Package)})
+		ix.Packages = append(ix.Packages, report.IndexEntry{Doc: d, Files: files(d.Package)})
 	}
 	return writeFileAtomic(dir, indexFileName, ix.WriteHTML)
 }

@@ -1,8 +1,10 @@
 package reportdir
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -36,6 +38,11 @@ type Merged struct {
 	Skipped []string
 	// Notes say what Collect decided: reruns resolved, which copy kept.
 	Notes []string
+
+	// pages are where the shards keep Docs' pages, by index into Docs;
+	// the zero pageSource when the page must be rendered (no page, or a
+	// document Collect or MarkKnown changed).
+	pages []pageSource
 }
 
 // Collect reads the report directories under the inputs (directories
@@ -58,7 +65,7 @@ func Collect(inputs []string, skip string) (*Merged, error) {
 		return nil, err
 	}
 	type result struct {
-		docs []*report.Document
+		docs []shardDoc
 		err  error
 	}
 	results := make([]result, len(shards))
@@ -70,13 +77,11 @@ func Collect(inputs []string, skip string) (*Merged, error) {
 	m := &Merged{}
 	type key struct{ pkg, shard string }
 	type kept struct {
-		doc   *report.Document
-		from  string
-		order int
-		also  []string
+		shardDoc
+		from string
+		also []string
 	}
 	best := map[key]*kept{}
-	order := 0
 	for i, s := range shards {
 		res := results[i]
 		if res.err != nil {
@@ -87,15 +92,15 @@ func Collect(inputs []string, skip string) (*Merged, error) {
 			continue
 		}
 		m.Shards++
-		for _, d := range res.docs {
-			order++
+		for _, sd := range res.docs {
+			d := sd.doc
 			k := key{d.Package, d.Shard}
 			cur := best[k]
 			switch {
 			case cur == nil:
-				best[k] = &kept{doc: d, from: s.Name, order: order}
+				best[k] = &kept{shardDoc: sd, from: s.Name}
 			case !d.GeneratedAt.Before(cur.doc.GeneratedAt):
-				best[k] = &kept{doc: d, from: s.Name, order: order, also: append(cur.also, cur.from)}
+				best[k] = &kept{shardDoc: sd, from: s.Name, also: append(cur.also, cur.from)}
 			default:
 				cur.also = append(cur.also, s.Name)
 			}
@@ -113,7 +118,7 @@ func Collect(inputs []string, skip string) (*Merged, error) {
 	sort.Strings(pkgs)
 	for _, p := range pkgs {
 		parts := byPkg[p]
-		sort.Slice(parts, func(i, j int) bool { return parts[i].doc.Shard < parts[j].doc.Shard })
+		sort.Slice(parts, func(i, j int) bool { return shardLess(parts[i].doc.Shard, parts[j].doc.Shard) })
 		docs := make([]*report.Document, len(parts))
 		for i, part := range parts {
 			docs[i] = part.doc
@@ -128,8 +133,24 @@ func Collect(inputs []string, skip string) (*Merged, error) {
 			}
 		}
 		m.Docs = append(m.Docs, combineShards(docs))
+		var page pageSource
+		if len(parts) == 1 {
+			page = parts[0].page
+		}
+		m.pages = append(m.pages, page)
 	}
 	return m, nil
+}
+
+// shardLess orders shards "i/n" by number, so shard 10 comes after 9.
+func shardLess(a, b string) bool {
+	var ai, an, bi, bn int
+	_, erra := fmt.Sscanf(a, "%d/%d", &ai, &an)
+	_, errb := fmt.Sscanf(b, "%d/%d", &bi, &bn)
+	if erra != nil || errb != nil || an != bn {
+		return a < b
+	}
+	return ai < bi
 }
 
 // combineShards makes one document of a package's documents from
@@ -163,13 +184,44 @@ func combineShards(docs []*report.Document) *report.Document {
 	return out
 }
 
+// MarkKnown compares every report with the baseline of known leaks,
+// marking each group new or known (see Baseline.Mark), and counts the
+// goroutines of each kind. The pages of packages whose marks changed are
+// rendered again by Write; when the tests ran with the same baseline, the
+// shards' marks already agree and their pages are kept.
+func (m *Merged) MarkKnown(b *Baseline) (newGoroutines, known int) {
+	for i, d := range m.Docs {
+		changed := false
+		for _, r := range d.Reports {
+			before := r.Baseline
+			marks := make([]bool, len(r.Groups))
+			for j, g := range r.Groups {
+				marks[j] = g.Known
+			}
+			n := b.Mark(r)
+			newGoroutines += n
+			known += r.Total - n
+			changed = changed || r.Baseline != before
+			for j, g := range r.Groups {
+				changed = changed || g.Known != marks[j]
+			}
+		}
+		if changed {
+			m.pages[i] = pageSource{}
+		}
+	}
+	return newGoroutines, known
+}
+
 // Write writes the merged directory into out, which is created if needed:
-// each package's files as WriteDir writes them (so the result is itself a
-// report directory, and can be merged again), index.html with the notes
-// and the skipped shards, catalog.html, and every package in one JSON
-// document (MergedJSON, Package empty, each report naming its package) and
-// one pprof profile (MergedPprof). Package files already in out that the
-// merge does not write are removed: out is the merge's, not a mix of runs.
+// index.html over every package, with the notes and the skipped shards;
+// catalog.html; every package's reports in one JSON document (MergedJSON:
+// Package empty, each report naming its package) and one pprof profile
+// (MergedPprof); and each package's page, linked or copied from its shard
+// when the merge kept the package as the shard had it. Files of an earlier
+// merge or report in out that this merge does not write are removed: out
+// is the merge's, not a mix of runs. A merged directory can be merged
+// again, alone or with more shards.
 func (m *Merged) Write(out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("creating the merged report directory: %w", err)
@@ -183,9 +235,13 @@ func (m *Merged) Write(out string) error {
 
 func (m *Merged) writeLocked(out string) error {
 	keep := map[string]bool{}
-	for _, d := range m.Docs {
+	for i, d := range m.Docs {
 		f := packageFiles(d.Package)
-		keep[f.JSON], keep[f.HTML], keep[f.Pprof] = true, true, true
+		keep[f.HTML] = true
+		if m.pages[i] != (pageSource{}) {
+			// A kept page brings its package's JSON and profile along.
+			keep[f.JSON], keep[f.Pprof] = true, true
+		}
 	}
 	old, _ := filepath.Glob(filepath.Join(out, packagePrefix+"*"))
 	for _, name := range old {
@@ -194,16 +250,6 @@ func (m *Merged) writeLocked(out string) error {
 		}
 	}
 	removeStaleTemps(out)
-
-	errs := make([]error, len(m.Docs))
-	parallel(len(m.Docs), func(i int) {
-		d := *m.Docs[i]
-		d.Reports = compactReports(d.Reports)
-		errs[i] = writePackageFiles(out, &d)
-	})
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
 
 	// Every package in one document: each report names its package, as
 	// the document names none.
@@ -224,20 +270,103 @@ func (m *Merged) writeLocked(out string) error {
 			all.Patterns[id] = p
 		}
 	}
-	var errs2 [4]error
-	parallel(len(errs2), func(i int) {
+	// The pages first, the JSON last: a reader of a directory being
+	// written finds no JSON naming a package whose page is missing.
+	const whole = 3 // the index, the catalog, the profile
+	errs := make([]error, len(m.Docs)+whole)
+	parallel(len(errs), func(i int) {
 		switch i {
 		case 0:
-			errs2[i] = writeFileAtomic(out, MergedJSON, all.WriteJSON)
+			ix := &report.Index{Problems: m.Skipped, Notes: m.notes(), MaxGroupRows: mergedIndexRows}
+			errs[i] = writeIndex(out, ix, m.Docs, mergedFiles)
 		case 1:
-			errs2[i] = writeFileAtomic(out, MergedPprof, all.WritePprof)
+			errs[i] = writeCatalog(out, m.Docs)
 		case 2:
-			errs2[i] = writeIndex(out, m.Docs, m.Skipped, m.notes())
-		case 3:
-			errs2[i] = writeCatalog(out, m.Docs)
+			errs[i] = writeFileAtomic(out, MergedPprof, all.WritePprof)
+		default:
+			errs[i] = m.writePage(out, i-whole)
 		}
 	})
-	return errors.Join(errs2[:]...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return writeFileAtomic(out, MergedJSON, all.WriteCompactJSON)
+}
+
+// mergedIndexRows bounds the group list of a merged index: the largest
+// groups of a monorepo, the rest on their packages' pages.
+const mergedIndexRows = 1000
+
+// mergedFiles names a package's files in a merged directory: its own
+// page, and the JSON and pprof files every package shares.
+func mergedFiles(pkg string) report.PackageFiles {
+	return report.PackageFiles{HTML: packageFiles(pkg).HTML, JSON: MergedJSON, Pprof: MergedPprof}
+}
+
+// writePage puts the page of m.Docs[i] into out: the shard's page when
+// the merge kept the package as the shard had it, else the page rendered
+// anew. A kept page links to its package's JSON and profile files, so they
+// come along. Files are hard links to the shard's where the file system
+// allows (no copy, and a later write replaces the link, never the
+// shard's file), else copies.
+func (m *Merged) writePage(out string, i int) error {
+	d, src := m.Docs[i], m.pages[i]
+	files := mergedFiles(d.Package)
+	if src.file == "" && src.zip == "" {
+		c := *d
+		c.Reports = compactReports(d.Reports)
+		return writeFileAtomic(out, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, &c, files) })
+	}
+	own := packageFiles(d.Package)
+	for _, name := range []string{own.HTML, own.JSON, own.Pprof} {
+		sibling := strings.TrimSuffix(src.file+src.entry, ".html") + strings.TrimPrefix(name, strings.TrimSuffix(own.HTML, ".html"))
+		if err := bring(out, name, src, sibling); err != nil && name == own.HTML {
+			return err
+		}
+	}
+	return nil
+}
+
+// bring links or copies the file path of the shard src (a file, or an
+// entry of src's zip) to name in out.
+func bring(out, name string, src pageSource, path string) error {
+	if src.zip != "" {
+		return writeFileAtomic(out, name, func(w io.Writer) error { return copyZipEntry(w, src.zip, path) })
+	}
+	if _, err := os.Stat(path); err != nil {
+		return err
+	}
+	dst := filepath.Join(out, name)
+	os.Remove(dst)
+	if os.Link(path, dst) == nil {
+		return nil
+	}
+	return writeFileAtomic(out, name, func(w io.Writer) error { return copyFile(w, path) })
+}
+
+func copyFile(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+func copyZipEntry(w io.Writer, zipPath, entry string) error {
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	f, err := zr.Open(entry)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
 }
 
 // notes is what the index says about how the merge went.

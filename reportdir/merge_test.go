@@ -239,3 +239,57 @@ func TestMergeRemovesStalePackages(t *testing.T) {
 		}
 	}
 }
+
+// TestMergePages checks where a merged package's page comes from: the
+// shard's own page when the merge keeps the package as it was, a page
+// rendered anew when the baseline changed its marks.
+func TestMergePages(t *testing.T) {
+	in, out := t.TempDir(), filepath.Join(t.TempDir(), "merged")
+	t0 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	d := synthDoc("example.com/p", 2, 1, t0)
+	writeShard(t, in, d)
+	page := packageFiles(d.Package).HTML
+	shardPage, err := os.ReadFile(filepath.Join(in, page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Collect([]string{in}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := os.ReadFile(filepath.Join(out, page))
+	if err != nil || string(kept) != string(shardPage) {
+		t.Errorf("the merged page is not the shard's page (err %v)", err)
+	}
+	// The kept page links to its package's JSON and profile: they are there.
+	for _, f := range []string{packageFiles(d.Package).JSON, packageFiles(d.Package).Pprof} {
+		if !strings.Contains(string(kept), `href="`+f+`"`) {
+			t.Errorf("the kept page does not link to %s", f)
+		}
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("the kept page links to %s, which the merge did not bring: %v", f, err)
+		}
+	}
+
+	b, err := readBaseline(strings.NewReader(d.Reports[0].Groups[0].Fingerprint()+" known\n"), "known.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, k := m.MarkKnown(b); n != 1 || k != 1 {
+		t.Errorf("MarkKnown = %d new, %d known; want 1 and 1", n, k)
+	}
+	if err := m.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	marked, _ := os.ReadFile(filepath.Join(out, page))
+	if !strings.Contains(string(marked), `class="badge status known"`) || !strings.Contains(string(marked), `class="badge status new"`) {
+		t.Error("after MarkKnown the page does not show the known and the new leak")
+	}
+	// The shard's page, which the first merge may have linked, is intact.
+	if again, _ := os.ReadFile(filepath.Join(in, page)); string(again) != string(shardPage) {
+		t.Error("writing the merge changed the shard's page")
+	}
+}

@@ -27,7 +27,7 @@ type shard struct {
 }
 
 // findShards lists the shards under the inputs: every directory that
-// holds a package file or a writer's leftovers, and every zip file holding
+// holds a package file, a merge's JSON file or a writer's leftovers, and every zip file holding
 // package files, in path order. A directory named in skip (the merge's
 // output) is not entered.
 func findShards(inputs []string, skip string) ([]shard, error) {
@@ -80,7 +80,7 @@ func findShards(inputs []string, skip string) ([]shard, error) {
 // isShardFile tells the files that make a directory a report directory:
 // a package's JSON file, or a temporary file a writer left.
 func isShardFile(name string) bool {
-	return isPackageJSON(name) || isTempName(name)
+	return isPackageJSON(name) || isTempName(name) || name == MergedJSON
 }
 
 func isPackageJSON(name string) bool {
@@ -103,12 +103,28 @@ func sameDir(a, b string) bool {
 // a shard rather than count part of it.
 var errTorn = errors.New("torn shard")
 
+// shardDoc is a package document read from a shard, with where the
+// shard keeps the package's page: a merge that keeps the document as it is
+// links or copies the page instead of rendering it again.
+type shardDoc struct {
+	doc  *report.Document
+	page pageSource
+}
+
+// pageSource is a package page in a shard: a file, or an entry of a zip.
+// The zero value is no page.
+type pageSource struct {
+	file       string
+	zip, entry string
+}
+
 // read reads every package document of the shard. A shard with a file
 // that does not parse, or with a writer's temporary file (the writer was
 // killed in the middle), is torn: the error wraps errTorn and says which
 // file. A zip without package files is not a shard (nil, nil): Bazel
-// writes outputs.zip for every test, leaking or not.
-func (s shard) read() ([]*report.Document, error) {
+// writes outputs.zip for every test, leaking or not. A directory a merge
+// wrote (it has MergedJSON) is read from that file alone.
+func (s shard) read() ([]shardDoc, error) {
 	if s.zip != "" {
 		return s.readZip()
 	}
@@ -116,30 +132,71 @@ func (s shard) read() ([]*report.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errTorn, err)
 	}
-	var docs []*report.Document
+	names := map[string]bool{}
+	for _, e := range entries {
+		names[e.Name()] = true
+	}
+	var docs []shardDoc
 	for _, e := range entries {
 		name := e.Name()
 		switch {
 		case isTempName(name):
 			return nil, fmt.Errorf("%w: %s is a file a writer had not finished; the job was probably killed while writing", errTorn, name)
+		case name == MergedJSON:
+			all, err := readDocFile(filepath.Join(s.dir, name))
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", errTorn, name, err)
+			}
+			split := splitMerged(all)
+			for i := range split {
+				if page := packageFiles(split[i].doc.Package).HTML; names[page] {
+					split[i].page = pageSource{file: filepath.Join(s.dir, page)}
+				}
+			}
+			return split, nil
 		case isPackageJSON(name):
 			doc, err := readDocFile(filepath.Join(s.dir, name))
 			if err != nil {
 				return nil, fmt.Errorf("%w: %s: %w", errTorn, name, err)
 			}
-			docs = append(docs, doc)
+			sd := shardDoc{doc: doc}
+			if page := strings.TrimSuffix(name, ".json") + ".html"; names[page] {
+				sd.page = pageSource{file: filepath.Join(s.dir, page)}
+			}
+			docs = append(docs, sd)
 		}
 	}
 	return docs, nil
 }
 
-func (s shard) readZip() ([]*report.Document, error) {
+// splitMerged turns a merged document back into one per package, so a
+// merge's output can be merged again.
+func splitMerged(all *report.Document) []shardDoc {
+	byPkg := map[string]*report.Document{}
+	var out []shardDoc
+	for _, r := range all.Reports {
+		d := byPkg[r.Package]
+		if d == nil {
+			d = &report.Document{SchemaVersion: all.SchemaVersion, Package: r.Package, GeneratedAt: all.GeneratedAt, Patterns: all.Patterns}
+			byPkg[r.Package] = d
+			out = append(out, shardDoc{doc: d})
+		}
+		d.Reports = append(d.Reports, r)
+	}
+	return out
+}
+
+func (s shard) readZip() ([]shardDoc, error) {
 	zr, err := zip.OpenReader(s.zip)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errTorn, err)
 	}
 	defer zr.Close()
-	var docs []*report.Document
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	var docs []shardDoc
 	for _, f := range zr.File {
 		name := path.Base(f.Name)
 		switch {
@@ -150,7 +207,11 @@ func (s shard) readZip() ([]*report.Document, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%w: %s: %w", errTorn, f.Name, err)
 			}
-			docs = append(docs, doc)
+			sd := shardDoc{doc: doc}
+			if page := strings.TrimSuffix(f.Name, ".json") + ".html"; names[page] {
+				sd.page = pageSource{zip: s.zip, entry: page}
+			}
+			docs = append(docs, sd)
 		}
 	}
 	return docs, nil

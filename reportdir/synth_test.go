@@ -55,9 +55,23 @@ func synthDoc(pkg string, goroutines, perGroup int, at time.Time) *report.Docume
 	return d
 }
 
-// writeShard writes docs as the package files of a report directory, as
-// the tests of one CI job leave it.
+// writeShard writes docs as the package files of a report directory (JSON,
+// page and profile), as the tests of one CI job leave it.
 func writeShard(t testing.TB, dir string, docs ...*report.Document) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if err := writePackageFiles(dir, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// writeShardJSON writes only the JSON files of docs, as a tool other than
+// WriteDir might: a merge must render their pages.
+func writeShardJSON(t testing.TB, dir string, docs ...*report.Document) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

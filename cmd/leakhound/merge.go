@@ -94,7 +94,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
 		return exitUsage
 	}
-	newLeaks, known, err := markKnown(m.Docs, f.known)
+	newLeaks, known, err := markKnown(m, f.known)
 	if err != nil {
 		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
 		return exitUsage
@@ -141,26 +141,21 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// markKnown compares every report with the baseline file, when one is
+// markKnown compares the merged leaks with the baseline file, when one is
 // named, and counts the goroutines of new and of known leaks. Without a
 // baseline every leak is new.
-func markKnown(docs []*report.Document, path string) (newLeaks, known int, err error) {
-	var b *reportdir.Baseline
-	if path != "" {
-		if b, err = reportdir.ReadBaseline(path); err != nil {
-			return 0, 0, err
+func markKnown(m *reportdir.Merged, path string) (newLeaks, known int, err error) {
+	if path == "" {
+		for _, d := range m.Docs {
+			newLeaks += docGoroutines(d)
 		}
+		return newLeaks, 0, nil
 	}
-	for _, d := range docs {
-		for _, r := range d.Reports {
-			n := r.Total
-			if b != nil {
-				n = b.Mark(r)
-			}
-			newLeaks += n
-			known += r.Total - n
-		}
+	b, err := reportdir.ReadBaseline(path)
+	if err != nil {
+		return 0, 0, err
 	}
+	newLeaks, known = m.MarkKnown(b)
 	return newLeaks, known, nil
 }
 
