@@ -75,7 +75,7 @@ func TestDumpContextInEveryForm(t *testing.T) {
 	}{
 		{"crash", profile.Context{Crash: "panic: boom"}, []string{"the process died with: panic: boom"}},
 		{"signal", profile.Context{Crash: "SIGQUIT: quit", Signal: "SIGQUIT"}, []string{"the process died with: SIGQUIT: quit"}},
-		{"timeout", profile.Context{Timeout: &profile.TestTimeout{After: "2s", Running: []profile.RunningTest{{"TestA", "2s"}, {"TestA/x/y", "1s"}}}},
+		{"timeout", profile.Context{Timeout: &profile.TestTimeout{After: "2s", Running: []profile.RunningTest{{Name: "TestA", Elapsed: "2s"}, {Name: "TestA/x/y", Elapsed: "1s"}}}},
 			[]string{"test timed out after 2s while running TestA (2s), TestA/x/y (1s); goroutines these tests started are listed first"}},
 	}
 	for _, tt := range contexts {
