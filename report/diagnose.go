@@ -23,6 +23,8 @@ type diagnoser struct {
 	// ops are the distinct plain channel operations groups block on.
 	ops  []*chanOp
 	rels map[string]string // rel's cache
+	// typeInfo holds packageTypes' results, for the suggested edits.
+	typeInfo map[string]*types.Info
 }
 
 type memoized struct {

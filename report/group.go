@@ -71,6 +71,9 @@ func New(leaks []Leak, opts Options) *Report {
 		r.Total += grp.Count
 	}
 	d.mutualWaits()
+	for _, g := range r.Groups {
+		d.suggest(g)
+	}
 
 	testsFirst := opts.Context.Timeout != nil
 	slices.SortStableFunc(r.Groups, func(a, b *Group) int {

@@ -28,6 +28,9 @@ type Report struct {
 	Total int
 	// Groups holds goroutines blocked the same way at the same place.
 	Groups []*Group
+	// Baseline names the baseline of known leaks the groups were compared
+	// with, "" when none was: then no group is Known and none is new.
+	Baseline string
 	// Dump reports that the goroutines are every goroutine of a dump, not
 	// what a test left behind: they are named blocked (or running), and
 	// only those the runtime proved leaked are named leaked.
@@ -64,6 +67,10 @@ type Group struct {
 	Stack *profile.Goroutine
 	// Diagnosis explains the group and names the fix.
 	Diagnosis Diagnosis
+	// Known reports that the group's Fingerprint is in the report's
+	// Baseline: a leak known before, listed but not failing. A group of a
+	// report with a Baseline that is not Known is new.
+	Known bool
 }
 
 // Diagnosis is what a group of leaked goroutines most likely means.
@@ -79,6 +86,12 @@ type Diagnosis struct {
 	// and parsed; without it the diagnosis rests on the stack alone and is
 	// less certain.
 	FromSource bool
+	// Suggestion is the fix as edits of the user's own lines, when one is
+	// mechanical and safe (see Suggestion); nil otherwise.
+	Suggestion *Suggestion
+	// NoEdit says why no edit is suggested when the source was read but
+	// no safe mechanical edit exists: the catalog's sample shows the fix.
+	NoEdit string
 }
 
 // Pattern is one entry of the catalog of known leak patterns.

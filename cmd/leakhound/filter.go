@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -67,26 +68,19 @@ func anyFrame(g *profile.Goroutine, re *regexp.Regexp) bool {
 // then goroutines of the tests that were running (for a timed-out test),
 // then by -sort.
 func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
-	kept := r.Groups[:0]
-	for _, g := range r.Groups {
+	r.Filter(func(g *report.Group) bool {
 		switch {
 		case len(f.reasons) > 0 && !f.reasons[g.Reason]:
 			st.reason += g.Count
 		case g.Count < f.min:
 			st.small += g.Count
 		default:
-			kept = append(kept, g)
+			return true
 		}
-	}
-	for i := len(kept); i < len(r.Groups); i++ {
-		r.Groups[i] = nil // let dropped groups be collected
-	}
-	r.Groups = kept
-	r.Total = 0
-	for _, g := range kept {
-		r.Total += g.Count
-	}
+		return false
+	})
 	st.shownNum = r.Total
+	kept := r.Groups
 
 	less := func(a, b *report.Group) bool { return a.Count > b.Count }
 	if f.sortBy == sortMinutes {
@@ -114,29 +108,21 @@ func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
 func (st *filterStats) notes() []string {
 	var out []string
 	if st.stdlib > 0 {
-		out = append(out, fmt.Sprintf("%s running only runtime or standard library code %s hidden; -all shows them", plural(st.stdlib, "goroutine"), isAre(st.stdlib)))
+		out = append(out, fmt.Sprintf("%s running only runtime or standard library code %s hidden; -all shows them", words.Plural(st.stdlib, "goroutine"), isAre(st.stdlib)))
 	}
 	if st.frames > 0 {
-		out = append(out, plural(st.frames, "goroutine")+" left out by -match/-exclude")
+		out = append(out, words.Plural(st.frames, "goroutine")+" left out by -match/-exclude")
 	}
 	if st.reason > 0 {
-		out = append(out, plural(st.reason, "goroutine")+" left out by -reason")
+		out = append(out, words.Plural(st.reason, "goroutine")+" left out by -reason")
 	}
 	if st.small > 0 {
-		out = append(out, plural(st.small, "goroutine")+" in groups smaller than -min")
+		out = append(out, words.Plural(st.small, "goroutine")+" in groups smaller than -min")
 	}
 	if len(out) > 0 {
-		out = append(out, fmt.Sprintf("%d of %s shown", st.shownNum, plural(st.total, "goroutine")))
+		out = append(out, fmt.Sprintf("%d of %s shown", st.shownNum, words.Plural(st.total, "goroutine")))
 	}
 	return out
-}
-
-// plural writes a count with its noun: "1 goroutine", "2 goroutines".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func isAre(n int) string {

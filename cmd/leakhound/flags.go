@@ -20,6 +20,7 @@ type reportFlags struct {
 	htmlPath, jsonPath, pprofPath string
 	title, moduleRoot             string
 	noSource                      bool
+	diff                          bool
 
 	reasons   reasonList
 	match     *regexp.Regexp
@@ -141,6 +142,9 @@ func newReportFlags() *reportFlags {
 	fs.BoolVar(&f.noSource, "nosource", false, "do not read source files named in the dump to refine the diagnosis\n"+
 		"(use when the dump comes from another machine or another version of the code)\n"+
 		"example: leakhound report -nosource prod-dump.txt")
+	fs.BoolVar(&f.diff, "diff", false, "print the suggested edits as one unified diff instead of the text report; paths are\n"+
+		"relative to -root (default: the current directory), so from there git apply or patch -p0 applies it\n"+
+		"example: leakhound report -diff dump.txt | git apply")
 	fs.Var(f.reasons, "reason", "keep only goroutines blocked for one of these comma separated `REASONS`\n"+
 		"("+reasonNames()+")\n"+
 		"example: -reason chan-receive,select")
@@ -201,6 +205,12 @@ func (f *reportFlags) parse(args []string) (string, error) {
 	}
 	if stdoutForms > 1 {
 		return "", checkErrorf("only one of -html, -json and -pprof can write to stdout (\"-\")")
+	}
+	if f.diff && (stdoutForms > 0 || f.github) {
+		return "", checkErrorf("-diff writes to stdout: it cannot be combined with -github or a form written to \"-\"")
+	}
+	if f.diff && f.noSource {
+		return "", checkErrorf("-diff needs the source: the edits are computed on it (drop -nosource)")
 	}
 	if len(inputs) == 0 {
 		return "", nil

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -52,7 +53,9 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	rep, st := f.build(in, snap)
 	out := bufio.NewWriter(stdout)
 	code := f.writeForms(rep, out, stderr)
-	if code == exitOK && f.toStdout() == "" {
+	if code == exitOK && f.diff {
+		code = writeDiff(rep, f.moduleRoot, out, stderr)
+	} else if code == exitOK && f.toStdout() == "" {
 		if err := writeText(out, rep, st, headlines); err != nil {
 			fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
 			code = exitUsage
@@ -205,7 +208,7 @@ func warnTruncated(stderr io.Writer, name string, snap *profile.Snapshot) {
 		}
 		fmt.Fprintf(stderr, "leakhound report: warning: %s ends in the middle of goroutine %d (%s read); "+
 			"the dump was cut there, so goroutines after it are missing. The report covers the %s read.\n",
-			name, g.ID, plural(len(g.Frames), "frame"), plural(len(snap.Goroutines), "goroutine record"))
+			name, g.ID, words.Plural(len(g.Frames), "frame"), words.Plural(len(snap.Goroutines), "goroutine record"))
 	}
 }
 
