@@ -28,9 +28,10 @@ type TestTie struct {
 // TestTies returns, for each goroutine of s (same index), the test that
 // started it: the test its TestLabelKey label names, or, in the dump of a
 // test binary that timed out, the running test whose goroutine started it,
-// directly or through goroutines it started in turn.
+// directly or through goroutines it started in turn. It returns nil when no
+// goroutine has a test, as in most dumps, so those cost nothing.
 func (s *Snapshot) TestTies() []TestTie {
-	ties := make([]TestTie, len(s.Goroutines))
+	var ties []TestTie
 	var byCreator map[int64]string
 	if s.Context.Timeout != nil {
 		byCreator = s.Context.Timeout.attribute(s.Goroutines)
@@ -38,11 +39,18 @@ func (s *Snapshot) TestTies() []TestTie {
 	for i, g := range s.Goroutines {
 		// A label was put on while the test ran, so it beats inferring
 		// the test from the creator chain.
+		var tie TestTie
 		if name := g.LabelledTest(); name != "" {
-			ties[i] = TestTie{name, ByLabel}
+			tie = TestTie{name, ByLabel}
 		} else if name, ok := byCreator[g.ID]; ok && g.ID != 0 {
-			ties[i] = TestTie{name, ByCreator}
+			tie = TestTie{name, ByCreator}
+		} else {
+			continue
 		}
+		if ties == nil {
+			ties = make([]TestTie, len(s.Goroutines))
+		}
+		ties[i] = tie
 	}
 	return ties
 }

@@ -137,6 +137,9 @@ func TestTestTies(t *testing.T) {
 		},
 		Context: Context{Timeout: &TestTimeout{After: "1s", Running: []RunningTest{{Name: "TestA"}}}},
 	}
+	if ties := (&Snapshot{Goroutines: s.Goroutines[3:]}).TestTies(); ties != nil {
+		t.Errorf("a snapshot without tests has ties %v, want nil", ties)
+	}
 	want := []TestTie{{"TestA", ByCreator}, {"TestB/x", ByLabel}, {"TestA", ByCreator}, {}}
 	got := s.TestTies()
 	for i := range want {

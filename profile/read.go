@@ -71,7 +71,20 @@ const (
 func readBounded(r io.Reader, limit, sizeHint int64) ([]byte, error) {
 	if sizeHint > 0 {
 		buf := make([]byte, sizeHint+1)
-		n, err := io.ReadFull(r, buf)
+		// The first chunk first, so noise is refused before the rest of
+		// a big file is read.
+		head := min(len(buf), minReadChunk)
+		n, err := io.ReadFull(r, buf[:head])
+		if err == nil {
+			if binaryDumpStart(buf[:n]) {
+				// Binary forms are checked whole below.
+			} else if cerr := checkText(buf[:n], false); cerr != nil {
+				return nil, cerr
+			}
+			var m int
+			m, err = io.ReadFull(r, buf[head:])
+			n += m
+		}
 		switch {
 		case err == io.EOF || err == io.ErrUnexpectedEOF:
 			buf = buf[:n]

@@ -51,7 +51,7 @@ func (d *diagnoser) rel(file string) string {
 	if d.rels == nil {
 		d.rels = make(map[string]string)
 	}
-	r := relPath(d.root, file)
+	r := shownName(relPath(d.root, file))
 	d.rels[file] = r
 	return r
 }

@@ -12,9 +12,9 @@ import (
 // "http.(*persistConn).readLoop".
 func funcShort(fn string) string {
 	if slash := strings.LastIndexByte(fn, '/'); slash >= 0 {
-		return fn[slash+1:]
+		fn = fn[slash+1:]
 	}
-	return fn
+	return shownName(fn)
 }
 
 // isStdFunc reports whether fn belongs to the standard library.
@@ -77,7 +77,7 @@ func (g *Group) UserFrames() []profile.Frame {
 // module@version/file for dependencies in the module cache, unchanged
 // otherwise. Source reading keeps using the absolute path.
 func (r *Report) RelPath(file string) string {
-	return relPath(r.ModuleRoot, file)
+	return shownName(relPath(r.ModuleRoot, file))
 }
 
 func relPath(root, file string) string {

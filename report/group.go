@@ -174,12 +174,16 @@ type groupBuild struct {
 }
 
 func newGroupBuild(reason Reason, g *profile.Goroutine) *groupBuild {
-	grp := &Group{Reason: reason, State: g.State, Stack: g}
+	// Names are cut to what a report shows (shownName) here, once, so
+	// the diagnosis and every form built from the group stay readable.
+	grp := &Group{Reason: reason, State: shownName(g.State), Stack: g}
 	if bi := blockIndex(g.Frames); bi >= 0 {
 		grp.Block = g.Frames[bi]
+		grp.Block.Func, grp.Block.File = shownName(grp.Block.Func), shownName(grp.Block.File)
 	}
 	if g.CreatedBy != nil {
 		c := *g.CreatedBy
+		c.Func, c.File = shownName(c.Func), shownName(c.File)
 		grp.CreatedBy = &c
 	}
 	return &groupBuild{g: grp}

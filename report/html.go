@@ -266,12 +266,12 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 			}
 		}
 		for i, f := range g.Stack.Frames {
-			hg.StackFrames = append(hg.StackFrames, htmlFrame{Func: f.Func, File: f.File, Line: f.Line, Pos: htmlPos(r, f), Blk: i == blk})
+			hg.StackFrames = append(hg.StackFrames, htmlFrame{Func: shownName(f.Func), File: shownName(f.File), Line: f.Line, Pos: htmlPos(r, f), Blk: i == blk})
 		}
 		for _, a := range g.Stack.Ancestors {
 			ha := htmlAncestor{ID: a.ID}
 			for _, f := range a.Frames {
-				ha.Frames = append(ha.Frames, htmlFrame{Func: f.Func, File: f.File, Line: f.Line, Pos: htmlPos(r, f)})
+				ha.Frames = append(ha.Frames, htmlFrame{Func: shownName(f.Func), File: shownName(f.File), Line: f.Line, Pos: htmlPos(r, f)})
 			}
 			hg.Ancestors = append(hg.Ancestors, ha)
 		}
@@ -488,9 +488,9 @@ func htmlShortFunc(name string) string {
 		return "unknown function"
 	}
 	if i := strings.LastIndexByte(name, '/'); i >= 0 && i < len(name)-1 {
-		return name[i+1:]
+		name = name[i+1:]
 	}
-	return name
+	return shownName(name)
 }
 
 // Source files larger than this are not read for the excerpt: a blocking

@@ -299,7 +299,9 @@ func wireGroup(g *Group) jsonGroup {
 	}
 }
 
-func wireFrame(f profile.Frame) jsonFrame { return jsonFrame{Func: f.Func, File: f.File, Line: f.Line} }
+func wireFrame(f profile.Frame) jsonFrame {
+	return jsonFrame{Func: shownName(f.Func), File: shownName(f.File), Line: f.Line}
+}
 
 func wireFramePtr(f *profile.Frame) *jsonFrame {
 	if f == nil {
@@ -322,7 +324,7 @@ func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
 		return nil
 	}
 	w := &jsonGoroutine{
-		ID: g.ID, State: g.State, WaitMinutes: g.WaitMinutes, LockedToThread: g.LockedToThread,
+		ID: g.ID, State: shownName(g.State), WaitMinutes: g.WaitMinutes, LockedToThread: g.LockedToThread,
 		Leaked: g.Leaked, Durable: g.Durable, Bubble: g.Bubble, Labels: g.Labels,
 		Frames: wireFrames(g.Frames), ElidedFrames: g.ElidedFrames, CreatedBy: wireFramePtr(g.CreatedBy),
 		ParentID: g.ParentID, StackUnavailable: g.StackUnavailable, Truncated: g.Truncated, Count: g.Count,

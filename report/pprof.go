@@ -82,11 +82,11 @@ func pprofProfile(title, pkg string, reports []*Report) *profile.Profile {
 		fk := funcKey{f.Func, f.File}
 		fn, ok := funcs[fk]
 		if !ok {
-			name := f.Func
+			name := shownName(f.Func)
 			if name == "" {
 				name = "?"
 			}
-			fn = &profile.Function{ID: uint64(len(p.Function) + 1), Name: name, SystemName: name, Filename: f.File}
+			fn = &profile.Function{ID: uint64(len(p.Function) + 1), Name: name, SystemName: name, Filename: shownName(f.File)}
 			funcs[fk] = fn
 			p.Function = append(p.Function, fn)
 		}

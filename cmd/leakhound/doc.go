@@ -51,6 +51,22 @@
 //	of how many were hidden and of everything else a filter left out; -all
 //	shows them.
 //
+//	Pasted dumps: a dump copied from a log or an issue, with every line
+//	indented the same way or carrying the same prefix shape (the log package's
+//	"2026/11/27 10:00:00 ", a CI's timestamp column), is read as the dump itself.
+//
+//	Blocked, running, leaked: in a dump goroutines are blocked or running; only
+//	those the runtime proved (a goroutineleak profile, or "(leaked)" in the
+//	header) are called leaked, and their groups come first. The report says why
+//	the dump was printed: the crash line, the signal, or the test timeout and
+//	the tests that were running.
+//
+//	Limits: every read (file, standard input, URL) and every decompression stops
+//	at 768 MiB, the room a million goroutines take with some to spare; input
+//	that is binary noise rather than a dump (a gzip bomb of zeros, a random
+//	file, a wrong endpoint) is refused after its first 64 KiB; -timeout covers
+//	a URL's body too.
+//
 //	Timed-out tests: for the output of go test that hit -timeout, the first
 //	line names the tests that were running, and the goroutines they started
 //	come first, each marked with its test. A test's own goroutine is found by
@@ -128,7 +144,8 @@
 //	    	order groups by ORDER: count (largest first) or minutes (longest blocked first) (default count)
 //	    	example: -sort minutes
 //	  -timeout DURATION
-//	    	give up fetching a URL after DURATION (default 30s)
+//	    	give up fetching a URL after DURATION, connecting and reading the whole answer
+//	    	(an endpoint that streams without end is cut there; the answer is also bounded in size) (default 15s)
 //	    	example: -timeout 5s
 //	  -title TEXT
 //	    	name the report TEXT (default: the input's file name or URL)

@@ -124,7 +124,7 @@ const (
 // package prints nothing: runReport words every error in one line and
 // prints the help only when asked.
 func newReportFlags() *reportFlags {
-	f := &reportFlags{reasons: reasonList{}, sortBy: sortCount, timeout: 30 * time.Second}
+	f := &reportFlags{reasons: reasonList{}, sortBy: sortCount, timeout: 15 * time.Second}
 	fs := flag.NewFlagSet("leakhound report", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	f.fs = fs
@@ -166,7 +166,8 @@ func newReportFlags() *reportFlags {
 	fs.BoolVar(&f.github, "github", false, "also print one GitHub Actions ::error annotation per group on stdout, so each\n"+
 		"group shows on its blocking line in the pull request\n"+
 		"example: leakhound report -github -fail dump.txt")
-	fs.DurationVar(&f.timeout, "timeout", f.timeout, "give up fetching a URL after `DURATION`\n"+
+	fs.DurationVar(&f.timeout, "timeout", f.timeout, "give up fetching a URL after `DURATION`, connecting and reading the whole answer\n"+
+		"(an endpoint that streams without end is cut there; the answer is also bounded in size)\n"+
 		"example: -timeout 5s")
 	fs.Usage = func() {}
 	return f

@@ -90,7 +90,11 @@ func (f *reportFlags) build(in *input, snap *profile.Snapshot) (*report.Report, 
 		if !f.keepGoroutine(g, st) {
 			continue
 		}
-		leaks = append(leaks, report.Leak{Goroutine: g, Test: ties[i].Test, Attribution: ties[i].How})
+		var tie profile.TestTie
+		if ties != nil {
+			tie = ties[i]
+		}
+		leaks = append(leaks, report.Leak{Goroutine: g, Test: tie.Test, Attribution: tie.How})
 	}
 	title := f.title
 	if title == "" {
