@@ -1,11 +1,8 @@
 package leakcheck
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -158,27 +155,13 @@ func TestHelperCalledByTRunner(t *testing.T) {
 // stacks, so the naming cannot lean on it.
 func runHelperArgs(t *testing.T, mode string, args ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"-test.count=1", "-test.v"}, args...)...)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "GODEBUG=") {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, helperEnv+"="+mode)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, out.String()
-	case errors.As(err, &exit):
-		return exit.ExitCode(), out.String()
-	default:
-		t.Fatalf("running the helper: %v\n%s", err, out.String())
-		return 0, ""
-	}
+	return runTestBinary(t, append(env, helperEnv+"="+mode), append([]string{"-test.count=1", "-test.v"}, args...)...)
 }
 
 // testsOfGroup returns the "test:" line of the report group whose text

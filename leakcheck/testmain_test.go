@@ -84,8 +84,16 @@ func TestHelperFailsAndLeaks(t *testing.T) {
 // in the given helper mode, and returns its exit code and output.
 func runHelper(t *testing.T, mode, test string, env ...string) (int, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(append(os.Environ(), helperEnv+"="+mode), env...)
+	return runTestBinary(t, append(append(os.Environ(), helperEnv+"="+mode), env...),
+		"-test.run=^"+test+"$", "-test.count=1", "-test.v")
+}
+
+// runTestBinary runs this test binary again with the environment and
+// arguments, and returns its exit code and output.
+func runTestBinary(t *testing.T, env []string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
