@@ -132,7 +132,7 @@ func contradictions(g *Group) []string {
 		d.PatternID != PatternContextNeverDone && d.PatternID != PatternHTTPHandlerCtx {
 		out = append(out, "advises a select on Done() with no context in scope")
 	}
-	if strings.Contains(d.Summary, "another goroutine holds") {
+	if strings.Contains(d.Summary, "another goroutine holds") || strings.Contains(d.Summary, "holder is itself blocked") {
 		for _, h := range f.Held {
 			if lastName(h.Mutex) == lastName(f.Object) {
 				out = append(out, "says another goroutine holds "+f.Object+", but this one holds it since line "+fmt.Sprint(h.Lock.Line))

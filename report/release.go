@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -461,8 +462,9 @@ func (d *diagnoser) closerFix(c *Closer) string {
 func (d *diagnoser) doubleLock(w *wait, at string) (finding, bool) {
 	obj := w.objs[0]
 	for _, h := range w.held {
-		ok, _ := h.key.matches(obj.key)
-		if !ok {
+		// Only the same object for certain: a field of unknown type that
+		// only shares a name may be another goroutine's lock.
+		if ok, exact := h.key.matches(obj.key); !ok || !exact {
 			continue
 		}
 		if h.op.kind == opRLock && obj.on == opRLock {
@@ -585,7 +587,7 @@ func (d *diagnoser) mutexClaims(w *wait, at string, f finding) finding {
 	}
 	f.evidence = slices.DeleteFunc(f.evidence, func(e string) bool { return strings.Contains(e, "has no deferred Unlock") })
 	if len(bare) == 0 {
-		f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock another goroutine holds; every other Lock of %s "+
+		f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock that is still held; every other Lock of %s "+
 			"in its package releases it on the way out, so the holder is itself blocked while holding it", at,
 			obj.text, lastName(obj.text))
 		return f
@@ -596,7 +598,7 @@ func (d *diagnoser) mutexClaims(w *wait, at string, f finding) finding {
 		f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock and a path "+
 			"that leaves its block before the Unlock", lastName(o.text), d.rel(o.file.path), o.line))
 	}
-	f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock another goroutine holds; the Lock at %s can "+
+	f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock that is still held; the Lock at %s can "+
 		"return without unlocking — unlock with defer right after Lock", at, obj.text, strings.Join(at2, ", "))
 	return f
 }
@@ -631,16 +633,41 @@ func unlockedOnEveryPath(o *srcOp) bool {
 	return false
 }
 
-// returnsInside reports whether a return statement is in st, outside
-// function literals.
+// containsReturn reports whether a return is in n, outside function
+// literals.
+func containsReturn(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(c ast.Node) bool {
+		switch c.(type) {
+		case *ast.FuncLit:
+			return c == n
+		case *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// returnsInside reports whether st holds a way out of its block before
+// what follows it: a return, or a break, continue or goto, outside
+// function literals and nested loops, switches and selects.
 func returnsInside(st ast.Stmt) bool {
 	found := false
 	ast.Inspect(st, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if n != ast.Node(st) {
+				// A break inside these ends them, not the block.
+				found = found || containsReturn(n)
+				return false
+			}
 		case *ast.ReturnStmt:
 			found = true
+		case *ast.BranchStmt:
+			if n.Tok == token.BREAK || n.Tok == token.GOTO || n.Tok == token.CONTINUE {
+				found = true
+			}
 		}
 		return !found
 	})

@@ -276,7 +276,7 @@ func deferredUnlock(fs frameSite, o *srcOp) bool {
 		want = opRUnlock
 	}
 	for _, u := range fs.ops.byName[o.key.name] {
-		if u.kind == want && u.deferred && u.decl == o.decl {
+		if u.kind == want && u.deferred && u.deferIn == o.fn {
 			if ok, _ := u.key.matches(o.key); ok {
 				return true
 			}
@@ -296,10 +296,10 @@ func (w *wait) servesLater(obj waitObj) *srcOp {
 			continue
 		}
 		for _, o := range fs.ops.lookup(obj.key, kinds...) {
-			if o.fn != fs.s.fn {
+			if o.fn != fs.s.fn && o.deferIn != fs.s.fn {
 				continue
 			}
-			if o.deferred || o.line > fs.f.Line || fs.s.loops > 0 && sameLoop(fs.s, o.line) {
+			if o.deferIn == fs.s.fn || o.line > fs.f.Line || fs.s.loops > 0 && sameLoop(fs.s, o.line) {
 				return o
 			}
 		}
@@ -307,15 +307,17 @@ func (w *wait) servesLater(obj waitObj) *srcOp {
 	return nil
 }
 
-// sameLoop reports whether line is inside the innermost loop around the
-// site (so the loop's next iteration reaches it).
+// sameLoop reports whether line is inside a loop around the site, in the
+// site's function (so a later iteration reaches it).
 func sameLoop(s *site, line int) bool {
 	for i := len(s.path) - 1; i >= 0; i-- {
 		switch n := s.path[i].(type) {
 		case *ast.FuncLit, *ast.FuncDecl:
 			return false
 		case *ast.ForStmt, *ast.RangeStmt:
-			return s.file.lineOf(n.Pos()) <= line && line <= s.file.lineOf(n.End())
+			if s.file.lineOf(n.Pos()) <= line && line <= s.file.lineOf(n.End()) {
+				return true
+			}
 		}
 	}
 	return false
