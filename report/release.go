@@ -611,21 +611,28 @@ func unlockedOnEveryPath(o *srcOp) bool {
 		return false
 	}
 	for i := len(p.path) - 1; i >= 0; i-- {
-		b, ok := p.path[i].(*ast.BlockStmt)
-		if !ok {
+		var list []ast.Stmt
+		switch b := p.path[i].(type) {
+		case *ast.BlockStmt:
+			list = b.List
+		case *ast.CaseClause:
+			list = b.Body
+		case *ast.CommClause:
+			list = b.Body
+		default:
 			continue
 		}
-		for _, st := range b.List {
+		for _, st := range list {
 			if o.file.lineOf(st.Pos()) <= o.line {
 				continue
 			}
-			if returnsInside(st) {
-				return false // a path that leaves before the unlock
-			}
 			if es, ok := st.(*ast.ExprStmt); ok {
-				if r, name, ok := methodCall(es.X); ok && lastName(r) == o.key.name && (name == "Unlock" || name == "RUnlock") {
+				if r, name, ok := methodCall(es.X); ok && r == o.text && (name == "Unlock" || name == "RUnlock") {
 					return true
 				}
+			}
+			if returnsInside(st) {
+				return false // a path that leaves before the unlock
 			}
 		}
 		return false
