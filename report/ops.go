@@ -259,6 +259,11 @@ func keyOf(x ast.Expr, decl *ast.FuncDecl, fn ast.Node, pkgVar map[string]bool) 
 		if pkgVar[x.Name] && !declaresLocally(decl, x.Name) {
 			return objKey{name: x.Name}, true
 		}
+		if t := localType(decl, fn, x.Name); t != "" {
+			// A variable of a named type: the same object as that type's
+			// receiver (ds.Lock() and devices.Lock() on a DeviceSet).
+			return objKey{typ: t, name: "(" + t + ")", field: true}, true
+		}
 		if over := rangeOver(decl, x.Name); over != nil {
 			// for _, ch := range r.chans: an element of r.chans.
 			if k, ok := keyOf(over, decl, fn, pkgVar); ok {

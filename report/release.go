@@ -485,11 +485,15 @@ func (d *diagnoser) doubleLock(w *wait, at string) (finding, bool) {
 			held: &h}, true
 	}
 	if c, u, ok := skippedUnlock(w, obj); ok {
+		skips := "the unlock"
+		if u > 0 {
+			skips = fmt.Sprintf("the unlock at line %d", u)
+		}
 		return finding{pattern: PatternDoubleLock,
 			summary: fmt.Sprintf("%s: `%s` waits for the lock the previous loop iteration took: the continue at "+
-				"line %d skips the unlock at line %d — unlock before continue", at, w.site.text, c, u),
+				"line %d skips %s — unlock before continue", at, w.site.text, c, skips),
 			evidence: []string{fmt.Sprintf("source: in the loop around line %d, `continue` at line %d comes "+
-				"after the lock and before the unlock at line %d", w.site.line, c, u)}}, true
+				"after the lock, with no unlock before it", w.site.line, c)}}, true
 	}
 	return finding{}, false
 }
@@ -531,32 +535,32 @@ func skippedUnlock(w *wait, obj waitObj) (cont, unlock int, ok bool) {
 	if obj.on == opRLock {
 		want = opRUnlock
 	}
-	for _, u := range w.frames[0].ops.lookup(obj.key, want) {
-		if u.fn != s.fn || u.deferred || u.line <= s.line || u.line > f.lineOf(loop.End()) {
-			continue
-		}
-		// A continue between the lock and this unlock, in this loop.
-		ast.Inspect(loop, func(n ast.Node) bool {
-			if ok {
-				return false
-			}
-			switch n := n.(type) {
-			case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt:
-				return false
-			case *ast.BranchStmt:
-				l := f.lineOf(n.Pos())
-				if n.Label == nil && n.Tok.String() == "continue" && l > s.line && l < u.line &&
-					!unlockBefore(w, obj, want, l) {
-					cont, unlock, ok = l, u.line, true
-				}
-			}
-			return true
-		})
+	// A continue after the lock, in this loop, with no unlock on its way:
+	// the next iteration locks again while this one's lock is held.
+	ast.Inspect(loop, func(n ast.Node) bool {
 		if ok {
-			return cont, unlock, true
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt:
+			return false
+		case *ast.BranchStmt:
+			l := f.lineOf(n.Pos())
+			if n.Label == nil && n.Tok == token.CONTINUE && l > s.line && !unlockBefore(w, obj, want, l) {
+				cont, ok = l, true
+			}
+		}
+		return true
+	})
+	if !ok {
+		return 0, 0, false
+	}
+	for _, u := range w.frames[0].ops.lookup(obj.key, want) {
+		if u.fn == s.fn && !u.deferred && u.line > cont {
+			return cont, u.line, true
 		}
 	}
-	return 0, 0, false
+	return cont, 0, true
 }
 
 // unlockBefore reports whether an unlock of obj sits in the block of the
