@@ -71,7 +71,7 @@ func TestRealModules(t *testing.T) {
 					t.Errorf("fix lacks %q:\n%s", s, d.Fix)
 				}
 			}
-			for _, c := range contradictions(g) {
+			for _, c := range contradictions(r, g) {
 				t.Errorf("contradicted claim: %s\n%s", c, d.Summary)
 			}
 			var buf bytes.Buffer
