@@ -614,32 +614,18 @@ func unlockedOnEveryPath(o *srcOp) bool {
 	if p == nil {
 		return false
 	}
-	for i := len(p.path) - 1; i >= 0; i-- {
-		var list []ast.Stmt
-		switch b := p.path[i].(type) {
-		case *ast.BlockStmt:
-			list = b.List
-		case *ast.CaseClause:
-			list = b.Body
-		case *ast.CommClause:
-			list = b.Body
-		default:
+	for _, st := range p.innermostStmts() {
+		if o.file.lineOf(st.Pos()) <= o.line {
 			continue
 		}
-		for _, st := range list {
-			if o.file.lineOf(st.Pos()) <= o.line {
-				continue
-			}
-			if es, ok := st.(*ast.ExprStmt); ok {
-				if r, name, ok := methodCall(es.X); ok && r == o.text && (name == "Unlock" || name == "RUnlock") {
-					return true
-				}
-			}
-			if returnsInside(st) {
-				return false // a path that leaves before the unlock
+		if es, ok := st.(*ast.ExprStmt); ok {
+			if r, name, ok := methodCall(es.X); ok && r == o.text && (name == "Unlock" || name == "RUnlock") {
+				return true
 			}
 		}
-		return false
+		if returnsInside(st) {
+			return false // a path that leaves before the unlock
+		}
 	}
 	return false
 }

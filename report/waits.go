@@ -672,24 +672,26 @@ func calleeResult(p *pkgOps, decl *ast.FuncDecl, name string) (objKey, bool) {
 // loop after it (a return, break or goto follows in the same block), so an
 // earlier statement of the loop is not reached again.
 func leavesAfter(s *site) bool {
-	for i := len(s.path) - 1; i >= 0; i-- {
-		var list []ast.Stmt
-		switch b := s.path[i].(type) {
-		case *ast.BlockStmt:
-			list = b.List
-		case *ast.CaseClause:
-			list = b.Body
-		case *ast.CommClause:
-			list = b.Body
-		default:
-			continue
+	for _, st := range s.innermostStmts() {
+		if s.file.lineOf(st.Pos()) > s.line && returnsInside(st) {
+			return true
 		}
-		for _, st := range list {
-			if s.file.lineOf(st.Pos()) > s.line && returnsInside(st) {
-				return true
-			}
-		}
-		return false
 	}
 	return false
+}
+
+// innermostStmts returns the statement list of the innermost block, case
+// or select clause around the site's line; nil when there is none.
+func (s *site) innermostStmts() []ast.Stmt {
+	for i := len(s.path) - 1; i >= 0; i-- {
+		switch b := s.path[i].(type) {
+		case *ast.BlockStmt:
+			return b.List
+		case *ast.CaseClause:
+			return b.Body
+		case *ast.CommClause:
+			return b.Body
+		}
+	}
+	return nil
 }
