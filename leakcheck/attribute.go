@@ -4,18 +4,8 @@ import (
 	"cmp"
 	"maps"
 	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/profile"
-)
-
-// How a leak was tied to its test, as report.Leak.Attribution spells it.
-const (
-	byLabel     = "label"
-	byCreator   = "creator"
-	byAncestors = "ancestors"
 )
 
 // maxChain bounds walks up the creator chain; real chains are short, and the
@@ -45,8 +35,8 @@ type owner struct {
 	label   string // this run's label value
 	testGID int64  // the test goroutine, as Check saw it
 	byID    map[int64]*profile.Goroutine
-	fresh   map[int64]bool   // IDs of goroutines not in the look taken at Check
-	memo    map[int64]string // goroutine ID → attribution, "" = not ours
+	fresh   map[int64]bool                // IDs of goroutines not in the look taken at Check
+	memo    map[int64]profile.Attribution // goroutine ID → attribution, "" = not ours
 }
 
 func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *owner {
@@ -55,7 +45,7 @@ func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *
 		testGID: testGID,
 		byID:    make(map[int64]*profile.Goroutine, len(s.Goroutines)),
 		fresh:   make(map[int64]bool),
-		memo:    make(map[int64]string),
+		memo:    make(map[int64]profile.Attribution),
 	}
 	for _, g := range newcomers(base, s) {
 		o.fresh[g.ID] = true
@@ -69,15 +59,15 @@ func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *
 }
 
 // of returns how g is tied to the test, or "" when it is not the test's.
-func (o *owner) of(g *profile.Goroutine) string {
+func (o *owner) of(g *profile.Goroutine) profile.Attribution {
 	how, _ := o.walk(g, 0)
 	return how
 }
 
-func (o *owner) walk(g *profile.Goroutine, depth int) (string, bool) {
+func (o *owner) walk(g *profile.Goroutine, depth int) (profile.Attribution, bool) {
 	if v, ok := g.Labels[LabelKey]; ok {
 		if v == o.label {
-			return byLabel, true
+			return profile.ByLabel, true
 		}
 		return "", true
 	}
@@ -95,16 +85,16 @@ func (o *owner) walk(g *profile.Goroutine, depth int) (string, bool) {
 
 // unlabelled follows the creator chain of a goroutine without a leakhound
 // label.
-func (o *owner) unlabelled(g *profile.Goroutine, depth int) string {
+func (o *owner) unlabelled(g *profile.Goroutine, depth int) profile.Attribution {
 	if !o.fresh[g.ID] {
 		return ""
 	}
 	if o.testGID != 0 && g.ParentID == o.testGID {
-		return byCreator
+		return profile.ByCreator
 	}
 	for _, a := range g.Ancestors {
 		if o.testGID != 0 && a.ID == o.testGID {
-			return byAncestors
+			return profile.ByAncestors
 		}
 	}
 	if depth >= maxChain || g.ParentID == 0 || g.ParentID == g.ID {
@@ -115,7 +105,7 @@ func (o *owner) unlabelled(g *profile.Goroutine, depth int) string {
 		return ""
 	}
 	if how, _ := o.walk(parent, depth+1); how != "" {
-		return byCreator
+		return profile.ByCreator
 	}
 	return ""
 }
@@ -164,34 +154,34 @@ func newTestTie(s *profile.Snapshot) *testTie {
 // or Wrap); the go statement that created it, or any live goroutine up its
 // creator chain, sitting in a test function; the ancestors' stacks the
 // runtime kept under GODEBUG=tracebackancestors.
-func (t *testTie) of(g *profile.Goroutine) (test, how string) {
+func (t *testTie) of(g *profile.Goroutine) (test string, how profile.Attribution) {
 	seen := 0
 	for cur := g; cur != nil && seen < maxChain; seen++ {
 		if v, ok := cur.Labels[LabelKey]; ok {
-			return testOfLabel(v), byLabel
+			return profile.TestOfLabel(v), profile.ByLabel
 		}
 		if cur.CreatedBy != nil {
-			if name, ok := testFunc(cur.CreatedBy.Func); ok {
-				return name, byCreator
+			if name, ok := profile.TestFunc(cur.CreatedBy.Func); ok {
+				return name, profile.ByCreator
 			}
 		}
 		if cur != g {
 			// A live ancestor may itself be running inside a test function.
 			for _, f := range cur.Frames {
-				if name, ok := testFunc(f.Func); ok {
-					return name, byCreator
+				if name, ok := profile.TestFunc(f.Func); ok {
+					return name, profile.ByCreator
 				}
 			}
 		}
 		for _, a := range cur.Ancestors {
 			for _, f := range a.Frames {
-				if name, ok := testFunc(f.Func); ok {
-					return name, byAncestors
+				if name, ok := profile.TestFunc(f.Func); ok {
+					return name, profile.ByAncestors
 				}
 			}
 			if a.CreatedBy != nil {
-				if name, ok := testFunc(a.CreatedBy.Func); ok {
-					return name, byAncestors
+				if name, ok := profile.TestFunc(a.CreatedBy.Func); ok {
+					return name, profile.ByAncestors
 				}
 			}
 		}
@@ -201,41 +191,4 @@ func (t *testTie) of(g *profile.Goroutine) (test, how string) {
 		cur = t.byID[cur.ParentID]
 	}
 	return "", ""
-}
-
-// testFunc returns the name of the test, benchmark, fuzz target or example
-// function that fn is, or is a closure inside: "TestServe" for
-// "example.com/srv.TestServe.func1.2".
-func testFunc(fn string) (string, bool) {
-	rest := fn
-	if slash := strings.LastIndexByte(rest, '/'); slash >= 0 {
-		rest = rest[slash+1:]
-	}
-	dot := strings.IndexByte(rest, '.')
-	if dot < 0 {
-		return "", false
-	}
-	name := rest[dot+1:]
-	if end := strings.IndexByte(name, '.'); end >= 0 {
-		name = name[:end]
-	}
-	for _, prefix := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
-		if isTestName(name, prefix) {
-			return name, true
-		}
-	}
-	return "", false
-}
-
-// isTestName applies the go tool's rule: the prefix, then nothing or a
-// character that is not a lower-case letter.
-func isTestName(name, prefix string) bool {
-	if !strings.HasPrefix(name, prefix) {
-		return false
-	}
-	if len(name) == len(prefix) {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(name[len(prefix):])
-	return !unicode.IsLower(r)
 }

@@ -180,7 +180,7 @@ func (tc *testCheck) glance() (n int, decide, ok bool, err error) {
 // are then known not to be the test's, and need no second look.
 func (tc *testCheck) explained(leaks []report.Leak) {
 	for _, l := range leaks {
-		if l.Attribution != byLabel {
+		if l.Attribution != profile.ByLabel {
 			return
 		}
 	}

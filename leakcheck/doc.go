@@ -59,8 +59,11 @@
 // # The whole package, and coming from goleak
 //
 // VerifyTestMain checks, from TestMain, that no goroutine outlives the
-// package's tests, and names the test that started each one where that can
-// be known. VerifyNone, Find, IgnoreTopFunction, IgnoreAnyFunction,
+// package's tests, and names the test that started each one, subtests
+// included, with no GODEBUG and no Check in the tests: it labels each
+// top-level test as it starts, and finds the subtest by running parts of a
+// leaking test again (see VerifyTestMain). A leak a Check already failed
+// its test for is counted there, not failed twice. VerifyNone, Find, IgnoreTopFunction, IgnoreAnyFunction,
 // IgnoreCreatedBy, IgnoreCurrent and Cleanup mean what they mean in
 // go.uber.org/goleak, so moving over is a change of import path; the
 // reports, the settling and the proof come with it. VerifyNone and Find

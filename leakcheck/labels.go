@@ -4,8 +4,6 @@ import (
 	"context"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
-	"strings"
 	"sync/atomic"
 
 	"github.com/leakhound/leakhound/profile"
@@ -23,7 +21,8 @@ import (
 // LabelKey is the pprof label key Check puts on a test's goroutine. Its value
 // is the test's name, '#', and a number unique within the process. It shows
 // in goroutine profiles and dumps too, which tells whose goroutines they are.
-const LabelKey = "leakhound.test"
+// It is profile.TestLabelKey, which readers of dumps use.
+const LabelKey = profile.TestLabelKey
 
 // checkingKey marks the goroutine running a check while it looks, so that
 // the cheap look can leave it out: its stack differs from the one it had
@@ -35,30 +34,17 @@ var runs atomic.Uint64
 
 // newLabelValue returns a label value for one run of the named test.
 func newLabelValue(test string) string {
-	return test + "#" + strconv.FormatUint(runs.Add(1), 10)
-}
-
-// testOfLabel returns the test name inside a label value made by
-// newLabelValue.
-func testOfLabel(v string) string {
-	i := strings.LastIndexByte(v, '#')
-	if i < 0 {
-		return v
-	}
-	if _, err := strconv.ParseUint(v[i+1:], 10, 64); err != nil {
-		return v
-	}
-	return v[:i]
+	return profile.TestLabelValue(test, runs.Add(1))
 }
 
 // ownLabels returns the pprof labels of the calling goroutine, read from its
 // own traceback header, after making sure the runtime prints them there
-// (profile.TracebackLabels). Where it cannot (a user's GODEBUG says
+// (profile.EnableTracebackLabels). Where it cannot (a user's GODEBUG says
 // tracebacklabels=0), the result is nil: labels only serve to be restored
 // after the check, so missing them loses nothing but a user's own labels on
 // a goroutine that is about to end.
 func ownLabels() map[string]string {
-	if !profile.TracebackLabels() {
+	if !profile.EnableTracebackLabels() {
 		return nil
 	}
 	var buf [1024]byte

@@ -53,7 +53,7 @@ func TestCheckScenarios(t *testing.T) {
 		// want is how many goroutines must be reported, and how they are
 		// tied to the test.
 		want    int
-		wantHow string
+		wantHow profile.Attribution
 	}{
 		{
 			name:   "nothing started",
@@ -73,7 +73,7 @@ func TestCheckScenarios(t *testing.T) {
 			run: func(*testing.T) func() {
 				return park().stop
 			},
-			budget: leakBudget, want: 1, wantHow: byLabel,
+			budget: leakBudget, want: 1, wantHow: profile.ByLabel,
 		},
 		{
 			name: "a grandchild started through a child that returned",
@@ -82,7 +82,7 @@ func TestCheckScenarios(t *testing.T) {
 				go func() { child <- park() }()
 				return (<-child).stop
 			},
-			budget: leakBudget, want: 1, wantHow: byLabel,
+			budget: leakBudget, want: 1, wantHow: profile.ByLabel,
 		},
 		{
 			name: "blocked on a channel a global variable holds",
@@ -97,7 +97,7 @@ func TestCheckScenarios(t *testing.T) {
 					<-done
 				}
 			},
-			budget: leakBudget, want: 1, wantHow: byLabel,
+			budget: leakBudget, want: 1, wantHow: profile.ByLabel,
 		},
 		{
 			name: "started inside pprof.Do with context.Background",
@@ -108,7 +108,7 @@ func TestCheckScenarios(t *testing.T) {
 				})
 				return p.stop
 			},
-			budget: leakBudget, want: 1, wantHow: byCreator,
+			budget: leakBudget, want: 1, wantHow: profile.ByCreator,
 		},
 		{
 			name: "started after pprof.Do dropped the test's label",
@@ -116,7 +116,7 @@ func TestCheckScenarios(t *testing.T) {
 				pprof.Do(context.Background(), pprof.Labels("user", "label"), func(context.Context) {})
 				return park().stop
 			},
-			budget: leakBudget, want: 1, wantHow: byCreator,
+			budget: leakBudget, want: 1, wantHow: profile.ByCreator,
 		},
 		{
 			// The goroutine had the test's label when it started and
@@ -127,14 +127,14 @@ func TestCheckScenarios(t *testing.T) {
 			run: func(*testing.T) func() {
 				return relabelled(false)
 			},
-			budget: leakBudget, want: 1, wantHow: byCreator,
+			budget: leakBudget, want: 1, wantHow: profile.ByCreator,
 		},
 		{
 			name: "a goroutine blocked inside its own pprof.Do",
 			run: func(*testing.T) func() {
 				return relabelled(true)
 			},
-			budget: leakBudget, want: 1, wantHow: byCreator,
+			budget: leakBudget, want: 1, wantHow: profile.ByCreator,
 		},
 		{
 			name: "started by a subtest without its own Check",
@@ -143,7 +143,7 @@ func TestCheckScenarios(t *testing.T) {
 				t.Run("child", func(*testing.T) { p = park() })
 				return p.stop
 			},
-			budget: leakBudget, want: 1, wantHow: byLabel,
+			budget: leakBudget, want: 1, wantHow: profile.ByLabel,
 		},
 		{
 			name: "started by a subtest with its own Check",
@@ -299,7 +299,7 @@ func TestCheckOptions(t *testing.T) {
 		{"ignore the creator", []Option{IgnoreCreatedBy("github.com/leakhound/leakhound/leakcheck.park")}, false},
 		{"ignore another creator", []Option{IgnoreCreatedBy("example.com/other.f")}, true},
 		{"ignore by a function of the goroutine", []Option{IgnoreGoroutine(func(g *profile.Goroutine) bool { return g.State == "chan receive" })}, false},
-		{"ignore the pattern", []Option{IgnorePattern("LH001")}, false},
+		{"ignore the pattern (a resource never closed)", []Option{IgnorePattern("LH020")}, false},
 		{"ignore another pattern", []Option{IgnorePattern("LH999")}, true},
 	}
 	for _, tt := range tests {

@@ -3,9 +3,12 @@ package leakcheck
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
+	"slices"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -23,12 +26,23 @@ type TestingM interface {
 //		leakcheck.VerifyTestMain(m)
 //	}
 //
-// The report names the test that started each goroutine where that can be
-// known: by label for tests that use Check or Wrap, otherwise by the go
-// statement that created it or by a live goroutine up its creator chain
-// sitting in a test function, or by the creators' stacks the runtime keeps
-// when GODEBUG=tracebackancestors=N is set. When it cannot be known, the
-// report says so and how to learn it.
+// The report names the test that started each goroutine, with no GODEBUG
+// and no Check in the tests: just before each top-level test starts,
+// VerifyTestMain puts a LabelKey label naming it on the goroutine that
+// starts it, as Check does, and the runtime hands the label down to the
+// test's goroutine and every goroutine started from there, whoever wrote
+// the go statement (a helper, a constructor, a library), so the name is
+// exact under t.Parallel and -shuffle. Subtests share their parent's label;
+// when a test that leaked ran subtests, VerifyTestMain runs parts of that
+// test again in copies of the test binary to find the subtest that leaves
+// the goroutine (only then, and at most a few dozen short runs). A goroutine
+// that lost the label (pprof.Do with context.Background()) is named by a go
+// statement or a live creator in a test function, or by the creators'
+// stacks the runtime keeps under GODEBUG=tracebackancestors=N. When the
+// test cannot be known, the report says so.
+//
+// A goroutine a Check already failed its test for is counted as reported by
+// that test, not failed again.
 //
 // Goroutines that existed before the tests ran (started by init functions or
 // by TestMain itself) are not reported. The check runs even when tests
@@ -49,6 +63,9 @@ func VerifyTestMain(m TestingM, opts ...Option) {
 // verifyMain runs the tests and the check, writes what it found to w, and
 // returns the exit code.
 func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
+	if path := os.Getenv(probeEnv); path != "" {
+		return probeMain(m, cfg, path)
+	}
 	before := make(map[int64]bool)
 	if s, err := cfg.look.full(); err != nil {
 		fmt.Fprintf(w, "leakcheck: cannot list the goroutines running before the tests, so they may be reported too: %v\n", err)
@@ -57,7 +74,9 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 			before[g.ID] = true
 		}
 	}
+	runs := installTestNaming(m)
 	code := m.Run()
+	runs.done()
 	if code != 0 && cfg.skipOnFailure {
 		return code
 	}
@@ -71,6 +90,15 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 		fmt.Fprintf(w, "leakcheck: cannot look for goroutines left by the tests: %v\n", err)
 		return max(code, 1)
 	}
+	var already map[string]int
+	v.leaks, already = splitReported(v.leaks)
+	for _, test := range slices.Sorted(maps.Keys(already)) {
+		fmt.Fprintf(w, "leakcheck: %s left running, already reported by %s, not failing again.\n", words.Plural(already[test], "goroutine"), test)
+	}
+	var subNote string
+	if runs != nil {
+		subNote = nameSubtests(v.leaks, runs, newProber())
+	}
 	title := "goroutines left running by the tests"
 	if pkg != "" {
 		title += " of " + pkg
@@ -79,10 +107,19 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	if out.noted != nil {
 		fmt.Fprintf(w, "leakcheck: goroutines left running, not failing because of OnlyProvenLeaks:\n%s\n", reportText(out.noted))
 	}
+	if out.known != nil {
+		fmt.Fprintf(w, "leakcheck: goroutines left running, all known leaks in the baseline, not failing:\n%s\n", reportText(out.known))
+		if err := writeFiles(cfg, pkg, out.known); err != nil {
+			fmt.Fprintf(w, "leakcheck: %v\n", err)
+		}
+	}
 	if out.fail == nil {
 		return code
 	}
-	fmt.Fprintf(w, "leakcheck: %d goroutine(s) outlived the tests:\n%s\n", out.fail.Total, reportText(out.fail))
+	fmt.Fprintf(w, "leakcheck: %s outlived the tests:\n%s\n", words.Plural(out.fail.Total, "goroutine"), reportText(out.fail))
+	if subNote != "" {
+		fmt.Fprintln(w, "leakcheck: "+subNote)
+	}
 	if n := unattributed(v.leaks); n > 0 {
 		fmt.Fprintf(w, "leakcheck: %d of them could not be tied to a test. To learn which test started each goroutine, "+
 			"call leakcheck.Check(t) at the start of the tests, or run the tests with GODEBUG=tracebackancestors=10 "+

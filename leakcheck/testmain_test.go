@@ -2,11 +2,14 @@ package leakcheck
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakhound/leakhound/profile"
 )
@@ -37,12 +40,38 @@ func startBackgroundWork() {
 	go func() { <-helperBlock }()
 }
 
+// TestHelperLeakUnlabelled leaks a goroutine that carries no test's label
+// (pprof.Do with context.Background() replaced it) from a goroutine that
+// has exited: only the creators' stacks under tracebackancestors can name
+// the test.
+func TestHelperLeakUnlabelled(t *testing.T) {
+	helperMode(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		pprof.Do(context.Background(), pprof.Labels("stage", "detached"), func(context.Context) {
+			startBackgroundWork()
+		})
+	}()
+	<-done
+}
+
 // TestHelperLabelled leaks through a helper function, so only the label
 // Check put on it can name the test; its own check is told to let it be.
 func TestHelperLabelled(t *testing.T) {
 	helperMode(t)
 	Check(t, IgnoreAnyFunction("github.com/leakhound/leakhound/leakcheck.startBackgroundWork.func1"))
 	startBackgroundWork()
+}
+
+// TestHelperCheckedAndLeaks leaks two goroutines that its own Check
+// reports.
+func TestHelperCheckedAndLeaks(t *testing.T) {
+	helperMode(t)
+	Check(t, SettleBudget(100*time.Millisecond))
+	for range 2 {
+		go func() { <-helperBlock }()
+	}
 }
 
 func TestHelperFailsAndLeaks(t *testing.T) {
@@ -90,19 +119,29 @@ func TestVerifyTestMain(t *testing.T) {
 			wantCode: 0, wantNot: []string{"outlived the tests"},
 		},
 		{
+			name: "the test function is called by testing's runner", mode: modeVerifyMain, test: "TestHelperCalledByTRunner",
+			wantCode: 0, want: []string{"--- PASS: TestHelperCalledByTRunner"},
+		},
+		{
 			name: "leak named by its creator", mode: modeVerifyMain, test: "TestHelperLeakDirect",
 			wantCode: 1, want: []string{"outlived the tests", "TestHelperLeakDirect"},
 			wantNot: []string{"could not be tied to a test"},
 		},
 		{
-			name: "leak from a helper function, test unknown", mode: modeVerifyMain, test: "TestHelperLeakViaHelper",
+			name: "leak from a helper function, test named by VerifyTestMain's label", mode: modeVerifyMain, test: "TestHelperLeakViaHelper",
+			env:      []string{"GODEBUG=tracebackancestors=0"},
+			wantCode: 1, want: []string{"outlived the tests", "TestHelperLeakViaHelper"},
+			wantNot: []string{"could not be tied to a test"},
+		},
+		{
+			name: "label dropped in a goroutine that exited, test unknown", mode: modeVerifyMain, test: "TestHelperLeakUnlabelled",
 			env:      []string{"GODEBUG=tracebackancestors=0"},
 			wantCode: 1, want: []string{"outlived the tests", "could not be tied to a test", "tracebackancestors"},
 		},
 		{
-			name: "leak from a helper function, test named by ancestors", mode: modeVerifyMain, test: "TestHelperLeakViaHelper",
+			name: "label dropped in a goroutine that exited, test named by ancestors", mode: modeVerifyMain, test: "TestHelperLeakUnlabelled",
 			env:      []string{"GODEBUG=tracebackancestors=10"},
-			wantCode: 1, want: []string{"outlived the tests", "TestHelperLeakViaHelper"},
+			wantCode: 1, want: []string{"outlived the tests", "TestHelperLeakUnlabelled"},
 			wantNot: []string{"could not be tied to a test"},
 		},
 		{
@@ -110,6 +149,12 @@ func TestVerifyTestMain(t *testing.T) {
 			env:      []string{"GODEBUG=tracebackancestors=0"},
 			wantCode: 1, want: []string{"outlived the tests", "TestHelperLabelled"},
 			wantNot: []string{"could not be tied to a test"},
+		},
+		{
+			name: "leak a Check already reported is counted, not failed again", mode: modeVerifyMain, test: "TestHelperCheckedAndLeaks",
+			wantCode: 1, want: []string{"goroutines started by this test are still running",
+				"2 goroutines left running, already reported by TestHelperCheckedAndLeaks, not failing again"},
+			wantNot: []string{"outlived the tests"},
 		},
 		{
 			name: "failing test still checked", mode: modeVerifyMain, test: "TestHelperFailsAndLeaks",

@@ -8,50 +8,11 @@ import (
 	"github.com/leakhound/leakhound/profile"
 )
 
-func TestTestFunc(t *testing.T) {
-	tests := []struct {
-		fn   string
-		want string
-	}{
-		{"example.com/srv.TestServe", "TestServe"},
-		{"example.com/srv.TestServe.func1.2", "TestServe"},
-		{"example.com/srv_test.BenchmarkGet.func3", "BenchmarkGet"},
-		{"example.com/srv.FuzzParse", "FuzzParse"},
-		{"example.com/srv.ExampleClient", "ExampleClient"},
-		{"example.com/srv.Test", "Test"},
-		{"example.com/srv.Test_underscore", "Test_underscore"},
-		{"example.com/srv.Testimony", ""}, // lower case after the prefix: not a test
-		{"example.com/srv.(*T).TestMethod", ""},
-		{"example.com/test.helper", ""},
-		{"main.main", ""},
-		{"nodot", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		got, ok := testFunc(tt.fn)
-		if got != tt.want || ok != (tt.want != "") {
-			t.Errorf("testFunc(%q) = %q, %v; want %q", tt.fn, got, ok, tt.want)
-		}
-	}
-}
-
-func TestTestOfLabel(t *testing.T) {
-	tests := []struct{ value, want string }{
-		{"TestA#12", "TestA"},
-		{"TestA/sub#3", "TestA/sub"},
-		{"TestA/case#01#7", "TestA/case#01"},
-		{"TestA/case_#x", "TestA/case_#x"},
-		{"TestA", "TestA"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := testOfLabel(tt.value); got != tt.want {
-			t.Errorf("testOfLabel(%q) = %q, want %q", tt.value, got, tt.want)
-		}
-	}
-	// Values made for the same name never repeat.
+// TestNewLabelValue: values made for the same name never repeat, and read
+// back as the name.
+func TestNewLabelValue(t *testing.T) {
 	a, b := newLabelValue("TestX"), newLabelValue("TestX")
-	if a == b || testOfLabel(a) != "TestX" || testOfLabel(b) != "TestX" {
+	if a == b || profile.TestOfLabel(a) != "TestX" || profile.TestOfLabel(b) != "TestX" {
 		t.Errorf("label values %q and %q", a, b)
 	}
 }

@@ -46,7 +46,7 @@ func Diff(before, after *Snapshot) []*Goroutine {
 
 	remaining := make(map[string]int, len(before.Goroutines))
 	for _, g := range before.Goroutines {
-		remaining[diffKey(g)] += recordCount(g)
+		remaining[diffKey(g)] += g.Weight()
 	}
 	// Oldest first, so the goroutines before already had use up its counts
 	// and the newest are left over.
@@ -61,7 +61,7 @@ func Diff(before, after *Snapshot) []*Goroutine {
 	for _, i := range order {
 		g := after.Goroutines[i]
 		k := diffKey(g)
-		n := recordCount(g)
+		n := g.Weight()
 		used := min(n, remaining[k])
 		remaining[k] -= used
 		surplus[i] = n - used
@@ -70,7 +70,7 @@ func Diff(before, after *Snapshot) []*Goroutine {
 	for i, g := range after.Goroutines {
 		switch {
 		case surplus[i] == 0:
-		case surplus[i] == recordCount(g):
+		case surplus[i] == g.Weight():
 			added = append(added, g)
 		default:
 			c := *g

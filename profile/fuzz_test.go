@@ -1,6 +1,9 @@
 package profile
 
 import (
+	"bytes"
+	"compress/gzip"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -99,4 +102,53 @@ func checkSane(t *testing.T, i int, g *Goroutine) {
 			t.Fatalf("goroutine %d has a frame at line %d: %+v", i, f.Line, f)
 		}
 	}
+}
+
+// FuzzParseWrapped checks that a dump reads the same when it comes gzipped,
+// or pasted with every line indented (as from an issue or a log), as it
+// does plain. It is FuzzParse's seeds and the corpus dumps' beginnings.
+//
+//	go test -run='^$' -fuzz=FuzzParseWrapped -fuzztime=5m ./profile/
+func FuzzParseWrapped(f *testing.F) {
+	f.Add([]byte("goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1\n"))
+	f.Add([]byte("panic: x\n\ngoroutine 7 [chan receive]:\nmain.f()\n\t/src/f.go:9\ncreated by main.main in goroutine 1\n\t/src/m.go:3 +0x1\n"))
+	paths, _ := filepath.Glob(filepath.Join("testdata", "dumps", "*", "*.txt"))
+	for _, p := range paths {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data[:min(len(data), 4096)])
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if isGzip(data) || len(data) > 64<<10 {
+			return // gzip in gzip is refused; chunked checks differ above a chunk
+		}
+		plain, err := ParseBytes(data)
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(data)
+		zw.Close()
+		zipped, zerr := ParseBytes(gz.Bytes())
+		if err == nil {
+			if zerr != nil || !reflect.DeepEqual(plain, zipped) {
+				t.Fatalf("gzipped, the dump reads differently: %v\n%+v\n%+v", zerr, plain, zipped)
+			}
+		} else if errors.Is(err, ErrEmpty) != errors.Is(zerr, ErrEmpty) || errors.Is(err, ErrNoGoroutines) != errors.Is(zerr, ErrNoGoroutines) {
+			t.Fatalf("gzipped, the error differs: %v, then %v", err, zerr)
+		}
+
+		if err != nil || plain.Format != FormatStack || linePrefix(data) != nil {
+			return
+		}
+		var indented bytes.Buffer
+		for _, line := range bytes.SplitAfter(data, []byte("\n")) {
+			if len(line) > 0 {
+				indented.WriteString("    ")
+				indented.Write(line)
+			}
+		}
+		pasted, perr := ParseBytes(indented.Bytes())
+		if perr != nil || !reflect.DeepEqual(plain, pasted) {
+			t.Fatalf("indented, the dump reads differently: %v\n%+v\n%+v", perr, plain, pasted)
+		}
+	})
 }

@@ -64,3 +64,14 @@ type Ancestor struct {
 	// CreatedBy is the go statement that started the ancestor, when printed.
 	CreatedBy *Frame
 }
+
+// Weight is how many goroutines the record stands for: Count, or one for a
+// record that leaves Count at zero (one built by hand, or by an older
+// reader). Every sum of goroutines uses it, so a record is never counted
+// as none.
+func (g *Goroutine) Weight() int {
+	if g.Count <= 0 {
+		return 1
+	}
+	return g.Count
+}

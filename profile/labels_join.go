@@ -37,10 +37,10 @@ func joinLabels(s, agg *Snapshot) {
 		k := stackKey(r.Frames, joinKeyDepth)
 		c, ok := byStack[k]
 		if !ok {
-			byStack[k] = &candidate{labels: r.Labels, count: recordCount(r)}
+			byStack[k] = &candidate{labels: r.Labels, count: r.Weight()}
 			continue
 		}
-		c.count += recordCount(r)
+		c.count += r.Weight()
 		if !maps.Equal(c.labels, r.Labels) {
 			c.ambiguous = true
 		}
@@ -49,7 +49,7 @@ func joinLabels(s, agg *Snapshot) {
 	keys := make([]string, len(s.Goroutines))
 	for i, g := range s.Goroutines {
 		keys[i] = stackKey(g.Frames, joinKeyDepth)
-		seen[keys[i]] += recordCount(g)
+		seen[keys[i]] += g.Weight()
 	}
 	for i, g := range s.Goroutines {
 		if g.Labels != nil {

@@ -24,18 +24,38 @@ var (
 //
 // A dump cut in the middle of a goroutine is not an error: the goroutines
 // read whole are returned and the cut one is marked Truncated.
+//
+// Parse reads at most MaxDumpSize bytes, and stops early on binary noise
+// (see ReadDump).
 func Parse(r io.Reader) (*Snapshot, error) {
-	data, err := io.ReadAll(r)
+	data, err := ReadDump(r, MaxDumpSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading goroutine dump: %w", err)
 	}
 	return ParseBytes(data)
 }
 
-// ParseBytes is Parse for input already in memory.
+// ParseBytes is Parse for input already in memory. Gzip input (a profile
+// as the runtime writes it, or a text dump saved compressed) is
+// decompressed once, to at most MaxDumpSize bytes.
 func ParseBytes(data []byte) (*Snapshot, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
+	}
+	if isGzip(data) {
+		plain, err := gunzip(data, MaxDumpSize)
+		if err != nil {
+			return nil, err
+		}
+		if len(bytes.TrimSpace(plain)) == 0 {
+			return nil, fmt.Errorf("the gzip input holds no dump: %w", ErrEmpty)
+		}
+		if isGzip(plain) {
+			// One layer is what the runtime and people write; more is
+			// no dump.
+			return nil, fmt.Errorf("the gzip input holds gzip again: %w", ErrBinary)
+		}
+		data = plain
 	}
 	var (
 		s   *Snapshot
@@ -44,6 +64,9 @@ func ParseBytes(data []byte) (*Snapshot, error) {
 	switch {
 	case isProto(data):
 		s, err = parseProto(data)
+	case checkText(data, false) != nil:
+		// Every other form is text.
+		return nil, checkText(data, false)
 	case isTestJSON(data):
 		s, err = parseTestJSON(data)
 	case isDebug1(data):
@@ -54,6 +77,7 @@ func ParseBytes(data []byte) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Context = readContext(s.Text)
 	if len(s.Goroutines) == 0 {
 		return s, fmt.Errorf("%w in %d bytes of %s input", ErrNoGoroutines, len(data), s.Format)
 	}

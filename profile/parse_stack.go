@@ -59,6 +59,11 @@ type stackParser struct {
 	first int        // index in frames where cur's frames begin
 	anc   int        // index in cur.Ancestors being read; -1 when none
 
+	// signalled is set by a line a signal or crash prints ("SIGQUIT: quit",
+	// the "-----" between threads under GOTRACEBACK=crash): then sections
+	// may describe threads rather than goroutines (see dropThreads).
+	signalled bool
+
 	pending     []byte // call or creator waiting for its position line
 	pendingKind pendingKind
 	parent      int64 // goroutine ID of a pending "created by … in goroutine N"
@@ -68,6 +73,9 @@ type stackParser struct {
 // not understand go to Snapshot.Text and a goroutine cut short is marked
 // Truncated. The dispatcher reports input without any goroutine.
 func parseStack(data []byte) (*Snapshot, error) {
+	if prefix := linePrefix(data); prefix != nil {
+		data = stripPrefix(data, prefix)
+	}
 	p := newStackParser(data)
 	cut := len(data) > 0 && data[len(data)-1] != '\n'
 	for len(data) > 0 {
@@ -84,6 +92,7 @@ func parseStack(data []byte) (*Snapshot, error) {
 		p.line(line, last)
 	}
 	p.finish(cut)
+	p.dropThreads()
 	return p.snap, nil
 }
 
@@ -175,6 +184,8 @@ func (p *stackParser) line(l []byte, last bool) {
 }
 
 var (
+	threadSeparator      = []byte("-----")
+	signalPrefix         = []byte("SIG")
 	goroutinePrefix      = []byte("goroutine ")
 	createdByPrefix      = []byte("created by ")
 	inGoroutine          = []byte(" in goroutine ")
@@ -193,14 +204,11 @@ func (p *stackParser) header(l []byte, last bool) bool {
 			p.dropGoroutine()
 			return false
 		}
-		// Keep the goroutine only if its ID is whole: followed by a space,
-		// not by the end of the input ("goroutine 4" may be "goroutine 40").
-		rest := l[len(goroutinePrefix):]
-		id, n := parseID(rest)
-		if n == 0 || n == len(rest) || rest[n] != ' ' {
+		if !wholeID(l) {
 			p.dropGoroutine()
 			return false
 		}
+		id, _ := parseID(l[len(goroutinePrefix):])
 		*g = Goroutine{ID: id, Count: 1, Truncated: true}
 	}
 	p.closeSection()
@@ -208,6 +216,15 @@ func (p *stackParser) header(l []byte, last bool) bool {
 	p.first = len(p.frames)
 	p.snap.Goroutines = append(p.snap.Goroutines, g)
 	return true
+}
+
+// wholeID reports whether the header l, cut by the end of the input, holds
+// its goroutine ID whole: followed by a space, not by the end of the input
+// ("goroutine 4" may be "goroutine 40").
+func wholeID(l []byte) bool {
+	rest := l[len(goroutinePrefix):]
+	_, n := parseID(rest)
+	return n > 0 && n < len(rest) && rest[n] == ' '
 }
 
 // newGoroutine carves a zeroed Goroutine from the current chunk.
@@ -322,6 +339,35 @@ func (p *stackParser) closeSection() {
 	p.cur, p.anc = nil, -1
 }
 
+// dropThreads removes the sections that describe threads, not goroutines.
+// A crash or signal dump under GOTRACEBACK=crash prints, after the
+// goroutines, what every thread was doing: "goroutine 0 [idle]" for a
+// thread on its own stack (no goroutine has ID 0), and the goroutine a
+// thread was running, a second time. The first section of a goroutine is
+// the one kept.
+func (p *stackParser) dropThreads() {
+	gs := p.snap.Goroutines
+	var seen map[int64]bool
+	if p.signalled {
+		seen = make(map[int64]bool, len(gs))
+	}
+	kept := gs[:0]
+	for _, g := range gs {
+		if g.ID == 0 {
+			continue
+		}
+		if seen != nil {
+			if seen[g.ID] {
+				continue
+			}
+			seen[g.ID] = true
+		}
+		kept = append(kept, g)
+	}
+	clear(gs[len(kept):])
+	p.snap.Goroutines = kept
+}
+
 // finish ends the input. A pending line is handled as abandon does, except
 // that a last line without its newline was cut, whatever it looks like.
 func (p *stackParser) finish(cut bool) {
@@ -337,6 +383,9 @@ func (p *stackParser) finish(cut bool) {
 }
 
 func (p *stackParser) text(l []byte) {
+	if !p.signalled && (bytes.Equal(l, threadSeparator) || (bytes.HasPrefix(l, signalPrefix) && bytes.Contains(l, []byte(": ")))) {
+		p.signalled = true
+	}
 	p.snap.Text = append(p.snap.Text, string(l))
 }
 

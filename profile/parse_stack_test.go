@@ -58,8 +58,6 @@ func TestHeaders(t *testing.T) {
 			Goroutine{ID: 8, State: "running"}},
 		{"crash m=nil", "goroutine 3 gp=0x211c27f68d20 m=nil [GC sweep wait]:",
 			Goroutine{ID: 3, State: "GC sweep wait"}},
-		{"goroutine 0 of a thread", "goroutine 0 gp=0x731ce0 m=0 mp=0x732aa0 [idle]:",
-			Goroutine{ID: 0, State: "idle"}},
 		{"unknown attribute is skipped", "goroutine 4 [chan receive, something new, locked to thread]:",
 			Goroutine{ID: 4, State: "chan receive", LockedToThread: true}},
 

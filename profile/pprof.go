@@ -2,7 +2,6 @@ package profile
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ const leakProfileName = "goroutineleak"
 // would have to start with a Profile field tag and then decode as a valid
 // message to its last byte, string table and all.
 func isProto(data []byte) bool {
-	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+	if isGzip(data) {
 		return true
 	}
 	if len(data) == 0 || !profileFieldTag[data[0]] {
@@ -71,16 +70,11 @@ func parseUncompressedSafely(data []byte) (p *profile.Profile, err error) {
 // arguments of generic functions written "[...]" as text dumps write them.
 func parseProto(data []byte) (*Snapshot, error) {
 	raw := data
-	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
+	if isGzip(data) {
+		var err error
+		if raw, err = gunzip(data, MaxDumpSize); err != nil {
 			return nil, fmt.Errorf("reading gzipped pprof profile: %w", err)
 		}
-		var out bytes.Buffer
-		if _, err := out.ReadFrom(zr); err != nil {
-			return nil, fmt.Errorf("decompressing pprof profile: %w", err)
-		}
-		raw = out.Bytes()
 	}
 	p, err := parseUncompressedSafely(raw)
 	if err != nil {
@@ -92,7 +86,7 @@ func parseProto(data []byte) (*Snapshot, error) {
 			leaked = true
 		}
 	}
-	s := &Snapshot{Format: FormatProfileProto}
+	s := &Snapshot{Format: FormatProfileProto, LeakProfile: leaked || (p.PeriodType != nil && p.PeriodType.Type == leakProfileName)}
 	s.Goroutines = make([]*Goroutine, 0, len(p.Sample))
 	for _, sample := range p.Sample {
 		g := &Goroutine{Count: 1, Leaked: leaked}
@@ -210,6 +204,7 @@ func parseDebug1(data []byte) (*Snapshot, error) {
 				return nil, fmt.Errorf("reading pprof debug=1 text: the first line %q is not a goroutine profile header", clipForMessage(line))
 			}
 			seen, leaked = true, name == leakProfileName
+			s.LeakProfile = leaked
 			continue
 		}
 		switch {

@@ -10,6 +10,14 @@ type Snapshot struct {
 	// "fatal error: …", go test's own output), in order, so nothing a dump
 	// said is lost.
 	Text []string
+	// Context is what Text says about why the dump was printed: a crash,
+	// a signal, a test timeout with the tests that were running.
+	Context Context
+	// LeakProfile reports that the input was the runtime's goroutineleak
+	// profile: every goroutine it lists was proven leaked, and when it
+	// lists none (ParseBytes then fails with ErrNoGoroutines) the runtime
+	// proved that none leaked.
+	LeakProfile bool
 }
 
 // Format identifies the kind of input a Snapshot was read from.

@@ -21,6 +21,8 @@ type diagnoser struct {
 	// only in outer frames cost one source check between them.
 	memo map[string]memoized
 	rels map[string]string // rel's cache
+	// typeInfo holds packageTypes' results, for the suggested edits.
+	typeInfo map[string]*types.Info
 	// waits are the groups whose wait the source shows, for relate.
 	waits []*wait
 }

@@ -19,6 +19,10 @@ type Options struct {
 	ModuleRoot string
 	// NoSource turns off reading source files for the diagnosis.
 	NoSource bool
+	// Dump says the leaks are every goroutine of a dump (Report.Dump).
+	Dump bool
+	// Context is why the dump was printed (Report.Context).
+	Context profile.Context
 }
 
 // New classifies and groups leaks into a report: goroutines blocked for the
@@ -30,7 +34,7 @@ type Options struct {
 // New is linear in the number of goroutines; leakcheck calls it with what
 // a test leaked, the CLI with a whole dump.
 func New(leaks []Leak, opts Options) *Report {
-	r := &Report{Title: opts.Title, Package: opts.Package, ModuleRoot: opts.ModuleRoot}
+	r := &Report{Title: opts.Title, Package: opts.Package, ModuleRoot: opts.ModuleRoot, Dump: opts.Dump, Context: opts.Context}
 	index := make(map[string]int)
 	var builds []*groupBuild
 	var key []byte
@@ -57,12 +61,34 @@ func New(leaks []Leak, opts Options) *Report {
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {
 		grp := b.finish()
+		grp.Origin, grp.OriginFrom = origin(grp.Stack, opts.ModuleRoot)
 		grp.Diagnosis = d.diagnose(grp)
+		if opts.Dump && grp.Reason == ReasonRunning {
+			// In a dump a running goroutine is busy, often the one that
+			// printed the dump: nothing to fix.
+			grp.Diagnosis = Diagnosis{Summary: "running when the dump was taken: busy, not blocked", Evidence: grp.Diagnosis.Evidence}
+		}
 		r.Groups[i] = grp
 		r.Total += grp.Count
 	}
-	slices.SortStableFunc(r.Groups, compareGroups)
+	testsFirst := opts.Context.Timeout != nil
+	slices.SortStableFunc(r.Groups, func(a, b *Group) int {
+		if c := ProvenFirst(a, b); c != 0 {
+			return c
+		}
+		if testsFirst {
+			// Of a test that timed out, the goroutines of the tests that
+			// were running come first: ContextLines says so.
+			if c := TestsFirst(a, b); c != 0 {
+				return c
+			}
+		}
+		return compareGroups(a, b)
+	})
 	d.relate(r)
+	for _, g := range r.Groups {
+		d.suggest(g)
+	}
 	return r
 }
 
@@ -85,6 +111,30 @@ func compareGroups(a, b *Group) int {
 		return c
 	}
 	return cmp.Compare(firstID(a), firstID(b))
+}
+
+// ProvenFirst orders a group with goroutines the runtime proved leaked
+// before one without: the first rule of every order of groups.
+func ProvenFirst(a, b *Group) int {
+	switch ap, bp := a.Leaked > 0, b.Leaked > 0; {
+	case ap && !bp:
+		return -1
+	case bp && !ap:
+		return 1
+	}
+	return 0
+}
+
+// TestsFirst orders a group that tests started before one no test is known
+// to have started.
+func TestsFirst(a, b *Group) int {
+	switch at, bt := len(a.Tests) > 0, len(b.Tests) > 0; {
+	case at && !bt:
+		return -1
+	case bt && !at:
+		return 1
+	}
+	return 0
 }
 
 func firstID(g *Group) int64 {

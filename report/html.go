@@ -32,6 +32,7 @@ var htmlTemplates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"reasonClass": htmlReasonClass,
 	"plural":      htmlPlural,
 	"ticks":       htmlTicks,
+	"catalogPage": func() string { return CatalogPage },
 }).ParseFS(htmlAssets, "assets/pages.html.tmpl"))
 
 // htmlStatic returns the embedded stylesheet and script. They are trusted
@@ -80,6 +81,12 @@ type htmlPage struct {
 	Catalog           []Pattern
 	Packages          []htmlPackage
 	Problems          []string
+	Notes             []string
+	// Noun is what the page calls its goroutines: "leaked", or "blocked"
+	// for a dump (Report.Dump).
+	Noun string
+	// Context says why the dump was printed (Report.ContextLines).
+	Context []string
 }
 
 type htmlLink struct{ Text, Href string }
@@ -88,6 +95,10 @@ type htmlSummary struct {
 	Goroutines, Groups, Packages, Leaked int
 	ShowPackages                         bool
 	Tests                                []string
+	// Baselined is set when some report was compared with a baseline of
+	// known leaks; New and Known then count goroutines of each kind.
+	Baselined  bool
+	New, Known int
 }
 
 type htmlSection struct {
@@ -107,13 +118,19 @@ type htmlGroup struct {
 	PatternHref string
 	BlockPos    string // file:line of Block, as a person reads it
 	CreatedPos  string // file:line of CreatedBy, as a person reads it
+	OriginPos   string // file:line of Origin, as a person reads it
+	OriginWords string // how Origin is introduced
 	Source      *htmlSource
+	Edit        *htmlEdit // the suggested edit as a diff, on package pages
 	StackFrames []htmlFrame
 	Ancestors   []htmlAncestor
 	Labels      []htmlKV
 	IDList      string
 	TestsAttr   string
 	FilterText  string
+	// Status is "known" for a leak in the baseline, "new" for one that is
+	// not, "" when the report was not compared with a baseline.
+	Status string
 }
 
 type htmlFrame struct {
@@ -155,23 +172,15 @@ type htmlPackage struct {
 	ReportsWithoutGroupsCount int
 }
 
-// patternSource tells a page where pattern details come from: a
-// Document's stored patterns first, then this build's catalog.
-type patternSource map[string]Pattern
-
-func (ps patternSource) lookup(id string) (Pattern, bool) {
-	if p, ok := ps[id]; ok {
-		return p, true
-	}
-	return knownPattern(id)
-}
-
 // newHTMLPage builds the page for the reports of one check or package.
 // catalogPage is where pattern links point ("" puts the patterns on the
 // page itself).
 func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSource, catalogPage string) *htmlPage {
 	css, js := htmlStatic()
-	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC")}
+	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC"), Noun: "leaked"}
+	if len(reports) == 1 && reports[0] != nil {
+		p.Noun, p.Context = reports[0].noun(), reports[0].ContextLines()
+	}
 	used := map[string]bool{}
 	var all []*Group
 	for i, r := range reports {
@@ -198,6 +207,7 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 	p.ShowSectionTitles = len(p.Sections) > 1
 	p.Expandable = len(p.Groups) > 1
 	p.Summary = htmlSummarize(all)
+	p.Summary.countStatus(p.Groups)
 	p.Chart, p.Reasons = htmlChartOf(all)
 	if catalogPage == "" {
 		for id := range used {
@@ -221,9 +231,18 @@ func (p *htmlPage) render(w io.Writer, name string) error {
 // blocking line; index rows do not show it.
 func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
 	hg := &htmlGroup{Group: g, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
+	switch {
+	case g.Known:
+		hg.Status = "known"
+	case r.Baseline != "":
+		hg.Status = "new"
+	}
 	hg.BlockPos = htmlPos(r, g.Block)
 	if g.CreatedBy != nil {
 		hg.CreatedPos = htmlPos(r, *g.CreatedBy)
+	}
+	if g.Origin != nil {
+		hg.OriginPos, hg.OriginWords = htmlPos(r, *g.Origin), originWords(g.OriginFrom)
 	}
 	if id := g.Diagnosis.PatternID; id != "" {
 		hg.PatternHref = catalogPage + "#" + id
@@ -234,6 +253,7 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 	if withSource {
 		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
 		hg.Source.Shown = r.RelPath(g.Block.File)
+		hg.Edit = newHTMLEdit(r, g.Diagnosis.Suggestion)
 	}
 	if g.Stack != nil {
 		blk := -1
@@ -292,7 +312,7 @@ func htmlPos(r *Report, f profile.Frame) string {
 func htmlFilterText(hg *htmlGroup) string {
 	g := hg.Group
 	parts := []string{string(g.Reason), g.Reason.Title(), g.State, hg.Package, g.Block.Func, g.Block.File,
-		g.Diagnosis.PatternID, g.Diagnosis.Summary}
+		g.Diagnosis.PatternID, g.Diagnosis.Summary, hg.Status}
 	parts = append(parts, g.Tests...)
 	if g.CreatedBy != nil {
 		parts = append(parts, g.CreatedBy.Func, g.CreatedBy.File)
@@ -325,6 +345,20 @@ func htmlSummarize(groups []*Group) htmlSummary {
 	}
 	sort.Strings(s.Tests)
 	return s
+}
+
+// countStatus counts the goroutines of new and known leaks, when any
+// group was compared with a baseline.
+func (s *htmlSummary) countStatus(groups []*htmlGroup) {
+	for _, hg := range groups {
+		switch hg.Status {
+		case "known":
+			s.Known += hg.Count
+		case "new":
+			s.New += hg.Count
+		}
+	}
+	s.Baselined = s.New+s.Known > 0
 }
 
 // htmlChart is a horizontal bar chart drawn as inline SVG.
@@ -499,8 +533,13 @@ func htmlReadSource(file string, line, around int) *htmlSource {
 	return s
 }
 
-// knownPattern looks a pattern ID up in this build's catalog.
-func knownPattern(id string) (Pattern, bool) { return PatternByID(id) }
+// htmlPlural is the "s" of a count's noun in page text.
+func htmlPlural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
 
 // knownCatalog is this build's whole catalog, for the catalog page.
 func knownCatalog() []Pattern { return Catalog() }

@@ -17,7 +17,7 @@ import (
 const SchemaVersion = 1
 
 // Document is the content of one JSON report file: the reports of one
-// package, as written by WriteDir (pkg-*.json) or by Report.WriteJSON.
+// package, as written by reportdir.WriteDir (pkg-*.json) or by Report.WriteJSON.
 // Use ReadJSON to load one, for example to merge the results of several
 // runs or to render them again.
 type Document struct {
@@ -33,11 +33,17 @@ type Document struct {
 	// writer knew them. They let a reader show the fix without having the
 	// same catalog version.
 	Patterns map[string]Pattern
+	// Shard names the part of a split test run that wrote the file, as
+	// "index/total" (Bazel's TEST_SHARD_INDEX and TEST_TOTAL_SHARDS), ""
+	// when the package's tests ran in one piece. Merging keeps one file
+	// per package and shard: two files of one package and shard are a
+	// rerun, two of different shards hold different tests.
+	Shard string
 }
 
 // WriteJSON writes the report as a JSON document (see SchemaVersion and
 // SCHEMA.md) holding this single report. Tools that want every report of
-// a package at once read the pkg-*.json files WriteDir writes instead.
+// a package at once read the pkg-*.json files reportdir.WriteDir writes instead.
 func (r *Report) WriteJSON(w io.Writer) error {
 	d := &Document{Package: r.Package, GeneratedAt: time.Now(), Reports: []*Report{r}}
 	return d.WriteJSON(w)
@@ -60,7 +66,7 @@ func (d *Document) WriteJSON(w io.Writer) error {
 // in a schema version this version of leakhound cannot read.
 var ErrSchemaVersion = errors.New("unsupported leakhound JSON schema version")
 
-// ReadJSON reads a document written by WriteJSON or WriteDir. It fails on
+// ReadJSON reads a document written by WriteJSON or reportdir.WriteDir. It fails on
 // malformed JSON, on a missing schema_version (the input is not a
 // leakhound report) and on a schema version newer than SchemaVersion.
 func ReadJSON(r io.Reader) (*Document, error) {
@@ -88,6 +94,7 @@ type jsonDocument struct {
 	GeneratedAt   time.Time      `json:"generated_at"`
 	Reports       []jsonReport   `json:"reports"`
 	Patterns      []*jsonPattern `json:"patterns,omitempty"`
+	Shard         string         `json:"shard,omitempty"`
 }
 
 type jsonReport struct {
@@ -96,6 +103,58 @@ type jsonReport struct {
 	ModuleRoot string      `json:"module_root,omitempty"`
 	Total      int         `json:"total"`
 	Groups     []jsonGroup `json:"groups"`
+	Baseline   string      `json:"baseline,omitempty"`
+	// Dump and Context are Report.Dump and Report.Context, and Lines is
+	// ContextLines: what a reader of the text or HTML report sees.
+	Dump    bool         `json:"dump,omitempty"`
+	Context *jsonContext `json:"context,omitempty"`
+}
+
+type jsonContext struct {
+	Crash   string       `json:"crash,omitempty"`
+	Signal  string       `json:"signal,omitempty"`
+	Timeout *jsonTimeout `json:"timeout,omitempty"`
+	Lines   []string     `json:"lines,omitempty"`
+}
+
+type jsonTimeout struct {
+	After   string        `json:"after"`
+	Running []jsonRunning `json:"running,omitempty"`
+}
+
+type jsonRunning struct {
+	Name    string `json:"name"`
+	Elapsed string `json:"elapsed,omitempty"`
+}
+
+func wireContext(r *Report) *jsonContext {
+	lines := r.ContextLines()
+	if len(lines) == 0 {
+		return nil
+	}
+	c := r.Context
+	w := &jsonContext{Crash: c.Crash, Signal: c.Signal, Lines: lines}
+	if c.Timeout != nil {
+		w.Timeout = &jsonTimeout{After: c.Timeout.After}
+		for _, rt := range c.Timeout.Running {
+			w.Timeout.Running = append(w.Timeout.Running, jsonRunning{rt.Name, rt.Elapsed})
+		}
+	}
+	return w
+}
+
+func (w *jsonContext) context() profile.Context {
+	if w == nil {
+		return profile.Context{}
+	}
+	c := profile.Context{Crash: w.Crash, Signal: w.Signal}
+	if w.Timeout != nil {
+		c.Timeout = &profile.TestTimeout{After: w.Timeout.After}
+		for _, rt := range w.Timeout.Running {
+			c.Timeout.Running = append(c.Timeout.Running, profile.RunningTest{Name: rt.Name, Elapsed: rt.Elapsed})
+		}
+	}
+	return c
 }
 
 type jsonGroup struct {
@@ -108,8 +167,12 @@ type jsonGroup struct {
 	WaitMinutes int            `json:"wait_minutes,omitempty"`
 	Block       jsonFrame      `json:"block"`
 	CreatedBy   *jsonFrame     `json:"created_by,omitempty"`
+	Origin      *jsonFrame     `json:"origin,omitempty"`
+	OriginFrom  string         `json:"origin_from,omitempty"`
 	Diagnosis   jsonDiagnosis  `json:"diagnosis"`
 	Stack       *jsonGoroutine `json:"stack,omitempty"`
+	Known       bool           `json:"known,omitempty"`
+	Fingerprint string         `json:"fingerprint,omitempty"`
 }
 
 type jsonFrame struct {
@@ -123,6 +186,9 @@ type jsonDiagnosis struct {
 	Summary    string   `json:"summary,omitempty"`
 	Evidence   []string `json:"evidence,omitempty"`
 	FromSource bool     `json:"from_source"`
+	// Suggestion and NoEdit: see edit_json.go.
+	Suggestion *jsonSuggestion `json:"suggestion,omitempty"`
+	NoEdit     string          `json:"no_edit,omitempty"`
 }
 
 type jsonPattern struct {
@@ -166,13 +232,15 @@ func (d *Document) wire() *jsonDocument {
 		Package:       d.Package,
 		GeneratedAt:   d.GeneratedAt.UTC().Truncate(time.Second),
 		Reports:       make([]jsonReport, 0, len(d.Reports)),
+		Shard:         d.Shard,
 	}
 	seen := map[string]bool{}
 	for _, r := range d.Reports {
 		if r == nil {
 			continue
 		}
-		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups))}
+		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)),
+			Baseline: r.Baseline, Dump: r.Dump, Context: wireContext(r)}
 		for _, g := range r.Groups {
 			if g == nil {
 				continue
@@ -183,11 +251,7 @@ func (d *Document) wire() *jsonDocument {
 				continue
 			}
 			seen[id] = true
-			p, ok := d.Patterns[id]
-			if !ok {
-				p, ok = knownPattern(id)
-			}
-			if ok {
+			if p, ok := patternSource(d.Patterns).lookup(id); ok {
 				w.Patterns = append(w.Patterns, &jsonPattern{ID: id, Title: p.Title, Why: p.Why, Fix: p.Fix, Before: p.Before, After: p.After})
 			}
 		}
@@ -207,13 +271,19 @@ func wireGroup(g *Group) jsonGroup {
 		WaitMinutes: g.WaitMinutes,
 		Block:       wireFrame(g.Block),
 		CreatedBy:   wireFramePtr(g.CreatedBy),
+		Origin:      wireFramePtr(g.Origin),
+		OriginFrom:  g.OriginFrom,
 		Diagnosis: jsonDiagnosis{
 			PatternID:  g.Diagnosis.PatternID,
 			Summary:    g.Diagnosis.Summary,
 			Evidence:   g.Diagnosis.Evidence,
 			FromSource: g.Diagnosis.FromSource,
+			Suggestion: wireSuggestion(g.Diagnosis.Suggestion),
+			NoEdit:     g.Diagnosis.NoEdit,
 		},
-		Stack: wireGoroutine(g.Stack),
+		Stack:       wireGoroutine(g.Stack),
+		Known:       g.Known,
+		Fingerprint: g.Fingerprint(),
 	}
 }
 
@@ -252,9 +322,10 @@ func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
 }
 
 func (w *jsonDocument) document() *Document {
-	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt}
+	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt, Shard: w.Shard}
 	for _, jr := range w.Reports {
-		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total}
+		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline,
+			Dump: jr.Dump, Context: jr.Context.context()}
 		for _, jg := range jr.Groups {
 			r.Groups = append(r.Groups, jg.group())
 		}
@@ -283,13 +354,18 @@ func (jg *jsonGroup) group() *Group {
 		WaitMinutes: jg.WaitMinutes,
 		Block:       jg.Block.frame(),
 		CreatedBy:   jg.CreatedBy.framePtr(),
+		Origin:      jg.Origin.framePtr(),
+		OriginFrom:  jg.OriginFrom,
 		Diagnosis: Diagnosis{
 			PatternID:  jg.Diagnosis.PatternID,
 			Summary:    jg.Diagnosis.Summary,
 			Evidence:   jg.Diagnosis.Evidence,
 			FromSource: jg.Diagnosis.FromSource,
+			Suggestion: jg.Diagnosis.Suggestion.suggestion(),
+			NoEdit:     jg.Diagnosis.NoEdit,
 		},
 		Stack: jg.Stack.goroutine(),
+		Known: jg.Known,
 	}
 }
 

@@ -36,28 +36,52 @@ const (
 	ReasonUnknown        Reason = "unknown"          // a state this version does not know; kept verbatim
 )
 
+// reasons lists every reason with its name for people, in the order lists
+// of reasons show them (help, -reason's error): the one source every
+// enumeration of reasons is derived from.
+var reasons = []struct {
+	reason Reason
+	title  string
+}{
+	{ReasonChanReceive, "channel receive"},
+	{ReasonChanSend, "channel send"},
+	{ReasonChanReceiveNil, "receive on nil channel"},
+	{ReasonChanSendNil, "send on nil channel"},
+	{ReasonSelect, "select"},
+	{ReasonSelectNoCases, "empty select"},
+	{ReasonMutex, "Mutex.Lock"},
+	{ReasonRWMutexRLock, "RWMutex.RLock"},
+	{ReasonRWMutexLock, "RWMutex.Lock"},
+	{ReasonWaitGroup, "WaitGroup.Wait"},
+	{ReasonCond, "Cond.Wait"},
+	{ReasonSemaphore, "semaphore"},
+	{ReasonIOWait, "I/O wait"},
+	{ReasonSleep, "sleep"},
+	{ReasonSyscall, "system call"},
+	{ReasonRunning, "running"},
+	{ReasonSynctest, "synctest bubble"},
+	{ReasonCoroutine, "coroutine"},
+	{ReasonRuntime, "runtime"},
+	{ReasonUnknown, "unknown"},
+}
+
 // reasonTitles name each reason in a few words for people.
-var reasonTitles = map[Reason]string{
-	ReasonChanReceive:    "channel receive",
-	ReasonChanSend:       "channel send",
-	ReasonChanReceiveNil: "receive on nil channel",
-	ReasonChanSendNil:    "send on nil channel",
-	ReasonSelect:         "select",
-	ReasonSelectNoCases:  "empty select",
-	ReasonMutex:          "Mutex.Lock",
-	ReasonRWMutexRLock:   "RWMutex.RLock",
-	ReasonRWMutexLock:    "RWMutex.Lock",
-	ReasonWaitGroup:      "WaitGroup.Wait",
-	ReasonCond:           "Cond.Wait",
-	ReasonSemaphore:      "semaphore",
-	ReasonIOWait:         "I/O wait",
-	ReasonSleep:          "sleep",
-	ReasonSyscall:        "system call",
-	ReasonRunning:        "running",
-	ReasonSynctest:       "synctest bubble",
-	ReasonCoroutine:      "coroutine",
-	ReasonRuntime:        "runtime",
-	ReasonUnknown:        "unknown",
+var reasonTitles = func() map[Reason]string {
+	m := make(map[Reason]string, len(reasons))
+	for _, r := range reasons {
+		m[r.reason] = r.title
+	}
+	return m
+}()
+
+// Reasons returns every reason Classify gives, in a stable order: the list
+// for help texts and for checking a reason a person typed.
+func Reasons() []Reason {
+	out := make([]Reason, len(reasons))
+	for i, r := range reasons {
+		out[i] = r.reason
+	}
+	return out
 }
 
 // Title names the reason in a few words for people ("channel receive",

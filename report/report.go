@@ -10,9 +10,8 @@ type Leak struct {
 	// Test is the name of the test that started the goroutine ("" when not
 	// known).
 	Test string
-	// Attribution says how Test was learned: "label", "creator",
-	// "ancestors", or "" when it was not.
-	Attribution string
+	// Attribution says how Test was learned; "" when it was not.
+	Attribution profile.Attribution
 }
 
 // Report is the explained result of one check: leaked goroutines grouped
@@ -29,6 +28,16 @@ type Report struct {
 	Total int
 	// Groups holds goroutines blocked the same way at the same place.
 	Groups []*Group
+	// Baseline names the baseline of known leaks the groups were compared
+	// with, "" when none was: then no group is Known and none is new.
+	Baseline string
+	// Dump reports that the goroutines are every goroutine of a dump, not
+	// what a test left behind: they are named blocked (or running), and
+	// only those the runtime proved leaked are named leaked.
+	Dump bool
+	// Context is why the dump was printed (a crash, a signal, a test
+	// timeout), as its text said; the zero Context when it said nothing.
+	Context profile.Context
 	// Cycles are the sets of groups that wait on each other (lock order,
 	// channels), each listed once; the members' Diagnosis.Facts.Cycle
 	// points here.
@@ -58,10 +67,21 @@ type Group struct {
 	Block profile.Frame
 	// CreatedBy is where the goroutines were started, when known.
 	CreatedBy *profile.Frame
+	// Origin is the nearest frame of the user's code that led to CreatedBy
+	// when the go statement sits in the standard library or a helper
+	// package (sync.(*WaitGroup).Go, errgroup, time.AfterFunc, net/http);
+	// nil when CreatedBy is the user's own. See OriginFrom.
+	Origin *profile.Frame
+	// OriginFrom says how Origin was found: OriginAncestors or OriginEntry.
+	OriginFrom string
 	// Stack is one representative goroutine of the group.
 	Stack *profile.Goroutine
 	// Diagnosis explains the group and names the fix.
 	Diagnosis Diagnosis
+	// Known reports that the group's Fingerprint is in the report's
+	// Baseline: a leak known before, listed but not failing. A group of a
+	// report with a Baseline that is not Known is new.
+	Known bool
 }
 
 // Diagnosis is what a group of leaked goroutines most likely means.
@@ -77,6 +97,12 @@ type Diagnosis struct {
 	// and parsed; without it the diagnosis rests on the stack alone and is
 	// less certain.
 	FromSource bool
+	// Suggestion is the fix as edits of the user's own lines, when one is
+	// mechanical and safe (see Suggestion); nil otherwise.
+	Suggestion *Suggestion
+	// NoEdit says why no edit is suggested when the source was read but
+	// no safe mechanical edit exists: the catalog's sample shows the fix.
+	NoEdit string
 	// Fix is the fix for this group in one line, naming its code ("call
 	// (*Pool).Close"); "" when the pattern's general Fix is all there is.
 	Fix string
@@ -98,4 +124,14 @@ type Pattern struct {
 	Before string
 	// After is the same example, fixed.
 	After string
+}
+
+// noun is what the report calls its goroutines: "leaked" for what a test
+// left behind, "blocked" for the goroutines of a dump, where only the
+// runtime's proof makes a goroutine leaked.
+func (r *Report) noun() string {
+	if r.Dump {
+		return "blocked"
+	}
+	return "leaked"
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
 // maxTextGroups bounds the groups WriteText prints in full; the rest are
@@ -32,7 +34,7 @@ func (r *Report) WriteText(w io.Writer) error {
 				rest += g.Count
 			}
 			fmt.Fprintf(bw, "\n… %s more in %s not shown (see the HTML or JSON report)\n",
-				plural(rest, "goroutine"), plural(len(r.Groups)-i, "group"))
+				words.Plural(rest, "goroutine"), words.Plural(len(r.Groups)-i, "group"))
 			break
 		}
 		r.writeGroup(bw, i+1, g)
@@ -44,28 +46,54 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 func (r *Report) writeHeader(w *bufio.Writer) {
+	for _, line := range r.ContextLines() {
+		w.WriteString(line + "\n")
+	}
 	title := r.Title
 	if title == "" {
 		title = "goroutines"
 	}
 	if r.Total == 0 {
-		fmt.Fprintf(w, "leakhound: %s — no leaked goroutines\n", title)
+		fmt.Fprintf(w, "leakhound: %s — no %s goroutines\n", title, r.noun())
 		return
 	}
 	tests := make(map[string]struct{})
-	leaked := 0
+	leaked, running := 0, 0
 	for _, g := range r.Groups {
 		for _, t := range g.Tests {
 			tests[t] = struct{}{}
 		}
 		leaked += g.Leaked
+		if g.Reason == ReasonRunning {
+			running += g.Count
+		}
 	}
-	fmt.Fprintf(w, "leakhound: %s — %s leaked in %s", title, plural(r.Total, "goroutine"), plural(len(r.Groups), "group"))
+	what := words.Plural(r.Total, "goroutine") + " leaked"
+	if r.Dump {
+		switch blocked := r.Total - running; {
+		case running == 0:
+			what = words.Plural(blocked, "goroutine") + " blocked"
+		case blocked == 0:
+			what = words.Plural(running, "goroutine") + " running"
+		default:
+			what = fmt.Sprintf("%s blocked and %d running", words.Plural(blocked, "goroutine"), running)
+		}
+	}
+	fmt.Fprintf(w, "leakhound: %s — %s in %s", title, what, words.Plural(len(r.Groups), "group"))
 	if len(tests) > 0 {
-		fmt.Fprintf(w, " from %s", plural(len(tests), "test"))
+		fmt.Fprintf(w, " from %s", words.Plural(len(tests), "test"))
 	}
 	if leaked > 0 {
 		fmt.Fprintf(w, "; %d proven leaked by the runtime", leaked)
+	}
+	if r.Baseline != "" {
+		known := 0
+		for _, g := range r.Groups {
+			if g.Known {
+				known += g.Count
+			}
+		}
+		fmt.Fprintf(w, "; %d new, %d known in the baseline %s", r.Total-known, known, r.Baseline)
 	}
 	w.WriteString("\n")
 }
@@ -74,7 +102,7 @@ func (r *Report) writeHeader(w *bufio.Writer) {
 // with each edge's lines, before the groups it joins.
 func (r *Report) writeCycles(w *bufio.Writer) {
 	for i, c := range r.Cycles {
-		fmt.Fprintf(w, "\ncycle %d (%s): %s wait on each other\n", i+1, c.Kind, plural(len(c.Groups), "group"))
+		fmt.Fprintf(w, "\ncycle %d (%s): %s wait on each other\n", i+1, c.Kind, words.Plural(len(c.Groups), "group"))
 		for _, e := range c.Edges {
 			fmt.Fprintf(w, "    %s\n", e.Why)
 		}
@@ -91,6 +119,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, " at %s in %s", r.pos(g.Block.File, g.Block.Line), funcShort(g.Block.Func))
 	}
 	var marks []string
+	if g.Known {
+		marks = append(marks, "known, in the baseline")
+	}
 	if g.Leaked > 0 {
 		marks = append(marks, fmt.Sprintf("%d proven leaked", g.Leaked))
 	}
@@ -104,6 +135,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 
 	if g.CreatedBy != nil {
 		fmt.Fprintf(w, "    created at %s by %s\n", r.pos(g.CreatedBy.File, g.CreatedBy.Line), funcShort(g.CreatedBy.Func))
+	}
+	if o := g.Origin; o != nil {
+		fmt.Fprintf(w, "    %s: %s in %s\n", strings.ToLower(originWords(g.OriginFrom)), r.pos(o.File, o.Line), funcShort(o.Func))
 	}
 	if len(g.Tests) > 0 || len(g.IDs) > 0 {
 		w.WriteString("    ")
@@ -130,6 +164,7 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		}
 		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, fix)
 	}
+	r.writeSuggestion(w, g)
 	frames := g.UserFrames()
 	if len(frames) == 0 {
 		return
@@ -170,13 +205,6 @@ func (r *Report) pos(file string, line int) string {
 		return r.RelPath(file)
 	}
 	return fmt.Sprintf("%s:%d", r.RelPath(file), line)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func upperFirst(s string) string {

@@ -87,7 +87,7 @@ func TestReportCorpus(t *testing.T) {
 			}
 			// The report's first line says why the process dumped its
 			// goroutines, when the dump says it.
-			if len(truth.Text) > 0 && crashLine(truth.Text[:1]) != "" || strings.HasPrefix(firstText(truth), timeoutPrefix) {
+			if first := firstText(truth); strings.HasPrefix(first, "panic: ") || strings.HasPrefix(first, "fatal error: ") || strings.HasPrefix(first, "SIGQUIT: ") {
 				first, _, _ := strings.Cut(text.stdout, "\n")
 				want := strings.TrimPrefix(firstText(truth), "panic: test")
 				if !strings.Contains(first, want) {

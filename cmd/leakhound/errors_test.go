@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/report"
 )
 
 // TestReportInputErrors checks that input leakhound cannot use exits with
@@ -37,6 +40,8 @@ func TestReportInputErrors(t *testing.T) {
 		stdin string
 		want  []string // all must appear in stderr
 	}{
+		// A command line that cannot be used is said in one line, which
+		// points to the help.
 		{"empty file", []string{"report", empty}, "", []string{empty, "empty"}},
 		{"blank file", []string{"report", blank}, "", []string{blank, "white space"}},
 		{"empty stdin", []string{"report", "-"}, "", []string{"standard input", "empty"}},
@@ -45,14 +50,16 @@ func TestReportInputErrors(t *testing.T) {
 		{"gzip of garbage", []string{"report", gzipJunk}, "", []string{gzipJunk, "goroutine"}},
 		{"missing file", []string{"report", filepath.Join(dir, "nope.txt")}, "", []string{"no such file", "nope.txt"}},
 		{"URL without scheme", []string{"report", "localhost:6060/debug/pprof/goroutine?debug=2"}, "", []string{"no such file", "http://"}},
-		{"bad flag", []string{"report", "-frobnicate", garbage}, "", []string{"frobnicate", "usage: leakhound report"}},
+		{"bad flag", []string{"report", "-frobnicate", garbage}, "", []string{"frobnicate", "-h"}},
+		{"negative min", []string{"report", "-min", "-3", garbage}, "", []string{"-min", "-h"}},
+		{"bad duration", []string{"report", "-timeout", "soon", garbage}, "", []string{"-timeout", "-h"}},
 		{"bad reason", []string{"report", "-reason", "chan-recv", garbage}, "", []string{"chan-recv", "chan-receive"}},
 		{"bad regexp", []string{"report", "-match", "(unclosed", garbage}, "", []string{"-match", "regular expression"}},
 		{"bad sort", []string{"report", "-sort", "age", garbage}, "", []string{"-sort", "minutes"}},
 		{"bad min", []string{"report", "-min", "0", garbage}, "", []string{"-min"}},
 		{"two inputs", []string{"report", garbage, blank}, "", []string{"one dump at a time"}},
 		{"two stdout forms", []string{"report", "-json", "-", "-html", "-", garbage}, "", []string{"stdout"}},
-		{"unknown command", []string{"explain", garbage}, "", []string{"unknown command", "explain", "usage:"}},
+		{"unknown command", []string{"explain", garbage}, "", []string{"unknown command", "explain", "report", "-h"}},
 		{"no command", nil, "", []string{"usage:"}},
 		{"unwritable output", []string{"report", "-json", filepath.Join(dir, "no", "such", "dir", "r.json"), "-"},
 			"goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1\n", []string{"-json", "r.json"}},
@@ -70,6 +77,9 @@ func TestReportInputErrors(t *testing.T) {
 			}
 			if strings.Contains(r.stderr, "panic:") || strings.Contains(r.stderr, "[signal") {
 				t.Errorf("leakhound crashed:\n%s", r.stderr)
+			}
+			if slices.Contains(tt.want, "-h") && strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("a usage error takes %d lines, want 1:\n%s", strings.Count(r.stderr, "\n"), r.stderr)
 			}
 		})
 	}
@@ -107,10 +117,10 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("help report: exit %d; stderr:\n%s", usage.code, usage.stderr)
 	}
 	flagH := runBinary(t, "", nil, "report", "-h")
-	if flagH.code != exitOK || flagH.stderr != usage.stdout {
-		t.Errorf("report -h: exit %d and output differing from help report:\n%s", flagH.code, flagH.stderr)
+	if flagH.code != exitOK || flagH.stdout != usage.stdout {
+		t.Errorf("report -h: exit %d and output differing from help report:\n%s", flagH.code, flagH.stdout)
 	}
-	f := newReportFlags(nil)
+	f := newReportFlags()
 	f.fs.VisitAll(func(fl *flag.Flag) {
 		if !regexp.MustCompile(`\n  -` + fl.Name + `[ \n]`).MatchString(usage.stdout) {
 			t.Errorf("help does not list -%s", fl.Name)
@@ -150,5 +160,19 @@ func TestReportGzipText(t *testing.T) {
 		if !strings.Contains(r.stdout, fn) {
 			t.Errorf("the report does not mention %s:\n%s", fn, r.stdout)
 		}
+	}
+}
+
+// TestReasonFlagAcceptsEveryReason: -reason takes every reason report
+// gives ("-reason coroutine" was refused: the command kept its own list).
+func TestReasonFlagAcceptsEveryReason(t *testing.T) {
+	for _, r := range report.Reasons() {
+		f := newReportFlags()
+		if _, err := f.parse([]string{"-reason", string(r)}); err != nil {
+			t.Errorf("-reason %s: %v", r, err)
+		}
+	}
+	if _, err := newReportFlags().parse([]string{"-reason", "nonsense"}); err == nil || !strings.Contains(err.Error(), string(report.ReasonCoroutine)) {
+		t.Errorf("an unknown reason's error does not list them all: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -26,8 +27,8 @@ type filterStats struct {
 // and -match/-exclude. It runs before grouping so that a pattern about one
 // goroutine's frames never drops or keeps a whole group by accident.
 func (f *reportFlags) keepGoroutine(g *profile.Goroutine, st *filterStats) bool {
-	n := count(g)
-	if !f.all && stdlibOnly(g) {
+	n := g.Weight()
+	if !f.all && g.StandardOnly() {
 		st.stdlib += n
 		return false
 	}
@@ -62,39 +63,24 @@ func anyFrame(g *profile.Goroutine, re *regexp.Regexp) bool {
 	return g.CreatedBy != nil && hit(*g.CreatedBy)
 }
 
-// count is how many goroutines a record stands for; parsers that leave
-// Count at zero mean one.
-func count(g *profile.Goroutine) int {
-	if g.Count < 1 {
-		return 1
-	}
-	return g.Count
-}
-
 // filterGroups applies the per-group filters (-reason, -min) to a built
-// report and orders what is left: goroutines of the tests that were running
-// first (for a timed-out test), then by -sort.
+// report and orders what is left: groups the runtime proved leaked first,
+// then goroutines of the tests that were running (for a timed-out test),
+// then by -sort.
 func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
-	kept := r.Groups[:0]
-	for _, g := range r.Groups {
+	r.Filter(func(g *report.Group) bool {
 		switch {
 		case len(f.reasons) > 0 && !f.reasons[g.Reason]:
 			st.reason += g.Count
 		case g.Count < f.min:
 			st.small += g.Count
 		default:
-			kept = append(kept, g)
+			return true
 		}
-	}
-	for i := len(kept); i < len(r.Groups); i++ {
-		r.Groups[i] = nil // let dropped groups be collected
-	}
-	r.Groups = kept
-	r.Total = 0
-	for _, g := range kept {
-		r.Total += g.Count
-	}
+		return false
+	})
 	st.shownNum = r.Total
+	kept := r.Groups
 
 	less := func(a, b *report.Group) bool { return a.Count > b.Count }
 	if f.sortBy == sortMinutes {
@@ -107,8 +93,11 @@ func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
 		a, b := kept[i], kept[j]
-		if ta, tb := len(a.Tests) > 0, len(b.Tests) > 0; ta != tb {
-			return ta
+		if c := report.ProvenFirst(a, b); c != 0 {
+			return c < 0
+		}
+		if c := report.TestsFirst(a, b); c != 0 {
+			return c < 0
 		}
 		return less(a, b)
 	})
@@ -119,19 +108,26 @@ func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
 func (st *filterStats) notes() []string {
 	var out []string
 	if st.stdlib > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) running only runtime or standard library code are hidden; -all shows them", st.stdlib))
+		out = append(out, fmt.Sprintf("%s running only runtime or standard library code %s hidden; -all shows them", words.Plural(st.stdlib, "goroutine"), isAre(st.stdlib)))
 	}
 	if st.frames > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) left out by -match/-exclude", st.frames))
+		out = append(out, words.Plural(st.frames, "goroutine")+" left out by -match/-exclude")
 	}
 	if st.reason > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) left out by -reason", st.reason))
+		out = append(out, words.Plural(st.reason, "goroutine")+" left out by -reason")
 	}
 	if st.small > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) in groups smaller than -min", st.small))
+		out = append(out, words.Plural(st.small, "goroutine")+" in groups smaller than -min")
 	}
 	if len(out) > 0 {
-		out = append(out, fmt.Sprintf("%d of %d goroutine(s) shown", st.shownNum, st.total))
+		out = append(out, fmt.Sprintf("%d of %s shown", st.shownNum, words.Plural(st.total, "goroutine")))
 	}
 	return out
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ type reportFlags struct {
 	htmlPath, jsonPath, pprofPath string
 	title, moduleRoot             string
 	noSource                      bool
+	diff                          bool
 
 	reasons   reasonList
 	match     *regexp.Regexp
@@ -31,18 +33,6 @@ type reportFlags struct {
 	timeout   time.Duration
 	matchText string
 	exclText  string
-}
-
-// knownReasons are the values -reason accepts, in the order help lists them.
-var knownReasons = []report.Reason{
-	report.ReasonChanReceive, report.ReasonChanSend,
-	report.ReasonChanReceiveNil, report.ReasonChanSendNil,
-	report.ReasonSelect, report.ReasonSelectNoCases,
-	report.ReasonMutex, report.ReasonRWMutexRLock, report.ReasonRWMutexLock,
-	report.ReasonWaitGroup, report.ReasonCond, report.ReasonSemaphore,
-	report.ReasonIOWait, report.ReasonSleep, report.ReasonSyscall,
-	report.ReasonRunning, report.ReasonSynctest, report.ReasonRuntime,
-	report.ReasonUnknown,
 }
 
 // reasonList is the value of -reason: a set of reasons, given comma
@@ -64,14 +54,7 @@ func (l reasonList) Set(s string) error {
 		if name == "" {
 			continue
 		}
-		known := false
-		for _, r := range knownReasons {
-			if string(r) == name {
-				known = true
-				break
-			}
-		}
-		if !known {
+		if !slices.Contains(report.Reasons(), report.Reason(name)) {
 			return fmt.Errorf("unknown reason %q; the reasons are %s", name, reasonNames())
 		}
 		l[report.Reason(name)] = true
@@ -79,9 +62,11 @@ func (l reasonList) Set(s string) error {
 	return nil
 }
 
+// reasonNames lists the reasons -reason accepts: report's, all of them.
 func reasonNames() string {
-	names := make([]string, len(knownReasons))
-	for i, r := range knownReasons {
+	rs := report.Reasons()
+	names := make([]string, len(rs))
+	for i, r := range rs {
 		names[i] = string(r)
 	}
 	return strings.Join(names, ", ")
@@ -135,12 +120,13 @@ const (
 	sortMinutes = "minutes"
 )
 
-// newReportFlags declares the flags of "leakhound report". Errors from
-// parsing go to errOut.
-func newReportFlags(errOut io.Writer) *reportFlags {
+// newReportFlags declares the flags of "leakhound report". The flag
+// package prints nothing: runReport words every error in one line and
+// prints the help only when asked.
+func newReportFlags() *reportFlags {
 	f := &reportFlags{reasons: reasonList{}, sortBy: sortCount, timeout: 30 * time.Second}
 	fs := flag.NewFlagSet("leakhound report", flag.ContinueOnError)
-	fs.SetOutput(errOut)
+	fs.SetOutput(io.Discard)
 	f.fs = fs
 
 	fs.StringVar(&f.htmlPath, "html", "", "also write the report as a self-contained HTML page to `FILE` (\"-\": stdout instead of the text)\n"+
@@ -156,6 +142,9 @@ func newReportFlags(errOut io.Writer) *reportFlags {
 	fs.BoolVar(&f.noSource, "nosource", false, "do not read source files named in the dump to refine the diagnosis\n"+
 		"(use when the dump comes from another machine or another version of the code)\n"+
 		"example: leakhound report -nosource prod-dump.txt")
+	fs.BoolVar(&f.diff, "diff", false, "print the suggested edits as one unified diff instead of the text report; paths are\n"+
+		"relative to -root (default: the current directory), so from there git apply or patch -p0 applies it\n"+
+		"example: leakhound report -diff dump.txt | git apply")
 	fs.Var(f.reasons, "reason", "keep only goroutines blocked for one of these comma separated `REASONS`\n"+
 		"("+reasonNames()+")\n"+
 		"example: -reason chan-receive,select")
@@ -179,7 +168,7 @@ func newReportFlags(errOut io.Writer) *reportFlags {
 		"example: leakhound report -github -fail dump.txt")
 	fs.DurationVar(&f.timeout, "timeout", f.timeout, "give up fetching a URL after `DURATION`\n"+
 		"example: -timeout 5s")
-	fs.Usage = func() { writeReportUsage(errOut, fs) }
+	fs.Usage = func() {}
 	return f
 }
 
@@ -215,6 +204,12 @@ func (f *reportFlags) parse(args []string) (string, error) {
 	}
 	if stdoutForms > 1 {
 		return "", checkErrorf("only one of -html, -json and -pprof can write to stdout (\"-\")")
+	}
+	if f.diff && (stdoutForms > 0 || f.github) {
+		return "", checkErrorf("-diff writes to stdout: it cannot be combined with -github or a form written to \"-\"")
+	}
+	if f.diff && f.noSource {
+		return "", checkErrorf("-diff needs the source: the edits are computed on it (drop -nosource)")
 	}
 	if len(inputs) == 0 {
 		return "", nil
@@ -262,7 +257,7 @@ exit status:
 // checkErrorf makes an error for a command line the flag package accepted
 // but the command cannot use.
 func checkErrorf(format string, args ...any) error {
-	return &flagCheckError{msg: fmt.Sprintf(format, args...)}
+	return fmt.Errorf(format, args...)
 }
 
 // printFlags lists the flags like flag.PrintDefaults, but puts a flag's

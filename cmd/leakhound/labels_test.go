@@ -12,37 +12,13 @@ import (
 	"github.com/leakhound/leakhound/report"
 )
 
-func TestLabelKeyMatchesLeakcheck(t *testing.T) {
-	if testLabelKey != leakcheck.LabelKey {
-		t.Fatalf("testLabelKey is %q, leakcheck.LabelKey is %q", testLabelKey, leakcheck.LabelKey)
-	}
-}
-
-func TestTestFromLabels(t *testing.T) {
-	tests := []struct {
-		labels map[string]string
-		want   string
-	}{
-		{map[string]string{testLabelKey: "TestA#12"}, "TestA"},
-		{map[string]string{testLabelKey: "TestA/sub#3"}, "TestA/sub"},
-		{map[string]string{testLabelKey: "TestA/case_#x"}, "TestA/case_#x"}, // '#' in a name, no run number
-		{map[string]string{"other": "TestA#1"}, ""},
-		{nil, ""},
-	}
-	for _, tt := range tests {
-		if got := testFromLabels(tt.labels); got != tt.want {
-			t.Errorf("testFromLabels(%v) = %q, want %q", tt.labels, got, tt.want)
-		}
-	}
-}
-
 // TestReportLabels checks goroutines carrying leakcheck's label in a
 // profile are attributed to the labelled test.
 func TestReportLabels(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	ready := make(chan struct{})
-	pprof.Do(context.Background(), pprof.Labels(testLabelKey, "TestLabelled#7"), func(context.Context) {
+	pprof.Do(context.Background(), pprof.Labels(leakcheck.LabelKey, "TestLabelled#7"), func(context.Context) {
 		wg.Go(func() {
 			close(ready)
 			parkOnReceive(stop)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -17,24 +18,20 @@ import (
 // runReport is "leakhound report": read one dump, filter, print the text
 // report and write the other forms asked for.
 func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	f := newReportFlags(stderr)
+	f := newReportFlags()
 	arg, err := f.parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		writeReportUsage(stdout, f.fs)
+		return exitOK
+	}
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		// The flag package has printed its own complaint and the usage;
-		// errors found after it still need saying.
-		if !isFlagError(err) {
-			fmt.Fprintf(stderr, "leakhound report: %v\n", err)
-			fmt.Fprintln(stderr, `run "leakhound help report" for the flags`)
-		}
+		fmt.Fprintf(stderr, "leakhound report: %v (leakhound report -h lists the flags)\n", err)
 		return exitUsage
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
 	defer cancel()
-	in, err := readInput(ctx, arg, stdin)
+	in, err := readInput(ctx, arg, stdin, profile.MaxDumpSize)
 	if err != nil {
 		fmt.Fprintf(stderr, "leakhound report: %v\n", err)
 		return exitUsage
@@ -42,23 +39,10 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	var headlines []string
 	snap, err := profile.ParseBytes(in.data)
-	if err != nil {
-		// A text dump saved compressed: read what is inside.
-		// A text dump saved compressed: read what is inside, and explain
-		// failures in terms of it.
-		if plain, ok, gzErr := gunzip(in.data); ok && gzErr == nil {
-			snap, err = profile.ParseBytes(plain)
-			if err == nil {
-				in = &input{data: plain, name: in.name}
-			} else {
-				in = &input{data: plain, name: in.name + " (after gunzip)"}
-			}
-		}
-	}
-	if errors.Is(err, profile.ErrNoGoroutines) && emptyLeakProfile(in.data) {
+	if errors.Is(err, profile.ErrNoGoroutines) && snap != nil && snap.LeakProfile {
 		// Nothing leaked: an empty report, in every form asked for.
 		headlines = append(headlines, "the runtime's goroutineleak profile lists no goroutine: it proved none leaked")
-		snap, err = &profile.Snapshot{}, nil
+		snap, err = &profile.Snapshot{Format: snap.Format, LeakProfile: true}, nil
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "leakhound report: %s\n", explainParseError(in, snap, err))
@@ -66,21 +50,12 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	warnTruncated(stderr, in.name, snap)
 
-	rep, st, timeout := f.build(in, snap)
-	if crash := crashLine(snap.Text); crash != "" {
-		headlines = append(headlines, "the process died with: "+crash)
-	}
-	if timeout != nil {
-		line := "test timed out after " + timeout.after
-		if len(timeout.running) > 0 {
-			line += " while running " + timeout.names() + "; goroutines these tests started are listed first"
-		}
-		headlines = append(headlines, line)
-	}
-
+	rep, st := f.build(in, snap)
 	out := bufio.NewWriter(stdout)
 	code := f.writeForms(rep, out, stderr)
-	if code == exitOK && f.toStdout() == "" {
+	if code == exitOK && f.diff {
+		code = writeDiff(rep, f.moduleRoot, out, stderr)
+	} else if code == exitOK && f.toStdout() == "" {
 		if err := writeText(out, rep, st, headlines); err != nil {
 			fmt.Fprintf(stderr, "leakhound report: writing the report: %v\n", err)
 			code = exitUsage
@@ -103,50 +78,28 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// isFlagError tells the flag package's own parse errors, already printed
-// with the usage, from the checks parse adds after it.
-func isFlagError(err error) bool {
-	var fe *flagCheckError
-	return !errors.As(err, &fe)
-}
-
-// flagCheckError marks an error found by reportFlags.parse's own checks
-// rather than by the flag package.
-type flagCheckError struct{ msg string }
-
-func (e *flagCheckError) Error() string { return e.msg }
-
-// build turns the snapshot into the filtered, ordered report.
-func (f *reportFlags) build(in *input, snap *profile.Snapshot) (*report.Report, *filterStats, *testTimeout) {
-	timeout := findTimeout(snap.Text)
-	var tests map[int64]string
-	if timeout != nil {
-		tests = timeout.attribute(snap.Goroutines)
-	}
+// build turns the snapshot into the filtered, ordered report. The test of
+// each goroutine comes from the snapshot (its label, or the running test
+// of a timed-out test binary that started it).
+func (f *reportFlags) build(in *input, snap *profile.Snapshot) (*report.Report, *filterStats) {
+	ties := snap.TestTies()
 	st := &filterStats{}
 	leaks := make([]report.Leak, 0, len(snap.Goroutines))
-	for _, g := range snap.Goroutines {
-		st.total += count(g)
+	for i, g := range snap.Goroutines {
+		st.total += g.Weight()
 		if !f.keepGoroutine(g, st) {
 			continue
 		}
-		l := report.Leak{Goroutine: g}
-		// A label was put on by leakcheck while the test ran, so it
-		// beats inferring the test from the creator chain.
-		if name := testFromLabels(g.Labels); name != "" {
-			l.Test, l.Attribution = name, "label"
-		} else if name, ok := tests[g.ID]; ok && g.ID != 0 {
-			l.Test, l.Attribution = name, "creator"
-		}
-		leaks = append(leaks, l)
+		leaks = append(leaks, report.Leak{Goroutine: g, Test: ties[i].Test, Attribution: ties[i].How})
 	}
 	title := f.title
 	if title == "" {
 		title = in.name
 	}
-	rep := report.New(leaks, report.Options{Title: title, ModuleRoot: f.moduleRoot, NoSource: f.noSource})
+	rep := report.New(leaks, report.Options{Title: title, ModuleRoot: f.moduleRoot, NoSource: f.noSource,
+		Dump: true, Context: snap.Context})
 	f.filterGroups(rep, st)
-	return rep, st, timeout
+	return rep, st
 }
 
 // blocked reports whether any goroutine left in the report waits on
@@ -161,9 +114,8 @@ func blocked(r *report.Report) bool {
 	return false
 }
 
-// writeText prints the text report, preceded by what the dump said about
-// why it was taken (a crash, a test timeout) and followed by what the
-// filters hid.
+// writeText prints the text report, preceded by what the command found
+// about the input and followed by what the filters hid.
 func writeText(w io.Writer, rep *report.Report, st *filterStats, headlines []string) error {
 	for _, h := range headlines {
 		if _, err := fmt.Fprintln(w, h); err != nil {
@@ -254,9 +206,9 @@ func warnTruncated(stderr io.Writer, name string, snap *profile.Snapshot) {
 		if !g.Truncated {
 			continue
 		}
-		fmt.Fprintf(stderr, "leakhound report: warning: %s ends in the middle of goroutine %d (%d frame(s) read); "+
-			"the dump was cut there, so goroutines after it are missing. The report covers the %d goroutine record(s) read.\n",
-			name, g.ID, len(g.Frames), len(snap.Goroutines))
+		fmt.Fprintf(stderr, "leakhound report: warning: %s ends in the middle of goroutine %d (%s read); "+
+			"the dump was cut there, so goroutines after it are missing. The report covers the %s read.\n",
+			name, g.ID, words.Plural(len(g.Frames), "frame"), words.Plural(len(snap.Goroutines), "goroutine record"))
 	}
 }
 
@@ -269,6 +221,10 @@ func explainParseError(in *input, snap *profile.Snapshot, err error) string {
 			return fmt.Sprintf("%s is empty: there is no dump to report on", in.name)
 		}
 		return fmt.Sprintf("%s holds only white space (%d bytes): there is no dump to report on", in.name, len(in.data))
+	case errors.Is(err, profile.ErrTooLarge):
+		return fmt.Sprintf("cannot read %s: %v; no goroutine dump is that large, so this is not one (or not one leakhound can hold)", in.name, err)
+	case errors.Is(err, profile.ErrBinary):
+		return fmt.Sprintf("cannot read %s (%d bytes): %v.\n%s", in.name, len(in.data), err, formatsHint)
 	case errors.Is(err, profile.ErrNoGoroutines):
 		msg := fmt.Sprintf("read %d bytes from %s but found no goroutine in them", len(in.data), in.name)
 		if snap != nil && snap.Format != "" {

@@ -30,13 +30,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "report":
 		return runReport(rest, stdin, stdout, stderr)
+	case "merge":
+		return runMerge(rest, stdout, stderr)
+	case "baseline":
+		return runBaseline(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		return runVersion(rest, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "leakhound: unknown command %q\n\n", cmd)
-		writeMainUsage(stderr)
+		fmt.Fprintf(stderr, "leakhound: unknown command %q; the commands are %s (leakhound -h for help)\n", cmd, strings.Join(commandNames, ", "))
 		return exitUsage
 	}
 }
@@ -49,7 +52,14 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "report":
-		writeReportUsage(stdout, newReportFlags(io.Discard).fs)
+		writeReportUsage(stdout, newReportFlags().fs)
+		return exitOK
+	case "merge":
+		writeMergeUsage(stdout, newMergeFlags(io.Discard).fs)
+		return exitOK
+	case "baseline":
+		fs, _ := newBaselineFlags(io.Discard)
+		writeBaselineUsage(stdout, fs)
 		return exitOK
 	case "help":
 		writeMainUsage(stdout)
@@ -63,7 +73,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 }
 
 // commandNames lists the subcommands, for messages that suggest them.
-var commandNames = []string{"report", "help", "version"}
+var commandNames = []string{"report", "merge", "baseline", "help", "version"}
 
 func writeMainUsage(w io.Writer) {
 	fmt.Fprint(w, `leakhound explains goroutine dumps: which goroutines are stuck, why, where,
@@ -71,6 +81,8 @@ and which test started them.
 
 usage:
   leakhound report [flags] [FILE | - | URL]   print a report of a dump or profile
+  leakhound merge [flags] INPUT...            merge CI shards' report directories
+  leakhound baseline [-o FILE] INPUT...       write a baseline of known leaks
   leakhound help [command]                    show help for a command
   leakhound version                           print the version
 

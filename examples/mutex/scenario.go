@@ -19,6 +19,7 @@ func Scenario() harness.Scenario {
 		PatternID: report.PatternMutexHeld,
 		Leak:      leak,
 		Fixed:     fixed,
+		Edited:    edited,
 	}
 }
 
@@ -52,4 +53,18 @@ func leak() (release func(), err error) {
 		<-processed
 	}
 	return release, nil
+}
+
+// edited runs the same two reservations; the processor's answer is
+// buffered, so its goroutine ends once it gets the lock.
+func edited() (release func(), err error) {
+	inv := NewInventory(map[string]int{"widget": 2, "gadget": 5})
+	if err := inv.LeakyReserve("widget", 3); !errors.Is(err, ErrOutOfStock) {
+		return nil, fmt.Errorf("reserving more widgets than in stock returned %v, want %v", err, ErrOutOfStock)
+	}
+	processed := make(chan error, 1)
+	go func() {
+		processed <- inv.LeakyReserve("gadget", 1)
+	}()
+	return func() {}, nil
 }

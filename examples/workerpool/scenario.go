@@ -21,6 +21,7 @@ func Scenario() harness.Scenario {
 		PatternID: report.PatternRangeUnclosed,
 		Leak:      leak,
 		Fixed:     fixed,
+		Edited:    edited,
 	}
 }
 
@@ -50,4 +51,14 @@ func leak() (release func(), err error) {
 		return nil, fmt.Errorf("LeakyThumbnails made %d thumbnails of %d images", len(got), len(imgs))
 	}
 	return release, nil
+}
+
+// edited runs LeakyThumbnails on the same images without the test hook.
+func edited() (release func(), err error) {
+	p := &Pool{Workers: Workers, MaxSide: 256}
+	imgs := sampleImages(10)
+	if got := p.LeakyThumbnails(imgs); len(got) != len(imgs) {
+		return nil, fmt.Errorf("LeakyThumbnails made %d thumbnails of %d images", len(got), len(imgs))
+	}
+	return func() {}, nil
 }

@@ -14,7 +14,7 @@ import (
 func (r *Run) Report(gs []*profile.Goroutine) *report.Report {
 	leaks := make([]report.Leak, len(gs))
 	for i, g := range gs {
-		leaks[i] = report.Leak{Goroutine: g, Test: r.Scenario.Name, Attribution: "label"}
+		leaks[i] = report.Leak{Goroutine: g, Test: r.Scenario.Name, Attribution: profile.ByLabel}
 	}
 	return report.New(leaks, report.Options{
 		Title:      fmt.Sprintf("%s: %s", r.Scenario.Name, r.Scenario.Title),

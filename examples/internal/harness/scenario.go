@@ -32,6 +32,12 @@ type Scenario struct {
 	// itself; the func it returns only stops what the scenario set up
 	// around them (servers, workers), and must be called exactly once.
 	Fixed func() (release func(), err error)
+	// Edited runs the leaky version's steps like Leak, without asserting
+	// that it leaks, for checking leakhound's suggested edits: with the
+	// edits applied to leaky.go, every goroutine it starts (that Keep
+	// accepts) must end by itself. Its release may assume they did. Nil
+	// means Leak serves, its release being safe either way.
+	Edited func() (release func(), err error)
 	// Keep, when set, picks the leaked goroutines out of everything the
 	// scenario started: the servers and workers a scenario runs to set the
 	// stage are alive on purpose and are not part of the lesson. Nil keeps

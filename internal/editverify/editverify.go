@@ -1,0 +1,73 @@
+// Package editverify applies leakhound's suggested edits to a copy of the
+// code, for the tests that prove an edit removes its leak: the edited files
+// go into a go build overlay (go test -overlay), so the real tree is never
+// touched.
+package editverify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/format"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/leakhound/leakhound/report"
+)
+
+// Overlay applies edits to the files they name and writes, under dir, the
+// edited files, the extra files (absolute path to content: files the
+// overlay adds, such as a test) and the overlay description go build reads.
+// It returns the description's path. An edited file that is not
+// gofmt-clean is an error: suggested edits must leave the user's code
+// formatted.
+func Overlay(dir string, edits []report.Edit, extra map[string][]byte) (string, error) {
+	byFile := make(map[string][]report.Edit)
+	for _, e := range edits {
+		byFile[e.File] = append(byFile[e.File], e)
+	}
+	replace := make(map[string]string)
+	files := make([]string, 0, len(byFile))
+	for f := range byFile {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	for i, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("reading the source to edit: %w", err)
+		}
+		out, err := report.ApplyEdits(src, byFile[f])
+		if err != nil {
+			return "", fmt.Errorf("applying the suggested edits to %s: %w", f, err)
+		}
+		formatted, err := format.Source(out)
+		if err != nil {
+			return "", fmt.Errorf("the edited %s does not parse: %w\n%s", f, err, out)
+		}
+		if !bytes.Equal(formatted, out) {
+			return "", fmt.Errorf("the edited %s is not gofmt-clean:\n%s", f, out)
+		}
+		name := filepath.Join(dir, fmt.Sprintf("edited%d_%s", i, filepath.Base(f)))
+		if err := os.WriteFile(name, out, 0o644); err != nil {
+			return "", err
+		}
+		replace[f] = name
+	}
+	n := 0
+	for path, content := range extra {
+		name := filepath.Join(dir, fmt.Sprintf("extra%d_%s", n, filepath.Base(path)))
+		n++
+		if err := os.WriteFile(name, content, 0o644); err != nil {
+			return "", err
+		}
+		replace[path] = name
+	}
+	desc, err := json.Marshal(struct{ Replace map[string]string }{replace})
+	if err != nil {
+		return "", err
+	}
+	overlay := filepath.Join(dir, "overlay.json")
+	return overlay, os.WriteFile(overlay, desc, 0o644)
+}

@@ -1,0 +1,253 @@
+package report
+
+import (
+	"go/ast"
+	"go/token"
+	"slices"
+	"strings"
+)
+
+// editor computes the suggested edits for one group: the source site where
+// it blocks and what the diagnosis found there.
+type editor struct {
+	d *diagnoser
+	g *Group
+	s *site
+}
+
+// suggest sets g.Diagnosis.Suggestion when the diagnosed shape has a
+// mechanical, safe edit, and g.Diagnosis.NoEdit with the reason when the
+// source was read and none applies. It runs after every group is
+// diagnosed, so cross-group facts (goroutines waiting on each other) are
+// known.
+func (d *diagnoser) suggest(g *Group) {
+	if d.src == nil || g.Diagnosis.PatternID == PatternRuntime {
+		return
+	}
+	if !g.Diagnosis.FromSource || g.Block.File == "" {
+		if g.Block.File == "" || isStdFunc(g.Block.Func) {
+			g.Diagnosis.NoEdit = "no frame of these goroutines' stack is in your code, so there is no line of " +
+				"yours to edit; the catalog's sample shows the fix"
+		}
+		return
+	}
+	f := d.src.file(g.Block.File)
+	if f == nil {
+		return
+	}
+	s := f.locate(g.Block.Line)
+	if s == nil {
+		return
+	}
+	e := &editor{d: d, g: g, s: s}
+	sug, why := e.rules()
+	if sug != nil {
+		slices.SortStableFunc(sug.Edits, compareEdits)
+		sug.Lines = make([]string, len(sug.Edits))
+		for i, ed := range sug.Edits {
+			sug.Lines[i] = editLine(ed, f.src)
+		}
+		g.Diagnosis.Suggestion = sug
+		return
+	}
+	if why == "" {
+		why = "no safe mechanical edit for this shape; the catalog's sample shows the fix"
+	}
+	g.Diagnosis.NoEdit = why
+}
+
+// rules picks the edit for the group's pattern. It returns the suggestion,
+// or why there is none.
+func (e *editor) rules() (*Suggestion, string) {
+	switch e.g.Diagnosis.PatternID {
+	case PatternSendNoReceiver, PatternGenericSend, PatternMutualWait, PatternHTTPHandlerCtx,
+		PatternRecvNoSender, PatternGenericReceive:
+		switch e.g.Reason {
+		case ReasonChanSend:
+			return e.blockedSend()
+		case ReasonChanReceive:
+			return e.blockedReceive()
+		case ReasonSelect:
+			return e.selectExit()
+		}
+	case PatternRangeUnclosed:
+		return e.closeRanged()
+	case PatternSelectNoExit, PatternTickerLoop, PatternGenericSelect:
+		if e.g.Reason == ReasonSelect {
+			return e.selectExit()
+		}
+		return nil, "the loop ranges over the ticker's channel: turn it into a select on the ticker and " +
+			"ctx.Done() (the catalog's sample); that is a rewrite, not a mechanical edit"
+	case PatternContextNeverDone:
+		return e.cancelContext()
+	case PatternWaitGroup:
+		return e.deferDone()
+	case PatternMutexHeld:
+		if sug := e.doubleLock(); sug != nil {
+			return sug, ""
+		}
+		return e.deferUnlock()
+	}
+	return nil, ""
+}
+
+// blockedSend: buffer the channel for its senders; else move the send out
+// of the lock it holds; else send in a select with the context in scope.
+func (e *editor) blockedSend() (*Suggestion, string) {
+	n := e.s.onLine(func(n ast.Node) bool { _, ok := n.(*ast.SendStmt); return ok })
+	if n == nil {
+		return nil, ""
+	}
+	send := n.(*ast.SendStmt)
+	sug, whyBuf := e.bufferChannel(send)
+	if sug != nil {
+		return sug, ""
+	}
+	if sug := e.unlockBeforeSend(send); sug != nil {
+		return sug, ""
+	}
+	sug, whyCtx := e.wrapInSelect(send)
+	if sug != nil {
+		return sug, ""
+	}
+	return nil, joinWhy(whyBuf, whyCtx)
+}
+
+// blockedReceive: receive in a select with the context in scope.
+func (e *editor) blockedReceive() (*Suggestion, string) {
+	n := e.s.onLine(func(n ast.Node) bool { u, ok := n.(*ast.UnaryExpr); return ok && u.Op == token.ARROW })
+	if n == nil {
+		return nil, ""
+	}
+	return e.wrapInSelect(n.(*ast.UnaryExpr))
+}
+
+func joinWhy(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// newEdit builds the edit replacing [start, end) of f with text.
+func newEdit(f *srcFile, start, end int, text string) Edit {
+	return Edit{
+		File:    f.path,
+		Start:   start,
+		End:     end,
+		Line:    f.tok.Line(f.tok.Pos(start)),
+		EndLine: f.tok.Line(f.tok.Pos(end)),
+		Old:     string(f.src[start:end]),
+		New:     text,
+	}
+}
+
+// indentAt returns the leading white space of the line holding off.
+func (f *srcFile) indentAt(off int) string {
+	ls := lineStartOf(f.src, off)
+	i := ls
+	for i < len(f.src) && (f.src[i] == '\t' || f.src[i] == ' ') {
+		i++
+	}
+	return string(f.src[ls:i])
+}
+
+// alone reports whether n is the only code on its lines: nothing but
+// white space before it and at most a comment after it.
+func (f *srcFile) alone(n ast.Node) bool {
+	start, end := f.posOffset(n.Pos()), f.posOffset(n.End())
+	if strings.TrimSpace(string(f.src[lineStartOf(f.src, start):start])) != "" {
+		return false
+	}
+	rest := strings.TrimSpace(string(f.src[end:max(end, lineEndOf(f.src, end))]))
+	return rest == "" || strings.HasPrefix(rest, "//")
+}
+
+// insertAfter is the edit adding text as a new line after the line where
+// n ends, indented like n's first line.
+func (f *srcFile) insertAfter(n ast.Node, text string) Edit {
+	at := lineEndOf(f.src, f.posOffset(n.End()))
+	return newEdit(f, at, at, f.indentAt(f.posOffset(n.Pos()))+text+"\n")
+}
+
+// insertBefore is the edit adding text as a new line before n's line,
+// indented like it.
+func (f *srcFile) insertBefore(n ast.Node, text string) Edit {
+	start := f.posOffset(n.Pos())
+	at := lineStartOf(f.src, start)
+	return newEdit(f, at, at, f.indentAt(start)+text+"\n")
+}
+
+// deleteLines is the edit removing the lines n occupies.
+func (f *srcFile) deleteLines(n ast.Node) Edit {
+	start := lineStartOf(f.src, f.posOffset(n.Pos()))
+	return newEdit(f, start, lineEndOf(f.src, f.posOffset(n.End())), "")
+}
+
+// insertFirst is the edit adding text as the first statement of body; ok
+// is false when the body is written on one line (an edit there would not
+// be gofmt's layout).
+func (f *srcFile) insertFirst(body *ast.BlockStmt, text string) (Edit, bool) {
+	if f.lineOf(body.Lbrace) == f.lineOf(body.Rbrace) {
+		return Edit{}, false
+	}
+	indent := f.indentAt(f.posOffset(body.Lbrace)) + "\t"
+	if len(body.List) > 0 {
+		indent = f.indentAt(f.posOffset(body.List[0].Pos()))
+	}
+	at := lineEndOf(f.src, f.posOffset(body.Lbrace))
+	return newEdit(f, at, at, indent+text+"\n"), true
+}
+
+// enclosingBlock returns the block statement list holding stmt directly,
+// and stmt's index in it.
+func enclosingBlock(root ast.Node, stmt ast.Stmt) (*ast.BlockStmt, int) {
+	var block *ast.BlockStmt
+	idx := -1
+	ast.Inspect(root, func(n ast.Node) bool {
+		if block != nil {
+			return false
+		}
+		var list []ast.Stmt
+		switch b := n.(type) {
+		case *ast.BlockStmt:
+			list = b.List
+		case *ast.CaseClause:
+			list = b.Body
+		case *ast.CommClause:
+			list = b.Body
+		}
+		for i, st := range list {
+			if st == stmt {
+				if b, ok := n.(*ast.BlockStmt); ok {
+					block, idx = b, i
+				} else {
+					block, idx = &ast.BlockStmt{List: list}, i
+				}
+				return false
+			}
+		}
+		return true
+	})
+	return block, idx
+}
+
+// stmtOf returns the innermost statement of the site's path holding n.
+func (e *editor) stmtOf(n ast.Node) ast.Stmt {
+	var found ast.Stmt
+	ast.Inspect(e.s.fn, func(c ast.Node) bool {
+		if c == nil || c.Pos() > n.Pos() || c.End() < n.End() {
+			return false
+		}
+		if st, ok := c.(ast.Stmt); ok {
+			if _, block := c.(*ast.BlockStmt); !block {
+				found = st
+			}
+		}
+		return true
+	})
+	return found
+}

@@ -1,0 +1,391 @@
+package report
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+)
+
+// deferDone makes every goroutine of the waiting function that calls
+// wg.Done() without defer call it with defer, first thing, so an early
+// return cannot skip it. It applies to goroutines whose Done calls are
+// plain statements outside loops, with no Add inside them.
+func (e *editor) deferDone() (*Suggestion, string) {
+	n := e.s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == "Wait" })
+	if n == nil || e.s.decl == nil {
+		return nil, ""
+	}
+	wgText, _, _ := methodCall(n)
+	wg := lastName(wgText)
+	f := e.s.file
+	var edits []Edit
+	var lines []int
+	why := ""
+	ast.Inspect(e.s.decl, func(n ast.Node) bool {
+		gs, ok := n.(*ast.GoStmt)
+		if !ok || why != "" {
+			return why == ""
+		}
+		lit, ok := gs.Call.Fun.(*ast.FuncLit)
+		if !ok {
+			return true
+		}
+		if len(f.calls(lit.Body, wg, "Add")) > 0 {
+			why = fmt.Sprintf("%s.Add runs inside the goroutine at line %d: move it before the go statement", wg,
+				f.lineOf(gs.Pos()))
+			return false
+		}
+		if deferredSuffix(lit.Body, wg, "Done") {
+			return true
+		}
+		var dones []ast.Stmt
+		var stack []ast.Node
+		ast.Inspect(lit.Body, func(c ast.Node) bool {
+			if c == nil {
+				stack = stack[:len(stack)-1]
+				return true
+			}
+			stack = append(stack, c)
+			if _, nested := c.(*ast.FuncLit); nested {
+				stack = stack[:len(stack)-1]
+				return false
+			}
+			es, ok := c.(*ast.ExprStmt)
+			if !ok {
+				return true
+			}
+			if recv, name, ok := methodCall(es.X); ok && name == "Done" && lastName(recv) == wg {
+				for _, s := range stack {
+					switch s.(type) {
+					case *ast.ForStmt, *ast.RangeStmt:
+						why = fmt.Sprintf("%s.Done is called in a loop in the goroutine at line %d", wg, f.lineOf(gs.Pos()))
+					}
+				}
+				dones = append(dones, es)
+			}
+			return true
+		})
+		if len(dones) == 0 || why != "" {
+			return why == ""
+		}
+		first, ok := f.insertFirst(lit.Body, fmt.Sprintf("defer %s.Done()", types.ExprString(dones[0].(*ast.ExprStmt).X.(*ast.CallExpr).Fun.(*ast.SelectorExpr).X)))
+		if !ok {
+			why = fmt.Sprintf("the goroutine at line %d is written on one line", f.lineOf(gs.Pos()))
+			return false
+		}
+		edits = append(edits, first)
+		for _, d := range dones {
+			if !f.alone(d) {
+				why = fmt.Sprintf("%s.Done() at line %d shares its line with other code", wg, f.lineOf(d.Pos()))
+				return false
+			}
+			edits = append(edits, f.deleteLines(d))
+		}
+		lines = append(lines, f.lineOf(gs.Pos()))
+		return true
+	})
+	if why != "" {
+		return nil, why
+	}
+	if len(edits) == 0 {
+		return nil, fmt.Sprintf("no goroutine started in %s calls %s.Done() without defer", e.s.decl.Name.Name, wg)
+	}
+	return &Suggestion{
+		Summary: fmt.Sprintf("defer %s.Done() first thing in the goroutine started at line %s, so every return "+
+			"counts it done", wg, joinInts(lines)),
+		Edits: edits,
+	}, ""
+}
+
+// lockCall returns the statement mu.method() when st is one.
+func lockCall(st ast.Stmt, method string) (recv string, ok bool) {
+	es, isExpr := st.(*ast.ExprStmt)
+	if !isExpr {
+		return "", false
+	}
+	r, name, isCall := methodCall(es.X)
+	return r, isCall && name == method
+}
+
+// deferUnlock releases the mutex with defer right after the Lock the
+// group waits on, and drops the plain Unlock calls: an early return no
+// longer leaves it locked. It applies when the Lock is a statement of the
+// function's own body, the function never defers the Unlock, and every
+// Unlock is a statement of that body followed at most by a return of
+// names or literals (so holding the lock to the end changes nothing).
+func (e *editor) deferUnlock() (*Suggestion, string) {
+	decl := e.s.decl
+	if decl == nil || e.s.fn != decl {
+		return nil, "the Lock is inside a function literal"
+	}
+	f := e.s.file
+	body := decl.Body
+	lockAt := -1
+	mu := ""
+	for i, st := range body.List {
+		if r, ok := lockCall(st, "Lock"); ok && f.lineOf(st.Pos()) == e.s.line {
+			lockAt, mu = i, r
+		}
+	}
+	if lockAt < 0 {
+		return nil, "the Lock is not a statement of its function's own body"
+	}
+	if deferredSuffix(body, lastName(mu), "Unlock") {
+		return nil, ""
+	}
+	var unlocks []ast.Stmt
+	why := ""
+	ast.Inspect(body, func(n ast.Node) bool {
+		if _, lit := n.(*ast.FuncLit); lit || why != "" {
+			return false
+		}
+		if st, ok := n.(ast.Stmt); ok {
+			if r, ok := lockCall(st, "Unlock"); ok && r == mu {
+				unlocks = append(unlocks, st)
+			}
+			if r, ok := lockCall(st, "Lock"); ok && r == mu && f.lineOf(st.Pos()) != e.s.line {
+				why = fmt.Sprintf("%s.Lock() is called again at line %d in the same function", mu, f.lineOf(st.Pos()))
+			}
+		}
+		return true
+	})
+	if why != "" {
+		return nil, why
+	}
+	returns := false
+	for i := lockAt + 1; i < len(body.List); i++ {
+		if hasReturn(body.List[i]) {
+			returns = true
+		}
+	}
+	if !returns && len(unlocks) > 0 {
+		return nil, fmt.Sprintf("every path through %s reaches %s.Unlock(): the lock is held by a goroutine "+
+			"that is itself blocked", decl.Name.Name, mu)
+	}
+	edits := []Edit{f.insertAfter(body.List[lockAt], "defer "+mu+".Unlock()")}
+	for _, u := range unlocks {
+		i := stmtIndex(body.List, u)
+		if i < lockAt || !f.alone(u) {
+			return nil, fmt.Sprintf("%s.Unlock() at line %d is not a plain statement of %s after the Lock", mu,
+				f.lineOf(u.Pos()), decl.Name.Name)
+		}
+		for _, rest := range body.List[i+1:] {
+			r, isReturn := rest.(*ast.ReturnStmt)
+			if !isReturn || !pureResults(r) {
+				return nil, fmt.Sprintf("code runs after %s.Unlock() at line %d; a deferred Unlock would hold the "+
+					"lock over it", mu, f.lineOf(u.Pos()))
+			}
+		}
+		edits = append(edits, f.deleteLines(u))
+	}
+	return &Suggestion{
+		Summary: fmt.Sprintf("unlock %s with defer right after the Lock, so the early return in %s releases it",
+			mu, decl.Name.Name),
+		Edits: edits,
+	}, ""
+}
+
+func stmtIndex(list []ast.Stmt, st ast.Stmt) int {
+	for i, s := range list {
+		if s == st {
+			return i
+		}
+	}
+	return -1
+}
+
+// hasReturn reports whether st holds a return outside function literals.
+func hasReturn(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func pureResults(r *ast.ReturnStmt) bool {
+	for _, x := range r.Results {
+		if !pureExpr(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// doubleLock replaces a Lock the group waits on with Unlock when the same
+// function has already locked the mutex on the straight path to it: an
+// earlier mu.Lock() in an enclosing block, with no mu.Unlock() anywhere in
+// the function. The goroutine waits for itself; the second call was meant
+// to release the lock.
+func (e *editor) doubleLock() *Suggestion {
+	n := e.s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == "Lock" })
+	if n == nil {
+		return nil
+	}
+	call := n.(*ast.CallExpr)
+	mu, _, _ := methodCall(call)
+	body := funcBody(e.s.fn)
+	f := e.s.file
+	second := e.stmtOf(call)
+	if second == nil || body == nil {
+		return nil
+	}
+	if len(f.calls(body, lastName(mu), "Unlock")) > 0 || deferredSuffix(body, lastName(mu), "Unlock") {
+		return nil
+	}
+	// The first Lock must be a statement of a block that holds the second
+	// one (directly or nested), before it.
+	var first ast.Stmt
+	ast.Inspect(body, func(c ast.Node) bool {
+		if _, lit := c.(*ast.FuncLit); lit {
+			return false
+		}
+		b, ok := c.(*ast.BlockStmt)
+		if !ok || b.Pos() > second.Pos() || b.End() < second.End() {
+			return c == nil || (c.Pos() <= second.Pos() && c.End() >= second.End())
+		}
+		for _, st := range b.List {
+			if st.Pos() >= second.Pos() {
+				break
+			}
+			if r, ok := lockCall(st, "Lock"); ok && r == mu {
+				first = st
+			}
+		}
+		return true
+	})
+	if first == nil {
+		return nil
+	}
+	sel := call.Fun.(*ast.SelectorExpr).Sel
+	at := f.posOffset(sel.Pos())
+	return &Suggestion{
+		Summary: fmt.Sprintf("%s is locked at line %d and again at line %d with no Unlock between: the goroutine "+
+			"waits for itself; the second call was meant to be Unlock", mu, f.lineOf(first.Pos()), e.s.line),
+		Edits: []Edit{newEdit(f, at, at+len("Lock"), "Unlock")},
+	}
+}
+
+// unlockBeforeSend moves `mu.Unlock()` from right after a blocked send to
+// right before it, when the same block locked mu earlier: the send no
+// longer holds the lock the receiver may need. It applies only when the
+// send's operands are names or literals, so moving the unlock does not
+// read shared state unlocked.
+func (e *editor) unlockBeforeSend(send *ast.SendStmt) *Suggestion {
+	f := e.s.file
+	block, i := enclosingBlock(e.s.fn, send)
+	if block == nil || i+1 >= len(block.List) || !f.alone(send) {
+		return nil
+	}
+	mu, ok := lockCall(block.List[i+1], "Unlock")
+	if !ok || !f.alone(block.List[i+1]) || !simpleOperand(send.Chan) || !simpleOperand(send.Value) {
+		return nil
+	}
+	locked := false
+	for _, st := range block.List[:i] {
+		if r, ok := lockCall(st, "Lock"); ok && r == mu {
+			locked = true
+		}
+		if r, ok := lockCall(st, "Unlock"); ok && r == mu {
+			locked = false
+		}
+	}
+	if !locked {
+		return nil
+	}
+	return &Suggestion{
+		Summary: fmt.Sprintf("unlock %s before the send on %s, not after: a receiver that needs %s can then "+
+			"take the value", mu, types.ExprString(send.Chan), lastName(mu)),
+		Edits: []Edit{f.insertBefore(send, mu+".Unlock()"), f.deleteLines(block.List[i+1])},
+	}
+}
+
+// simpleOperand reports whether e is a local name, a literal or an empty
+// composite literal such as struct{}{}.
+func simpleOperand(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.CompositeLit:
+		return len(x.Elts) == 0
+	}
+	return false
+}
+
+// cancelContext calls the cancel function of the context a goroutine
+// waits on, with defer right after the context is made, when the
+// diagnosis found it discarded or never called. The context is looked for
+// in the blocking function and in the function holding the go statement.
+func (e *editor) cancelContext() (*Suggestion, string) {
+	places := []*site{e.s}
+	if c := e.g.CreatedBy; c != nil && e.d.src != nil {
+		if cf := e.d.src.file(c.File); cf != nil {
+			if cs := cf.locate(c.Line); cs != nil {
+				places = append(places, cs)
+			}
+		}
+	}
+	why := ""
+	for _, s := range places {
+		if s.decl == nil {
+			continue
+		}
+		var sug *Suggestion
+		ast.Inspect(s.decl.Body, func(n ast.Node) bool {
+			if sug != nil || why != "" {
+				return false
+			}
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Rhs) != 1 {
+				return true
+			}
+			c, ok := as.Rhs[0].(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if isCallTo(c, "context", "Background") || isCallTo(c, "context", "TODO") {
+				why = fmt.Sprintf("%s at line %d is never cancelled: pass a context its owner cancels (tests: "+
+					"t.Context())", types.ExprString(c), s.file.lineOf(as.Pos()))
+				return false
+			}
+			if len(as.Lhs) != 2 || !strings.HasPrefix(types.ExprString(c.Fun), "context.With") {
+				return true
+			}
+			cancel, ok := as.Lhs[1].(*ast.Ident)
+			if !ok || !s.file.alone(as) {
+				return true
+			}
+			switch {
+			case cancel.Name == "_":
+				if identUsed(s.decl, "cancel", nil) {
+					why = "the cancel function is discarded, and the name cancel is taken in the function"
+					return false
+				}
+				at := s.file.posOffset(cancel.Pos())
+				sug = &Suggestion{
+					Summary: fmt.Sprintf("keep the cancel function of %s and defer it, so the context ends when "+
+						"%s returns", types.ExprString(as.Lhs[0]), s.decl.Name.Name),
+					Edits: []Edit{newEdit(s.file, at, at+1, "cancel"), s.file.insertAfter(as, "defer cancel()")},
+				}
+			case !identUsed(s.decl, cancel.Name, as):
+				sug = &Suggestion{
+					Summary: fmt.Sprintf("defer %s() after %s, so the context ends when %s returns", cancel.Name,
+						types.ExprString(c.Fun), s.decl.Name.Name),
+					Edits: []Edit{s.file.insertAfter(as, "defer "+cancel.Name+"()")},
+				}
+			}
+			return true
+		})
+		if sug != nil {
+			return sug, ""
+		}
+	}
+	return nil, why
+}
