@@ -33,8 +33,8 @@ func (r *Report) WriteAnnotations(w io.Writer) error {
 			title = g.Diagnosis.PatternID + " " + title
 		}
 		msg := g.Diagnosis.Summary
-		if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
-			msg += "\nFix: " + p.Fix
+		if fix := g.Diagnosis.FixText(); fix != "" {
+			msg += "\nFix: " + fix
 		}
 		if len(g.Tests) > 0 {
 			msg += "\nTests: " + strings.Join(g.Tests, ", ")

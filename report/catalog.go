@@ -1,5 +1,7 @@
 package report
 
+import "strings"
+
 // The catalog's IDs are stable: reports, annotations, links and ignore
 // lists refer to them. LH001–LH099 are specific shapes recognised from the
 // stack and, where it can be read, the source at the blocking line;
@@ -412,4 +414,17 @@ func PatternByID(id string) (Pattern, bool) {
 		}
 	}
 	return Pattern{}, false
+}
+
+// FixText is the fix to show for a diagnosis: its own, naming the code
+// ("Call tp.Shutdown(ctx) …"), or else its pattern's general fix; "" when
+// it has neither.
+func (d Diagnosis) FixText() string {
+	if d.Fix != "" {
+		return strings.ToUpper(d.Fix[:1]) + d.Fix[1:] + "."
+	}
+	if p, ok := PatternByID(d.PatternID); ok {
+		return p.Fix
+	}
+	return ""
 }

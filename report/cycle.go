@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/leakhound/leakhound/profile"
 )
 
 // This file connects groups: for each group whose wait the source shows,
@@ -88,6 +90,7 @@ func (d *diagnoser) relate(r *Report) {
 	for _, w := range d.waits {
 		d.namePartner(w, edges[w], index)
 	}
+	d.closerOnStack(r, index)
 	for _, scc := range components(d.waits, edges) {
 		slices.SortFunc(scc, func(a, b *wait) int { return index[a.g] - index[b.g] })
 		cyc := findCycle(scc, edges)
@@ -135,6 +138,8 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*Group]int) {
 		// in a goroutine that is itself stuck.
 		g.Diagnosis.Summary = fmt.Sprintf("%s: `%s` never returns: %s", d.pos(g.Block), e.from.site.text, why)
 	default:
+		// A receiver that is stuck is not gone.
+		g.Diagnosis.Summary = strings.Replace(g.Diagnosis.Summary, "no receiver is left", "its receiver is itself stuck", 1)
 		g.Diagnosis.Summary += "; " + why
 	}
 }
@@ -300,4 +305,31 @@ func cycleFix(kind string) string {
 		return "buffer one channel or reorder one side so it serves the other before waiting"
 	}
 	return "do not block on the channel while holding the lock: unlock first, or send in a select"
+}
+
+// closerOnStack corrects "nothing called M" when a leaked goroutine of the
+// report is inside M: it was called (for another object, or it is stuck
+// before releasing this one), so the claim would contradict the dump.
+func (d *diagnoser) closerOnStack(r *Report, index map[*Group]int) {
+	for _, g := range r.Groups {
+		c := g.Diagnosis.Facts.Closer
+		if g.Diagnosis.PatternID != PatternNeverClosed || c == nil {
+			continue
+		}
+		suffix := "." + c.At.Func
+		for _, o := range r.Groups {
+			if o == g || o.Stack == nil {
+				continue
+			}
+			if !slices.ContainsFunc(o.Stack.Frames, func(f profile.Frame) bool { return strings.HasSuffix(f.Func, suffix) }) {
+				continue
+			}
+			g.Diagnosis.PatternID = genericPattern[g.Reason]
+			g.Diagnosis.Fix = ""
+			g.Diagnosis.Summary = fmt.Sprintf("%s: only %s releases this goroutine, and the goroutine of group #%d, "+
+				"blocked at %s, is inside it: it was called for another object, or is stuck before the statement "+
+				"that would release this one", d.pos(g.Block), c.At.Func, index[o]+1, d.pos(o.Block))
+			break
+		}
+	}
 }

@@ -88,9 +88,22 @@ func TestGokerGolden(t *testing.T) {
 // a buffered channel, "nothing would release it" with a releasing
 // statement in the package, "no deferred Unlock" next to a deferred one,
 // context advice with no context in scope, "another goroutine holds" a
-// lock the same goroutine holds.
-func contradictions(g *Group) []string {
+// lock the same goroutine holds, "nothing called" a method a leaked
+// goroutine of the report is inside.
+func contradictions(r *Report, g *Group) []string {
 	var out []string
+	if c := g.Diagnosis.Facts.Closer; c != nil && strings.Contains(g.Diagnosis.Summary, "nothing called") {
+		for _, o := range r.Groups {
+			if o.Stack == nil {
+				continue
+			}
+			for _, f := range o.Stack.Frames {
+				if strings.HasSuffix(f.Func, "."+c.At.Func) {
+					out = append(out, "says nothing called "+c.At.Func+", but a leaked goroutine is inside it")
+				}
+			}
+		}
+	}
 	d := g.Diagnosis
 	text := d.Summary + "\n" + strings.Join(d.Evidence, "\n")
 	f := d.Facts
@@ -106,6 +119,11 @@ func contradictions(g *Group) []string {
 		if !bytes.Contains(src, []byte("NewTicker")) && !bytes.Contains(src, []byte("time.Tick(")) {
 			out = append(out, "calls it a ticker, but its file makes no ticker")
 		}
+	}
+	if strings.Contains(d.Summary, "no receiver is left") && slices.ContainsFunc(d.Evidence, func(e string) bool {
+		return strings.HasPrefix(e, "partner: ")
+	}) {
+		out = append(out, "says no receiver is left, but names a leaked goroutine that would receive")
 	}
 	if strings.Contains(d.Summary, "buffered (1)") && f.Buffer != "" {
 		out = append(out, "advises a buffer of 1 for a channel made with buffer "+f.Buffer)
@@ -132,7 +150,7 @@ func contradictions(g *Group) []string {
 		d.PatternID != PatternContextNeverDone && d.PatternID != PatternHTTPHandlerCtx {
 		out = append(out, "advises a select on Done() with no context in scope")
 	}
-	if strings.Contains(d.Summary, "another goroutine holds") {
+	if strings.Contains(d.Summary, "another goroutine holds") || strings.Contains(d.Summary, "holder is itself blocked") {
 		for _, h := range f.Held {
 			if lastName(h.Mutex) == lastName(f.Object) {
 				out = append(out, "says another goroutine holds "+f.Object+", but this one holds it since line "+fmt.Sprint(h.Lock.Line))
@@ -177,7 +195,7 @@ func TestGokerNoContradictedClaim(t *testing.T) {
 	for _, name := range gokerNames(t) {
 		r := gokerReport(t, name)
 		for i, g := range r.Groups {
-			for _, c := range contradictions(g) {
+			for _, c := range contradictions(r, g) {
 				t.Errorf("%s group #%d (%s at %s:%d): %s\n%s", name, i+1, g.Reason, filepath.Base(g.Block.File),
 					g.Block.Line, c, g.Diagnosis.Summary)
 			}

@@ -86,6 +86,7 @@ type srcOp struct {
 	decl     *ast.FuncDecl // top-level function around it
 	fn       ast.Node      // innermost function (literal or declaration)
 	deferred bool          // the call is deferred (directly or in a deferred literal)
+	deferIn  ast.Node      // for deferred ops: the function whose defer runs it
 	inSelect bool          // a select case, not a plain statement
 }
 
@@ -159,36 +160,39 @@ func (p *pkgOps) index(f *srcFile) {
 			continue
 		}
 		p.decls = append(p.decls, declInFile{f, fd})
-		p.walk(f, fd, fd, fd.Body, false)
+		p.walk(f, fd, fd, fd.Body, nil)
 	}
 }
 
-func (p *pkgOps) add(f *srcFile, decl *ast.FuncDecl, fn ast.Node, kind opKind, x ast.Expr, pos token.Pos, deferred, inSelect bool) {
+func (p *pkgOps) add(f *srcFile, decl *ast.FuncDecl, fn ast.Node, kind opKind, x ast.Expr, pos token.Pos, deferIn ast.Node, inSelect bool) {
 	k, ok := keyOf(x, decl, fn, p.pkgVar)
 	if !ok {
 		return
 	}
 	p.byName[k.name] = append(p.byName[k.name], &srcOp{kind: kind, key: k, text: types.ExprString(x), file: f,
-		line: f.lineOf(pos), decl: decl, fn: fn, deferred: deferred, inSelect: inSelect})
+		line: f.lineOf(pos), decl: decl, fn: fn, deferred: deferIn != nil, deferIn: deferIn, inSelect: inSelect})
 }
 
-// walk indexes the statements under n, which belong to fn.
-func (p *pkgOps) walk(f *srcFile, decl *ast.FuncDecl, fn ast.Node, n ast.Node, deferred bool) {
+// walk indexes the statements under n, which belong to fn; deferIn is the
+// function whose defer runs them, nil when they are not deferred.
+func (p *pkgOps) walk(f *srcFile, decl *ast.FuncDecl, fn ast.Node, n ast.Node, deferIn ast.Node) {
 	ast.Inspect(n, func(c ast.Node) bool {
 		switch c := c.(type) {
 		case *ast.FuncLit:
 			if c != n {
-				p.walk(f, decl, c, c.Body, deferred)
+				// A literal's body runs when it is called, not when this
+				// function defers: it is not deferred by fn.
+				p.walk(f, decl, c, c.Body, nil)
 				return false
 			}
 		case *ast.DeferStmt:
 			if lit, ok := c.Call.Fun.(*ast.FuncLit); ok {
-				p.walk(f, decl, lit, lit.Body, true)
+				p.walk(f, decl, lit, lit.Body, fn)
 			} else {
-				p.walk(f, decl, fn, c.Call, true)
+				p.walk(f, decl, fn, c.Call, fn)
 			}
 			for _, a := range c.Call.Args {
-				p.walk(f, decl, fn, a, deferred)
+				p.walk(f, decl, fn, a, deferIn)
 			}
 			return false
 		case *ast.SelectStmt:
@@ -200,28 +204,28 @@ func (p *pkgOps) walk(f *srcFile, decl *ast.FuncDecl, fn ast.Node, n ast.Node, d
 						if send {
 							kind = opSend
 						}
-						p.add(f, decl, fn, kind, ch, cc.Pos(), deferred, true)
+						p.add(f, decl, fn, kind, ch, cc.Pos(), deferIn, true)
 					}
 				}
 				for _, b := range cc.Body {
-					p.walk(f, decl, fn, b, deferred)
+					p.walk(f, decl, fn, b, deferIn)
 				}
 			}
 			return false
 		case *ast.SendStmt:
-			p.add(f, decl, fn, opSend, c.Chan, c.Pos(), deferred, false)
+			p.add(f, decl, fn, opSend, c.Chan, c.Pos(), deferIn, false)
 		case *ast.UnaryExpr:
 			if c.Op == token.ARROW {
-				p.add(f, decl, fn, opRecv, c.X, c.Pos(), deferred, false)
+				p.add(f, decl, fn, opRecv, c.X, c.Pos(), deferIn, false)
 			}
 		case *ast.RangeStmt:
-			p.add(f, decl, fn, opRange, c.X, c.Pos(), deferred, false)
+			p.add(f, decl, fn, opRange, c.X, c.Pos(), deferIn, false)
 		case *ast.CallExpr:
 			if isIdentCall(c, "close") && len(c.Args) == 1 {
-				p.add(f, decl, fn, opClose, c.Args[0], c.Pos(), deferred, false)
+				p.add(f, decl, fn, opClose, c.Args[0], c.Pos(), deferIn, false)
 			} else if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
 				if kind, ok := methodOps[sel.Sel.Name]; ok {
-					p.add(f, decl, fn, kind, sel.X, c.Pos(), deferred, false)
+					p.add(f, decl, fn, kind, sel.X, c.Pos(), deferIn, false)
 				}
 			}
 		}
@@ -254,6 +258,11 @@ func keyOf(x ast.Expr, decl *ast.FuncDecl, fn ast.Node, pkgVar map[string]bool) 
 		}
 		if pkgVar[x.Name] && !declaresLocally(decl, x.Name) {
 			return objKey{name: x.Name}, true
+		}
+		if t := localType(decl, fn, x.Name); t != "" {
+			// A variable of a named type: the same object as that type's
+			// receiver (ds.Lock() and devices.Lock() on a DeviceSet).
+			return objKey{typ: t, name: "(" + t + ")", field: true}, true
 		}
 		if over := rangeOver(decl, x.Name); over != nil {
 			// for _, ch := range r.chans: an element of r.chans.

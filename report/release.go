@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"strings"
@@ -461,8 +462,9 @@ func (d *diagnoser) closerFix(c *Closer) string {
 func (d *diagnoser) doubleLock(w *wait, at string) (finding, bool) {
 	obj := w.objs[0]
 	for _, h := range w.held {
-		ok, _ := h.key.matches(obj.key)
-		if !ok {
+		// Only the same object for certain: a field of unknown type that
+		// only shares a name may be another goroutine's lock.
+		if ok, exact := h.key.matches(obj.key); !ok || !exact {
 			continue
 		}
 		if h.op.kind == opRLock && obj.on == opRLock {
@@ -483,11 +485,15 @@ func (d *diagnoser) doubleLock(w *wait, at string) (finding, bool) {
 			held: &h}, true
 	}
 	if c, u, ok := skippedUnlock(w, obj); ok {
+		skips := "the unlock"
+		if u > 0 {
+			skips = fmt.Sprintf("the unlock at line %d", u)
+		}
 		return finding{pattern: PatternDoubleLock,
 			summary: fmt.Sprintf("%s: `%s` waits for the lock the previous loop iteration took: the continue at "+
-				"line %d skips the unlock at line %d — unlock before continue", at, w.site.text, c, u),
+				"line %d skips %s — unlock before continue", at, w.site.text, c, skips),
 			evidence: []string{fmt.Sprintf("source: in the loop around line %d, `continue` at line %d comes "+
-				"after the lock and before the unlock at line %d", w.site.line, c, u)}}, true
+				"after the lock, with no unlock before it", w.site.line, c)}}, true
 	}
 	return finding{}, false
 }
@@ -529,32 +535,32 @@ func skippedUnlock(w *wait, obj waitObj) (cont, unlock int, ok bool) {
 	if obj.on == opRLock {
 		want = opRUnlock
 	}
-	for _, u := range w.frames[0].ops.lookup(obj.key, want) {
-		if u.fn != s.fn || u.deferred || u.line <= s.line || u.line > f.lineOf(loop.End()) {
-			continue
-		}
-		// A continue between the lock and this unlock, in this loop.
-		ast.Inspect(loop, func(n ast.Node) bool {
-			if ok {
-				return false
-			}
-			switch n := n.(type) {
-			case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt:
-				return false
-			case *ast.BranchStmt:
-				l := f.lineOf(n.Pos())
-				if n.Label == nil && n.Tok.String() == "continue" && l > s.line && l < u.line &&
-					!unlockBefore(w, obj, want, l) {
-					cont, unlock, ok = l, u.line, true
-				}
-			}
-			return true
-		})
+	// A continue after the lock, in this loop, with no unlock on its way:
+	// the next iteration locks again while this one's lock is held.
+	ast.Inspect(loop, func(n ast.Node) bool {
 		if ok {
-			return cont, unlock, true
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt:
+			return false
+		case *ast.BranchStmt:
+			l := f.lineOf(n.Pos())
+			if n.Label == nil && n.Tok == token.CONTINUE && l > s.line && !unlockBefore(w, obj, want, l) {
+				cont, ok = l, true
+			}
+		}
+		return true
+	})
+	if !ok {
+		return 0, 0, false
+	}
+	for _, u := range w.frames[0].ops.lookup(obj.key, want) {
+		if u.fn == s.fn && !u.deferred && u.line > cont {
+			return cont, u.line, true
 		}
 	}
-	return 0, 0, false
+	return cont, 0, true
 }
 
 // unlockBefore reports whether an unlock of obj sits in the block of the
@@ -585,7 +591,7 @@ func (d *diagnoser) mutexClaims(w *wait, at string, f finding) finding {
 	}
 	f.evidence = slices.DeleteFunc(f.evidence, func(e string) bool { return strings.Contains(e, "has no deferred Unlock") })
 	if len(bare) == 0 {
-		f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock another goroutine holds; every other Lock of %s "+
+		f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock that is still held; every other Lock of %s "+
 			"in its package releases it on the way out, so the holder is itself blocked while holding it", at,
 			obj.text, lastName(obj.text))
 		return f
@@ -596,7 +602,7 @@ func (d *diagnoser) mutexClaims(w *wait, at string, f finding) finding {
 		f.evidence = append(f.evidence, fmt.Sprintf("%s.Lock() at %s:%d has no deferred Unlock and a path "+
 			"that leaves its block before the Unlock", lastName(o.text), d.rel(o.file.path), o.line))
 	}
-	f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock another goroutine holds; the Lock at %s can "+
+	f.summary = fmt.Sprintf("%s: %s.Lock() waits for a lock that is still held; the Lock at %s can "+
 		"return without unlocking — unlock with defer right after Lock", at, obj.text, strings.Join(at2, ", "))
 	return f
 }
@@ -608,39 +614,57 @@ func unlockedOnEveryPath(o *srcOp) bool {
 	if p == nil {
 		return false
 	}
-	for i := len(p.path) - 1; i >= 0; i-- {
-		b, ok := p.path[i].(*ast.BlockStmt)
-		if !ok {
+	for _, st := range p.innermostStmts() {
+		if o.file.lineOf(st.Pos()) <= o.line {
 			continue
 		}
-		for _, st := range b.List {
-			if o.file.lineOf(st.Pos()) <= o.line {
-				continue
-			}
-			if returnsInside(st) {
-				return false // a path that leaves before the unlock
-			}
-			if es, ok := st.(*ast.ExprStmt); ok {
-				if r, name, ok := methodCall(es.X); ok && lastName(r) == o.key.name && (name == "Unlock" || name == "RUnlock") {
-					return true
-				}
+		if es, ok := st.(*ast.ExprStmt); ok {
+			if r, name, ok := methodCall(es.X); ok && r == o.text && (name == "Unlock" || name == "RUnlock") {
+				return true
 			}
 		}
-		return false
+		if returnsInside(st) {
+			return false // a path that leaves before the unlock
+		}
 	}
 	return false
 }
 
-// returnsInside reports whether a return statement is in st, outside
-// function literals.
+// containsReturn reports whether a return is in n, outside function
+// literals.
+func containsReturn(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(c ast.Node) bool {
+		switch c.(type) {
+		case *ast.FuncLit:
+			return c == n
+		case *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// returnsInside reports whether st holds a way out of its block before
+// what follows it: a return, or a break, continue or goto, outside
+// function literals and nested loops, switches and selects.
 func returnsInside(st ast.Stmt) bool {
 	found := false
 	ast.Inspect(st, func(n ast.Node) bool {
-		switch n.(type) {
-		case *ast.FuncLit:
-			return false
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if n != ast.Node(st) {
+				// A break inside these ends them, not the block.
+				found = found || containsReturn(n)
+				return false
+			}
 		case *ast.ReturnStmt:
 			found = true
+		case *ast.BranchStmt:
+			if n.Tok == token.BREAK || n.Tok == token.GOTO || n.Tok == token.CONTINUE {
+				found = true
+			}
 		}
 		return !found
 	})

@@ -570,30 +570,3 @@ func hasReturnBefore(f *srcFile, body *ast.BlockStmt, line int) bool {
 	})
 	return found
 }
-
-// chanUseAfter returns the line of the first send, receive or range on ch
-// in fn after line, 0 when there is none.
-func (f *srcFile) chanUseAfter(fn ast.Node, ch string, line int) int {
-	found := 0
-	ast.Inspect(fn, func(n ast.Node) bool {
-		if found != 0 || n == nil {
-			return false
-		}
-		var x ast.Expr
-		switch n := n.(type) {
-		case *ast.SendStmt:
-			x = n.Chan
-		case *ast.UnaryExpr:
-			if n.Op == token.ARROW {
-				x = n.X
-			}
-		case *ast.RangeStmt:
-			x = n.X
-		}
-		if x != nil && types.ExprString(x) == ch && f.lineOf(n.Pos()) > line {
-			found = f.lineOf(n.Pos())
-		}
-		return true
-	})
-	return found
-}

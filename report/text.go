@@ -158,11 +158,7 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, "    why:  %s\n", summary)
 	}
 	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
-		fix := p.Fix
-		if g.Diagnosis.Fix != "" {
-			fix = upperFirst(g.Diagnosis.Fix) + "."
-		}
-		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, fix)
+		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, g.Diagnosis.FixText())
 	}
 	r.writeSuggestion(w, g)
 	frames := g.UserFrames()
@@ -205,11 +201,4 @@ func (r *Report) pos(file string, line int) string {
 		return r.RelPath(file)
 	}
 	return fmt.Sprintf("%s:%d", r.RelPath(file), line)
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

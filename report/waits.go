@@ -276,7 +276,7 @@ func deferredUnlock(fs frameSite, o *srcOp) bool {
 		want = opRUnlock
 	}
 	for _, u := range fs.ops.byName[o.key.name] {
-		if u.kind == want && u.deferred && u.decl == o.decl {
+		if u.kind == want && u.deferred && u.deferIn == o.fn {
 			if ok, _ := u.key.matches(o.key); ok {
 				return true
 			}
@@ -288,18 +288,22 @@ func deferredUnlock(fs frameSite, o *srcOp) bool {
 // servesLater returns the statement by which the group of w would release
 // obj once it moves on: a releasing operation on obj in one of its frames'
 // functions after the frame's current line (or anywhere in a loop around
-// it, or deferred), nil when none.
+// it, or deferred), or in a function such a later statement calls; nil
+// when none.
 func (w *wait) servesLater(obj waitObj) *srcOp {
 	kinds := releasers(obj.on)
 	for _, fs := range w.frames {
 		if fs.ops == nil {
 			continue
 		}
+		loops := fs.s.loops > 0 && !leavesAfter(fs.s)
+		later := func(line int) bool { return line > fs.f.Line || loops && sameLoop(fs.s, line) }
+		callees := fs.ops.calleesAfter(fs.s, later)
 		for _, o := range fs.ops.lookup(obj.key, kinds...) {
-			if o.fn != fs.s.fn {
-				continue
-			}
-			if o.deferred || o.line > fs.f.Line || fs.s.loops > 0 && sameLoop(fs.s, o.line) {
+			switch {
+			case o.fn == fs.s.fn && later(o.line), o.deferIn == fs.s.fn:
+				return o
+			case o.fn == ast.Node(o.decl) && slices.Contains(callees, o.decl):
 				return o
 			}
 		}
@@ -307,15 +311,54 @@ func (w *wait) servesLater(obj waitObj) *srcOp {
 	return nil
 }
 
-// sameLoop reports whether line is inside the innermost loop around the
-// site (so the loop's next iteration reaches it).
+// calleesAfter returns the functions of the package that the function of
+// s calls at lines later accepts: plain calls f(…) and calls on its own
+// receiver r.m(…), the ones the syntax resolves exactly.
+func (p *pkgOps) calleesAfter(s *site, later func(int) bool) []*ast.FuncDecl {
+	var out []*ast.FuncDecl
+	recv, typ, _ := receiver(s.decl)
+	ast.Inspect(s.fn, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.FuncLit); ok && ast.Node(lit) != s.fn {
+			return false
+		}
+		c, ok := n.(*ast.CallExpr)
+		if !ok || !later(s.file.lineOf(c.Pos())) {
+			return true
+		}
+		name, wantTyp := "", ""
+		switch fun := c.Fun.(type) {
+		case *ast.Ident:
+			name = fun.Name
+		case *ast.SelectorExpr:
+			if id, ok := fun.X.(*ast.Ident); ok && recv != "" && id.Name == recv {
+				name, wantTyp = fun.Sel.Name, typ
+			}
+		}
+		if name == "" {
+			return true
+		}
+		for _, di := range p.decls {
+			_, dt, _ := receiver(di.decl)
+			if di.decl.Name.Name == name && dt == wantTyp {
+				out = append(out, di.decl)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// sameLoop reports whether line is inside a loop around the site, in the
+// site's function (so a later iteration reaches it).
 func sameLoop(s *site, line int) bool {
 	for i := len(s.path) - 1; i >= 0; i-- {
 		switch n := s.path[i].(type) {
 		case *ast.FuncLit, *ast.FuncDecl:
 			return false
 		case *ast.ForStmt, *ast.RangeStmt:
-			return s.file.lineOf(n.Pos()) <= line && line <= s.file.lineOf(n.End())
+			if s.file.lineOf(n.Pos()) <= line && line <= s.file.lineOf(n.End()) {
+				return true
+			}
 		}
 	}
 	return false
@@ -352,6 +395,10 @@ func (d *diagnoser) unalias(w *wait, obj *waitObj) {
 		// or a variable assigned from one other variable.
 		idx := paramIndex(fs.s.fn, obj.key.name)
 		if idx < 0 {
+			if k, ok := calleeResult(fs.ops, obj.key.local, obj.key.name); ok {
+				obj.key = k
+				return
+			}
 			if x := assignedFrom(obj.key.local, obj.key.name); x != nil {
 				if k, ok := keyOf(x, fs.s.decl, fs.s.fn, fs.ops.pkgVar); ok && k != obj.key {
 					obj.key, obj.text = k, types.ExprString(x)
@@ -563,4 +610,88 @@ func assignedFrom(decl *ast.FuncDecl, name string) ast.Expr {
 		return nil
 	}
 	return from
+}
+
+// calleeResult resolves "name := f(…)" in decl, where f is a function of
+// the package returning one of its own locals ("return T(ch)"), to that
+// local's key, so the statements of f that close it are partners.
+func calleeResult(p *pkgOps, decl *ast.FuncDecl, name string) (objKey, bool) {
+	if p == nil || decl == nil {
+		return objKey{}, false
+	}
+	var call *ast.CallExpr
+	ast.Inspect(decl, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true
+		}
+		if id, ok := as.Lhs[0].(*ast.Ident); ok && id.Name == name {
+			if c, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr); ok {
+				call = c
+			}
+		}
+		return true
+	})
+	if call == nil {
+		return objKey{}, false
+	}
+	fn, ok := call.Fun.(*ast.Ident)
+	if !ok {
+		return objKey{}, false
+	}
+	for _, di := range p.decls {
+		d := di.decl
+		if d.Recv != nil || d.Name.Name != fn.Name {
+			continue
+		}
+		var k objKey
+		found := false
+		ast.Inspect(d.Body, func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok {
+				return false
+			}
+			ret, ok := n.(*ast.ReturnStmt)
+			if !ok || len(ret.Results) != 1 {
+				return true
+			}
+			x := ast.Unparen(ret.Results[0])
+			if c, ok := x.(*ast.CallExpr); ok && len(c.Args) == 1 {
+				x = ast.Unparen(c.Args[0]) // a conversion: Signal(ch)
+			}
+			if id, ok := x.(*ast.Ident); ok {
+				k, found = objKey{name: id.Name, local: d}, true
+			}
+			return true
+		})
+		return k, found
+	}
+	return objKey{}, false
+}
+
+// leavesAfter reports whether the block holding the site's line leaves the
+// loop after it (a return, break or goto follows in the same block), so an
+// earlier statement of the loop is not reached again.
+func leavesAfter(s *site) bool {
+	for _, st := range s.innermostStmts() {
+		if s.file.lineOf(st.Pos()) > s.line && returnsInside(st) {
+			return true
+		}
+	}
+	return false
+}
+
+// innermostStmts returns the statement list of the innermost block, case
+// or select clause around the site's line; nil when there is none.
+func (s *site) innermostStmts() []ast.Stmt {
+	for i := len(s.path) - 1; i >= 0; i-- {
+		switch b := s.path[i].(type) {
+		case *ast.BlockStmt:
+			return b.List
+		case *ast.CaseClause:
+			return b.Body
+		case *ast.CommClause:
+			return b.Body
+		}
+	}
+	return nil
 }
