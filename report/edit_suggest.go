@@ -13,6 +13,9 @@ type editor struct {
 	d *diagnoser
 	g *Group
 	s *site
+	// noCtx says why the context in scope cannot serve, when it is one
+	// nothing cancels.
+	noCtx string
 }
 
 // suggest sets g.Diagnosis.Suggestion when the diagnosed shape has a

@@ -69,6 +69,10 @@ func (e *editor) deferDone() (*Suggestion, string) {
 		if len(dones) == 0 || why != "" {
 			return why == ""
 		}
+		last := f.lineOf(dones[len(dones)-1].Pos())
+		if !hasReturnBefore(f, lit.Body, last) {
+			return true // Done is reached on every path: these goroutines are stuck before it
+		}
 		first, ok := f.insertFirst(lit.Body, fmt.Sprintf("defer %s.Done()", types.ExprString(dones[0].(*ast.ExprStmt).X.(*ast.CallExpr).Fun.(*ast.SelectorExpr).X)))
 		if !ok {
 			why = fmt.Sprintf("the goroutine at line %d is written on one line", f.lineOf(gs.Pos()))
@@ -89,7 +93,8 @@ func (e *editor) deferDone() (*Suggestion, string) {
 		return nil, why
 	}
 	if len(edits) == 0 {
-		return nil, fmt.Sprintf("no goroutine started in %s calls %s.Done() without defer", e.s.decl.Name.Name, wg)
+		return nil, fmt.Sprintf("no goroutine started in %s skips %s.Done() by returning early: the missing Done "+
+			"belongs to a goroutine blocked elsewhere (see the other groups)", e.s.decl.Name.Name, wg)
 	}
 	return &Suggestion{
 		Summary: fmt.Sprintf("defer %s.Done() first thing in the goroutine started at line %s, so every return "+
@@ -152,6 +157,10 @@ func (e *editor) deferUnlock() (*Suggestion, string) {
 	})
 	if why != "" {
 		return nil, why
+	}
+	if len(unlocks) == 0 {
+		return nil, fmt.Sprintf("%s never unlocks %s: the lock is released elsewhere, so where it should be is "+
+			"not mechanical", decl.Name.Name, mu)
 	}
 	returns := false
 	for i := lockAt + 1; i < len(body.List); i++ {
