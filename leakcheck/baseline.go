@@ -69,7 +69,7 @@ func entryOfPCs(stk []uintptr, names map[uintptr]string) string {
 			}
 			names[pc] = name
 		}
-		if name != "" && !isRuntimeFunc(name) {
+		if name != "" && !(profile.Frame{Func: name}).Runtime() {
 			return name
 		}
 	}
@@ -79,8 +79,8 @@ func entryOfPCs(stk []uintptr, names map[uintptr]string) string {
 // entryOf returns the entry function of a captured goroutine or record.
 func entryOf(g *profile.Goroutine) string {
 	for i := len(g.Frames) - 1; i >= 0; i-- {
-		if fn := g.Frames[i].Func; !isRuntimeFunc(fn) {
-			return fn
+		if f := g.Frames[i]; !f.Runtime() {
+			return f.Func
 		}
 	}
 	return ""

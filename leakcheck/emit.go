@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/reportdir"
 )
 
 // Turning a verdict into what the person running the tests reads: the
@@ -23,6 +24,10 @@ type outcome struct {
 	// noted holds survivors shown without failing (OnlyProvenLeaks); nil
 	// when none.
 	noted *report.Report
+	// known holds leaks the baseline of known leaks lists, when none is
+	// new: shown and written to report files, not failing. When some are
+	// new, fail holds them all, each marked new or known.
+	known *report.Report
 	// note explains something about the verdict in one line, "" if nothing.
 	note string
 }
@@ -49,12 +54,28 @@ func judge(cfg *config, v verdict, opts report.Options) outcome {
 		out.note = "OnlyProvenLeaks has no effect here: this runtime cannot prove leaks (it needs Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile), so every survivor fails the check."
 	}
 	out.fail = buildReport(failing, cfg, opts)
+	if out.fail != nil {
+		b, err := cfg.baseline()
+		switch {
+		case err != nil:
+			out.note = joinNotes(out.note, fmt.Sprintf("The baseline of known leaks was not used, so every leak fails: %v", err))
+		case b != nil && b.Mark(out.fail) == 0:
+			out.known, out.fail = out.fail, nil
+		}
+	}
 	if len(noted) > 0 {
 		nopts := opts
 		nopts.Title = opts.Title + " (still running, not proven leaked)"
 		out.noted = buildReport(noted, cfg, nopts)
 	}
 	return out
+}
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
 }
 
 // buildReport makes the report of leaks, leaving out groups whose pattern
@@ -65,16 +86,7 @@ func buildReport(leaks []report.Leak, cfg *config, opts report.Options) *report.
 	}
 	r := report.New(leaks, opts)
 	if len(cfg.patterns) > 0 {
-		kept := r.Groups[:0]
-		total := 0
-		for _, g := range r.Groups {
-			if cfg.patterns[g.Diagnosis.PatternID] {
-				continue
-			}
-			kept = append(kept, g)
-			total += g.Count
-		}
-		r.Groups, r.Total = kept, total
+		r.Filter(func(g *report.Group) bool { return !cfg.patterns[g.Diagnosis.PatternID] })
 	}
 	if r.Total == 0 || len(r.Groups) == 0 {
 		return nil
@@ -88,6 +100,12 @@ func emit(t testing.TB, cfg *config, v verdict, opts report.Options) {
 	out := judge(cfg, v, opts)
 	if out.noted != nil {
 		t.Logf("leakcheck: goroutines this test left running; they do not fail it because of OnlyProvenLeaks:\n%s", reportText(out.noted))
+	}
+	if out.known != nil {
+		t.Logf("leakcheck: goroutines this test left running, all known leaks in the baseline; they do not fail it:\n%s", reportText(out.known))
+		if err := writeFiles(cfg, opts.Package, out.known); err != nil {
+			t.Errorf("leakcheck: %v", err)
+		}
 	}
 	if out.fail == nil {
 		return
@@ -134,12 +152,12 @@ func writeFiles(cfg *config, pkg string, reports ...*report.Report) error {
 			dir = abs
 		}
 	} else {
-		dir = report.DirFromEnv()
+		dir = reportdir.DirFromEnv()
 	}
 	if dir == "" || len(reports) == 0 {
 		return nil
 	}
-	if err := report.WriteDir(dir, pkg, reports); err != nil {
+	if err := reportdir.WriteDir(dir, pkg, reports); err != nil {
 		return fmt.Errorf("writing report files to %s: %w", dir, err)
 	}
 	return nil

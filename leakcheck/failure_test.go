@@ -13,7 +13,7 @@ var errBroken = errors.New("the snapshot broke")
 // breakLook makes one way of looking fail.
 func breakLook(which string) Option {
 	broken := func() (*profile.Snapshot, error) { return nil, errBroken }
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		switch which {
 		case "full":
 			c.look.full = broken
@@ -22,7 +22,7 @@ func breakLook(which string) Option {
 		case "leaked":
 			c.look.leaked = broken
 		}
-	}
+	})
 }
 
 // TestCaptureFailures: when a look at the goroutines fails, the check

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -31,7 +32,7 @@ type LeakError struct {
 
 // Error returns the report as text.
 func (e *LeakError) Error() string {
-	msg := fmt.Sprintf("leakcheck: %d goroutine(s) still running:\n%s", e.Report.Total, reportText(e.Report))
+	msg := fmt.Sprintf("leakcheck: %s still running:\n%s", words.Plural(e.Report.Total, "goroutine"), reportText(e.Report))
 	if e.Note != "" {
 		msg += "\n" + e.Note
 	}
@@ -87,6 +88,12 @@ func find(cfg *config, pkg string) error {
 		title += " in " + pkg
 	}
 	out := judge(cfg, v, report.Options{Title: title, Package: pkg, ModuleRoot: moduleRoot(), NoSource: cfg.noSource})
+	if out.known != nil {
+		// Known leaks do not make an error, but they go into the report files.
+		if err := writeFiles(cfg, pkg, out.known); err != nil {
+			return fmt.Errorf("leakcheck: %w", err)
+		}
+	}
 	if out.fail == nil {
 		return nil
 	}

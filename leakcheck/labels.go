@@ -53,12 +53,12 @@ func testOfLabel(v string) string {
 
 // ownLabels returns the pprof labels of the calling goroutine, read from its
 // own traceback header, after making sure the runtime prints them there
-// (profile.TracebackLabels). Where it cannot (a user's GODEBUG says
+// (profile.EnableTracebackLabels). Where it cannot (a user's GODEBUG says
 // tracebacklabels=0), the result is nil: labels only serve to be restored
 // after the check, so missing them loses nothing but a user's own labels on
 // a goroutine that is about to end.
 func ownLabels() map[string]string {
-	if !profile.TracebackLabels() {
+	if !profile.EnableTracebackLabels() {
 		return nil
 	}
 	var buf [1024]byte

@@ -1,10 +1,6 @@
 package leakcheck
 
-import (
-	"strings"
-
-	"github.com/leakhound/leakhound/profile"
-)
+import "github.com/leakhound/leakhound/profile"
 
 // Goroutines every check leaves out.
 //
@@ -51,7 +47,7 @@ func isMachinery(g *profile.Goroutine) bool {
 // when every frame is the runtime's.
 func topFunction(frames []profile.Frame) (fn string, ok bool) {
 	for _, f := range frames {
-		if !isRuntimeFunc(f.Func) {
+		if !f.Runtime() {
 			return f.Func, true
 		}
 	}
@@ -76,12 +72,6 @@ func allStandard(frames []profile.Frame) bool {
 		}
 	}
 	return true
-}
-
-// isRuntimeFunc reports whether fn belongs to package runtime or its
-// internal packages (not runtime/pprof or runtime/trace).
-func isRuntimeFunc(fn string) bool {
-	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }
 
 // funcPackage returns the import path of the package that defines fn.

@@ -2,10 +2,11 @@ package leakcheck
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/leakhound/leakhound/profile"
-	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/reportdir"
 )
 
 // DefaultSettleBudget is how long a check waits, by default, for goroutines
@@ -15,21 +16,27 @@ import (
 // waiting (Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile).
 const DefaultSettleBudget = 450 * time.Millisecond
 
-// ReportDirEnv is the environment variable that names a directory for report
-// files, as the ReportDir option does: when it is set, every check that finds
-// leaks also writes HTML, JSON and pprof files there and refreshes the
-// directory's index.html.
-const ReportDirEnv = report.EnvReportDir
-
 // Option adjusts a check: what to ignore, how long to wait, where to write
-// reports. Pass options to Check, Wrap, VerifyTestMain, VerifyNone and Find.
-type Option func(*config)
+// reports. Pass options to Check, Wrap, VerifyTestMain, VerifyNone and Find;
+// the functions of this package that return an Option are the only way to
+// make one.
+type Option interface {
+	apply(*config)
+}
+
+// optionFunc is an Option that is a function changing the config. The
+// interface keeps config out of the package's documentation and leaves
+// room for options that are not functions.
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
 
 // config is the settled form of a list of options.
 type config struct {
 	filters       []filter
 	settle        time.Duration
 	reportDir     string
+	knownLeaks    string
 	onlyProven    bool
 	patterns      map[string]bool
 	cleanup       func(exitCode int)
@@ -67,7 +74,7 @@ func newConfig(opts []Option) *config {
 	c := &config{settle: DefaultSettleBudget, look: runtimeLooks}
 	for _, o := range opts {
 		if o != nil {
-			o(c)
+			o.apply(c)
 		}
 	}
 	return c
@@ -110,34 +117,34 @@ func (c *config) ignored(g *profile.Goroutine) bool {
 // looking for the innermost function. Use it for a long-lived goroutine you
 // start on purpose and cannot stop.
 func IgnoreTopFunction(f string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
 			top, ok := topFunction(g.Frames)
 			return ok && top == f
 		}})
-	}
+	})
 }
 
 // IgnoreAnyFunction leaves out goroutines that have f anywhere in their
 // stack, fully qualified (methods as "example.com/pkg.(*T).Method"). Use it
 // when the goroutine's top changes but one function always runs it.
 func IgnoreAnyFunction(f string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
 			return hasFunction(g.Frames, f)
 		}})
-	}
+	})
 }
 
 // IgnoreCreatedBy leaves out goroutines started by a go statement in
 // function f, fully qualified, for example "example.com/pool.(*Pool).start".
 // Use it for every worker a known component starts.
 func IgnoreCreatedBy(f string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
 			return g.CreatedBy != nil && g.CreatedBy.Func == f
 		}})
-	}
+	})
 }
 
 // IgnoreCurrent leaves out every goroutine alive at the moment IgnoreCurrent
@@ -152,14 +159,14 @@ func IgnoreCurrent() Option {
 			ids[g.ID] = true
 		}
 	}
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if err != nil {
 			c.errs = append(c.errs, fmt.Errorf("IgnoreCurrent could not list the goroutines alive when it was called: %w", err))
 		}
 		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
 			return ids[g.ID]
 		}})
-	}
+	})
 }
 
 // IgnoreGoroutine leaves out goroutines for which ignore returns true. It is
@@ -167,12 +174,12 @@ func IgnoreCurrent() Option {
 // creator set), never with aggregated records. Use it when no other option
 // says what you mean, for example to match a pprof label of your own.
 func IgnoreGoroutine(ignore func(g *profile.Goroutine) bool) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if ignore == nil {
 			return
 		}
 		c.filters = append(c.filters, filter{needsDetail: true, ignore: ignore})
-	}
+	})
 }
 
 // IgnorePattern leaves out goroutines whose diagnosis is one of the given
@@ -180,14 +187,14 @@ func IgnoreGoroutine(ignore func(g *profile.Goroutine) bool) Option {
 // pattern of each group). Use it to accept a known, harmless kind of leak
 // while you fix the others.
 func IgnorePattern(ids ...string) Option {
-	return func(c *config) {
+	return optionFunc(func(c *config) {
 		if c.patterns == nil {
 			c.patterns = make(map[string]bool)
 		}
 		for _, id := range ids {
 			c.patterns[id] = true
 		}
-	}
+	})
 }
 
 // SettleBudget sets how long a check waits for goroutines that may still be
@@ -197,15 +204,27 @@ func IgnorePattern(ids ...string) Option {
 // leaked is reported without waiting for the budget. Zero or less means
 // one look, no waiting.
 func SettleBudget(d time.Duration) Option {
-	return func(c *config) { c.settle = max(d, 0) }
+	return optionFunc(func(c *config) { c.settle = max(d, 0) })
 }
 
 // ReportDir makes a check that finds leaks also write report files (HTML,
 // JSON and pprof, plus an index.html of all reports) into dir. Setting the
-// environment variable LEAKHOUND_REPORT=dir does the same for every check
+// environment variable LEAKHOUND_REPORT=dir (reportdir.Env) does the same for every check
 // without changing code; this option wins over it.
 func ReportDir(dir string) Option {
-	return func(c *config) { c.reportDir = dir }
+	return optionFunc(func(c *config) { c.reportDir = dir })
+}
+
+// KnownLeaks names a baseline file of known leaks, as `leakhound baseline`
+// writes it: a check lists the leaks in it without failing and fails only
+// on new ones, so a large code base can turn checks on before every
+// existing leak is fixed. Report files mark each leak new or known. The
+// environment variable LEAKHOUND_BASELINE=file (reportdir.BaselineEnv)
+// does the same for every check; this option wins over it. A relative
+// path is taken from the module root. A baseline that cannot be read
+// makes every leak fail, with a note saying why.
+func KnownLeaks(file string) Option {
+	return optionFunc(func(c *config) { c.knownLeaks = file })
 }
 
 // OnlyProvenLeaks fails a check only for goroutines the runtime's leak
@@ -217,7 +236,7 @@ func ReportDir(dir string) Option {
 // On other runtimes nothing can be proven, so the option has no effect and
 // every survivor fails the check, with a note saying so.
 func OnlyProvenLeaks() Option {
-	return func(c *config) { c.onlyProven = true }
+	return optionFunc(func(c *config) { c.onlyProven = true })
 }
 
 // SkipOnTestFailure makes VerifyTestMain skip its leak check when tests
@@ -225,14 +244,14 @@ func OnlyProvenLeaks() Option {
 // test often leaks too and the report helps to explain the failure; the exit
 // code is non-zero either way.
 func SkipOnTestFailure() Option {
-	return func(c *config) { c.skipOnFailure = true }
+	return optionFunc(func(c *config) { c.skipOnFailure = true })
 }
 
 // NoSource stops reports from reading source files to sharpen their
 // diagnosis; they then rest on the stacks alone. Use it when the sources are
 // not where the binary was built.
 func NoSource() Option {
-	return func(c *config) { c.noSource = true }
+	return optionFunc(func(c *config) { c.noSource = true })
 }
 
 // Cleanup sets a function to run at the end of VerifyTestMain or VerifyNone
@@ -240,5 +259,19 @@ func NoSource() Option {
 // VerifyNone. With VerifyTestMain it replaces the call to os.Exit, so the
 // function decides how the process ends. Find refuses it with an error.
 func Cleanup(cleanup func(exitCode int)) Option {
-	return func(c *config) { c.cleanup = cleanup }
+	return optionFunc(func(c *config) { c.cleanup = cleanup })
+}
+
+// baseline reads the baseline of known leaks the options or the
+// environment name; nil when none is named. It is read only when a check
+// finds leaks, so clean checks never touch the file.
+func (c *config) baseline() (*reportdir.Baseline, error) {
+	if c.knownLeaks == "" {
+		return reportdir.BaselineFromEnv(moduleRoot())
+	}
+	path := c.knownLeaks
+	if root := moduleRoot(); !filepath.IsAbs(path) && root != "" {
+		path = filepath.Join(root, path)
+	}
+	return reportdir.ReadBaseline(path)
 }

@@ -5,13 +5,15 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/reportdir"
 )
 
 // TestCheckReportDirFromEnv: LEAKHOUND_REPORT asks for report files as the
 // ReportDir option does.
 func TestCheckReportDirFromEnv(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(ReportDirEnv, dir)
+	t.Setenv(reportdir.Env, dir)
 	ft, _ := startCheck(t, "TestReportDirFromEnv", SettleBudget(leakBudget))
 	p := park()
 	ft.runCleanups()

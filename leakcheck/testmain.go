@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -79,10 +80,16 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	if out.noted != nil {
 		fmt.Fprintf(w, "leakcheck: goroutines left running, not failing because of OnlyProvenLeaks:\n%s\n", reportText(out.noted))
 	}
+	if out.known != nil {
+		fmt.Fprintf(w, "leakcheck: goroutines left running, all known leaks in the baseline, not failing:\n%s\n", reportText(out.known))
+		if err := writeFiles(cfg, pkg, out.known); err != nil {
+			fmt.Fprintf(w, "leakcheck: %v\n", err)
+		}
+	}
 	if out.fail == nil {
 		return code
 	}
-	fmt.Fprintf(w, "leakcheck: %d goroutine(s) outlived the tests:\n%s\n", out.fail.Total, reportText(out.fail))
+	fmt.Fprintf(w, "leakcheck: %s outlived the tests:\n%s\n", words.Plural(out.fail.Total, "goroutine"), reportText(out.fail))
 	if n := unattributed(v.leaks); n > 0 {
 		fmt.Fprintf(w, "leakcheck: %d of them could not be tied to a test. To learn which test started each goroutine, "+
 			"call leakcheck.Check(t) at the start of the tests, or run the tests with GODEBUG=tracebackancestors=10 "+

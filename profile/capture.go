@@ -64,7 +64,7 @@ var bytesPerGoroutine atomic.Int64
 // that the profile attributes to exactly one label set, and left nil for
 // the others.
 func Capture() (*Snapshot, error) {
-	labelsInText := ensureTracebackLabels()
+	labelsInText := EnableTracebackLabels()
 	text := stackOfAll()
 	s, err := parseStack(text)
 	releaseStackBuffer(text)
@@ -193,7 +193,7 @@ func CaptureLeaked() (*Snapshot, error) {
 	if p == nil {
 		return nil, ErrLeakProfileUnavailable
 	}
-	labelsInText := ensureTracebackLabels()
+	labelsInText := EnableTracebackLabels()
 	// The profile runs its own leak-detecting GC, yet in a fresh process its
 	// first run was seen to miss a goroutine blocked on a lock kept in a tiny
 	// allocation; a regular cycle first settles that.

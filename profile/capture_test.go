@@ -81,10 +81,10 @@ func TestCaptureHelperProcess(t *testing.T) {
 	switch mode {
 	case "godebug":
 		r.LabelsBefore = labelsReachTraceback()
-		r.LabelsInText = ensureTracebackLabels()
+		r.LabelsInText = EnableTracebackLabels()
 		r.Godebug = os.Getenv("GODEBUG")
 	case "capture":
-		r.LabelsInText = ensureTracebackLabels()
+		r.LabelsInText = EnableTracebackLabels()
 		r.Godebug = os.Getenv("GODEBUG")
 		r.Labels, r.Err = captureNamedGoroutines(t)
 	case "leaked":
@@ -93,7 +93,7 @@ func TestCaptureHelperProcess(t *testing.T) {
 		// The first switch-on probes with a labelled goroutine; the
 		// caller's own labels must come through it unchanged.
 		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("owner", "caller")))
-		r.LabelsInText = TracebackLabels()
+		r.LabelsInText = EnableTracebackLabels()
 		buf := make([]byte, 4096)
 		s, err := ParseBytes(buf[:runtime.Stack(buf, false)])
 		if err != nil {
@@ -236,10 +236,10 @@ func TestTracebackLabelsSetting(t *testing.T) {
 func TestTracebackLabelsKeepsCallerLabels(t *testing.T) {
 	r := runHelper(t, "own-labels", nil)
 	if !r.LabelsInText {
-		t.Fatal("TracebackLabels() = false, want true with GODEBUG unset")
+		t.Fatal("EnableTracebackLabels() = false, want true with GODEBUG unset")
 	}
 	if got := r.Labels["self"]["owner"]; got != "caller" {
-		t.Errorf("caller's label owner = %q after TracebackLabels, want %q (labels: %v)", got, "caller", r.Labels["self"])
+		t.Errorf("caller's label owner = %q after EnableTracebackLabels, want %q (labels: %v)", got, "caller", r.Labels["self"])
 	}
 }
 
@@ -409,8 +409,8 @@ func TestCaptureAggregate(t *testing.T) {
 	if n := after.Count("leakhound.test", "TestCaptureAggregate"); n != 4 {
 		t.Errorf("Count = %d, want 4", n)
 	}
-	if after.Total() < runtime.NumGoroutine()-10 || after.Total() < 5 {
-		t.Errorf("Total = %d, with %d goroutines running", after.Total(), runtime.NumGoroutine())
+	if after.total() < runtime.NumGoroutine()-10 || after.total() < 5 {
+		t.Errorf("total = %d, with %d goroutines running", after.total(), runtime.NumGoroutine())
 	}
 	var found int
 	for _, g := range Diff(before, after) {

@@ -69,6 +69,15 @@ func (f Frame) Standard() bool {
 	return StandardPackage(f.Package())
 }
 
+// Runtime reports whether the frame's function is the runtime's own: package
+// runtime or one of its internal packages (internal/runtime/...), not
+// runtime/pprof or runtime/trace. Formats differ in which of these frames
+// they show, so code that compares stacks across formats, or looks for
+// where a goroutine's own code is, skips them.
+func (f Frame) Runtime() bool {
+	return strings.HasPrefix(f.Func, "runtime.") || strings.HasPrefix(f.Func, "internal/runtime/")
+}
+
 // StandardPackage reports whether the import path names a package of the
 // standard library, such as "net/http" or "internal/poll".
 func StandardPackage(importPath string) bool {

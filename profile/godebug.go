@@ -47,21 +47,6 @@ var tracebackLabels struct {
 	inText bool
 }
 
-// ensureTracebackLabels switches tracebacklabels on unless the user chose a
-// value, and reports whether labels now appear in traceback text.
-func ensureTracebackLabels() bool {
-	tracebackLabels.once.Do(func() {
-		env := os.Getenv("GODEBUG")
-		if _, set := godebugSetting(env, godebugTracebackLabels); !set {
-			// Setenv fails only for invalid names or values; the probe
-			// below tells whether it worked either way.
-			_ = os.Setenv("GODEBUG", appendGodebug(env, godebugTracebackLabels+"=1"))
-		}
-		tracebackLabels.inText = labelsReachTraceback()
-	})
-	return tracebackLabels.inText
-}
-
 // labelsReachTraceback labels a goroutine of its own for a moment and looks
 // for the label in that goroutine's traceback header. It runs the probe on a
 // new goroutine because pprof.Do leaves the goroutine it ran on with the
@@ -80,12 +65,23 @@ func labelsReachTraceback() bool {
 	return <-found
 }
 
-// TracebackLabels switches the printing of pprof labels in traceback text on,
-// once per process, unless GODEBUG already says how (see Capture), and
-// reports whether tracebacks now carry labels. Capture calls it; call it
-// yourself before reading labels from runtime.Stack text that you take.
-func TracebackLabels() bool {
-	return ensureTracebackLabels()
+// EnableTracebackLabels turns on the printing of pprof labels in traceback
+// text by adding tracebacklabels=1 to the process's GODEBUG environment
+// variable, once per process and only when GODEBUG does not already set
+// tracebacklabels (the user's choice wins). It reports whether tracebacks
+// now carry labels. Capture calls it; call it yourself before reading
+// labels from runtime.Stack text that you take.
+func EnableTracebackLabels() bool {
+	tracebackLabels.once.Do(func() {
+		env := os.Getenv("GODEBUG")
+		if _, set := godebugSetting(env, godebugTracebackLabels); !set {
+			// Setenv fails only for invalid names or values; the probe
+			// below tells whether it worked either way.
+			_ = os.Setenv("GODEBUG", appendGodebug(env, godebugTracebackLabels+"=1"))
+		}
+		tracebackLabels.inText = labelsReachTraceback()
+	})
+	return tracebackLabels.inText
 }
 
 // godebugSetting returns the value of key in a GODEBUG string and whether

@@ -17,32 +17,3 @@ func (s *Snapshot) Count(key, value string) int {
 	}
 	return n
 }
-
-// WithLabel returns the goroutines of s that carry the pprof label
-// key=value, in the snapshot's order. Use it to pick out the goroutines a
-// labelled piece of work (a test, a request) left behind.
-func (s *Snapshot) WithLabel(key, value string) []*Goroutine {
-	if s == nil {
-		return nil
-	}
-	var out []*Goroutine
-	for _, g := range s.Goroutines {
-		if v, ok := g.Labels[key]; ok && v == value {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
-// Total returns how many goroutines s stands for: the number of records of a
-// text dump, the sum of the counts of an aggregated profile.
-func (s *Snapshot) Total() int {
-	if s == nil {
-		return 0
-	}
-	n := 0
-	for _, g := range s.Goroutines {
-		n += recordCount(g)
-	}
-	return n
-}

@@ -93,8 +93,8 @@ func TestParseLiveGoroutineProfile(t *testing.T) {
 			if got := s.Count("leakhound.test", "TestParseLiveGoroutineProfile"); got != 3 {
 				t.Errorf("Count(leakhound.test) = %d, want 3", got)
 			}
-			if s.Total() < 5 {
-				t.Errorf("Total = %d, want at least the 5 goroutines this test started", s.Total())
+			if s.total() < 5 {
+				t.Errorf("total = %d, want at least the 5 goroutines this test started", s.total())
 			}
 		})
 	}
@@ -364,8 +364,8 @@ func TestPprofDumpFiles(t *testing.T) {
 				if err != nil {
 					t.Fatalf("header %q: %v", first, err)
 				}
-				if s.Total() != want {
-					t.Errorf("records add up to %d goroutines, header says %d", s.Total(), want)
+				if s.total() != want {
+					t.Errorf("records add up to %d goroutines, header says %d", s.total(), want)
 				}
 			}
 		})

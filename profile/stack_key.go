@@ -15,7 +15,7 @@ func stackKey(frames []Frame, depth int) string {
 	var b strings.Builder
 	n := 0
 	for _, f := range frames {
-		if isRuntimeFrame(f.Func) {
+		if f.Runtime() {
 			continue
 		}
 		if depth > 0 && n == depth {
@@ -30,11 +30,6 @@ func stackKey(frames []Frame, depth int) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
-}
-
-// isRuntimeFrame reports whether fn belongs to the runtime itself.
-func isRuntimeFrame(fn string) bool {
-	return strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/runtime/")
 }
 
 // recordCount is how many goroutines a record stands for; a record without

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -27,7 +28,7 @@ func (r *Report) WriteAnnotations(w io.Writer) error {
 		if state == "" {
 			state = string(g.Reason)
 		}
-		title := fmt.Sprintf("%d leaked goroutine(s): %s", g.Count, state)
+		title := fmt.Sprintf("%s leaked: %s", words.Plural(g.Count, "goroutine"), state)
 		if g.Diagnosis.PatternID != "" {
 			title = g.Diagnosis.PatternID + " " + title
 		}

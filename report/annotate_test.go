@@ -50,7 +50,7 @@ func TestWriteAnnotations(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("got %d lines, want one per group:\n%s", len(lines), sb.String())
 	}
-	wantPrefix := "::error file=pool/worker.go,line=42,title=LH002 3 leaked goroutine(s)%3A chan receive::"
+	wantPrefix := "::error file=pool/worker.go,line=42,title=LH002 3 goroutines leaked%3A chan receive::"
 	if !strings.HasPrefix(lines[0], wantPrefix) {
 		t.Errorf("first annotation:\n%s\nwant prefix\n%s", lines[0], wantPrefix)
 	}

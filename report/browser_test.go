@@ -135,12 +135,7 @@ func TestBrowserReport(t *testing.T) {
 	leakyPkg := strings.TrimSuffix(leakyPath, ".")
 	real := realReports(t)
 	fixture := fixtureReports(t, t.TempDir(), "example.com/app/store")
-	if err := WriteDir(dir, leakyPkg, real); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteDir(dir, "example.com/app/store", fixture); err != nil {
-		t.Fatal(err)
-	}
+	writePagesDir(t, dir, packageDoc(leakyPkg, real...), packageDoc("example.com/app/store", fixture...))
 	// What the pages must show, counted from the reports.
 	var total, groups, realGroups, mutexGroups, sendGroups, poolGroups int
 	reasons := map[Reason]bool{}
@@ -198,7 +193,7 @@ func TestBrowserReport(t *testing.T) {
 	}
 
 	t.Run("index", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, indexFileName))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, IndexPage))))
 		if got := eval[string](t, ctx, `document.querySelector(".verdict b").textContent`); got != strconv.Itoa(total) {
 			t.Errorf("headline says %s goroutines, want %d", got, total)
 		}
@@ -240,7 +235,7 @@ func TestBrowserReport(t *testing.T) {
 	})
 
 	t.Run("package page", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, packageFileBase(leakyPkg)+".html"))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(leakyPkg).HTML))))
 		if got := visibleCount(t, ctx, "article.group"); got != realGroups {
 			t.Errorf("%d group cards, want %d", got, realGroups)
 		}
@@ -289,7 +284,7 @@ func TestBrowserReport(t *testing.T) {
 		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
 		}
-		do(t, tab, chromedp.Navigate(fileURL(filepath.Join(dir, packageFileBase(leakyPkg)+".html"))))
+		do(t, tab, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(leakyPkg).HTML))))
 		if visibleCount(t, tab, "#filters") != 0 {
 			t.Error("the filter bar shows though no script can make it work")
 		}

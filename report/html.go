@@ -32,6 +32,7 @@ var htmlTemplates = template.Must(template.New("pages").Funcs(template.FuncMap{
 	"reasonClass": htmlReasonClass,
 	"plural":      htmlPlural,
 	"ticks":       htmlTicks,
+	"catalogPage": func() string { return CatalogPage },
 }).ParseFS(htmlAssets, "assets/pages.html.tmpl"))
 
 // htmlStatic returns the embedded stylesheet and script. They are trusted
@@ -80,6 +81,7 @@ type htmlPage struct {
 	Catalog           []Pattern
 	Packages          []htmlPackage
 	Problems          []string
+	Notes             []string
 }
 
 type htmlLink struct{ Text, Href string }
@@ -88,6 +90,10 @@ type htmlSummary struct {
 	Goroutines, Groups, Packages, Leaked int
 	ShowPackages                         bool
 	Tests                                []string
+	// Baselined is set when some report was compared with a baseline of
+	// known leaks; New and Known then count goroutines of each kind.
+	Baselined  bool
+	New, Known int
 }
 
 type htmlSection struct {
@@ -115,6 +121,9 @@ type htmlGroup struct {
 	IDList      string
 	TestsAttr   string
 	FilterText  string
+	// Status is "known" for a leak in the baseline, "new" for one that is
+	// not, "" when the report was not compared with a baseline.
+	Status string
 }
 
 type htmlFrame struct {
@@ -156,17 +165,6 @@ type htmlPackage struct {
 	ReportsWithoutGroupsCount int
 }
 
-// patternSource tells a page where pattern details come from: a
-// Document's stored patterns first, then this build's catalog.
-type patternSource map[string]Pattern
-
-func (ps patternSource) lookup(id string) (Pattern, bool) {
-	if p, ok := ps[id]; ok {
-		return p, true
-	}
-	return knownPattern(id)
-}
-
 // newHTMLPage builds the page for the reports of one check or package.
 // catalogPage is where pattern links point ("" puts the patterns on the
 // page itself).
@@ -199,6 +197,7 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 	p.ShowSectionTitles = len(p.Sections) > 1
 	p.Expandable = len(p.Groups) > 1
 	p.Summary = htmlSummarize(all)
+	p.Summary.countStatus(p.Groups)
 	p.Chart, p.Reasons = htmlChartOf(all)
 	if catalogPage == "" {
 		for id := range used {
@@ -222,6 +221,12 @@ func (p *htmlPage) render(w io.Writer, name string) error {
 // blocking line; index rows do not show it.
 func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
 	hg := &htmlGroup{Group: g, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
+	switch {
+	case g.Known:
+		hg.Status = "known"
+	case r.Baseline != "":
+		hg.Status = "new"
+	}
 	hg.BlockPos = htmlPos(r, g.Block)
 	if g.CreatedBy != nil {
 		hg.CreatedPos = htmlPos(r, *g.CreatedBy)
@@ -294,7 +299,7 @@ func htmlPos(r *Report, f profile.Frame) string {
 func htmlFilterText(hg *htmlGroup) string {
 	g := hg.Group
 	parts := []string{string(g.Reason), g.Reason.Title(), g.State, hg.Package, g.Block.Func, g.Block.File,
-		g.Diagnosis.PatternID, g.Diagnosis.Summary}
+		g.Diagnosis.PatternID, g.Diagnosis.Summary, hg.Status}
 	parts = append(parts, g.Tests...)
 	if g.CreatedBy != nil {
 		parts = append(parts, g.CreatedBy.Func, g.CreatedBy.File)
@@ -327,6 +332,20 @@ func htmlSummarize(groups []*Group) htmlSummary {
 	}
 	sort.Strings(s.Tests)
 	return s
+}
+
+// countStatus counts the goroutines of new and known leaks, when any
+// group was compared with a baseline.
+func (s *htmlSummary) countStatus(groups []*htmlGroup) {
+	for _, hg := range groups {
+		switch hg.Status {
+		case "known":
+			s.Known += hg.Count
+		case "new":
+			s.New += hg.Count
+		}
+	}
+	s.Baselined = s.New+s.Known > 0
 }
 
 // htmlChart is a horizontal bar chart drawn as inline SVG.
@@ -501,8 +520,13 @@ func htmlReadSource(file string, line, around int) *htmlSource {
 	return s
 }
 
-// knownPattern looks a pattern ID up in this build's catalog.
-func knownPattern(id string) (Pattern, bool) { return PatternByID(id) }
+// htmlPlural is the "s" of a count's noun in page text.
+func htmlPlural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
 
 // knownCatalog is this build's whole catalog, for the catalog page.
 func knownCatalog() []Pattern { return Catalog() }

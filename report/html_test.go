@@ -33,7 +33,7 @@ var htmlPayloads = []string{
 // value and checks that every page shows it as text: the raw tag never
 // appears, its escaped form does.
 func TestHTMLEscapesReportValues(t *testing.T) {
-	pkgPage := packageFileBase("example.com/x") + ".html"
+	pkgPage := testPageFiles("example.com/x").HTML
 	// Most values appear on every page; the report's title and package
 	// only on the pages that show them.
 	fields := []struct {
@@ -68,10 +68,8 @@ func TestHTMLEscapesReportValues(t *testing.T) {
 				f.set(r, payload)
 				pages := map[string]string{"WriteHTML": renderHTML(t, r)}
 				dir := t.TempDir()
-				if err := WriteDir(dir, "example.com/x", []*Report{r}); err != nil {
-					t.Fatal(err)
-				}
-				for _, name := range []string{indexFileName, pkgPage} {
+				writePagesDir(t, dir, packageDoc("example.com/x", r))
+				for _, name := range []string{IndexPage, pkgPage} {
 					b, err := os.ReadFile(filepath.Join(dir, name))
 					if err != nil {
 						t.Fatal(err)
@@ -291,23 +289,24 @@ func TestHTMLEscapesStoredPatterns(t *testing.T) {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			dir := t.TempDir()
 			id := "LH9" + payload
-			r := leakReport("example.com/evil", "evil.f", 1, "TestEvil")
-			r.Groups[0].Diagnosis = Diagnosis{PatternID: id, Summary: payload}
-			doc := &Document{Package: "example.com/evil" + payload, Reports: []*Report{r}, Patterns: map[string]Pattern{
+			r := &Report{Title: "TestEvil", Package: "example.com/evil", Total: 1, Groups: []*Group{{
+				Reason: ReasonChanReceive, State: "chan receive", Count: 1, Tests: []string{"TestEvil"},
+				Block:     profile.Frame{Func: "evil.f", File: "/src/evil/leak.go", Line: 7},
+				Diagnosis: Diagnosis{PatternID: id, Summary: payload},
+			}}}
+			written := &Document{Package: "example.com/evil" + payload, Reports: []*Report{r}, Patterns: map[string]Pattern{
 				id: {ID: id, Title: payload, Why: payload, Fix: payload, Before: payload, After: payload},
 			}}
-			f, err := os.Create(filepath.Join(dir, "pkg-evil.json"))
+			var file bytes.Buffer
+			if err := written.WriteJSON(&file); err != nil {
+				t.Fatal(err)
+			}
+			doc, err := ReadJSON(&file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := doc.WriteJSON(f); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
-			if err := RebuildIndex(dir); err != nil {
-				t.Fatal(err)
-			}
-			for _, name := range []string{indexFileName, catalogFileName} {
+			writePagesDir(t, dir, doc)
+			for _, name := range []string{IndexPage, CatalogPage} {
 				b, err := os.ReadFile(filepath.Join(dir, name))
 				if err != nil {
 					t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 const SchemaVersion = 1
 
 // Document is the content of one JSON report file: the reports of one
-// package, as written by WriteDir (pkg-*.json) or by Report.WriteJSON.
+// package, as written by reportdir.WriteDir (pkg-*.json) or by Report.WriteJSON.
 // Use ReadJSON to load one, for example to merge the results of several
 // runs or to render them again.
 type Document struct {
@@ -33,11 +33,17 @@ type Document struct {
 	// writer knew them. They let a reader show the fix without having the
 	// same catalog version.
 	Patterns map[string]Pattern
+	// Shard names the part of a split test run that wrote the file, as
+	// "index/total" (Bazel's TEST_SHARD_INDEX and TEST_TOTAL_SHARDS), ""
+	// when the package's tests ran in one piece. Merging keeps one file
+	// per package and shard: two files of one package and shard are a
+	// rerun, two of different shards hold different tests.
+	Shard string
 }
 
 // WriteJSON writes the report as a JSON document (see SchemaVersion and
 // SCHEMA.md) holding this single report. Tools that want every report of
-// a package at once read the pkg-*.json files WriteDir writes instead.
+// a package at once read the pkg-*.json files reportdir.WriteDir writes instead.
 func (r *Report) WriteJSON(w io.Writer) error {
 	d := &Document{Package: r.Package, GeneratedAt: time.Now(), Reports: []*Report{r}}
 	return d.WriteJSON(w)
@@ -60,7 +66,7 @@ func (d *Document) WriteJSON(w io.Writer) error {
 // in a schema version this version of leakhound cannot read.
 var ErrSchemaVersion = errors.New("unsupported leakhound JSON schema version")
 
-// ReadJSON reads a document written by WriteJSON or WriteDir. It fails on
+// ReadJSON reads a document written by WriteJSON or reportdir.WriteDir. It fails on
 // malformed JSON, on a missing schema_version (the input is not a
 // leakhound report) and on a schema version newer than SchemaVersion.
 func ReadJSON(r io.Reader) (*Document, error) {
@@ -88,6 +94,7 @@ type jsonDocument struct {
 	GeneratedAt   time.Time      `json:"generated_at"`
 	Reports       []jsonReport   `json:"reports"`
 	Patterns      []*jsonPattern `json:"patterns,omitempty"`
+	Shard         string         `json:"shard,omitempty"`
 }
 
 type jsonReport struct {
@@ -96,6 +103,7 @@ type jsonReport struct {
 	ModuleRoot string      `json:"module_root,omitempty"`
 	Total      int         `json:"total"`
 	Groups     []jsonGroup `json:"groups"`
+	Baseline   string      `json:"baseline,omitempty"`
 }
 
 type jsonGroup struct {
@@ -110,6 +118,8 @@ type jsonGroup struct {
 	CreatedBy   *jsonFrame     `json:"created_by,omitempty"`
 	Diagnosis   jsonDiagnosis  `json:"diagnosis"`
 	Stack       *jsonGoroutine `json:"stack,omitempty"`
+	Known       bool           `json:"known,omitempty"`
+	Fingerprint string         `json:"fingerprint,omitempty"`
 }
 
 type jsonFrame struct {
@@ -169,13 +179,14 @@ func (d *Document) wire() *jsonDocument {
 		Package:       d.Package,
 		GeneratedAt:   d.GeneratedAt.UTC().Truncate(time.Second),
 		Reports:       make([]jsonReport, 0, len(d.Reports)),
+		Shard:         d.Shard,
 	}
 	seen := map[string]bool{}
 	for _, r := range d.Reports {
 		if r == nil {
 			continue
 		}
-		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups))}
+		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)), Baseline: r.Baseline}
 		for _, g := range r.Groups {
 			if g == nil {
 				continue
@@ -186,11 +197,7 @@ func (d *Document) wire() *jsonDocument {
 				continue
 			}
 			seen[id] = true
-			p, ok := d.Patterns[id]
-			if !ok {
-				p, ok = knownPattern(id)
-			}
-			if ok {
+			if p, ok := patternSource(d.Patterns).lookup(id); ok {
 				w.Patterns = append(w.Patterns, &jsonPattern{ID: id, Title: p.Title, Why: p.Why, Fix: p.Fix, Before: p.Before, After: p.After})
 			}
 		}
@@ -218,7 +225,9 @@ func wireGroup(g *Group) jsonGroup {
 			Suggestion: wireSuggestion(g.Diagnosis.Suggestion),
 			NoEdit:     g.Diagnosis.NoEdit,
 		},
-		Stack: wireGoroutine(g.Stack),
+		Stack:       wireGoroutine(g.Stack),
+		Known:       g.Known,
+		Fingerprint: g.Fingerprint(),
 	}
 }
 
@@ -257,9 +266,9 @@ func wireGoroutine(g *profile.Goroutine) *jsonGoroutine {
 }
 
 func (w *jsonDocument) document() *Document {
-	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt}
+	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt, Shard: w.Shard}
 	for _, jr := range w.Reports {
-		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total}
+		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline}
 		for _, jg := range jr.Groups {
 			r.Groups = append(r.Groups, jg.group())
 		}
@@ -297,6 +306,7 @@ func (jg *jsonGroup) group() *Group {
 			NoEdit:     jg.Diagnosis.NoEdit,
 		},
 		Stack: jg.Stack.goroutine(),
+		Known: jg.Known,
 	}
 }
 

@@ -21,6 +21,8 @@ func fullDocument(t *testing.T) *Document {
 	reports[0].ModuleRoot = "/src/app"
 	g := reports[0].Groups[0]
 	g.Leaked = 3
+	g.Known = true
+	reports[0].Baseline = "leakhound-baseline.txt"
 	g.Stack.WaitMinutes = 2
 	g.Stack.LockedToThread = true
 	g.Stack.Leaked = true
@@ -39,6 +41,7 @@ func fullDocument(t *testing.T) *Document {
 		Package:       "example.com/app/store",
 		GeneratedAt:   time.Date(2026, 11, 26, 21, 0, 5, 0, time.UTC),
 		Reports:       reports,
+		Shard:         "2/4",
 		Patterns: map[string]Pattern{"LH001": {
 			ID: "LH001", Title: "Unbuffered send after the receiver left", Why: "why", Fix: "fix",
 			Before: "ch := make(chan T)", After: "ch := make(chan T, n)",

@@ -31,7 +31,22 @@ const (
 // the tests, the blocking reason, the catalog pattern ID, the package and
 // the wait state. A group without a stack is placed at its blocking frame.
 func (r *Report) WritePprof(w io.Writer) error {
-	p := r.pprofProfile()
+	return writePprof(w, r.Title, "", []*Report{r})
+}
+
+// WritePprof writes every report of the document as one profile, as
+// Report.WritePprof does for one; each sample's package label is its
+// report's package, or the document's when the report names none.
+func (d *Document) WritePprof(w io.Writer) error {
+	title := d.Package
+	if title == "" {
+		title = "leak reports"
+	}
+	return writePprof(w, title, d.Package, d.Reports)
+}
+
+func writePprof(w io.Writer, title, pkg string, reports []*Report) error {
+	p := pprofProfile(title, pkg, reports)
 	if err := p.CheckValid(); err != nil {
 		return fmt.Errorf("building the leak profile: %w", err)
 	}
@@ -41,18 +56,19 @@ func (r *Report) WritePprof(w io.Writer) error {
 	return nil
 }
 
-// pprofProfile converts the report. Functions and locations are shared
+// pprofProfile converts the reports. Functions and locations are shared
 // between samples, as pprof expects: one Function per name and file, one
-// Location per function and line.
-func (r *Report) pprofProfile() *profile.Profile {
+// Location per function and line. pkg labels the samples of reports that
+// name no package.
+func pprofProfile(title, pkg string, reports []*Report) *profile.Profile {
 	goroutines := &profile.ValueType{Type: "goroutine", Unit: "count"}
 	p := &profile.Profile{
 		SampleType: []*profile.ValueType{goroutines},
 		PeriodType: &profile.ValueType{Type: "goroutine", Unit: "count"},
 		Period:     1,
 	}
-	if r.Title != "" {
-		p.Comments = []string{"leakhound: " + r.Title}
+	if title != "" {
+		p.Comments = []string{"leakhound: " + title}
 	}
 
 	type funcKey struct{ name, file string }
@@ -84,37 +100,50 @@ func (r *Report) pprofProfile() *profile.Profile {
 		return loc
 	}
 
-	for _, g := range r.Groups {
-		if g == nil {
+	for _, r := range reports {
+		if r == nil {
 			continue
 		}
-		var frames []lhprofile.Frame
-		if g.Stack != nil {
-			frames = g.Stack.Frames
+		rpkg := r.Package
+		if rpkg == "" {
+			rpkg = pkg
 		}
-		if len(frames) == 0 && (g.Block.Func != "" || g.Block.File != "") {
-			frames = []lhprofile.Frame{g.Block}
+		for _, g := range r.Groups {
+			if g != nil {
+				p.Sample = append(p.Sample, pprofSample(g, rpkg, location))
+			}
 		}
-		s := &profile.Sample{Value: []int64{int64(max(g.Count, 0))}, Label: map[string][]string{}}
-		for _, f := range frames {
-			s.Location = append(s.Location, location(f))
-		}
-		if len(g.Tests) > 0 {
-			s.Label[pprofLabelTest] = append([]string(nil), g.Tests...)
-		}
-		if g.Reason != "" {
-			s.Label[pprofLabelReason] = []string{string(g.Reason)}
-		}
-		if g.Diagnosis.PatternID != "" {
-			s.Label[pprofLabelPattern] = []string{g.Diagnosis.PatternID}
-		}
-		if r.Package != "" {
-			s.Label[pprofLabelPackage] = []string{r.Package}
-		}
-		if g.State != "" {
-			s.Label[pprofLabelState] = []string{g.State}
-		}
-		p.Sample = append(p.Sample, s)
 	}
 	return p
+}
+
+// pprofSample is one group as a sample: its count, its stack and labels.
+func pprofSample(g *Group, pkg string, location func(lhprofile.Frame) *profile.Location) *profile.Sample {
+	var frames []lhprofile.Frame
+	if g.Stack != nil {
+		frames = g.Stack.Frames
+	}
+	if len(frames) == 0 && (g.Block.Func != "" || g.Block.File != "") {
+		frames = []lhprofile.Frame{g.Block}
+	}
+	s := &profile.Sample{Value: []int64{int64(max(g.Count, 0))}, Label: map[string][]string{}}
+	for _, f := range frames {
+		s.Location = append(s.Location, location(f))
+	}
+	if len(g.Tests) > 0 {
+		s.Label[pprofLabelTest] = append([]string(nil), g.Tests...)
+	}
+	if g.Reason != "" {
+		s.Label[pprofLabelReason] = []string{string(g.Reason)}
+	}
+	if g.Diagnosis.PatternID != "" {
+		s.Label[pprofLabelPattern] = []string{g.Diagnosis.PatternID}
+	}
+	if pkg != "" {
+		s.Label[pprofLabelPackage] = []string{pkg}
+	}
+	if g.State != "" {
+		s.Label[pprofLabelState] = []string{g.State}
+	}
+	return s
 }

@@ -6,11 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/leakhound/leakhound/internal/testenv"
 )
 
 func TestWritePprofSamples(t *testing.T) {
@@ -161,27 +162,8 @@ func TestPprofToolReadsProfile(t *testing.T) {
 	}
 }
 
-// goCommand finds the go command: the one on PATH (which honours
-// GOTOOLCHAIN like the run that started the test), else the one of the
-// toolchain that built the test.
-func goCommand(t testing.TB) string {
-	t.Helper()
-	if p, err := exec.LookPath("go"); err == nil {
-		return p
-	}
-	name := "go"
-	if runtime.GOOS == "windows" {
-		name = "go.exe"
-	}
-	//lint:ignore SA1019 only a fallback when go is not on PATH
-	if p := filepath.Join(runtime.GOROOT(), "bin", name); fileExists(p) {
-		return p
-	}
-	t.Fatal("no go command on PATH or in GOROOT")
-	return ""
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}
+// goCommand and fileExists are shared with the other packages' tests.
+var (
+	goCommand  = testenv.GoCommand
+	fileExists = testenv.FileExists
+)

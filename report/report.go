@@ -29,6 +29,9 @@ type Report struct {
 	Total int
 	// Groups holds goroutines blocked the same way at the same place.
 	Groups []*Group
+	// Baseline names the baseline of known leaks the groups were compared
+	// with, "" when none was: then no group is Known and none is new.
+	Baseline string
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -58,6 +61,10 @@ type Group struct {
 	Stack *profile.Goroutine
 	// Diagnosis explains the group and names the fix.
 	Diagnosis Diagnosis
+	// Known reports that the group's Fingerprint is in the report's
+	// Baseline: a leak known before, listed but not failing. A group of a
+	// report with a Baseline that is not Known is new.
+	Known bool
 }
 
 // Diagnosis is what a group of leaked goroutines most likely means.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
 // maxTextGroups bounds the groups WriteText prints in full; the rest are
@@ -31,7 +33,7 @@ func (r *Report) WriteText(w io.Writer) error {
 				rest += g.Count
 			}
 			fmt.Fprintf(bw, "\n… %s more in %s not shown (see the HTML or JSON report)\n",
-				plural(rest, "goroutine"), plural(len(r.Groups)-i, "group"))
+				words.Plural(rest, "goroutine"), words.Plural(len(r.Groups)-i, "group"))
 			break
 		}
 		r.writeGroup(bw, i+1, g)
@@ -59,12 +61,21 @@ func (r *Report) writeHeader(w *bufio.Writer) {
 		}
 		leaked += g.Leaked
 	}
-	fmt.Fprintf(w, "leakhound: %s — %s leaked in %s", title, plural(r.Total, "goroutine"), plural(len(r.Groups), "group"))
+	fmt.Fprintf(w, "leakhound: %s — %s leaked in %s", title, words.Plural(r.Total, "goroutine"), words.Plural(len(r.Groups), "group"))
 	if len(tests) > 0 {
-		fmt.Fprintf(w, " from %s", plural(len(tests), "test"))
+		fmt.Fprintf(w, " from %s", words.Plural(len(tests), "test"))
 	}
 	if leaked > 0 {
 		fmt.Fprintf(w, "; %d proven leaked by the runtime", leaked)
+	}
+	if r.Baseline != "" {
+		known := 0
+		for _, g := range r.Groups {
+			if g.Known {
+				known += g.Count
+			}
+		}
+		fmt.Fprintf(w, "; %d new, %d known in the baseline %s", r.Total-known, known, r.Baseline)
 	}
 	w.WriteString("\n")
 }
@@ -79,6 +90,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, " at %s in %s", r.pos(g.Block.File, g.Block.Line), funcShort(g.Block.Func))
 	}
 	var marks []string
+	if g.Known {
+		marks = append(marks, "known, in the baseline")
+	}
 	if g.Leaked > 0 {
 		marks = append(marks, fmt.Sprintf("%d proven leaked", g.Leaked))
 	}
@@ -155,11 +169,4 @@ func (r *Report) pos(file string, line int) string {
 		return r.RelPath(file)
 	}
 	return fmt.Sprintf("%s:%d", r.RelPath(file), line)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

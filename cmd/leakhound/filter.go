@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -75,26 +76,19 @@ func count(g *profile.Goroutine) int {
 // report and orders what is left: goroutines of the tests that were running
 // first (for a timed-out test), then by -sort.
 func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
-	kept := r.Groups[:0]
-	for _, g := range r.Groups {
+	r.Filter(func(g *report.Group) bool {
 		switch {
 		case len(f.reasons) > 0 && !f.reasons[g.Reason]:
 			st.reason += g.Count
 		case g.Count < f.min:
 			st.small += g.Count
 		default:
-			kept = append(kept, g)
+			return true
 		}
-	}
-	for i := len(kept); i < len(r.Groups); i++ {
-		r.Groups[i] = nil // let dropped groups be collected
-	}
-	r.Groups = kept
-	r.Total = 0
-	for _, g := range kept {
-		r.Total += g.Count
-	}
+		return false
+	})
 	st.shownNum = r.Total
+	kept := r.Groups
 
 	less := func(a, b *report.Group) bool { return a.Count > b.Count }
 	if f.sortBy == sortMinutes {
@@ -119,19 +113,19 @@ func (f *reportFlags) filterGroups(r *report.Report, st *filterStats) {
 func (st *filterStats) notes() []string {
 	var out []string
 	if st.stdlib > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) running only runtime or standard library code are hidden; -all shows them", st.stdlib))
+		out = append(out, fmt.Sprintf("%s running only runtime or standard library code hidden; -all shows them", words.Plural(st.stdlib, "goroutine")))
 	}
 	if st.frames > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) left out by -match/-exclude", st.frames))
+		out = append(out, words.Plural(st.frames, "goroutine")+" left out by -match/-exclude")
 	}
 	if st.reason > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) left out by -reason", st.reason))
+		out = append(out, words.Plural(st.reason, "goroutine")+" left out by -reason")
 	}
 	if st.small > 0 {
-		out = append(out, fmt.Sprintf("%d goroutine(s) in groups smaller than -min", st.small))
+		out = append(out, words.Plural(st.small, "goroutine")+" in groups smaller than -min")
 	}
 	if len(out) > 0 {
-		out = append(out, fmt.Sprintf("%d of %d goroutine(s) shown", st.shownNum, st.total))
+		out = append(out, fmt.Sprintf("%d of %s shown", st.shownNum, words.Plural(st.total, "goroutine")))
 	}
 	return out
 }

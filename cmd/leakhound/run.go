@@ -30,6 +30,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "report":
 		return runReport(rest, stdin, stdout, stderr)
+	case "merge":
+		return runMerge(rest, stdout, stderr)
+	case "baseline":
+		return runBaseline(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	case "version", "-version", "--version":
@@ -51,6 +55,13 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	case "report":
 		writeReportUsage(stdout, newReportFlags(io.Discard).fs)
 		return exitOK
+	case "merge":
+		writeMergeUsage(stdout, newMergeFlags(io.Discard).fs)
+		return exitOK
+	case "baseline":
+		fs, _ := newBaselineFlags(io.Discard)
+		writeBaselineUsage(stdout, fs)
+		return exitOK
 	case "help":
 		writeMainUsage(stdout)
 		return exitOK
@@ -63,7 +74,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 }
 
 // commandNames lists the subcommands, for messages that suggest them.
-var commandNames = []string{"report", "help", "version"}
+var commandNames = []string{"report", "merge", "baseline", "help", "version"}
 
 func writeMainUsage(w io.Writer) {
 	fmt.Fprint(w, `leakhound explains goroutine dumps: which goroutines are stuck, why, where,
@@ -71,6 +82,8 @@ and which test started them.
 
 usage:
   leakhound report [flags] [FILE | - | URL]   print a report of a dump or profile
+  leakhound merge [flags] INPUT...            merge CI shards' report directories
+  leakhound baseline [-o FILE] INPUT...       write a baseline of known leaks
   leakhound help [command]                    show help for a command
   leakhound version                           print the version
 

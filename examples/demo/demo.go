@@ -22,6 +22,7 @@ import (
 	"github.com/leakhound/leakhound/examples/waitgroup"
 	"github.com/leakhound/leakhound/examples/workerpool"
 	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/reportdir"
 )
 
 // pkgPath is the import path the demo's reports are filed under in the
@@ -97,7 +98,7 @@ func run(w io.Writer, dir string) (err error) {
 		fmt.Fprintln(w)
 	}
 
-	if err := report.WriteDir(abs, pkgPath, reports); err != nil {
+	if err := reportdir.WriteDir(abs, pkgPath, reports); err != nil {
 		return fmt.Errorf("writing the report files: %w", err)
 	}
 	if err := releaseAll(runs); err != nil {

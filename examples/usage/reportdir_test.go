@@ -9,6 +9,7 @@ import (
 
 	"github.com/leakhound/leakhound/examples/internal/leaktest"
 	"github.com/leakhound/leakhound/leakcheck"
+	"github.com/leakhound/leakhound/reportdir"
 )
 
 // A check that finds leaks can also write them as an HTML page (with JSON
@@ -30,7 +31,7 @@ func TestReportFiles(t *testing.T) {
 			return []leakcheck.Option{leakcheck.ReportDir(dir)}
 		}},
 		{"LEAKHOUND_REPORT", func(t *testing.T, dir string) []leakcheck.Option {
-			t.Setenv(leakcheck.ReportDirEnv, dir) // no t.Parallel: the environment is shared
+			t.Setenv(reportdir.Env, dir) // no t.Parallel: the environment is shared
 			return nil
 		}},
 	}

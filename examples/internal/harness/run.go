@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -81,8 +82,8 @@ func (r *Run) Release() error {
 			return err
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d goroutine(s) of the %s scenario still alive %v after release, e.g. %s",
-				len(alive), r.Scenario.Name, ReleaseBudget, describe(alive[0]))
+			return fmt.Errorf("%s of the %s scenario still alive %v after release, e.g. %s",
+				words.Plural(len(alive), "goroutine"), r.Scenario.Name, ReleaseBudget, describe(alive[0]))
 		}
 		time.Sleep(wait)
 		wait = min(2*wait, 50*time.Millisecond)
@@ -151,7 +152,7 @@ func (r *Run) Settle(budget time.Duration, ready func(prev, cur []*profile.Gorou
 			return cur, nil
 		}
 		if time.Now().After(deadline) {
-			return cur, fmt.Errorf("%w within %v: %d goroutine(s) carry label %s=%s", ErrNotSettled, budget, len(cur), LabelKey, r.Label)
+			return cur, fmt.Errorf("%w within %v: %s carrying label %s=%s", ErrNotSettled, budget, words.Plural(len(cur), "goroutine"), LabelKey, r.Label)
 		}
 		time.Sleep(wait)
 		wait = min(2*wait, 50*time.Millisecond)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/examples/internal/harness"
+	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -88,7 +89,7 @@ func Leak(t testing.TB, s harness.Scenario, sites []Site) *report.Report {
 			continue
 		}
 		if g.Count != st.Count {
-			t.Errorf("group at %s:%d has %d goroutine(s), want %d", st.File, st.Line, g.Count, st.Count)
+			t.Errorf("group at %s:%d has %s, want %d", st.File, st.Line, words.Plural(g.Count, "goroutine"), st.Count)
 		}
 		if g.Reason != s.Reason {
 			t.Errorf("group at %s:%d: reason %q, want %q", st.File, st.Line, g.Reason, s.Reason)
@@ -99,7 +100,7 @@ func Leak(t testing.TB, s harness.Scenario, sites []Site) *report.Report {
 		}
 	}
 	if rep.Total != want {
-		t.Errorf("the report counts %d goroutine(s), want %d", rep.Total, want)
+		t.Errorf("the report counts %s, want %d", words.Plural(rep.Total, "goroutine"), want)
 	}
 	if t.Failed() {
 		t.Logf("report:\n%s", Text(rep))
@@ -118,7 +119,7 @@ func Text(rep *report.Report) string {
 
 func describe(gs []*profile.Goroutine) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d goroutine(s) of the scenario at the deadline:\n", len(gs))
+	fmt.Fprintf(&b, "%s of the scenario at the deadline:\n", words.Plural(len(gs), "goroutine"))
 	for _, g := range gs {
 		fmt.Fprintf(&b, "  goroutine %d [%s]", g.ID, g.State)
 		if len(g.Frames) > 0 {

@@ -1,4 +1,4 @@
-package report
+package reportdir
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/testenv"
 )
 
 // goTestModule is a small module whose packages leak on purpose, each
@@ -108,40 +110,17 @@ func TestGoTestReportDir(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go test on a generated module")
 	}
-	gobin := goCommand(t)
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mod := t.TempDir()
-	gomod := "module example.com/leaky\n\ngo 1.26\n\nrequire github.com/leakhound/leakhound v0.0.0\n\nreplace github.com/leakhound/leakhound => " + filepath.ToSlash(repo) + "\n"
-	files := map[string]string{"go.mod": gomod}
-	for name, src := range goTestModule.files {
-		files[name] = src
-	}
-	if sum, err := os.ReadFile(filepath.Join(repo, "go.sum")); err == nil {
-		files["go.sum"] = string(sum)
-	}
-	for name, src := range files {
-		path := filepath.Join(mod, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-
+	mod := writeModule(t, "example.com/leaky", goTestModule.files)
 	reports := filepath.Join(t.TempDir(), "leaks")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, gobin, "test", "-count=1", "-p=4", "./...")
+	cmd := exec.CommandContext(ctx, testenv.GoCommand(t), "test", "-count=1", "-p=4", "./...")
 	cmd.Dir = mod
-	cmd.Env = append(os.Environ(), EnvReportDir+"="+reports, "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(os.Environ(), Env+"="+reports, "GOFLAGS=-mod=mod", "GOWORK=off")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	err = cmd.Run()
+	err := cmd.Run()
 	t.Logf("go test ./... took %v", time.Since(start))
 	// The leaking packages fail; anything else (a build error) is a
 	// broken test setup.
@@ -182,5 +161,39 @@ func TestGoTestReportDir(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("go test output:\n%s", out.String())
+	}
+}
+
+// writeModule writes a module named path with files (name to source)
+// into a temporary directory, requiring this repository's leakhound
+// through a replace directive, and returns the directory.
+func writeModule(t *testing.T, path string, files map[string]string) string {
+	t.Helper()
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := t.TempDir()
+	gomod := "module " + path + "\n\ngo 1.26\n\nrequire github.com/leakhound/leakhound v0.0.0\n\nreplace github.com/leakhound/leakhound => " + filepath.ToSlash(repo) + "\n"
+	all := map[string]string{"go.mod": gomod}
+	for name, src := range files {
+		all[name] = src
+	}
+	if sum, err := os.ReadFile(filepath.Join(repo, "go.sum")); err == nil {
+		all["go.sum"] = string(sum)
+	}
+	for name, src := range all {
+		writeFile(t, filepath.Join(mod, filepath.FromSlash(name)), src)
+	}
+	return mod
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

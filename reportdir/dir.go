@@ -1,4 +1,4 @@
-package report
+package reportdir
 
 import (
 	"errors"
@@ -9,24 +9,44 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/leakhound/leakhound/report"
 )
 
-// EnvReportDir is the environment variable that turns report files on:
+// Env is the environment variable that turns report files on:
 // set it to a directory and every package whose tests leak writes its
 // reports there, for example
 //
 //	LEAKHOUND_REPORT=$PWD/leaks go test ./...
 //
 // then open leaks/index.html.
-const EnvReportDir = "LEAKHOUND_REPORT"
+const Env = "LEAKHOUND_REPORT"
+
+// BazelOutputsEnv is the variable Bazel sets for a test to its directory
+// of undeclared outputs (bazel-testlogs/<target>/test.outputs, zipped into
+// outputs.zip by default); rules_go passes it to go_test.
+const BazelOutputsEnv = "TEST_UNDECLARED_OUTPUTS_DIR"
+
+// BazelSubdir is the directory DirFromEnv names inside Bazel's outputs
+// directory, so the reports stay apart from other tools' outputs.
+const BazelSubdir = "leakhound"
 
 // DirFromEnv returns the report directory named by LEAKHOUND_REPORT, or ""
-// when the variable is unset or blank, meaning no report files are wanted.
+// when the variable is set but blank, meaning no report files are wanted.
+// When LEAKHOUND_REPORT is not set at all and the test runs under Bazel
+// (BazelOutputsEnv is set), reports go to the leakhound directory inside
+// Bazel's outputs directory, which Bazel keeps with the test's results.
 // A relative path is made absolute against the working directory, because
 // `go test` runs each package's tests in that package's directory and a
 // relative path would scatter the reports.
 func DirFromEnv() string {
-	dir := strings.TrimSpace(os.Getenv(EnvReportDir))
+	val, set := os.LookupEnv(Env)
+	dir := strings.TrimSpace(val)
+	if !set {
+		if out := strings.TrimSpace(os.Getenv(BazelOutputsEnv)); out != "" {
+			dir = filepath.Join(out, BazelSubdir)
+		}
+	}
 	if dir == "" {
 		return ""
 	}
@@ -38,8 +58,8 @@ func DirFromEnv() string {
 
 // Names of the files in a report directory.
 const (
-	indexFileName   = "index.html"
-	catalogFileName = "catalog.html"
+	indexFileName   = report.IndexPage
+	catalogFileName = report.CatalogPage
 	packagePrefix   = "pkg-"
 	// tempPattern names files being written; they are renamed into place
 	// when complete, so a reader never sees half a file.
@@ -68,12 +88,17 @@ const (
 // results instead of piling them up. Reports of other packages are left
 // alone; remove the directory to forget packages that no longer leak.
 //
+// In GitHub Actions (StepSummaryEnv set), WriteDir also puts the
+// package's summary into the job's step summary, once per package (see
+// WriteStepSummary). The package's document records the shard of a split
+// Bazel test (Document.Shard) for Merge.
+//
 // WriteDir is safe to call from many goroutines and many processes at
 // once, as `go test ./...` does with one test binary per package: the
 // directory is locked while it is written, and every file is written to a
 // temporary name and renamed into place. pkg is the package's import path;
 // when empty, the reports' Package is used.
-func WriteDir(dir, pkg string, reports []*Report) error {
+func WriteDir(dir, pkg string, reports []*report.Report) error {
 	if dir == "" {
 		return errors.New("writing the leak report: no report directory given")
 	}
@@ -98,57 +123,50 @@ func WriteDir(dir, pkg string, reports []*Report) error {
 	if err != nil {
 		return err
 	}
-	err = writePackageFiles(dir, pkg, compactReports(all))
+	doc := &report.Document{Package: pkg, GeneratedAt: time.Now(), Reports: compactReports(all), Shard: shardFromEnv()}
+	err = writePackageFiles(dir, doc)
 	if ierr := rebuildIndexLocked(dir); ierr != nil {
 		err = errors.Join(err, ierr)
 	}
-	return errors.Join(err, unlock())
+	err = errors.Join(err, unlock())
+	if summary := os.Getenv(StepSummaryEnv); summary != "" && err == nil {
+		opts := report.SummaryOptions{Page: packageFiles(pkg).HTML, Artifact: strings.TrimSpace(os.Getenv(ArtifactEnv))}
+		err = WriteStepSummary(summary, []*report.Document{doc}, pkg, opts)
+	}
+	return err
 }
 
-// writePackageFiles writes the package's files. The JSON file is written
-// last: it is what the index reads, so the index never links to a page
-// that is not there yet.
-func writePackageFiles(dir, pkg string, reports []*Report) error {
+// writePackageFiles writes the files of a package's document. The JSON
+// file is written last: it is what the index reads, so the index never
+// links to a page that is not there yet.
+func writePackageFiles(dir string, doc *report.Document) error {
+	files := packageFiles(doc.Package)
+	if err := writeFileAtomic(dir, files.Pprof, doc.WritePprof); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(dir, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, doc, files) }); err != nil {
+		return err
+	}
+	return writeFileAtomic(dir, files.JSON, doc.WriteJSON)
+}
+
+// packageFiles names a package's three files.
+func packageFiles(pkg string) report.PackageFiles {
 	base := packageFileBase(pkg)
-	doc := &Document{Package: pkg, GeneratedAt: time.Now(), Reports: reports}
-
-	merged := &Report{Title: pkg, Package: pkg}
-	for _, r := range reports {
-		merged.Groups = append(merged.Groups, r.Groups...)
-		merged.Total += r.Total
-	}
-	title := "Goroutine leaks in " + pkg
-	sub := fmt.Sprintf("%d check%s reported leaks", len(reports), htmlPlural(len(reports)))
-	page := newHTMLPage(title, sub, reports, nil, catalogFileName)
-	// A package page gathers checks; name each, even when there is one.
-	page.ShowSectionTitles = true
-	page.Nav = []htmlLink{
-		{"All packages", indexFileName},
-		{"Pattern catalog", catalogFileName},
-		{"JSON", base + ".json"},
-		{"pprof", base + ".pb.gz"},
-	}
-
-	if err := writeFileAtomic(dir, base+".pb.gz", merged.WritePprof); err != nil {
-		return err
-	}
-	if err := writeFileAtomic(dir, base+".html", func(w io.Writer) error { return page.render(w, "report") }); err != nil {
-		return err
-	}
-	return writeFileAtomic(dir, base+".json", doc.WriteJSON)
+	return report.PackageFiles{HTML: base + ".html", JSON: base + ".json", Pprof: base + ".pb.gz"}
 }
 
 // compactReports drops nil reports and nil groups, so that the positions
 // the HTML anchors use (r<i>-g<j>) are the same in every file written from
 // the reports, JSON included.
-func compactReports(reports []*Report) []*Report {
-	out := make([]*Report, 0, len(reports))
+func compactReports(reports []*report.Report) []*report.Report {
+	out := make([]*report.Report, 0, len(reports))
 	for _, r := range reports {
 		if r == nil {
 			continue
 		}
 		c := *r
-		c.Groups = make([]*Group, 0, len(r.Groups))
+		c.Groups = make([]*report.Group, 0, len(r.Groups))
 		for _, g := range r.Groups {
 			if g != nil {
 				c.Groups = append(c.Groups, g)
@@ -224,11 +242,4 @@ func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) 
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
-}
-
-func htmlPlural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

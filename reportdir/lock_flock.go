@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package report
+package reportdir
 
 import (
 	"errors"
@@ -19,13 +19,7 @@ func lockDir(dir string) (unlock func() error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the report lock %s: %w", path, err)
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
-	if err != nil {
+	if _, err := lockOpenFile(f, path); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("locking the report directory %s: %w", dir, err)
 	}
@@ -36,4 +30,18 @@ func lockDir(dir string) (unlock func() error, err error) {
 		}
 		return nil
 	}, nil
+}
+
+// lockOpenFile takes an exclusive flock on f (opened from path). Closing
+// f releases it; unlock is for the fallback's sake and does nothing here.
+func lockOpenFile(f *os.File, path string) (unlock func() error, err error) {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			if err != nil {
+				return nil, fmt.Errorf("locking %s: %w", path, err)
+			}
+			return func() error { return nil }, nil
+		}
+	}
 }

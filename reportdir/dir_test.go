@@ -1,4 +1,4 @@
-package report
+package reportdir
 
 import (
 	"fmt"
@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/testenv"
 	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
 )
 
 func TestPackageFileBase(t *testing.T) {
@@ -59,28 +61,42 @@ func TestDirFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	abs := filepath.Join(t.TempDir(), "leaks")
-	tests := []struct{ env, want string }{
-		{"", ""},
-		{"   ", ""},
-		{abs, abs},
-		{"leaks", filepath.Join(wd, "leaks")},
-		{" " + abs + "\n", abs},
+	bazel := filepath.Join(t.TempDir(), "test.outputs")
+	const unset = "(unset)"
+	tests := []struct{ env, bazel, want string }{
+		{unset, unset, ""},
+		{"", unset, ""},
+		{"   ", unset, ""},
+		{abs, unset, abs},
+		{"leaks", unset, filepath.Join(wd, "leaks")},
+		{" " + abs + "\n", unset, abs},
+		// Under Bazel, reports go to its outputs directory unless the
+		// variable says otherwise, blank included.
+		{unset, bazel, filepath.Join(bazel, BazelSubdir)},
+		{unset, "", ""},
+		{abs, bazel, abs},
+		{"", bazel, ""},
 	}
 	for _, tt := range tests {
-		t.Setenv(EnvReportDir, tt.env)
+		for name, val := range map[string]string{Env: tt.env, BazelOutputsEnv: tt.bazel} {
+			t.Setenv(name, val) // restored after the test, even when unset below
+			if val == unset {
+				os.Unsetenv(name)
+			}
+		}
 		if got := DirFromEnv(); got != tt.want {
-			t.Errorf("%s=%q: DirFromEnv() = %q, want %q", EnvReportDir, tt.env, got, tt.want)
+			t.Errorf("%s=%q %s=%q: DirFromEnv() = %q, want %q", Env, tt.env, BazelOutputsEnv, tt.bazel, got, tt.want)
 		}
 	}
 }
 
 // leakReport is a small report whose one group is told apart by its
 // blocking function, so a test can find every leak in the files.
-func leakReport(pkg, fn string, count int, test string) *Report {
-	return &Report{
+func leakReport(pkg, fn string, count int, test string) *report.Report {
+	return &report.Report{
 		Title: test, Package: pkg, Total: count,
-		Groups: []*Group{{
-			Reason: ReasonChanReceive, State: "chan receive", Count: count, Tests: []string{test},
+		Groups: []*report.Group{{
+			Reason: report.ReasonChanReceive, State: "chan receive", Count: count, Tests: []string{test},
 			Block: profile.Frame{Func: fn, File: "/src/" + pkg + "/leak.go", Line: 7},
 			Stack: &profile.Goroutine{State: "chan receive", Count: 1, Frames: []profile.Frame{
 				{Func: "runtime.gopark", File: "/go/src/runtime/proc.go", Line: 435},
@@ -90,10 +106,23 @@ func leakReport(pkg, fn string, count int, test string) *Report {
 	}
 }
 
+// storeReports are the two reports of a package, with three groups of 7
+// goroutines, one diagnosed with a catalog pattern.
+func storeReports() []*report.Report {
+	fetch := leakReport("example.com/app/store", "example.com/app/store.Fetch.func1", 4, "TestFetch")
+	fetch.Groups[0].Diagnosis.PatternID = "LH001"
+	more := leakReport("example.com/app/store", "example.com/app/store.Fetch.func2", 1, "TestFetch").Groups[0]
+	fetch.Groups = append(fetch.Groups, more)
+	fetch.Total += more.Count
+	idle := leakReport("example.com/app/store", "example.com/app/store.idle", 2, "TestIdle")
+	idle.Title = "TestIdle"
+	return []*report.Report{fetch, idle}
+}
+
 // dirState is what a report directory says, read back the way a tool
 // would: the JSON files, and the counts and functions in index.html.
 type dirState struct {
-	docs       map[string]*Document // by package
+	docs       map[string]*report.Document // by package
 	jsonTotal  int
 	indexTotal int            // sum of the index's group rows
 	indexPkgs  map[string]int // package row counts
@@ -109,7 +138,7 @@ var (
 
 func readDirState(t *testing.T, dir string) *dirState {
 	t.Helper()
-	s := &dirState{docs: map[string]*Document{}, indexPkgs: map[string]int{}}
+	s := &dirState{docs: map[string]*report.Document{}, indexPkgs: map[string]int{}}
 	docs, err := ReadDir(dir)
 	if err != nil {
 		t.Fatalf("ReadDir: %v", err)
@@ -181,13 +210,13 @@ func (s *dirState) checkConsistent(t *testing.T) {
 
 func TestWriteDirFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new", "leaks") // created by WriteDir
-	reports := fixtureReports(t, t.TempDir(), "example.com/app/store")
+	reports := storeReports()
 	if err := WriteDir(dir, "example.com/app/store", reports); err != nil {
 		t.Fatal(err)
 	}
 	base := "pkg-example.com_app_store"
 	for _, f := range []string{indexFileName, catalogFileName, base + ".json", base + ".html", base + ".pb.gz"} {
-		if !fileExists(filepath.Join(dir, f)) {
+		if !testenv.FileExists(filepath.Join(dir, f)) {
 			t.Errorf("%s was not written", f)
 		}
 	}
@@ -226,10 +255,10 @@ func TestWriteDirFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(Catalog()) == 0 {
+	if len(report.Catalog()) == 0 {
 		t.Fatal("the catalog is empty")
 	}
-	for _, p := range Catalog() {
+	for _, p := range report.Catalog() {
 		if !strings.Contains(string(catalog), `<article class="pattern" id="`+p.ID+`">`) || !strings.Contains(string(catalog), `<a href="#`+p.ID+`">`) {
 			t.Errorf("catalog page lacks the entry or the contents link for %s", p.ID)
 		}
@@ -238,7 +267,7 @@ func TestWriteDirFiles(t *testing.T) {
 
 // clone returns an equal copy of a report, as a caller that rebuilds its
 // reports passes.
-func clone(r *Report) *Report {
+func clone(r *report.Report) *report.Report {
 	c := *r
 	c.Groups = nil
 	for _, g := range r.Groups {
@@ -259,17 +288,17 @@ func TestWriteDirWithinProcess(t *testing.T) {
 	other := leakReport(b, "b.one", 5, "TestB")
 	tests := []struct {
 		name  string
-		calls [][]*Report // each call's reports for package a
+		calls [][]*report.Report // each call's reports for package a
 	}{
-		{"all reports so far, each time", [][]*Report{{one}, {one, two}, {one, two, three}}},
-		{"each report once", [][]*Report{{one}, {two}, {three}}},
-		{"repeats and nils", [][]*Report{{one, nil}, {one}, {two, three, one}, nil}},
-		{"rebuilt copies of earlier reports", [][]*Report{{one}, {clone(one), two}, {clone(one), clone(two), three}}},
+		{"all reports so far, each time", [][]*report.Report{{one}, {one, two}, {one, two, three}}},
+		{"each report once", [][]*report.Report{{one}, {two}, {three}}},
+		{"repeats and nils", [][]*report.Report{{one, nil}, {one}, {two, three, one}, nil}},
+		{"rebuilt copies of earlier reports", [][]*report.Report{{one}, {clone(one), two}, {clone(one), clone(two), three}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			if err := WriteDir(dir, b, []*Report{other}); err != nil {
+			if err := WriteDir(dir, b, []*report.Report{other}); err != nil {
 				t.Fatal(err)
 			}
 			for _, reports := range tt.calls {
@@ -298,7 +327,7 @@ func TestWriteDirWithinProcess(t *testing.T) {
 
 func TestWriteDirPackageFromReports(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteDir(dir, "", []*Report{nil, leakReport("example.com/r", "r.f", 1, "T")}); err != nil {
+	if err := WriteDir(dir, "", []*report.Report{nil, leakReport("example.com/r", "r.f", 1, "T")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteDir(dir, "", nil); err != nil {
@@ -322,7 +351,7 @@ func TestWriteDirErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := WriteDir(tt.dir, "p", []*Report{leakReport("p", "p.f", 1, "T")})
+			err := WriteDir(tt.dir, "p", []*report.Report{leakReport("p", "p.f", 1, "T")})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("WriteDir(%q) = %v, want an error saying %q", tt.dir, err, tt.want)
 			}
@@ -336,17 +365,17 @@ func TestWriteDirRemovesAbandonedTemps(t *testing.T) {
 	if err := os.WriteFile(abandoned, []byte("half a fi"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteDir(dir, "p", []*Report{leakReport("p", "p.f", 1, "T")}); err != nil {
+	if err := WriteDir(dir, "p", []*report.Report{leakReport("p", "p.f", 1, "T")}); err != nil {
 		t.Fatal(err)
 	}
-	if fileExists(abandoned) {
+	if testenv.FileExists(abandoned) {
 		t.Error("a temporary file left by a dead writer was not removed")
 	}
 }
 
 func TestRebuildIndexReportsUnreadableFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteDir(dir, "example.com/ok", []*Report{leakReport("example.com/ok", "ok.f", 2, "T")}); err != nil {
+	if err := WriteDir(dir, "example.com/ok", []*report.Report{leakReport("example.com/ok", "ok.f", 2, "T")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "pkg-broken.json"), []byte(`{"schema_version": 7}`), 0o644); err != nil {
@@ -386,7 +415,7 @@ const writerCalls = 4
 // writes all the reports of the package so far.
 func runWriter(dir string, writer int) error {
 	for _, pkg := range writerPackages(writer) {
-		var reports []*Report
+		var reports []*report.Report
 		for c := range writerCalls {
 			reports = append(reports, leakReport(pkg, fmt.Sprintf("%s.leak%d_w%d", pkg, c, writer), c+1, fmt.Sprintf("Test%d", c)))
 			if err := WriteDir(dir, pkg, reports); err != nil {
@@ -475,7 +504,7 @@ const (
 const rerunPackage = "example.com/rerun"
 
 func runRerunWriter(dir string, run int) error {
-	var reports []*Report
+	var reports []*report.Report
 	for i := range run {
 		reports = append(reports, leakReport(rerunPackage, fmt.Sprintf("rerun.run%d_%d", run, i), 1, fmt.Sprintf("TestRun%d", run)))
 		if err := WriteDir(dir, rerunPackage, reports[i:]); err != nil {
@@ -483,7 +512,7 @@ func runRerunWriter(dir string, run int) error {
 		}
 	}
 	own := fmt.Sprintf("example.com/run%d", run)
-	return WriteDir(dir, own, []*Report{leakReport(own, own+".f", 1, "TestOwn")})
+	return WriteDir(dir, own, []*report.Report{leakReport(own, own+".f", 1, "TestOwn")})
 }
 
 // runWriterProcess returns the command that runs the test binary again

@@ -1,4 +1,4 @@
-package report
+package reportdir
 
 import (
 	"os"
@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/testenv"
 )
 
 // lockers are the two ways a report directory is locked; both are tested
@@ -82,7 +84,7 @@ func TestLockWithFileStale(t *testing.T) {
 	if err := unlock(); err != nil {
 		t.Fatal(err)
 	}
-	if fileExists(path) {
+	if testenv.FileExists(path) {
 		t.Error("unlock left the lock file")
 	}
 }

@@ -1,9 +1,11 @@
-package report
+package reportdir
 
 import (
-	"encoding/json"
+	"bytes"
 	"path/filepath"
 	"sync"
+
+	"github.com/leakhound/leakhound/report"
 )
 
 // processReports remembers, for each report directory and package, the
@@ -26,7 +28,7 @@ type processKey struct{ dir, pkg string }
 // rememberedReport is a report written before, with its content as JSON
 // so that an equal copy passed later is recognised too.
 type rememberedReport struct {
-	r       *Report
+	r       *report.Report
 	content string
 }
 
@@ -36,7 +38,7 @@ type rememberedReport struct {
 // same content: a caller that passes all its reports each time, even
 // rebuilt ones, does not duplicate any. The caller holds processReports'
 // lock.
-func rememberReports(dir, pkg string, reports []*Report) []*Report {
+func rememberReports(dir, pkg string, reports []*report.Report) []*report.Report {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
@@ -59,19 +61,19 @@ func rememberReports(dir, pkg string, reports []*Report) []*Report {
 		}
 	}
 	processReports.m[key] = known
-	all := make([]*Report, len(known))
+	all := make([]*report.Report, len(known))
 	for i, k := range known {
 		all[i] = k.r
 	}
 	return all
 }
 
-// reportContent is the report as its JSON file would hold it.
-func reportContent(r *Report) string {
-	d := (&Document{Reports: []*Report{r}}).wire()
-	b, err := json.Marshal(d.Reports)
-	if err != nil {
+// reportContent is the report as its JSON file would hold it. GeneratedAt
+// is left zero so equal reports give equal content.
+func reportContent(r *report.Report) string {
+	var b bytes.Buffer
+	if err := (&report.Document{Reports: []*report.Report{r}}).WriteJSON(&b); err != nil {
 		return ""
 	}
-	return string(b)
+	return b.String()
 }

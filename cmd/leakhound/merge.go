@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/leakhound/leakhound/internal/words"
+
+	"github.com/leakhound/leakhound/report"
+	"github.com/leakhound/leakhound/reportdir"
+)
+
+// exitSkipped means merge wrote its report but left out torn shards, so
+// packages may be missing; it wins over exitFound, since a report with
+// holes should not pass for a complete one.
+const exitSkipped = 3
+
+// mergeFlags holds the parsed flags of "leakhound merge".
+type mergeFlags struct {
+	fs            *flag.FlagSet
+	out           string
+	known         string
+	writeBaseline string
+	summary       string
+	artifact      string
+	fail          bool
+}
+
+func newMergeFlags(errOut io.Writer) *mergeFlags {
+	f := &mergeFlags{fs: flag.NewFlagSet("merge", flag.ContinueOnError)}
+	f.fs.SetOutput(errOut)
+	f.fs.StringVar(&f.out, "o", "leakhound-report", "write the merged report `directory` here (created if needed)")
+	f.fs.StringVar(&f.known, "known", os.Getenv(reportdir.BaselineEnv), "compare the leaks with this baseline `file` of known leaks, marking each new or known\n(default $"+reportdir.BaselineEnv+")")
+	f.fs.StringVar(&f.writeBaseline, "write-baseline", "", "also write a baseline `file` knowing every merged leak, as \"leakhound baseline\" does")
+	f.fs.StringVar(&f.summary, "summary", os.Getenv(reportdir.StepSummaryEnv), "append a Markdown summary to this `file` (default $"+reportdir.StepSummaryEnv+", GitHub Actions' job summary)")
+	f.fs.StringVar(&f.artifact, "artifact", os.Getenv(reportdir.ArtifactEnv), "the `name` the merged directory is uploaded as, for the summary to point to (default $"+reportdir.ArtifactEnv+")")
+	f.fs.BoolVar(&f.fail, "fail", false, "exit with status 1 when a leak is new: not in -known, or any leak without -known")
+	f.fs.Usage = func() { writeMergeUsage(errOut, f.fs) }
+	return f
+}
+
+func writeMergeUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `usage: leakhound merge [flags] INPUT...
+
+Combines the report directories of many CI shards or Bazel test targets into
+one report directory: one index.html over every package, and every package's
+reports in one JSON file (leakhound.json) and one pprof profile
+(leakhound.pb.gz), next to the usual per-package files.
+
+Each INPUT is a report directory, a directory searched for report
+directories (downloaded artifacts, bazel-testlogs), or a zip file such as
+Bazel's outputs.zip; zips found in the search are read too. A package
+reported by two shards is a rerun: the copy written last is kept, and the
+index says so. A Bazel test split with shard_count has its shards combined.
+A torn shard (a job killed while writing, an artifact cut short) is left out
+whole and named.
+
+examples:
+  leakhound merge -o report artifacts/
+  leakhound merge -o report bazel-testlogs
+  leakhound merge -known leakhound-baseline.txt -fail -o report artifacts/
+
+flags:
+`)
+	printFlags(w, fs)
+	fmt.Fprint(w, `
+exit status:
+  0  the report was written
+  1  -fail was given and a leak is new
+  2  usage or input error, or the report could not be written
+  3  the report was written without the torn shards it names
+`)
+}
+
+// runMerge is "leakhound merge".
+func runMerge(args []string, stdout, stderr io.Writer) int {
+	f := newMergeFlags(stderr)
+	if err := f.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if f.fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "leakhound merge: no input given; name the report directories, the directories holding them, or zip files")
+		return exitUsage
+	}
+	m, err := reportdir.Collect(f.fs.Args(), f.out)
+	if err != nil {
+		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
+		return exitUsage
+	}
+	newLeaks, known, err := markKnown(m.Docs, f.known)
+	if err != nil {
+		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
+		return exitUsage
+	}
+	if err := m.Write(f.out); err != nil {
+		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
+		return exitUsage
+	}
+	if f.writeBaseline != "" {
+		if err := writeBaselineFile(f.writeBaseline, m.Docs); err != nil {
+			fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
+			return exitUsage
+		}
+	}
+	if f.summary != "" {
+		if err := reportdir.WriteStepSummary(f.summary, m.Docs, "merge "+f.out, report.SummaryOptions{Page: report.IndexPage, Artifact: f.artifact}); err != nil {
+			fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
+			return exitUsage
+		}
+	}
+
+	total := 0
+	for _, d := range m.Docs {
+		total += docGoroutines(d)
+	}
+	fmt.Fprintf(stdout, "leakhound merge: %s from %s: %s leaked", words.Plural(len(m.Docs), "package"), words.Plural(m.Shards, "shard"), words.Plural(total, "goroutine"))
+	if f.known != "" {
+		fmt.Fprintf(stdout, ", %d new, %d known in %s", newLeaks, known, f.known)
+	}
+	fmt.Fprintf(stdout, "\nreport: %s\n", filepath.Join(f.out, report.IndexPage))
+	for _, n := range m.Notes {
+		fmt.Fprintf(stdout, "note: %s\n", n)
+	}
+	for _, s := range m.Skipped {
+		fmt.Fprintf(stderr, "leakhound merge: %s\n", s)
+	}
+	switch {
+	case len(m.Skipped) > 0:
+		fmt.Fprintf(stderr, "leakhound merge: left out %s; their packages may be missing from the report\n", words.Plural(len(m.Skipped), "torn shard"))
+		return exitSkipped
+	case f.fail && newLeaks > 0:
+		return exitFound
+	}
+	return exitOK
+}
+
+// markKnown compares every report with the baseline file, when one is
+// named, and counts the goroutines of new and of known leaks. Without a
+// baseline every leak is new.
+func markKnown(docs []*report.Document, path string) (newLeaks, known int, err error) {
+	var b *reportdir.Baseline
+	if path != "" {
+		if b, err = reportdir.ReadBaseline(path); err != nil {
+			return 0, 0, err
+		}
+	}
+	for _, d := range docs {
+		for _, r := range d.Reports {
+			n := r.Total
+			if b != nil {
+				n = b.Mark(r)
+			}
+			newLeaks += n
+			known += r.Total - n
+		}
+	}
+	return newLeaks, known, nil
+}
+
+func docGoroutines(d *report.Document) int {
+	n := 0
+	for _, r := range d.Reports {
+		n += r.Total
+	}
+	return n
+}
