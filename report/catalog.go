@@ -14,7 +14,7 @@ package report
 //	LH006 HTTP handler ignoring its request's context
 //	LH007 HTTP client connections left open
 //	LH008 httptest.Server never closed
-//	LH009 two goroutines waiting on each other
+//	LH009 goroutines waiting on each other (a cycle)
 //	LH010 operation on a nil channel
 //	LH011 select {} with no way out
 //	LH012 mutex never unlocked
@@ -25,6 +25,8 @@ package report
 //	LH017 ticker loop with no stop
 //	LH018 network read with no deadline and no close
 //	LH019 iter.Pull iterator never stopped
+//	LH020 resource never closed
+//	LH021 lock taken twice by the same goroutine
 //	LH100 blocked receiving (generic)
 //	LH101 blocked sending (generic)
 //	LH102 blocked in select (generic)
@@ -54,6 +56,8 @@ const (
 	PatternTickerLoop       = "LH017"
 	PatternIONoDeadline     = "LH018"
 	PatternPullNotStopped   = "LH019"
+	PatternNeverClosed      = "LH020"
+	PatternDoubleLock       = "LH021"
 	PatternGenericReceive   = "LH100"
 	PatternGenericSend      = "LH101"
 	PatternGenericSelect    = "LH102"
@@ -149,11 +153,12 @@ var catalog = []Pattern{
 	},
 	{
 		ID:    PatternMutualWait,
-		Title: "two goroutines waiting on each other",
-		Why: "Each goroutine blocks on a channel that only the other one serves, after the point where the " +
-			"other is itself blocked: neither can move first.",
-		Fix: "Break the cycle: give one of the channels a buffer so its send completes, or reorder one " +
-			"side so it serves the other's channel before waiting on its own.",
+		Title: "goroutines waiting on each other",
+		Why: "Each goroutine waits for something only another one of the cycle would do — send or receive " +
+			"on a channel, unlock a mutex it holds — after the point where that one is itself blocked: none " +
+			"can move first. Lock-order (AB-BA) deadlocks and a mutex held while sending are cycles too.",
+		Fix: "Break the cycle: take locks in one global order, never block on a channel while holding a lock " +
+			"the other side needs, or give one channel a buffer so its send completes.",
 		Before: "go func() { a <- 1; <-b }()\ngo func() { b <- 1; <-a }()",
 		After:  "a := make(chan int, 1) // a's send no longer waits for the reader\ngo func() { a <- 1; <-b }()\ngo func() { b <- 1; <-a }()",
 	},
@@ -253,6 +258,28 @@ var catalog = []Pattern{
 		Fix:    "Call the stop function iter.Pull returns: next, stop := iter.Pull(seq); defer stop().",
 		Before: "next, _ := iter.Pull(seq)\nv, _ := next()",
 		After:  "next, stop := iter.Pull(seq)\ndefer stop()\nv, _ := next()",
+	},
+	{
+		ID:    PatternNeverClosed,
+		Title: "resource never closed",
+		Why: "The goroutine belongs to an object — a client, a processor, a watcher, a pool — and only that " +
+			"object's Close, Stop or Shutdown method would release it (it closes the channel the goroutine " +
+			"waits on). Nothing called that method, so the goroutine outlives its owner.",
+		Fix: "Call the owner's Close/Stop/Shutdown method when done with it; in a test, register it right after " +
+			"the constructor: t.Cleanup(func() { p.Shutdown(context.Background()) }).",
+		Before: "tp := trace.NewTracerProvider(trace.WithBatcher(exp))\nuse(tp) // processQueue waits for Shutdown",
+		After:  "tp := trace.NewTracerProvider(trace.WithBatcher(exp))\nt.Cleanup(func() { tp.Shutdown(context.Background()) })\nuse(tp)",
+	},
+	{
+		ID:    PatternDoubleLock,
+		Title: "lock taken twice by the same goroutine",
+		Why: "Go mutexes are not reentrant. The goroutine already holds the lock — taken a few lines up, in a " +
+			"caller on the same stack, or in the previous loop iteration whose continue skipped the unlock — " +
+			"and now waits for itself. Deferring the unlock does not help: it runs only on return.",
+		Fix: "Release the lock before taking it again: unlock before continue or before calling code that " +
+			"locks, or split off a helper that expects the lock held (a …Locked variant).",
+		Before: "func (c *Cache) Put(k string, v V) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evict() // evict locks c.mu again\n}",
+		After:  "func (c *Cache) Put(k string, v V) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evictLocked() // expects c.mu held\n}",
 	},
 	{
 		ID:    PatternGenericReceive,

@@ -20,27 +20,15 @@ type diagnoser struct {
 	// memo holds source findings by blocking place, so groups that differ
 	// only in outer frames cost one source check between them.
 	memo map[string]memoized
-	// ops are the distinct plain channel operations groups block on.
-	ops  []*chanOp
 	rels map[string]string // rel's cache
+	// waits are the groups whose wait the source shows, for relate.
+	waits []*wait
 	// typeInfo holds packageTypes' results, for the suggested edits.
 	typeInfo map[string]*types.Info
 }
 
 type memoized struct {
-	f  finding
-	op *chanOp
-}
-
-// chanOp records a place where groups block on a plain channel operation,
-// for the cross-group check for goroutines waiting on each other.
-type chanOp struct {
-	groups []*Group
-	file   *srcFile
-	fn     ast.Node
-	decl   *ast.FuncDecl
-	ch     string
-	line   int
+	f finding
 }
 
 // finding is what one check concluded.
@@ -48,6 +36,9 @@ type finding struct {
 	pattern  string
 	summary  string
 	evidence []string
+	fix      string    // the group's own fix, "" for the pattern's
+	closer   *Closer   // the method that would release it
+	held     *heldLock // for a double lock: the lock already held
 }
 
 // rel is relPath for the diagnosis, cached: a report quotes few files
@@ -94,10 +85,12 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 		if file := d.src.file(g.Block.File); file != nil {
 			if s := file.locate(g.Block.Line); s != nil {
 				ev = append(ev, fmt.Sprintf("source line %d: `%s`", g.Block.Line, s.text))
-				f, op := d.fromSourceOnce(g, s, frames)
-				if op != nil {
-					op.groups = append(op.groups, g)
+				f := d.fromSourceOnce(g, s, frames)
+				w := d.waitOf(g)
+				if w != nil {
+					d.waits = append(d.waits, w)
 				}
+				f = d.refine(g, w, f)
 				if f.pattern != "" {
 					if under := d.inHandler(frames); under != "" && isChanReason(g.Reason) &&
 						!strings.Contains(s.text, "Context()") && f.pattern != PatternContextNeverDone {
@@ -109,7 +102,7 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 						}
 					}
 					return Diagnosis{PatternID: f.pattern, Summary: f.summary, Evidence: append(ev, f.evidence...),
-						FromSource: true}
+						FromSource: true, Fix: f.fix, Facts: d.facts(w, s, f)}
 				}
 			}
 		} else {
@@ -137,7 +130,7 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 // fromSourceOnce is fromSource remembered by what it depends on: the
 // reason, the blocking place, the go statement (for contexts passed in) and,
 // for RWMutex waits, the outer frames it reads.
-func (d *diagnoser) fromSourceOnce(g *Group, s *site, frames []profile.Frame) (finding, *chanOp) {
+func (d *diagnoser) fromSourceOnce(g *Group, s *site, frames []profile.Frame) finding {
 	key := make([]byte, 0, 128)
 	key = append(key, g.Reason...)
 	key = appendFrame(append(key, 0), g.Block)
@@ -150,19 +143,16 @@ func (d *diagnoser) fromSourceOnce(g *Group, s *site, frames []profile.Frame) (f
 		}
 	}
 	if m, ok := d.memo[string(key)]; ok {
-		return m.f, m.op
+		return m.f
 	}
-	f, op := d.fromSource(g, s, frames)
+	f := d.fromSource(g, s, frames)
 	// Shared between groups: appending must copy.
 	f.evidence = slices.Clip(f.evidence)
-	if op != nil {
-		d.ops = append(d.ops, op)
-	}
 	if d.memo == nil {
 		d.memo = make(map[string]memoized)
 	}
-	d.memo[string(key)] = memoized{f, op}
-	return f, op
+	d.memo[string(key)] = memoized{f}
+	return f
 }
 
 func isChanReason(r Reason) bool {
@@ -264,7 +254,7 @@ func (d *diagnoser) fromStack(g *Group, frames []profile.Frame) (finding, bool) 
 
 // fromSource reads the statement at the blocking line. It returns an empty
 // finding when the statement is not one it knows for the group's reason.
-func (d *diagnoser) fromSource(g *Group, s *site, frames []profile.Frame) (finding, *chanOp) {
+func (d *diagnoser) fromSource(g *Group, s *site, frames []profile.Frame) finding {
 	at := d.pos(g.Block)
 	switch g.Reason {
 	case ReasonChanReceive, ReasonChanReceiveNil:
@@ -272,33 +262,33 @@ func (d *diagnoser) fromSource(g *Group, s *site, frames []profile.Frame) (findi
 	case ReasonChanSend, ReasonChanSendNil:
 		return d.send(g, s, at)
 	case ReasonSelect:
-		return d.selectStmt(g, s, at), nil
+		return d.selectStmt(g, s, at)
 	case ReasonSelectNoCases:
 		return finding{pattern: PatternEmptySelect,
 			summary:  at + ": `select {}` blocks forever; give the goroutine a way to return",
-			evidence: []string{"an empty select has no case that could ever proceed"}}, nil
+			evidence: []string{"an empty select has no case that could ever proceed"}}
 	case ReasonMutex:
-		return d.mutex(s, at), nil
+		return d.mutex(s, at)
 	case ReasonRWMutexRLock, ReasonRWMutexLock:
-		return d.rwmutex(g, s, at, frames), nil
+		return d.rwmutex(g, s, at, frames)
 	case ReasonWaitGroup:
-		return d.waitGroup(s, at), nil
+		return d.waitGroup(s, at)
 	case ReasonCond:
-		return d.cond(s, at), nil
+		return d.cond(s, at)
 	case ReasonSleep:
-		return d.sleep(s, at), nil
+		return d.sleep(s, at)
 	case ReasonIOWait:
-		return d.ioWait(s, at), nil
+		return d.ioWait(s, at)
 	}
-	return finding{}, nil
+	return finding{}
 }
 
-func (d *diagnoser) receive(g *Group, s *site, at string) (finding, *chanOp) {
+func (d *diagnoser) receive(g *Group, s *site, at string) finding {
 	if n := s.onLine(func(n ast.Node) bool { _, ok := n.(*ast.RangeStmt); return ok }); n != nil {
 		rs := n.(*ast.RangeStmt)
 		ch := types.ExprString(rs.X)
 		if strings.HasSuffix(ch, ".C") {
-			return d.ticker(at, ch, "a for-range loop over the ticker channel "+ch+" never ends"), nil
+			return d.ticker(at, ch, "a for-range loop over the ticker channel "+ch+" never ends")
 		}
 		f := finding{pattern: PatternRangeUnclosed,
 			summary:  fmt.Sprintf("%s: `for range %s` waits for a value or a close; close(%s) when the sender is done", at, ch, ch),
@@ -306,11 +296,11 @@ func (d *diagnoser) receive(g *Group, s *site, at string) (finding, *chanOp) {
 		if closes := s.file.closes(s.file.ast, ch); len(closes) == 0 {
 			f.evidence = append(f.evidence, fmt.Sprintf("no close(%s) in %s", lastName(ch), d.rel(s.file.path)))
 		}
-		return f, nil
+		return f
 	}
 	n := s.onLine(func(n ast.Node) bool { u, ok := n.(*ast.UnaryExpr); return ok && u.Op == token.ARROW })
 	if n == nil {
-		return finding{}, nil
+		return finding{}
 	}
 	if ctx, ok := isDoneRecv(n.(*ast.UnaryExpr)); ok {
 		f := finding{pattern: PatternContextNeverDone,
@@ -320,30 +310,30 @@ func (d *diagnoser) receive(g *Group, s *site, at string) (finding, *chanOp) {
 		if origin := d.ctxOrigin(s, ctx, g.CreatedBy); origin != "" {
 			f.evidence = append(f.evidence, origin)
 		}
-		return f, nil
+		return f
 	}
 	ch := types.ExprString(n.(*ast.UnaryExpr).X)
 	if g.Reason == ReasonChanReceiveNil {
-		return d.nilChan(s, at, ch, "receive from"), nil
+		return d.nilChan(s, at, ch, "receive from")
 	}
 	if strings.HasSuffix(ch, ".C") || strings.HasPrefix(ch, "time.") {
-		return d.ticker(at, ch, "a receive from the timer channel "+ch+" with no stop"), nil
+		return d.ticker(at, ch, "a receive from the timer channel "+ch+" with no stop")
 	}
 	f := finding{pattern: PatternRecvNoSender,
 		summary: fmt.Sprintf("%s: `%s` receives from %s outside a select, with no cancellation case; nothing sends "+
 			"to %s any more — select on ctx.Done() or close(%s)", at, s.text, ch, ch, ch),
 		evidence: []string{fmt.Sprintf("source: a receive from %s outside select, no cancellation case", ch)}}
-	return f, &chanOp{file: s.file, fn: s.fn, decl: s.decl, ch: ch, line: s.line}
+	return f
 }
 
-func (d *diagnoser) send(g *Group, s *site, at string) (finding, *chanOp) {
+func (d *diagnoser) send(g *Group, s *site, at string) finding {
 	n := s.onLine(func(n ast.Node) bool { _, ok := n.(*ast.SendStmt); return ok })
 	if n == nil {
-		return finding{}, nil
+		return finding{}
 	}
 	ch := types.ExprString(n.(*ast.SendStmt).Chan)
 	if g.Reason == ReasonChanSendNil {
-		return d.nilChan(s, at, ch, "send on"), nil
+		return d.nilChan(s, at, ch, "send on")
 	}
 	f := finding{pattern: PatternSendNoReceiver,
 		summary: fmt.Sprintf("%s: `%s` waits for a receiver that is gone — make %s buffered (1) or send in a "+
@@ -363,7 +353,7 @@ func (d *diagnoser) send(g *Group, s *site, at string) (finding, *chanOp) {
 				"cancellation) and leave %s unread", d.rel(s.file.path), timeout, ch))
 		}
 	}
-	return f, &chanOp{file: s.file, fn: s.fn, decl: s.decl, ch: ch, line: s.line}
+	return f
 }
 
 func (d *diagnoser) nilChan(s *site, at, ch, verb string) finding {
@@ -628,49 +618,6 @@ func (d *diagnoser) ioWait(s *site, at string) finding {
 		f.evidence = append(f.evidence, "no SetDeadline/SetReadDeadline call in "+d.rel(s.file.path))
 	}
 	return f
-}
-
-// mutualWaits marks groups that wait on each other's channel: two
-// goroutines started in the same function, each blocked on a channel
-// operation whose counterpart is in the other goroutine's code after the
-// other's own blocking line.
-func (d *diagnoser) mutualWaits() {
-	byDecl := make(map[*ast.FuncDecl][]*chanOp)
-	for _, op := range d.ops {
-		if op.decl != nil {
-			byDecl[op.decl] = append(byDecl[op.decl], op)
-		}
-	}
-	for _, list := range byDecl {
-		for i, a := range list {
-			for _, b := range list[i+1:] {
-				if a.fn == b.fn || a.ch == b.ch {
-					continue
-				}
-				la := a.file.chanUseAfter(a.fn, b.ch, a.line)
-				lb := b.file.chanUseAfter(b.fn, a.ch, b.line)
-				if la == 0 || lb == 0 {
-					continue
-				}
-				d.markMutual(a, b, lb)
-				d.markMutual(b, a, la)
-			}
-		}
-	}
-}
-
-func (d *diagnoser) markMutual(x, other *chanOp, otherServes int) {
-	for _, g := range x.groups {
-		if g.Diagnosis.PatternID == PatternMutualWait {
-			continue // already paired with another place
-		}
-		g.Diagnosis.PatternID = PatternMutualWait
-		g.Diagnosis.Summary = fmt.Sprintf("%s: waits on %s, which the goroutine blocked at %s:%d reaches only "+
-			"after its own wait on %s — a cycle; buffer one channel or reorder one side", d.pos(g.Block), x.ch,
-			d.rel(other.file.path), other.line, other.ch)
-		g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, fmt.Sprintf("the other goroutine blocks on %s at "+
-			"%s:%d and uses %s only later, at line %d", other.ch, d.rel(other.file.path), other.line, x.ch, otherServes))
-	}
 }
 
 func joinInts(v []int) string {

@@ -61,12 +61,11 @@ func New(leaks []Leak, opts Options) *Report {
 		r.Groups[i] = grp
 		r.Total += grp.Count
 	}
-	d.mutualWaits()
+	slices.SortStableFunc(r.Groups, compareGroups)
+	d.relate(r)
 	for _, g := range r.Groups {
 		d.suggest(g)
 	}
-
-	slices.SortStableFunc(r.Groups, compareGroups)
 	return r
 }
 

@@ -32,6 +32,10 @@ type Report struct {
 	// Baseline names the baseline of known leaks the groups were compared
 	// with, "" when none was: then no group is Known and none is new.
 	Baseline string
+	// Cycles are the sets of groups that wait on each other (lock order,
+	// channels), each listed once; the members' Diagnosis.Facts.Cycle
+	// points here.
+	Cycles []Cycle
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -86,6 +90,11 @@ type Diagnosis struct {
 	// NoEdit says why no edit is suggested when the source was read but
 	// no safe mechanical edit exists: the catalog's sample shows the fix.
 	NoEdit string
+	// Fix is the fix for this group in one line, naming its code ("call
+	// (*Pool).Close"); "" when the pattern's general Fix is all there is.
+	Fix string
+	// Facts are the source facts the diagnosis found, as data.
+	Facts Facts
 }
 
 // Pattern is one entry of the catalog of known leak patterns.

@@ -17,6 +17,7 @@ import (
 type sourceCache struct {
 	fset  *token.FileSet
 	files map[string]*srcFile // nil entry: tried and not readable
+	dirs  map[string]*pkgOps  // dirOps's index by directory; nil entry: unreadable
 }
 
 // srcFile is one parsed source file.

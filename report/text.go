@@ -26,6 +26,7 @@ const maxTextIDs = 5
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	r.writeHeader(bw)
+	r.writeCycles(bw)
 	for i, g := range r.Groups {
 		if i == maxTextGroups {
 			rest := 0
@@ -80,6 +81,17 @@ func (r *Report) writeHeader(w *bufio.Writer) {
 	w.WriteString("\n")
 }
 
+// writeCycles prints each cycle of groups waiting on each other once,
+// with each edge's lines, before the groups it joins.
+func (r *Report) writeCycles(w *bufio.Writer) {
+	for i, c := range r.Cycles {
+		fmt.Fprintf(w, "\ncycle %d (%s): %s wait on each other\n", i+1, c.Kind, words.Plural(len(c.Groups), "group"))
+		for _, e := range c.Edges {
+			fmt.Fprintf(w, "    %s\n", e.Why)
+		}
+	}
+}
+
 func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	state := g.State
 	if state == "" {
@@ -126,7 +138,11 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, "    why:  %s\n", summary)
 	}
 	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
-		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, p.Fix)
+		fix := p.Fix
+		if g.Diagnosis.Fix != "" {
+			fix = upperFirst(g.Diagnosis.Fix) + "."
+		}
+		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, fix)
 	}
 	r.writeSuggestion(w, g)
 	frames := g.UserFrames()
@@ -169,4 +185,11 @@ func (r *Report) pos(file string, line int) string {
 		return r.RelPath(file)
 	}
 	return fmt.Sprintf("%s:%d", r.RelPath(file), line)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

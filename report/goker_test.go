@@ -1,0 +1,206 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// gokerReport builds the report of one GoKer kernel's dump, with its
+// frames pointing into testdata/goker/src so the diagnosis reads the
+// kernel's source.
+func gokerReport(t testing.TB, name string) *Report {
+	t.Helper()
+	src, err := filepath.Abs(filepath.Join("testdata", "goker", "src"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", "goker", "dumps", name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.ReplaceAll(data, []byte("GOKER/"), []byte(src+"/"))
+	snap, err := profile.ParseBytes(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	var leaks []Leak
+	for _, g := range snap.Goroutines {
+		leaks = append(leaks, Leak{Goroutine: g})
+	}
+	return New(leaks, Options{Title: name, ModuleRoot: src})
+}
+
+func gokerNames(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "goker", "dumps", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no GoKer dumps: %v", err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".txt"))
+	}
+	return names
+}
+
+// TestGokerGolden keeps what leakhound says about each kernel.
+func TestGokerGolden(t *testing.T) {
+	for _, name := range gokerNames(t) {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := gokerReport(t, name).WriteText(&buf); err != nil {
+				t.Fatal(err)
+			}
+			got := normalise(buf.String())
+			path := filepath.Join("testdata", "goker", "golden", name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestGokerGolden -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("report differs from %s (-update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+			}
+		})
+	}
+}
+
+// contradictions returns the claims of g's diagnosis that its own source
+// facts contradict. Each check reads the source independently of the
+// diagnosis's wording: a select said to have no stop case that has one, a
+// "ticker" that the source does not make with a ticker, buffer advice for
+// a buffered channel, "nothing would release it" with a releasing
+// statement in the package, "no deferred Unlock" next to a deferred one,
+// context advice with no context in scope, "another goroutine holds" a
+// lock the same goroutine holds.
+func contradictions(g *Group) []string {
+	var out []string
+	d := g.Diagnosis
+	text := d.Summary + "\n" + strings.Join(d.Evidence, "\n")
+	f := d.Facts
+	if f.Select != nil && strings.Contains(d.Summary, "none means stop") {
+		for _, c := range f.Select.Cases {
+			if c.Stop {
+				out = append(out, fmt.Sprintf("says no case means stop, but the case at line %d (%s) does", c.Line, c.Channel))
+			}
+		}
+	}
+	if strings.Contains(d.Summary, "ticker") && g.Block.File != "" {
+		src, _ := os.ReadFile(g.Block.File)
+		if !bytes.Contains(src, []byte("NewTicker")) && !bytes.Contains(src, []byte("time.Tick(")) {
+			out = append(out, "calls it a ticker, but its file makes no ticker")
+		}
+	}
+	if strings.Contains(d.Summary, "buffered (1)") && f.Buffer != "" {
+		out = append(out, "advises a buffer of 1 for a channel made with buffer "+f.Buffer)
+	}
+	if strings.Contains(d.Summary, "nothing in") && strings.Contains(d.Summary, "would release it") {
+		n := len(f.Partners)
+		if f.Select != nil {
+			for _, c := range f.Select.Cases {
+				n += len(c.Partners)
+			}
+		}
+		if n > 0 {
+			out = append(out, fmt.Sprintf("says nothing would release it, but %d statements would", n))
+		}
+	}
+	if strings.Contains(text, "has no deferred Unlock") {
+		for _, m := range regexp.MustCompile(`at (\S+):(\d+) has no deferred Unlock`).FindAllStringSubmatch(text, -1) {
+			if deferredUnlockNear(g, m[1], m[2]) {
+				out = append(out, "says "+m[1]+":"+m[2]+" has no deferred Unlock, but its function defers one")
+			}
+		}
+	}
+	if selectOnDone.MatchString(d.Summary) && f.Context == "" && !strings.Contains(d.Summary, "t.Context()") &&
+		d.PatternID != PatternContextNeverDone && d.PatternID != PatternHTTPHandlerCtx {
+		out = append(out, "advises a select on Done() with no context in scope")
+	}
+	if strings.Contains(d.Summary, "another goroutine holds") {
+		for _, h := range f.Held {
+			if lastName(h.Mutex) == lastName(f.Object) {
+				out = append(out, "says another goroutine holds "+f.Object+", but this one holds it since line "+fmt.Sprint(h.Lock.Line))
+			}
+		}
+	}
+	return out
+}
+
+// selectOnDone finds advice to wait on a context's Done channel.
+var selectOnDone = regexp.MustCompile(`select (?:on|with) (?:<-)?\w+\.Done\(\)`)
+
+// deferredUnlockNear reports whether the function around file:line defers
+// an Unlock, by the text of the lines from the Lock to the function's end.
+func deferredUnlockNear(g *Group, rel, line string) bool {
+	path := g.Block.File
+	if !strings.HasSuffix(path, rel) {
+		return false
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	lines := strings.Split(string(src), "\n")
+	var n int
+	fmt.Sscan(line, &n)
+	for i := n; i < len(lines) && i < n+40; i++ {
+		l := strings.TrimSpace(lines[i])
+		if strings.HasPrefix(l, "func ") || l == "}" && !strings.HasPrefix(lines[i], "\t") {
+			break
+		}
+		if strings.HasPrefix(l, "defer") && strings.Contains(l, "nlock") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestGokerNoContradictedClaim asserts that no diagnosis of the GoKer
+// corpus states what its source contradicts.
+func TestGokerNoContradictedClaim(t *testing.T) {
+	for _, name := range gokerNames(t) {
+		r := gokerReport(t, name)
+		for i, g := range r.Groups {
+			for _, c := range contradictions(g) {
+				t.Errorf("%s group #%d (%s at %s:%d): %s\n%s", name, i+1, g.Reason, filepath.Base(g.Block.File),
+					g.Block.Line, c, g.Diagnosis.Summary)
+			}
+		}
+	}
+}
+
+// partnerNamed reports whether the diagnosis names what would release the
+// group: a partner statement, a holder or server group, a cycle, a lock
+// held by the same goroutine, or a closer method.
+func partnerNamed(g *Group) bool {
+	f := g.Diagnosis.Facts
+	if f.Cycle > 0 || f.Closer != nil || len(f.Partners) > 0 || g.Diagnosis.PatternID == PatternDoubleLock {
+		return true
+	}
+	if f.Select != nil {
+		for _, c := range f.Select.Cases {
+			if len(c.Partners) > 0 {
+				return true
+			}
+		}
+	}
+	return slices.ContainsFunc(g.Diagnosis.Evidence, func(e string) bool {
+		return strings.HasPrefix(e, "partner: ") || strings.HasPrefix(e, "would be released by: ")
+	})
+}
