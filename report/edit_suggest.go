@@ -89,7 +89,19 @@ func (e *editor) rules() (*Suggestion, string) {
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""
 		}
-		return e.deferUnlock()
+		sug, why := e.deferUnlock()
+		if sug == nil {
+			if other := e.unlockBeforeExits(); other != nil {
+				return other, ""
+			}
+		}
+		return sug, why
+	case PatternDoubleLock:
+		if sug := e.doubleLock(); sug != nil {
+			return sug, ""
+		}
+		return nil, "the lock is taken again in another function on the same stack: release it before the call, " +
+			"or call a variant that expects it held (the catalog's sample) — which one is a design choice"
 	}
 	return nil, ""
 }
