@@ -516,7 +516,12 @@ func skippedExits(st ast.Stmt, mu string) []ast.Stmt {
 			case *ast.BlockStmt:
 				unlocked := false
 				for _, s := range c.List {
+					// An Unlock before the exit releases it; a Lock again
+					// makes it a double lock, another shape.
 					if r, ok := lockCall(s, "Unlock"); ok && lastName(r) == mu {
+						unlocked = true
+					}
+					if r, ok := lockCall(s, "Lock"); ok && lastName(r) == mu {
 						unlocked = true
 					}
 					switch s := s.(type) {

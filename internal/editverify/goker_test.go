@@ -50,7 +50,7 @@ type gokerResult struct {
 	leaked   int    // leaked goroutines seen before the edit
 	patterns string // the diagnosis of each leaked group
 	edits    int
-	outcome  string // "fixed", "still leaks", "no edit", "no leak seen", "build fails", "vet fails"
+	outcome  string // "fixed", "still leaks", "crashes", "no edit", "no leak seen", "build fails", "vet fails"
 	detail   string
 }
 
@@ -82,7 +82,10 @@ func TestGoKerEdits(t *testing.T) {
 	var results []gokerResult
 	for _, c := range cases {
 		res := gokerResult{name: c.name}
-		leaks := runKernel(t, exe, c, reps(c, false))
+		leaks, err := runKernel(t, exe, c, reps(c, false))
+		if err != nil {
+			t.Logf("%s fails before any edit: %v", c.name, err)
+		}
 		res.leaked = len(leaks)
 		if len(leaks) == 0 {
 			res.outcome = "no leak seen"
@@ -123,11 +126,11 @@ func TestGoKerEdits(t *testing.T) {
 			t.Logf("    %s", strings.ReplaceAll(strings.TrimSpace(r.detail), "\n", "\n    "))
 		}
 	}
-	t.Logf("%d kernels: %d fixed by the suggested edit, %d still leak, %d edits that break the build or vet, "+
-		"%d with no edit, %d with no leak seen", len(results), counts["fixed"], counts["still leaks"],
-		counts["build fails"]+counts["vet fails"], counts["no edit"], counts["no leak seen"])
-	if n := counts["build fails"] + counts["vet fails"]; n > 0 {
-		t.Errorf("%d suggested edits break the build or add go vet findings", n)
+	t.Logf("%d kernels: %d fixed by the suggested edit, %d still leak, %d edits that break the build, vet or the "+
+		"run, %d with no edit, %d with no leak seen", len(results), counts["fixed"], counts["still leaks"],
+		counts["build fails"]+counts["vet fails"]+counts["crashes"], counts["no edit"], counts["no leak seen"])
+	if n := counts["build fails"] + counts["vet fails"] + counts["crashes"]; n > 0 {
+		t.Errorf("%d suggested edits break the build, add go vet findings or make the kernel fail", n)
 	}
 	if edited := counts["fixed"] + counts["still leaks"]; edited > 0 && counts["fixed"]*10 < edited*7 {
 		t.Errorf("the suggested edits removed the leak in %d of %d edited kernels, fewer than 70%%", counts["fixed"], edited)
@@ -214,9 +217,11 @@ func vetFindings(goCmd, dir string, env []string, overlay string) []string {
 }
 
 // runKernel runs one kernel n times as the toolchain's test does and
-// returns the goroutines the leak profile proved leaked, over all runs.
-func runKernel(t *testing.T, exe string, c gokerCase, n int) []report.Leak {
+// returns the goroutines the leak profile proved leaked, over all runs,
+// and the first failure of a run (a crash, a timeout).
+func runKernel(t *testing.T, exe string, c gokerCase, n int) ([]report.Leak, error) {
 	var leaks []report.Leak
+	var failed error
 	for range n {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		cmd := exec.CommandContext(ctx, exe, c.name)
@@ -226,8 +231,8 @@ func runKernel(t *testing.T, exe string, c gokerCase, n int) []report.Leak {
 		}
 		out, err := cmd.Output()
 		cancel()
-		if err != nil {
-			t.Logf("%s: %v", c.name, err)
+		if err != nil && failed == nil {
+			failed = fmt.Errorf("%w\n%s", err, out)
 		}
 		snap, err := profile.ParseBytes(out)
 		if err != nil {
@@ -239,7 +244,7 @@ func runKernel(t *testing.T, exe string, c gokerCase, n int) []report.Leak {
 			}
 		}
 	}
-	return leaks
+	return leaks, failed
 }
 
 // verifyKernelEdit applies edits to the kernels (an overlay), rebuilds,
@@ -266,7 +271,11 @@ func verifyKernelEdit(t *testing.T, goCmd, dir string, env []string, edits []rep
 	if len(added) > 0 {
 		return "vet fails", strings.Join(added, "\n")
 	}
-	if leaks := runKernel(t, exe, c, reps(c, true)); len(leaks) > 0 {
+	leaks, err := runKernel(t, exe, c, reps(c, true))
+	if err != nil {
+		return "crashes", err.Error()
+	}
+	if len(leaks) > 0 {
 		var b bytes.Buffer
 		rep := report.New(leaks, report.Options{Title: c.name + " (edited)", ModuleRoot: dir, NoSource: true})
 		rep.WriteText(&b)
