@@ -146,9 +146,9 @@ func TestSuggestedEdits(t *testing.T) {
 	}
 	tests := []struct {
 		name, mark, state, fn string
-		createdBy         string // the go: marker, "" when the goroutine is not started here
-		want              []string
-		noEdit            string
+		createdBy             string // the go: marker, "" when the goroutine is not started here
+		want                  []string
+		noEdit                string
 	}{
 		{"buffer for a go statement per slice element", "fanout", "chan send", "x.fanOut.func1", "fanout",
 			[]string{"out := make(chan result) → make(chan result, len(shards))"}, ""},
