@@ -91,11 +91,19 @@ func (e *editor) rules() (*Suggestion, string) {
 		}
 		sug, why := e.deferUnlock()
 		if sug == nil {
-			if other := e.unlockBeforeExits(); other != nil {
+			if other := e.unlockBeforeExits("Lock", "Unlock"); other != nil {
 				return other, ""
 			}
 		}
 		return sug, why
+	case PatternRWMutexDeadlock:
+		for _, pair := range [][2]string{{"RLock", "RUnlock"}, {"Lock", "Unlock"}} {
+			if sug := e.unlockBeforeExits(pair[0], pair[1]); sug != nil {
+				return sug, ""
+			}
+		}
+		return nil, "a read lock is taken again while held, behind a waiting writer: split off a helper that " +
+			"expects the lock held (the catalog's sample) — a design choice, not a mechanical edit"
 	case PatternDoubleLock:
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""

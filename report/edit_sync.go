@@ -429,13 +429,18 @@ func (e *editor) cancelContext() (*Suggestion, string) {
 }
 
 // unlockBeforeExits releases the mutex on the early exits that skip its
-// Unlock: in any function of the file that locks the same mutex (same
+// unlock: in any function of the file that locks the same mutex (same
 // receiver type and field, so an embedded mutex matches under another
-// variable name), a Lock statement followed in its block by the Unlock,
+// variable name), a lock statement followed in its block by the unlock,
 // with a return, continue or break between them in nested blocks and no
-// Unlock before that exit, gets `mu.Unlock()` inserted before the exit.
-func (e *editor) unlockBeforeExits() *Suggestion {
-	n := e.s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == "Lock" })
+// unlock before that exit, gets `mu.Unlock()` inserted before the exit.
+// lock and unlock are the method pair: Lock and Unlock, or RLock and
+// RUnlock.
+func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
+	n := e.s.onLine(func(n ast.Node) bool {
+		_, name, ok := methodCall(n)
+		return ok && (name == "Lock" || name == "RLock")
+	})
 	if n == nil {
 		return nil
 	}
@@ -461,14 +466,14 @@ func (e *editor) unlockBeforeExits() *Suggestion {
 			if !ok || mutexKey(info, call) != key {
 				continue
 			}
-			if _, name, _ := methodCall(call); name != "Lock" {
+			if _, name, _ := methodCall(call); name != lock {
 				continue
 			}
 			mu, _, _ := methodCall(call)
 			// The Unlock that ends the critical section, in the same block.
 			end := -1
 			for j := i + 1; j < len(b.List); j++ {
-				if r, ok := lockCall(b.List[j], "Unlock"); ok && r == mu {
+				if r, ok := lockCall(b.List[j], unlock); ok && r == mu {
 					end = j
 					break
 				}
@@ -477,11 +482,11 @@ func (e *editor) unlockBeforeExits() *Suggestion {
 				continue
 			}
 			for _, mid := range b.List[i+1 : end] {
-				for _, exit := range skippedExits(mid, lastName(mu)) {
+				for _, exit := range skippedExits(mid, lastName(mu), lock, unlock) {
 					if !f.alone(exit) {
 						return true
 					}
-					edits = append(edits, f.insertBefore(exit, mu+".Unlock()"))
+					edits = append(edits, f.insertBefore(exit, mu+"."+unlock+"()"))
 					funcs = append(funcs, fmt.Sprintf("line %d", f.lineOf(exit.Pos())))
 				}
 			}
@@ -492,15 +497,17 @@ func (e *editor) unlockBeforeExits() *Suggestion {
 		return nil
 	}
 	return &Suggestion{
-		Summary: fmt.Sprintf("unlock before the early exit at %s, which leaves the mutex locked", strings.Join(funcs, ", ")),
+		Summary: fmt.Sprintf("add the missing %s() before the early exit at %s, which leaves the mutex locked",
+			unlock, strings.Join(funcs, ", ")),
 		Edits:   edits,
 	}
 }
 
 // skippedExits returns the return, continue and break statements nested
 // in st (not st itself, outside function literals and inner loops for
-// continue/break) that no Unlock of mu precedes in their own block.
-func skippedExits(st ast.Stmt, mu string) []ast.Stmt {
+// continue/break) that no unlock (or second lock) of mu precedes in their
+// own block.
+func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
 	var exits []ast.Stmt
 	var walk func(n ast.Node, inLoop bool)
 	walk = func(n ast.Node, inLoop bool) {
@@ -518,10 +525,10 @@ func skippedExits(st ast.Stmt, mu string) []ast.Stmt {
 				for _, s := range c.List {
 					// An Unlock before the exit releases it; a Lock again
 					// makes it a double lock, another shape.
-					if r, ok := lockCall(s, "Unlock"); ok && lastName(r) == mu {
+					if r, ok := lockCall(s, unlock); ok && lastName(r) == mu {
 						unlocked = true
 					}
-					if r, ok := lockCall(s, "Lock"); ok && lastName(r) == mu {
+					if r, ok := lockCall(s, lock); ok && lastName(r) == mu {
 						unlocked = true
 					}
 					switch s := s.(type) {
