@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -30,7 +29,10 @@ func TestSuggestedEditsRemoveLeaks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every example with its edits applied")
 	}
-	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goCmd, _, err := editverify.GoCommand()
+	if err != nil {
+		t.Skip(err)
+	}
 	root := harness.ModuleRoot()
 	for _, s := range scenarios() {
 		t.Run(s.Name, func(t *testing.T) {

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/leakhound/leakhound/report"
 )
@@ -72,4 +74,19 @@ func Overlay(dir string, edits []report.Edit, extra map[string][]byte) (string, 
 	}
 	overlay := filepath.Join(dir, "overlay.json")
 	return overlay, os.WriteFile(overlay, desc, 0o644)
+}
+
+// GoCommand returns the go command on PATH and its GOROOT (as go env
+// reports it, so GOTOOLCHAIN is honoured): what the verification builds
+// and tests with.
+func GoCommand() (goCmd, goroot string, err error) {
+	goCmd, err = exec.LookPath("go")
+	if err != nil {
+		return "", "", fmt.Errorf("finding the go command: %w", err)
+	}
+	out, err := exec.Command(goCmd, "env", "GOROOT").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return goCmd, strings.TrimSpace(string(out)), nil
 }

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -59,13 +58,16 @@ type gokerResult struct {
 // of the kernels, and checks that the edited program builds, adds no go vet
 // finding, and no longer leaks. It logs one line per kernel and the totals
 // BENCHMARKS.md quotes. It takes minutes, so it runs only with
-// LEAKHOUND_GOKER=1.
+// LEAKHOUND_GOKER=1 (and needs a -timeout above go test's 10m default on a
+// loaded machine).
 func TestGoKerEdits(t *testing.T) {
 	if os.Getenv("LEAKHOUND_GOKER") == "" {
 		t.Skip("set LEAKHOUND_GOKER=1 to build and run the GoKer kernels with the suggested edits (minutes)")
 	}
-	goroot := runtime.GOROOT()
-	goCmd := filepath.Join(goroot, "bin", "go")
+	goCmd, goroot, err := GoCommand()
+	if err != nil {
+		t.Skip(err)
+	}
 	kernels := filepath.Join(goroot, "src", "runtime", "testdata", "testgoroutineleakprofile", "goker")
 	cases := gokerCases(t, goroot)
 	if len(cases) == 0 {
