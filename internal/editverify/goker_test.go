@@ -212,11 +212,16 @@ func vetFindings(goCmd, dir string, env []string, overlay string) []string {
 	var found []string
 	for l := range strings.SplitSeq(string(out), "\n") {
 		if m := pos.FindStringSubmatch(l); m != nil {
-			found = append(found, filepath.Base(m[1])+": "+l[len(m[0]):])
+			// An overlay's file is reported under its own name.
+			name := editedPrefix.ReplaceAllString(filepath.Base(m[1]), "")
+			found = append(found, name+": "+l[len(m[0]):])
 		}
 	}
 	return found
 }
+
+// editedPrefix is how Overlay names an edited file's copy.
+var editedPrefix = regexp.MustCompile(`^edited\d+_`)
 
 // runKernel runs one kernel n times as the toolchain's test does and
 // returns the goroutines the leak profile proved leaked, over all runs,
