@@ -30,7 +30,7 @@ func (e *editor) bufferChannel(send *ast.SendStmt) (*Suggestion, string) {
 	if len(mk.Args) != 1 {
 		return nil, fmt.Sprintf("%s already has a buffer of %s", ch, types.ExprString(mk.Args[1]))
 	}
-	senders, why := e.countSenders(ch)
+	senders, why := e.countSenders(ch, mk)
 	if why != "" {
 		return nil, why
 	}
@@ -49,7 +49,7 @@ func (e *editor) bufferChannel(send *ast.SendStmt) (*Suggestion, string) {
 // countSenders counts the goroutines sending on the local channel ch in
 // the site's top-level function, as Go text ("1", "len(ix.Shards)",
 // "p.Workers + 1"). It returns why not when the count is not certain.
-func (e *editor) countSenders(ch string) (string, string) {
+func (e *editor) countSenders(ch string, mk *ast.CallExpr) (string, string) {
 	s := e.s
 	info := e.d.packageTypes(s.file)
 	var terms []string
@@ -77,7 +77,7 @@ func (e *editor) countSenders(ch string) (string, string) {
 			if types.ExprString(n.Chan) != ch {
 				return true
 			}
-			term, w := senderTerm(stack, info)
+			term, w := senderTerm(stack, info, mk)
 			if w != "" {
 				why = w
 				return false
@@ -102,8 +102,9 @@ func (e *editor) countSenders(ch string) (string, string) {
 // senderTerm says how many goroutines run the send at the end of stack
 // (the nodes from the function body down to it): the send must be in a
 // goroutine's function literal, outside loops inside it, and that go
-// statement in at most one loop with a count that can be written down.
-func senderTerm(stack []ast.Node, info *types.Info) (string, string) {
+// statement in at most one loop with a count that can be written down
+// (loops around the make of the channel, mk, do not count).
+func senderTerm(stack []ast.Node, info *types.Info, mk *ast.CallExpr) (string, string) {
 	goAt := -1
 	for i := len(stack) - 1; i >= 0; i-- {
 		if lit, ok := stack[i].(*ast.FuncLit); ok {
@@ -128,7 +129,10 @@ func senderTerm(stack []ast.Node, info *types.Info) (string, string) {
 	for _, n := range stack[:goAt] {
 		switch n.(type) {
 		case *ast.ForStmt, *ast.RangeStmt:
-			loops = append(loops, n)
+			// A loop that also makes the channel makes one per turn.
+			if n.Pos() > mk.Pos() || n.End() < mk.End() {
+				loops = append(loops, n)
+			}
 		case *ast.FuncLit:
 			return "", "the go statement sits in a nested function, so how often it runs is not known"
 		}
@@ -235,14 +239,21 @@ func (e *editor) contextInScope() (ctxInScope, bool) {
 		if ft.Params == nil {
 			continue
 		}
+		index := -1
 		for _, p := range ft.Params.List {
 			typ := types.ExprString(p.Type)
 			for _, name := range p.Names {
+				index++
 				if name.Name == "_" {
 					continue
 				}
 				switch typ {
 				case "context.Context":
+					if s.path[i] == s.fn && e.callerPassesBackground(index) {
+						e.noCtx = fmt.Sprintf("the caller passes context.Background() as %s, which nothing cancels: "+
+							"pass a context its owner cancels (tests: t.Context())", name.Name)
+						return ctxInScope{}, false
+					}
 					return ctxInScope{name.Name, "the parameter " + name.Name}, true
 				case "*http.Request":
 					return ctxInScope{name.Name + ".Context()", "the request's context"}, true
@@ -253,6 +264,48 @@ func (e *editor) contextInScope() (ctxInScope, bool) {
 		}
 	}
 	return ctxInScope{}, false
+}
+
+// callerPassesBackground reports whether the caller of the blocking
+// function, as the stack shows it, passes context.Background() or TODO()
+// as its parameter number index: a Done case on it would never fire.
+func (e *editor) callerPassesBackground(index int) bool {
+	decl, ok := e.s.fn.(*ast.FuncDecl)
+	if !ok || e.g.Stack == nil || e.d.src == nil {
+		return false
+	}
+	frames := e.g.Stack.Frames
+	bi := blockIndex(frames)
+	if bi < 0 || bi+1 >= len(frames) {
+		return false
+	}
+	caller := frames[bi+1]
+	cf := e.d.src.file(caller.File)
+	if cf == nil {
+		return false
+	}
+	cs := cf.locate(caller.Line)
+	if cs == nil {
+		return false
+	}
+	n := cs.onLine(func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		switch fun := c.Fun.(type) {
+		case *ast.Ident:
+			return fun.Name == decl.Name.Name
+		case *ast.SelectorExpr:
+			return fun.Sel.Name == decl.Name.Name
+		}
+		return false
+	})
+	if n == nil || index >= len(n.(*ast.CallExpr).Args) {
+		return false
+	}
+	arg, ok := n.(*ast.CallExpr).Args[index].(*ast.CallExpr)
+	return ok && (isCallTo(arg, "context", "Background") || isCallTo(arg, "context", "TODO"))
 }
 
 // localContext finds a context variable defined in body (not in nested
@@ -334,6 +387,9 @@ func (e *editor) returnText(ctx string) string {
 // receive *ast.UnaryExpr.
 func (e *editor) wrapInSelect(op ast.Node) (*Suggestion, string) {
 	ctx, ok := e.contextInScope()
+	if !ok && e.noCtx != "" {
+		return nil, e.noCtx
+	}
 	if !ok {
 		return nil, "no context is in scope here to select on: pass one in (a test's t.Context(), a request's " +
 			"r.Context()) and select on its Done(); a context.Background() would never be cancelled"
@@ -432,6 +488,9 @@ func (e *editor) selectExit() (*Suggestion, string) {
 		}
 	}
 	ctx, ok := e.contextInScope()
+	if !ok && e.noCtx != "" {
+		return nil, e.noCtx
+	}
 	if !ok {
 		return nil, "no context is in scope here to add a case <-ctx.Done() with: pass one in (a test's " +
 			"t.Context(), a request's r.Context()); a context.Background() would never be cancelled"

@@ -13,6 +13,9 @@ type editor struct {
 	d *diagnoser
 	g *Group
 	s *site
+	// noCtx says why the context in scope cannot serve, when it is one
+	// nothing cancels.
+	noCtx string
 }
 
 // suggest sets g.Diagnosis.Suggestion when the diagnosed shape has a
@@ -86,7 +89,27 @@ func (e *editor) rules() (*Suggestion, string) {
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""
 		}
-		return e.deferUnlock()
+		sug, why := e.deferUnlock()
+		if sug == nil {
+			if other := e.unlockBeforeExits("Lock", "Unlock"); other != nil {
+				return other, ""
+			}
+		}
+		return sug, why
+	case PatternRWMutexDeadlock:
+		for _, pair := range [][2]string{{"RLock", "RUnlock"}, {"Lock", "Unlock"}} {
+			if sug := e.unlockBeforeExits(pair[0], pair[1]); sug != nil {
+				return sug, ""
+			}
+		}
+		return nil, "a read lock is taken again while held, behind a waiting writer: split off a helper that " +
+			"expects the lock held (the catalog's sample) — a design choice, not a mechanical edit"
+	case PatternDoubleLock:
+		if sug := e.doubleLock(); sug != nil {
+			return sug, ""
+		}
+		return nil, "the lock is taken again in another function on the same stack: release it before the call, " +
+			"or call a variant that expects it held (the catalog's sample) — which one is a design choice"
 	}
 	return nil, ""
 }

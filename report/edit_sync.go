@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"strings"
 )
@@ -69,6 +70,10 @@ func (e *editor) deferDone() (*Suggestion, string) {
 		if len(dones) == 0 || why != "" {
 			return why == ""
 		}
+		last := f.lineOf(dones[len(dones)-1].Pos())
+		if !hasReturnBefore(f, lit.Body, last) {
+			return true // Done is reached on every path: these goroutines are stuck before it
+		}
 		first, ok := f.insertFirst(lit.Body, fmt.Sprintf("defer %s.Done()", types.ExprString(dones[0].(*ast.ExprStmt).X.(*ast.CallExpr).Fun.(*ast.SelectorExpr).X)))
 		if !ok {
 			why = fmt.Sprintf("the goroutine at line %d is written on one line", f.lineOf(gs.Pos()))
@@ -89,7 +94,8 @@ func (e *editor) deferDone() (*Suggestion, string) {
 		return nil, why
 	}
 	if len(edits) == 0 {
-		return nil, fmt.Sprintf("no goroutine started in %s calls %s.Done() without defer", e.s.decl.Name.Name, wg)
+		return nil, fmt.Sprintf("no goroutine started in %s skips %s.Done() by returning early: the missing Done "+
+			"belongs to a goroutine blocked elsewhere (see the other groups)", e.s.decl.Name.Name, wg)
 	}
 	return &Suggestion{
 		Summary: fmt.Sprintf("defer %s.Done() first thing in the goroutine started at line %s, so every return "+
@@ -152,6 +158,10 @@ func (e *editor) deferUnlock() (*Suggestion, string) {
 	})
 	if why != "" {
 		return nil, why
+	}
+	if len(unlocks) == 0 {
+		return nil, fmt.Sprintf("%s never unlocks %s: the lock is released elsewhere, so where it should be is "+
+			"not mechanical", decl.Name.Name, mu)
 	}
 	returns := false
 	for i := lockAt + 1; i < len(body.List); i++ {
@@ -221,9 +231,11 @@ func pureResults(r *ast.ReturnStmt) bool {
 
 // doubleLock replaces a Lock the group waits on with Unlock when the same
 // function has already locked the mutex on the straight path to it: an
-// earlier mu.Lock() in an enclosing block, with no mu.Unlock() anywhere in
-// the function. The goroutine waits for itself; the second call was meant
-// to release the lock.
+// earlier mu.Lock() in an enclosing block with no mu.Unlock() between the
+// two, no deferred Unlock, and no Unlock after the second Lock on its way
+// out of the function (its block ends in a return, or is the body). The
+// goroutine waits for itself; the second call was meant to release the
+// lock.
 func (e *editor) doubleLock() *Suggestion {
 	n := e.s.onLine(func(n ast.Node) bool { _, name, ok := methodCall(n); return ok && name == "Lock" })
 	if n == nil {
@@ -234,22 +246,45 @@ func (e *editor) doubleLock() *Suggestion {
 	body := funcBody(e.s.fn)
 	f := e.s.file
 	second := e.stmtOf(call)
-	if second == nil || body == nil {
+	if second == nil || body == nil || deferredSuffix(body, lastName(mu), "Unlock") {
 		return nil
 	}
-	if len(f.calls(body, lastName(mu), "Unlock")) > 0 || deferredSuffix(body, lastName(mu), "Unlock") {
+	if _, ok := lockCall(second, "Lock"); !ok {
 		return nil
 	}
-	// The first Lock must be a statement of a block that holds the second
-	// one (directly or nested), before it.
+	// The second Lock's own block: nothing after it may unlock, and it
+	// must leave the function.
+	block, at := enclosingBlock(body, second)
+	if block == nil {
+		return nil
+	}
+	rest := block.List[at+1:]
+	for _, st := range rest {
+		if len(f.calls(st, lastName(mu), "Unlock")) > 0 {
+			return nil
+		}
+	}
+	if block != body {
+		if len(rest) == 0 {
+			return nil
+		}
+		if _, ok := rest[len(rest)-1].(*ast.ReturnStmt); !ok {
+			return nil
+		}
+	}
+	// The first Lock: a statement of a block holding the second one,
+	// before it, with no Unlock between them.
 	var first ast.Stmt
 	ast.Inspect(body, func(c ast.Node) bool {
 		if _, lit := c.(*ast.FuncLit); lit {
 			return false
 		}
 		b, ok := c.(*ast.BlockStmt)
-		if !ok || b.Pos() > second.Pos() || b.End() < second.End() {
-			return c == nil || (c.Pos() <= second.Pos() && c.End() >= second.End())
+		if !ok {
+			return c != nil && c.Pos() <= second.Pos() && c.End() >= second.End()
+		}
+		if b.Pos() > second.Pos() || b.End() < second.End() {
+			return false
 		}
 		for _, st := range b.List {
 			if st.Pos() >= second.Pos() {
@@ -258,6 +293,9 @@ func (e *editor) doubleLock() *Suggestion {
 			if r, ok := lockCall(st, "Lock"); ok && r == mu {
 				first = st
 			}
+			if len(f.calls(st, lastName(mu), "Unlock")) > 0 {
+				first = nil
+			}
 		}
 		return true
 	})
@@ -265,11 +303,11 @@ func (e *editor) doubleLock() *Suggestion {
 		return nil
 	}
 	sel := call.Fun.(*ast.SelectorExpr).Sel
-	at := f.posOffset(sel.Pos())
+	at2 := f.posOffset(sel.Pos())
 	return &Suggestion{
 		Summary: fmt.Sprintf("%s is locked at line %d and again at line %d with no Unlock between: the goroutine "+
 			"waits for itself; the second call was meant to be Unlock", mu, f.lineOf(first.Pos()), e.s.line),
-		Edits: []Edit{newEdit(f, at, at+len("Lock"), "Unlock")},
+		Edits: []Edit{newEdit(f, at2, at2+len("Lock"), "Unlock")},
 	}
 }
 
@@ -388,4 +426,150 @@ func (e *editor) cancelContext() (*Suggestion, string) {
 		}
 	}
 	return nil, why
+}
+
+// unlockBeforeExits releases the mutex on the early exits that skip its
+// unlock: in any function of the file that locks the same mutex (same
+// receiver type and field, so an embedded mutex matches under another
+// variable name), a lock statement followed in its block by the unlock,
+// with a return, continue or break between them in nested blocks and no
+// unlock before that exit, gets `mu.Unlock()` inserted before the exit.
+// lock and unlock are the method pair: Lock and Unlock, or RLock and
+// RUnlock.
+func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
+	n := e.s.onLine(func(n ast.Node) bool {
+		_, name, ok := methodCall(n)
+		return ok && (name == "Lock" || name == "RLock")
+	})
+	if n == nil {
+		return nil
+	}
+	f := e.s.file
+	info := e.d.packageTypes(f)
+	key := mutexKey(info, n.(*ast.CallExpr))
+	if key == "" {
+		return nil
+	}
+	var edits []Edit
+	var funcs []string
+	ast.Inspect(f.ast, func(c ast.Node) bool {
+		b, ok := c.(*ast.BlockStmt)
+		if !ok {
+			return true
+		}
+		for i, st := range b.List {
+			es, ok := st.(*ast.ExprStmt)
+			if !ok {
+				continue
+			}
+			call, ok := es.X.(*ast.CallExpr)
+			if !ok || mutexKey(info, call) != key {
+				continue
+			}
+			if _, name, _ := methodCall(call); name != lock {
+				continue
+			}
+			mu, _, _ := methodCall(call)
+			// The Unlock that ends the critical section, in the same block.
+			end := -1
+			for j := i + 1; j < len(b.List); j++ {
+				if r, ok := lockCall(b.List[j], unlock); ok && r == mu {
+					end = j
+					break
+				}
+			}
+			if end < 0 {
+				continue
+			}
+			for _, mid := range b.List[i+1 : end] {
+				for _, exit := range skippedExits(mid, lastName(mu), lock, unlock) {
+					if !f.alone(exit) {
+						return true
+					}
+					edits = append(edits, f.insertBefore(exit, mu+"."+unlock+"()"))
+					funcs = append(funcs, fmt.Sprintf("line %d", f.lineOf(exit.Pos())))
+				}
+			}
+		}
+		return true
+	})
+	if len(edits) == 0 {
+		return nil
+	}
+	return &Suggestion{
+		Summary: fmt.Sprintf("add the missing %s() before the early exit at %s, which leaves the mutex locked",
+			unlock, strings.Join(funcs, ", ")),
+		Edits:   edits,
+	}
+}
+
+// skippedExits returns the return, continue and break statements nested
+// in st (not st itself, outside function literals and inner loops for
+// continue/break) that no unlock (or second lock) of mu precedes in their
+// own block.
+func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
+	var exits []ast.Stmt
+	var walk func(n ast.Node, inLoop bool)
+	walk = func(n ast.Node, inLoop bool) {
+		ast.Inspect(n, func(c ast.Node) bool {
+			switch c := c.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if c != n {
+					walk(c, true)
+					return false
+				}
+			case *ast.BlockStmt:
+				unlocked := false
+				for _, s := range c.List {
+					// An Unlock before the exit releases it; a Lock again
+					// makes it a double lock, another shape.
+					if r, ok := lockCall(s, unlock); ok && lastName(r) == mu {
+						unlocked = true
+					}
+					if r, ok := lockCall(s, lock); ok && lastName(r) == mu {
+						unlocked = true
+					}
+					switch s := s.(type) {
+					case *ast.ReturnStmt:
+						if !unlocked {
+							exits = append(exits, s)
+						}
+					case *ast.BranchStmt:
+						if !unlocked && !inLoop && (s.Tok == token.CONTINUE || s.Tok == token.BREAK) && s.Label == nil {
+							exits = append(exits, s)
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	if _, block := st.(*ast.BlockStmt); !block {
+		walk(st, false)
+	}
+	return exits
+}
+
+// mutexKey identifies the mutex a Lock or Unlock call works on across
+// functions: the type of the receiver expression's owner and the field
+// name ("*Store.mu"), or the type of a value with an embedded mutex. ""
+// when the types are not known.
+func mutexKey(info *types.Info, call *ast.CallExpr) string {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	switch x := sel.X.(type) {
+	case *ast.SelectorExpr:
+		if t := typeOf(info, x.X); t != nil {
+			return typeText(t) + "." + x.Sel.Name
+		}
+	case *ast.Ident:
+		if t := typeOf(info, x); t != nil {
+			return typeText(t)
+		}
+	}
+	return ""
 }

@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/leakhound/leakhound/report"
 )
@@ -19,9 +21,9 @@ import (
 // Overlay applies edits to the files they name and writes, under dir, the
 // edited files, the extra files (absolute path to content: files the
 // overlay adds, such as a test) and the overlay description go build reads.
-// It returns the description's path. An edited file that is not
-// gofmt-clean is an error: suggested edits must leave the user's code
-// formatted.
+// It returns the description's path. An edited file that does not parse,
+// or that was gofmt-clean and is not any more, is an error: suggested edits
+// must leave the user's code formatted.
 func Overlay(dir string, edits []report.Edit, extra map[string][]byte) (string, error) {
 	byFile := make(map[string][]report.Edit)
 	for _, e := range edits {
@@ -46,7 +48,9 @@ func Overlay(dir string, edits []report.Edit, extra map[string][]byte) (string, 
 		if err != nil {
 			return "", fmt.Errorf("the edited %s does not parse: %w\n%s", f, err, out)
 		}
-		if !bytes.Equal(formatted, out) {
+		// Code that was not gofmt-clean before cannot be after an edit of a
+		// few lines; code that was must stay so.
+		if orig, err := format.Source(src); err == nil && bytes.Equal(orig, src) && !bytes.Equal(formatted, out) {
 			return "", fmt.Errorf("the edited %s is not gofmt-clean:\n%s", f, out)
 		}
 		name := filepath.Join(dir, fmt.Sprintf("edited%d_%s", i, filepath.Base(f)))
@@ -70,4 +74,19 @@ func Overlay(dir string, edits []report.Edit, extra map[string][]byte) (string, 
 	}
 	overlay := filepath.Join(dir, "overlay.json")
 	return overlay, os.WriteFile(overlay, desc, 0o644)
+}
+
+// GoCommand returns the go command on PATH and its GOROOT (as go env
+// reports it, so GOTOOLCHAIN is honoured): what the verification builds
+// and tests with.
+func GoCommand() (goCmd, goroot string, err error) {
+	goCmd, err = exec.LookPath("go")
+	if err != nil {
+		return "", "", fmt.Errorf("finding the go command: %w", err)
+	}
+	out, err := exec.Command(goCmd, "env", "GOROOT").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return goCmd, strings.TrimSpace(string(out)), nil
 }
