@@ -58,9 +58,11 @@ gofmt_check() {
 # suite ENV... runs the tests under -race with the given environment: the
 # cached packages first, then the ones that always run.
 suite() {
-  env "$@" go test -race ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} "${CACHED[@]}"
+  # -timeout: a package's tests under -race on a busy CI machine may pass
+  # go test's default 10 minutes without anything being stuck.
+  env "$@" go test -race -timeout 25m ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} "${CACHED[@]}"
   # shellcheck disable=SC2086 # LIVE is a list of import paths
-  env "$@" go test -race -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} $LIVE
+  env "$@" go test -race -timeout 25m -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} $LIVE
 }
 TEST_ARGS=("$@")
 
