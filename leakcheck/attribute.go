@@ -8,6 +8,12 @@ import (
 	"github.com/leakhound/leakhound/profile"
 )
 
+// byOrphan marks, inside a check, a goroutine whose creator chain ends
+// outside any goroutine (a timer, a finalizer, a creator that has
+// returned); see orphans.go for whose it is. It never reaches a report:
+// the check replaces it with profile.ByAlone or drops the goroutine.
+const byOrphan profile.Attribution = "orphan"
+
 // maxChain bounds walks up the creator chain; real chains are short, and the
 // bound keeps a malformed dump (a cycle of parent IDs) from looping.
 const maxChain = 10000
@@ -39,7 +45,9 @@ type owner struct {
 	memo    map[int64]profile.Attribution // goroutine ID → attribution, "" = not ours
 }
 
-func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *owner {
+// before, when not nil, holds the IDs of the goroutines alive at Check: a
+// goroutine among them is never new, whatever the counts say.
+func newOwner(label string, testGID int64, base baseline, before map[int64]bool, s *profile.Snapshot) *owner {
 	o := &owner{
 		label:   label,
 		testGID: testGID,
@@ -47,8 +55,18 @@ func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *
 		fresh:   make(map[int64]bool),
 		memo:    make(map[int64]profile.Attribution),
 	}
-	for _, g := range newcomers(base, s) {
-		o.fresh[g.ID] = true
+	if before != nil {
+		// The IDs alive at Check are known: exact, where the counts by
+		// entry function can be misled by IDs out of age order.
+		for _, g := range s.Goroutines {
+			if !before[g.ID] {
+				o.fresh[g.ID] = true
+			}
+		}
+	} else {
+		for _, g := range newcomers(base, s, o.age) {
+			o.fresh[g.ID] = true
+		}
 	}
 	for _, g := range s.Goroutines {
 		if g.ID != 0 {
@@ -83,8 +101,28 @@ func (o *owner) walk(g *profile.Goroutine, depth int) (profile.Attribution, bool
 	return how, true
 }
 
+// age ranks g for newcomers, oldest first. 2: known to be newer than
+// Check (it has this run's label, which did not exist before). 0: started
+// by the test goroutine without the label, which is what a goroutine the
+// test started before calling Check looks like; one started after Check
+// that dropped the label itself looks the same, so this only decides who
+// takes the baseline's places first, erring towards not blaming. 1: only
+// its ID can tell.
+func (o *owner) age(g *profile.Goroutine) int {
+	_, labelled := g.Labels[LabelKey]
+	switch {
+	case g.Labels[LabelKey] == o.label:
+		return 2
+	case !labelled && o.testGID != 0 && g.ParentID == o.testGID:
+		return 0
+	}
+	return 1
+}
+
 // unlabelled follows the creator chain of a goroutine without a leakhound
-// label.
+// label. A chain that ends outside any goroutine the capture shows (a timer
+// or the runtime started it, or its creator has returned) makes it an
+// orphan: the check decides whose it is (see orphans.go).
 func (o *owner) unlabelled(g *profile.Goroutine, depth int) profile.Attribution {
 	if !o.fresh[g.ID] {
 		return ""
@@ -97,29 +135,43 @@ func (o *owner) unlabelled(g *profile.Goroutine, depth int) profile.Attribution 
 			return profile.ByAncestors
 		}
 	}
-	if depth >= maxChain || g.ParentID == 0 || g.ParentID == g.ID {
+	if depth >= maxChain || g.ParentID == g.ID {
 		return ""
 	}
 	parent, ok := o.byID[g.ParentID]
-	if !ok {
-		return ""
+	if g.ParentID == 0 || !ok || isMachinery(parent) {
+		return byOrphan
 	}
-	if how, _ := o.walk(parent, depth+1); how != "" {
+	switch how, _ := o.walk(parent, depth+1); how {
+	case "":
+		return ""
+	case byOrphan:
+		return byOrphan
+	default:
 		return profile.ByCreator
 	}
-	return ""
 }
 
 // newcomers returns the goroutines of the full capture s that the baseline
-// did not count. Of each entry function, the goroutines with the lowest IDs,
-// the oldest, are taken as the ones that were there.
-func newcomers(base baseline, s *profile.Snapshot) []*profile.Goroutine {
+// did not count. Of each entry function, the baseline's places go first to
+// the goroutines age ranks oldest, then to the ones with the lowest IDs;
+// IDs only roughly follow age, since each processor hands out IDs from a
+// batch of its own. A nil age ranks by ID alone.
+func newcomers(base baseline, s *profile.Snapshot, age func(*profile.Goroutine) int) []*profile.Goroutine {
 	had := maps.Clone(base)
 	if had == nil {
 		had = make(baseline)
 	}
 	byAge := slices.Clone(s.Goroutines)
-	slices.SortStableFunc(byAge, func(a, b *profile.Goroutine) int { return cmp.Compare(a.ID, b.ID) })
+	rank := func(g *profile.Goroutine) int {
+		if age == nil {
+			return 1
+		}
+		return age(g)
+	}
+	slices.SortStableFunc(byAge, func(a, b *profile.Goroutine) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.ID, b.ID))
+	})
 	var added []*profile.Goroutine
 	for _, g := range byAge {
 		k := entryOf(g)

@@ -71,8 +71,12 @@ func check(t testing.TB, pkg string, opts []Option) *testCheck {
 	}
 	tc.created, tc.createdOK = goroutinesCreated()
 	tc.base = takeBaseline()
+	if tc.base[notStartedKey] > 0 {
+		tc.before = startedBefore(cfg.look.full)
+	}
 	tc.seen = tc.base
 	setLabels(tc.prev, LabelKey, tc.label)
+	checks.enter(tc)
 	t.Cleanup(func() {
 		t.Helper()
 		tc.finish(t)
@@ -89,6 +93,9 @@ type testCheck struct {
 	testGID int64             // the goroutine Check was called on
 	prev    map[string]string // that goroutine's labels before Check
 	base    baseline          // what ran when Check was called
+	// before holds the IDs of every goroutine alive at Check when some of
+	// them had not started yet (see notStartedKey); nil otherwise.
+	before map[int64]bool
 	// created is how many goroutines the process had created when Check
 	// was called, if createdOK.
 	created   uint64
@@ -100,11 +107,15 @@ type testCheck struct {
 	glanced *profile.Snapshot
 	selfGID int64   // the goroutine running the cleanup
 	result  verdict // the outcome, once finish has run
+	// overlapped names the tests whose checks ran at some moment between
+	// this Check and its verdict; guarded by checks.mu (see orphans.go).
+	overlapped []string
 }
 
 // finish runs the check, in the test's cleanup.
 func (tc *testCheck) finish(t testing.TB) {
 	t.Helper()
+	defer checks.leave(tc)
 	tc.selfGID = profile.CurrentID()
 	if tc.selfGID == tc.testGID {
 		// Mark this goroutine while it looks (see checkingKey), and give
@@ -117,6 +128,9 @@ func (tc *testCheck) finish(t testing.TB) {
 		t.Errorf("leakcheck: cannot check %s for leaked goroutines: %v", tc.test, err)
 		return
 	}
+	others := checks.alongside(tc)
+	v.leaks, v.shared = placeOrphans(v.leaks, len(others) == 0)
+	v.alongside = others
 	tc.result = v
 	emit(t, tc.cfg, v, report.Options{
 		Title:      tc.test,
@@ -191,7 +205,7 @@ func (tc *testCheck) explained(leaks []report.Leak) {
 
 // survivors picks the test's goroutines from a full capture.
 func (tc *testCheck) survivors(s *profile.Snapshot) []report.Leak {
-	o := newOwner(tc.label, tc.testGID, tc.base, s)
+	o := newOwner(tc.label, tc.testGID, tc.base, tc.before, s)
 	var leaks []report.Leak
 	for _, g := range s.Goroutines {
 		if g.ID == tc.testGID || g.ID == tc.selfGID || tc.cfg.ignored(g) {

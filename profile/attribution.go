@@ -16,6 +16,10 @@ const (
 	// ByAncestors: the creation stacks the runtime kept under
 	// GODEBUG=tracebackancestors lead to the test.
 	ByAncestors Attribution = "ancestors"
+	// ByAlone: the goroutine's creator chain ends outside any test (a
+	// timer, a finalizer, a creator that returned), and it appeared while
+	// exactly one checked test was running.
+	ByAlone Attribution = "alone"
 )
 
 // TestTie is the test a goroutine belongs to and how that is known; the
