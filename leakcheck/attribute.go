@@ -49,7 +49,9 @@ type owner struct {
 	memo    map[int64]string // goroutine ID → attribution, "" = not ours
 }
 
-func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *owner {
+// before, when not nil, holds the IDs of the goroutines alive at Check: a
+// goroutine among them is never new, whatever the counts say.
+func newOwner(label string, testGID int64, base baseline, before map[int64]bool, s *profile.Snapshot) *owner {
 	o := &owner{
 		label:   label,
 		testGID: testGID,
@@ -58,7 +60,9 @@ func newOwner(label string, testGID int64, base baseline, s *profile.Snapshot) *
 		memo:    make(map[int64]string),
 	}
 	for _, g := range newcomers(base, s) {
-		o.fresh[g.ID] = true
+		if !before[g.ID] {
+			o.fresh[g.ID] = true
+		}
 	}
 	for _, g := range s.Goroutines {
 		if g.ID != 0 {

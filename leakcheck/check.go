@@ -71,6 +71,9 @@ func check(t testing.TB, pkg string, opts []Option) *testCheck {
 	}
 	tc.created, tc.createdOK = goroutinesCreated()
 	tc.base = takeBaseline()
+	if tc.base[notStartedKey] > 0 {
+		tc.before = startedBefore(cfg.look.full)
+	}
 	tc.seen = tc.base
 	setLabels(tc.prev, LabelKey, tc.label)
 	t.Cleanup(func() {
@@ -89,6 +92,9 @@ type testCheck struct {
 	testGID int64             // the goroutine Check was called on
 	prev    map[string]string // that goroutine's labels before Check
 	base    baseline          // what ran when Check was called
+	// before holds the IDs of every goroutine alive at Check when some of
+	// them had not started yet (see notStartedKey); nil otherwise.
+	before map[int64]bool
 	// created is how many goroutines the process had created when Check
 	// was called, if createdOK.
 	created   uint64
@@ -191,7 +197,7 @@ func (tc *testCheck) explained(leaks []report.Leak) {
 
 // survivors picks the test's goroutines from a full capture.
 func (tc *testCheck) survivors(s *profile.Snapshot) []report.Leak {
-	o := newOwner(tc.label, tc.testGID, tc.base, s)
+	o := newOwner(tc.label, tc.testGID, tc.base, tc.before, s)
 	var leaks []report.Leak
 	for _, g := range s.Goroutines {
 		if g.ID == tc.testGID || g.ID == tc.selfGID || tc.cfg.ignored(g) {

@@ -100,7 +100,6 @@ func truthOf(p *program) map[int64]goroutineInfo {
 var knownGaps = map[string]string{
 	"timer":      "issue 11 item 1: goroutines started by timers",
 	"signal":     "issue 11 item 2: os/signal.NotifyContext",
-	"unstarted":  "issue 11 item 3: goroutines not yet scheduled at Check",
 	"unlabelled": "issue 11: goroutines whose creator chain ends outside the test",
 }
 
