@@ -16,6 +16,13 @@ const (
 	byLabel     = "label"
 	byCreator   = "creator"
 	byAncestors = "ancestors"
+	// byOrphan marks, inside a check, a goroutine whose creator chain ends
+	// outside any goroutine (a timer, a finalizer, a creator that has
+	// returned); see orphans.go for whose it is.
+	byOrphan = "orphan"
+	// byAlone is how an orphan is tied to the one checked test that was
+	// running while it appeared.
+	byAlone = "alone"
 )
 
 // maxChain bounds walks up the creator chain; real chains are short, and the
@@ -59,8 +66,16 @@ func newOwner(label string, testGID int64, base baseline, before map[int64]bool,
 		fresh:   make(map[int64]bool),
 		memo:    make(map[int64]string),
 	}
-	for _, g := range newcomers(base, s) {
-		if !before[g.ID] {
+	if before != nil {
+		// The IDs alive at Check are known: exact, where the counts by
+		// entry function can be misled by IDs out of age order.
+		for _, g := range s.Goroutines {
+			if !before[g.ID] {
+				o.fresh[g.ID] = true
+			}
+		}
+	} else {
+		for _, g := range newcomers(base, s, o.age) {
 			o.fresh[g.ID] = true
 		}
 	}
@@ -97,8 +112,20 @@ func (o *owner) walk(g *profile.Goroutine, depth int) (string, bool) {
 	return how, true
 }
 
+// age ranks g for newcomers: 2 when it is known to be newer than Check (it
+// has this run's label, which did not exist before), 1 when only its ID can
+// tell.
+func (o *owner) age(g *profile.Goroutine) int {
+	if g.Labels[LabelKey] == o.label {
+		return 2
+	}
+	return 1
+}
+
 // unlabelled follows the creator chain of a goroutine without a leakhound
-// label.
+// label. A chain that ends outside any goroutine the capture shows (a timer
+// or the runtime started it, or its creator has returned) makes it an
+// orphan: the check decides whose it is (see orphans.go).
 func (o *owner) unlabelled(g *profile.Goroutine, depth int) string {
 	if !o.fresh[g.ID] {
 		return ""
@@ -111,29 +138,43 @@ func (o *owner) unlabelled(g *profile.Goroutine, depth int) string {
 			return byAncestors
 		}
 	}
-	if depth >= maxChain || g.ParentID == 0 || g.ParentID == g.ID {
+	if depth >= maxChain || g.ParentID == g.ID {
 		return ""
 	}
 	parent, ok := o.byID[g.ParentID]
-	if !ok {
-		return ""
+	if g.ParentID == 0 || !ok || isMachinery(parent) {
+		return byOrphan
 	}
-	if how, _ := o.walk(parent, depth+1); how != "" {
+	switch how, _ := o.walk(parent, depth+1); how {
+	case "":
+		return ""
+	case byOrphan:
+		return byOrphan
+	default:
 		return byCreator
 	}
-	return ""
 }
 
 // newcomers returns the goroutines of the full capture s that the baseline
-// did not count. Of each entry function, the goroutines with the lowest IDs,
-// the oldest, are taken as the ones that were there.
-func newcomers(base baseline, s *profile.Snapshot) []*profile.Goroutine {
+// did not count. Of each entry function, the baseline's places go first to
+// the goroutines age ranks oldest, then to the ones with the lowest IDs;
+// IDs only roughly follow age, since each processor hands out IDs from a
+// batch of its own. A nil age ranks by ID alone.
+func newcomers(base baseline, s *profile.Snapshot, age func(*profile.Goroutine) int) []*profile.Goroutine {
 	had := maps.Clone(base)
 	if had == nil {
 		had = make(baseline)
 	}
 	byAge := slices.Clone(s.Goroutines)
-	slices.SortStableFunc(byAge, func(a, b *profile.Goroutine) int { return cmp.Compare(a.ID, b.ID) })
+	rank := func(g *profile.Goroutine) int {
+		if age == nil {
+			return 1
+		}
+		return age(g)
+	}
+	slices.SortStableFunc(byAge, func(a, b *profile.Goroutine) int {
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.ID, b.ID))
+	})
 	var added []*profile.Goroutine
 	for _, g := range byAge {
 		k := entryOf(g)

@@ -76,6 +76,7 @@ func check(t testing.TB, pkg string, opts []Option) *testCheck {
 	}
 	tc.seen = tc.base
 	setLabels(tc.prev, LabelKey, tc.label)
+	checks.enter(tc)
 	t.Cleanup(func() {
 		t.Helper()
 		tc.finish(t)
@@ -106,11 +107,15 @@ type testCheck struct {
 	glanced *profile.Snapshot
 	selfGID int64   // the goroutine running the cleanup
 	result  verdict // the outcome, once finish has run
+	// overlapped names the tests whose checks ran at some moment between
+	// this Check and its verdict; guarded by checks.mu (see orphans.go).
+	overlapped []string
 }
 
 // finish runs the check, in the test's cleanup.
 func (tc *testCheck) finish(t testing.TB) {
 	t.Helper()
+	defer checks.leave(tc)
 	tc.selfGID = profile.CurrentID()
 	if tc.selfGID == tc.testGID {
 		// Mark this goroutine while it looks (see checkingKey), and give
@@ -123,6 +128,9 @@ func (tc *testCheck) finish(t testing.TB) {
 		t.Errorf("leakcheck: cannot check %s for leaked goroutines: %v", tc.test, err)
 		return
 	}
+	others := checks.alongside(tc)
+	v.leaks, v.shared = placeOrphans(v.leaks, len(others) == 0)
+	v.alongside = others
 	tc.result = v
 	emit(t, tc.cfg, v, report.Options{
 		Title:      tc.test,

@@ -86,6 +86,9 @@ func buildReport(leaks []report.Leak, cfg *config, opts report.Options) *report.
 func emit(t testing.TB, cfg *config, v verdict, opts report.Options) {
 	t.Helper()
 	out := judge(cfg, v, opts)
+	if shared := buildReport(v.shared, cfg, opts); shared != nil {
+		t.Logf("leakcheck: %s\n%s", sharedNote(shared.Total, v.alongside), reportText(shared))
+	}
 	if out.noted != nil {
 		t.Logf("leakcheck: goroutines this test left running; they do not fail it because of OnlyProvenLeaks:\n%s", reportText(out.noted))
 	}

@@ -11,7 +11,8 @@ import (
 // Some goroutines belong to the machinery around a test rather than to the
 // code under test: the runtime's own helpers, the testing package waiting
 // for tests and subtests, the signal-handling loop that os/signal starts on
-// first use, the reader of an execution trace, the CPU profile writer. They
+// first use (only that loop: what else waits in os/signal was started by
+// the code under test), the reader of an execution trace, the CPU profile writer. They
 // are either permanent by design or end with the test binary, so reporting
 // them would only teach people to ignore the report. They are recognised by
 // their stacks, which works on full captures and aggregated records alike.
@@ -31,7 +32,13 @@ func isMachinery(g *profile.Goroutine) bool {
 		return true
 	}
 	switch funcPackage(top) {
-	case "testing", "os/signal", "runtime/trace":
+	case "testing", "runtime/trace":
+		return true
+	}
+	if hasFunction(g.Frames, "os/signal.loop") {
+		// Only the package's own signal loop: other goroutines waiting in
+		// os/signal, such as the one signal.NotifyContext starts until its
+		// stop function is called, are the test's.
 		return true
 	}
 	if top == "runtime/pprof.profileWriter" {

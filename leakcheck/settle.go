@@ -59,6 +59,8 @@ type verdict struct {
 	// several checks ran, so none of them can be shown to own them: shown,
 	// failing none (see orphans.go).
 	shared []report.Leak
+	// alongside names the tests whose checks overlapped this one.
+	alongside []string
 	// proofAvailable reports whether the runtime could prove leaks.
 	proofAvailable bool
 	// waited is how long settling took.

@@ -74,6 +74,7 @@ func TestIsMachinery(t *testing.T) {
 		{"testing waits for a subtest", frames("runtime.gopark", "testing.(*T).Run", "example.com/p.TestA", "testing.tRunner"), true},
 		{"parallel test waiting", frames("testing.(*T).Parallel", "example.com/p.TestA", "testing.tRunner"), true},
 		{"signal loop", frames("os/signal.signal_recv", "os/signal.loop"), true},
+		{"signal.NotifyContext never stopped", frames("runtime.gopark", "runtime.selectgo", "os/signal.NotifyContext.func1"), false},
 		{"trace reader", frames("runtime.ReadTrace", "runtime/trace.Start.func1"), true},
 		{"cpu profile writer", frames("runtime/pprof.profileWriter"), true},
 		{"user goroutine", frames("runtime.gopark", "example.com/p.worker"), false},
@@ -108,7 +109,7 @@ func TestNewcomers(t *testing.T) {
 		{ID: 40, Frames: []profile.Frame{{Func: "example.com/p.other"}}},
 	}}
 	var ids []int64
-	for _, g := range newcomers(base, now) {
+	for _, g := range newcomers(base, now, nil) {
 		ids = append(ids, g.ID)
 	}
 	if len(ids) != 2 || ids[0] != 30 || ids[1] != 40 {
