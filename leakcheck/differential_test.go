@@ -36,8 +36,8 @@ import (
 var (
 	diffSeeds  = flag.Int("seeds", 40, "differential test: programs run one at a time")
 	diffPSeeds = flag.Int("pseeds", 200, "differential test: programs run as parallel subtests")
-	diffFirst = flag.Int64("firstseed", 1, "differential test: the first seed")
-	diffSeed  = flag.Int64("seed", 0, "differential test: run only this seed (0: run -seeds programs)")
+	diffFirst  = flag.Int64("firstseed", 1, "differential test: the first seed")
+	diffSeed   = flag.Int64("seed", 0, "differential test: run only this seed (0: run -seeds programs)")
 )
 
 // diffBudget is the settle budget of the checks of the differential test.
