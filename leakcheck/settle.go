@@ -157,19 +157,36 @@ func capture(cfg *config, lk looker) ([]report.Leak, error) {
 	return leaks, nil
 }
 
-// markLeaked sets Leaked on the survivors the leak detector's snapshot
-// lists, and returns how many survivors are marked.
+// markLeaked marks the survivors the leak detector's snapshot lists as
+// proven leaked, and returns how many survivors are marked.
+//
+// A marked survivor is shown as the proof saw it: its goroutine is replaced
+// by the proof's, state and stack included, since the capture it came from
+// may be older than the proof and show a state the goroutine has left. A
+// goroutine running or runnable in the proof is never proven: the detector
+// only proves goroutines blocked for good.
 func markLeaked(leaks []report.Leak, proven *profile.Snapshot) int {
-	leaked := make(map[int64]bool, len(proven.Goroutines))
+	leaked := make(map[int64]*profile.Goroutine, len(proven.Goroutines))
 	for _, g := range proven.Goroutines {
-		leaked[g.ID] = true
+		if g.Leaked && !isRunning(g) {
+			leaked[g.ID] = g
+		}
 	}
 	n := 0
-	for _, l := range leaks {
-		if l.Goroutine.Leaked || leaked[l.Goroutine.ID] {
-			l.Goroutine.Leaked = true
+	for i := range leaks {
+		if p := leaked[leaks[i].Goroutine.ID]; p != nil {
+			leaks[i].Goroutine = p
+		}
+		if leaks[i].Goroutine.Leaked && !isRunning(leaks[i].Goroutine) {
 			n++
+		} else {
+			leaks[i].Goroutine.Leaked = false
 		}
 	}
 	return n
+}
+
+// isRunning reports whether g was running or waiting to run when captured.
+func isRunning(g *profile.Goroutine) bool {
+	return g.State == "running" || g.State == "runnable"
 }
