@@ -30,7 +30,7 @@ package report
 //	LH102 blocked in select (generic)
 //	LH103 blocked on a semaphore (generic)
 //	LH104 stuck in a system call
-//	LH105 still running
+//	LH105 busy, or slower than the settle budget
 //	LH106 waiting in a synctest bubble
 //	LH107 runtime-internal goroutine
 //	LH108 unknown wait state
@@ -304,11 +304,13 @@ var catalog = []Pattern{
 	},
 	{
 		ID:    PatternRunning,
-		Title: "still running",
-		Why: "The goroutine was not blocked when captured: it is busy, perhaps in a loop that never " +
-			"checks whether it should stop.",
+		Title: "busy, or slower than the settle budget",
+		Why: "The goroutine was not blocked when the check stopped waiting: it was running, or ready to run. " +
+			"Either it is busy in a loop that never checks whether it should stop, or it is doing slow work " +
+			"that had not finished when the settle budget ran out.",
 		Fix: "Have long loops check ctx.Err() (or a done channel) on every iteration, and wait for the " +
-			"goroutine to return before the test ends.",
+			"goroutine to return before the test ends; if it is only slow, wait for it in the test or give " +
+			"the check a longer settle budget.",
 		Before: "for {\n\tspin()\n}",
 		After:  "for ctx.Err() == nil {\n\tspin()\n}",
 	},

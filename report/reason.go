@@ -29,7 +29,7 @@ const (
 	ReasonIOWait         Reason = "io-wait"          // network poller
 	ReasonSleep          Reason = "sleep"            // time.Sleep
 	ReasonSyscall        Reason = "syscall"          // in a system call
-	ReasonRunning        Reason = "running"          // running or runnable: busy, not blocked
+	ReasonRunning        Reason = "running"          // running or runnable when the check gave up waiting: busy or slow, not blocked
 	ReasonSynctest       Reason = "synctest"         // inside synctest.Run or synctest.Wait
 	ReasonCoroutine      Reason = "coroutine"        // parked in a coroutine switch (iter.Pull never stopped)
 	ReasonRuntime        Reason = "runtime"          // runtime-internal waits (GC workers, finalizers, …)
@@ -53,7 +53,7 @@ var reasonTitles = map[Reason]string{
 	ReasonIOWait:         "I/O wait",
 	ReasonSleep:          "sleep",
 	ReasonSyscall:        "system call",
-	ReasonRunning:        "running",
+	ReasonRunning:        "still running",
 	ReasonSynctest:       "synctest bubble",
 	ReasonCoroutine:      "coroutine",
 	ReasonRuntime:        "runtime",

@@ -71,7 +71,15 @@ func (r *Report) writeHeader(w *bufio.Writer) {
 
 func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	state := g.State
-	if state == "" {
+	switch {
+	case g.Reason == ReasonRunning:
+		// Not a blocking reason: say that the goroutine kept running
+		// through the wait, and keep the state the runtime printed.
+		state = g.Reason.Title()
+		if g.State != "" {
+			state += " (" + g.State + ")"
+		}
+	case state == "":
 		state = string(g.Reason)
 	}
 	fmt.Fprintf(w, "\n#%d  %d × %s", n, g.Count, state)
