@@ -82,10 +82,13 @@ func truthOf(p *program) map[int64]goroutineInfo {
 			if n.how == byAfterFunc || n.how == byContextFunc {
 				viaTimer[n] = true
 			}
+			// Only a sleeper ends by itself: one that has returned was
+			// not left running when the check ended.
+			leak := n.end.blocks() && !(n.end == endSleep && n.done.Load())
 			gi := goroutineInfo{
 				desc:     fmt.Sprintf("%s %s", path[n], n),
-				leak:     n.end.blocks(),
-				finisher: !n.end.blocks(),
+				leak:     leak,
+				finisher: !leak,
 				labelled: labelled,
 			}
 			switch {
