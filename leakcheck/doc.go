@@ -28,6 +28,21 @@
 // A subtest with its own Check owns its goroutines; goroutines of subtests
 // without one belong to their parent.
 //
+// # Goroutines no test started
+//
+// Some goroutines have no creator chain back to a test: the function of
+// time.AfterFunc (and of context.AfterFunc when a deadline passes) runs in
+// a goroutine the runtime's timer starts, goroutines started from
+// runtime.AddCleanup or SetFinalizer callbacks come from the runtime's
+// finalizer goroutine, and a goroutine whose creator lost the label and
+// returned shows no creator at all. A check judges such a goroutine, new
+// since Check, by the checks running while it could have appeared: when no
+// other check ran at any moment between this Check and its verdict, it is
+// this test's and fails it; when checks overlapped (parallel tests), it
+// fails none of them, since nothing shows which test started it, and each
+// overlapping check that sees it shows it in its test's log. VerifyTestMain
+// reports it at the end if it is still running.
+//
 // # Waiting, and proof
 //
 // A goroutine told to stop a moment ago may still be returning, so a check
