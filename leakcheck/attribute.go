@@ -112,12 +112,20 @@ func (o *owner) walk(g *profile.Goroutine, depth int) (string, bool) {
 	return how, true
 }
 
-// age ranks g for newcomers: 2 when it is known to be newer than Check (it
-// has this run's label, which did not exist before), 1 when only its ID can
-// tell.
+// age ranks g for newcomers, oldest first. 2: known to be newer than
+// Check (it has this run's label, which did not exist before). 0: started
+// by the test goroutine without the label, which is what a goroutine the
+// test started before calling Check looks like; one started after Check
+// that dropped the label itself looks the same, so this only decides who
+// takes the baseline's places first, erring towards not blaming. 1: only
+// its ID can tell.
 func (o *owner) age(g *profile.Goroutine) int {
-	if g.Labels[LabelKey] == o.label {
+	_, labelled := g.Labels[LabelKey]
+	switch {
+	case g.Labels[LabelKey] == o.label:
 		return 2
+	case !labelled && o.testGID != 0 && g.ParentID == o.testGID:
+		return 0
 	}
 	return 1
 }
