@@ -34,8 +34,8 @@ import (
 //
 // A failing program prints its seed and itself; -seed runs it again.
 var (
-	diffSeeds  = flag.Int("seeds", 40, "differential test: programs run one at a time")
-	diffPSeeds = flag.Int("pseeds", 200, "differential test: programs run as parallel subtests")
+	diffSeeds  = flag.Int("seeds", 30, "differential test: programs run one at a time")
+	diffPSeeds = flag.Int("pseeds", 150, "differential test: programs run as parallel subtests")
 	diffFirst  = flag.Int64("firstseed", 1, "differential test: the first seed")
 	diffSeed   = flag.Int64("seed", 0, "differential test: run only this seed (0: run -seeds programs)")
 )
