@@ -8,15 +8,36 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakhound/leakhound/profile"
 )
 
-// gokerReport builds the report of one GoKer kernel's dump, with its
+// gokerReports holds the reports built so far, so the golden, claim and
+// score tests build each kernel's report once per test binary (the race
+// detector makes parsing the corpus slow). Reports are read, never changed.
+var gokerReports = struct {
+	sync.Mutex
+	m map[string]*Report
+}{m: make(map[string]*Report)}
+
+// gokerReport returns the report of one GoKer kernel's dump, with its
 // frames pointing into testdata/goker/src so the diagnosis reads the
 // kernel's source.
 func gokerReport(t testing.TB, name string) *Report {
+	t.Helper()
+	gokerReports.Lock()
+	defer gokerReports.Unlock()
+	if r, ok := gokerReports.m[name]; ok {
+		return r
+	}
+	r := buildGokerReport(t, name)
+	gokerReports.m[name] = r
+	return r
+}
+
+func buildGokerReport(t testing.TB, name string) *Report {
 	t.Helper()
 	src, err := filepath.Abs(filepath.Join("testdata", "goker", "src"))
 	if err != nil {
