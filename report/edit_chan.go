@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -35,15 +36,63 @@ func (e *editor) bufferChannel(send *ast.SendStmt) (*Suggestion, string) {
 		return nil, why
 	}
 	rparen := s.file.posOffset(mk.Rparen)
-	edit := newEdit(s.file, rparen, rparen, ", "+senders)
+	edits := []Edit{newEdit(s.file, rparen, rparen, ", "+senders)}
 	plural := "the goroutine that sends"
 	if senders != "1" {
 		plural = fmt.Sprintf("the %s goroutines that send", senders)
 	}
+	names := []string{ch}
+	// The same goroutine's sends on other local channels wait for the same
+	// receiver: when it gives up, they block as well.
+	if lit := enclosingGoLiteral(s.decl.Body, send); lit != nil {
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			other, ok := n.(*ast.SendStmt)
+			if !ok {
+				return true
+			}
+			oid, ok := other.Chan.(*ast.Ident)
+			if !ok || slices.Contains(names, oid.Name) {
+				return true
+			}
+			omk, _ := s.file.makeChan(s.decl, oid.Name)
+			if omk == nil || len(omk.Args) != 1 {
+				return true
+			}
+			if n, why := e.countSenders(oid.Name, omk); why == "" {
+				at := s.file.posOffset(omk.Rparen)
+				edits = append(edits, newEdit(s.file, at, at, ", "+n))
+				names = append(names, oid.Name)
+			}
+			return true
+		})
+	}
+	on := "it"
+	if len(names) > 1 {
+		on = "them"
+	}
 	return &Suggestion{
-		Summary: fmt.Sprintf("buffer %s for %s on it, so none waits for a receiver that has gone", ch, plural),
-		Edits:   []Edit{edit},
+		Summary: fmt.Sprintf("buffer %s for %s on %s, so none waits for a receiver that has gone",
+			strings.Join(names, " and "), plural, on),
+		Edits: edits,
 	}, ""
+}
+
+// enclosingGoLiteral returns the function literal of the go statement in
+// root whose body holds n, nil when there is none.
+func enclosingGoLiteral(root ast.Node, n ast.Node) *ast.FuncLit {
+	var found *ast.FuncLit
+	ast.Inspect(root, func(c ast.Node) bool {
+		if c == nil || c.Pos() > n.Pos() || c.End() < n.End() {
+			return false
+		}
+		if gs, ok := c.(*ast.GoStmt); ok {
+			if lit, ok := gs.Call.Fun.(*ast.FuncLit); ok {
+				found = lit
+			}
+		}
+		return true
+	})
+	return found
 }
 
 // countSenders counts the goroutines sending on the local channel ch in

@@ -499,7 +499,7 @@ func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
 	return &Suggestion{
 		Summary: fmt.Sprintf("add the missing %s() before the early exit at %s, which leaves the mutex locked",
 			unlock, strings.Join(funcs, ", ")),
-		Edits:   edits,
+		Edits: edits,
 	}
 }
 
