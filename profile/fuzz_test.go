@@ -23,6 +23,15 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`goroutine 19 [chan receive (leaked) labels:{"k": "v ]}, : x"}]:` + "\nmain.f(...)\n\t/src/f.go:9\n"))
 	f.Add([]byte(`goroutine 19 [chan receive] {k: "v ]}, : x", "user id": 42}:` + "\nmain.f(...)\n\t/src/f.go:9\n"))
 	f.Add([]byte("goroutine 7 [chan receive (durable), synctest bubble 1]:\nmain.a()\n"))
+	// Pasted and compressed forms: indented, behind a log's timestamps,
+	// gzipped.
+	f.Add([]byte("    goroutine 1 [running]:\n    main.main()\n    \t/src/main.go:3 +0x1\n"))
+	f.Add([]byte("2026/11/27 10:00:00 goroutine 1 [running]:\n2026/11/27 10:00:00 main.main()\n2026/11/27 10:00:01 \t/src/main.go:3 +0x1\n"))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("goroutine 1 [running]:\nmain.main()\n\t/src/main.go:3 +0x1\n"))
+	zw.Close()
+	f.Add(gz.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := ParseBytes(data)
 		if err == nil {

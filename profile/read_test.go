@@ -6,9 +6,10 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/testenv"
 )
 
 // gzipBomb returns gzip data that decompresses to n MiB of block repeated:
@@ -24,15 +25,6 @@ func gzipBomb(t testing.TB, block []byte, n int) []byte {
 		t.Fatal(err)
 	}
 	return bytes.Repeat(member.Bytes(), n)
-}
-
-// allocated returns how many bytes f allocated.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // endless is a reader that never ends: block, again and again.
@@ -58,7 +50,7 @@ const section = "goroutine 7 [chan receive]:\nmain.f()\n\t/src/main.go:3 +0x1\n\
 func TestParseBytesGzipBomb(t *testing.T) {
 	bomb := gzipBomb(t, []byte{0}, 1024)
 	var err error
-	n := allocated(func() { _, err = ParseBytes(bomb) })
+	n := testenv.Allocated(func() { _, err = ParseBytes(bomb) })
 	if !errors.Is(err, ErrBinary) {
 		t.Fatalf("err = %v, want ErrBinary", err)
 	}
@@ -108,7 +100,7 @@ func TestLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			n := allocated(func() { _, err = tt.read() })
+			n := testenv.Allocated(func() { _, err = tt.read() })
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}

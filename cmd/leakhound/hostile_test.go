@@ -6,20 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
-)
 
-// allocated returns how many bytes f allocated in this process.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+	"github.com/leakhound/leakhound/internal/testenv"
+)
 
 // gzipBomb is gzip data that decompresses to n MiB of zeros: one member
 // per MiB, concatenated, so it is cheap to build (1 GiB is about 1 MB).
@@ -76,7 +68,7 @@ func TestReportHostileInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr strings.Builder
 			code := -1
-			n := allocated(func() { code = run(append([]string{"report"}, tt.args...), nil, &stdout, &stderr) })
+			n := testenv.Allocated(func() { code = run(append([]string{"report"}, tt.args...), nil, &stdout, &stderr) })
 			if code != exitUsage {
 				t.Errorf("exit %d, want %d; stdout %q", code, exitUsage, stdout.String())
 			}
