@@ -101,28 +101,33 @@ func emit(t testing.TB, cfg *config, v verdict, opts report.Options) {
 	if shared := buildReport(v.shared, cfg, opts); shared != nil {
 		t.Logf("leakcheck: %s\n%s", sharedNote(shared.Total, v.alongside), reportText(shared))
 	}
-	if out.noted != nil {
-		t.Logf("leakcheck: goroutines this test left running; they do not fail it because of OnlyProvenLeaks:\n%s", reportText(out.noted))
-	}
-	if out.known != nil {
-		t.Logf("leakcheck: goroutines this test left running, all known leaks in the baseline; they do not fail it:\n%s", reportText(out.known))
-		if err := writeFiles(cfg, opts.Package, out.known); err != nil {
-			t.Errorf("leakcheck: %v", err)
-		}
-	}
-	if out.fail == nil {
+	fail := deliver(cfg, opts.Package, out, testAudience{t}, intros{
+		noted: "goroutines this test left running; they do not fail it because of OnlyProvenLeaks:",
+		known: "goroutines this test left running, all known leaks in the baseline; they do not fail it:",
+	})
+	if fail == nil {
 		return
 	}
-	msg := "leakcheck: goroutines started by this test are still running:\n" + reportText(out.fail)
+	msg := "leakcheck: goroutines started by this test are still running:\n" + reportText(fail)
 	if out.note != "" {
 		msg += "\n" + out.note
 	}
 	t.Errorf("%s", msg)
-	noteReported(t.Name(), out.fail)
-	annotate(out.fail)
-	if err := writeFiles(cfg, opts.Package, out.fail); err != nil {
-		t.Errorf("leakcheck: %v", err)
-	}
+	noteReported(t.Name(), fail)
+}
+
+// testAudience carries a check's words to its test: reports that do not
+// fail to the log, problems as errors.
+type testAudience struct{ t testing.TB }
+
+func (a testAudience) note(intro string, r *report.Report) {
+	a.t.Helper()
+	a.t.Logf("leakcheck: %s\n%s", intro, reportText(r))
+}
+
+func (a testAudience) problem(err error) {
+	a.t.Helper()
+	a.t.Errorf("leakcheck: %v", err)
 }
 
 // reportText renders a report as text; a rendering failure is shown in

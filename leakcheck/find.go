@@ -88,20 +88,31 @@ func find(cfg *config, pkg string) error {
 		title += " in " + pkg
 	}
 	out := judge(cfg, v, report.Options{Title: title, Package: pkg, ModuleRoot: moduleRoot(), NoSource: cfg.noSource})
-	if out.known != nil {
-		// Known leaks do not make an error, but they go into the report files.
-		if err := writeFiles(cfg, pkg, out.known); err != nil {
-			return fmt.Errorf("leakcheck: %w", err)
-		}
-	}
-	if out.fail == nil {
+	// Find has no log: reports that do not fail are left to the report
+	// files, and a problem writing them becomes the error.
+	var to errorAudience
+	fail := deliver(cfg, pkg, out, &to, intros{})
+	switch {
+	case fail == nil && to.err != nil:
+		return fmt.Errorf("leakcheck: %w", to.err)
+	case fail == nil:
 		return nil
+	case to.err != nil:
+		return fmt.Errorf("leakcheck: %w (and goroutines are still running:\n%s)", to.err, reportText(fail))
 	}
-	annotate(out.fail)
-	if err := writeFiles(cfg, pkg, out.fail); err != nil {
-		return fmt.Errorf("leakcheck: %w (and goroutines are still running:\n%s)", err, reportText(out.fail))
+	return &LeakError{Report: fail, Note: out.note}
+}
+
+// errorAudience keeps the first problem of a check for its error value and
+// drops the reports that do not fail.
+type errorAudience struct{ err error }
+
+func (a *errorAudience) note(string, *report.Report) {}
+
+func (a *errorAudience) problem(err error) {
+	if a.err == nil {
+		a.err = err
 	}
-	return &LeakError{Report: out.fail, Note: out.note}
 }
 
 // processLooker looks at every goroutine of the process but the caller's

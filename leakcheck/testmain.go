@@ -104,19 +104,14 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 		title += " of " + pkg
 	}
 	out := judge(cfg, v, report.Options{Title: title, Package: pkg, ModuleRoot: moduleRoot(), NoSource: cfg.noSource})
-	if out.noted != nil {
-		fmt.Fprintf(w, "leakcheck: goroutines left running, not failing because of OnlyProvenLeaks:\n%s\n", reportText(out.noted))
-	}
-	if out.known != nil {
-		fmt.Fprintf(w, "leakcheck: goroutines left running, all known leaks in the baseline, not failing:\n%s\n", reportText(out.known))
-		if err := writeFiles(cfg, pkg, out.known); err != nil {
-			fmt.Fprintf(w, "leakcheck: %v\n", err)
-		}
-	}
-	if out.fail == nil {
+	fail := deliver(cfg, pkg, out, writerAudience{w}, intros{
+		noted: "goroutines left running, not failing because of OnlyProvenLeaks:",
+		known: "goroutines left running, all known leaks in the baseline, not failing:",
+	})
+	if fail == nil {
 		return code
 	}
-	fmt.Fprintf(w, "leakcheck: %s outlived the tests:\n%s\n", words.Plural(out.fail.Total, "goroutine"), reportText(out.fail))
+	fmt.Fprintf(w, "leakcheck: %s outlived the tests:\n%s\n", words.Plural(fail.Total, "goroutine"), reportText(fail))
 	if subNote != "" {
 		fmt.Fprintln(w, "leakcheck: "+subNote)
 	}
@@ -128,12 +123,17 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	if out.note != "" {
 		fmt.Fprintln(w, "leakcheck: "+out.note)
 	}
-	annotate(out.fail)
-	if err := writeFiles(cfg, pkg, out.fail); err != nil {
-		fmt.Fprintf(w, "leakcheck: %v\n", err)
-	}
 	return max(code, 1)
 }
+
+// writerAudience carries VerifyTestMain's words to standard error.
+type writerAudience struct{ w io.Writer }
+
+func (a writerAudience) note(intro string, r *report.Report) {
+	fmt.Fprintf(a.w, "leakcheck: %s\n%s\n", intro, reportText(r))
+}
+
+func (a writerAudience) problem(err error) { fmt.Fprintf(a.w, "leakcheck: %v\n", err) }
 
 // unattributed counts the leaks not tied to a test.
 func unattributed(leaks []report.Leak) int {
