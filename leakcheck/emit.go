@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/leakhound/leakhound/report"
@@ -170,39 +169,4 @@ func writeFiles(cfg *config, pkg string, reports ...*report.Report) error {
 		return fmt.Errorf("writing report files to %s: %w", dir, err)
 	}
 	return nil
-}
-
-// root caches the module root, found once per process.
-var root struct {
-	once sync.Once
-	dir  string
-}
-
-// moduleRoot returns the directory of the go.mod above the working
-// directory, which go test sets to the package's directory, or "".
-func moduleRoot() string {
-	root.once.Do(func() {
-		dir, err := os.Getwd()
-		if err != nil {
-			return
-		}
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				root.dir = dir
-				return
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				return
-			}
-			dir = parent
-		}
-	})
-	return root.dir
-}
-
-// testedPackage turns the package of a test function into the package under
-// test: an external test package "p_test" tests "p".
-func testedPackage(pkg string) string {
-	return strings.TrimSuffix(pkg, "_test")
 }
