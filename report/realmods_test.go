@@ -2,7 +2,9 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +18,8 @@ import (
 // module's package under testdata/realmods/DIR/src.
 var realModCases = []struct {
 	name, dir, dump, placeholder string
+	// module is module@version, pkg the package's directory in it.
+	module, pkg string
 	// The expectations: the pattern, and fragments the summary and fix must
 	// hold.
 	pattern string
@@ -27,6 +31,7 @@ var realModCases = []struct {
 		// tp.Shutdown. processQueue selects on a timer, the queue and bsp.stopCh; only
 		// (*batchSpanProcessor).Shutdown closes stopCh, and (*TracerProvider).Shutdown calls it.
 		name: "otel batch span processor without Shutdown", dir: "otelsdk-trace", dump: "processqueue.txt",
+		module: "go.opentelemetry.io/otel/sdk@v1.47.0", pkg: "trace",
 		placeholder: "OTEL/", pattern: PatternNeverClosed,
 		summary: []string{"nothing called (*batchSpanProcessor).Shutdown (batch_span_processor.go:162)", "stopCh"},
 		fix:     []string{"Shutdown(ctx)", "TracerProvider", "t.Cleanup(func() {", "Shutdown(context.Background())"},
@@ -36,6 +41,7 @@ var realModCases = []struct {
 		// flushLoop selects on its ticker and s.stop; only (*BufferedWriteSyncer).Stop closes
 		// s.stop. The ticker case is not a way out, so "ticker loop with no stop" would be false.
 		name: "zap buffered write syncer without Stop", dir: "zap-zapcore", dump: "flushloop.txt",
+		module: "go.uber.org/zap@v1.28.0", pkg: "zapcore",
 		placeholder: "ZAP/", pattern: PatternNeverClosed,
 		summary: []string{"nothing called (*BufferedWriteSyncer).Stop (buffered_write_syncer.go:190)", "stop"},
 		fix:     []string{"Stop()", "BufferedWriteSyncer", "t.Cleanup(func() {"},
@@ -45,10 +51,7 @@ var realModCases = []struct {
 func TestRealModules(t *testing.T) {
 	for _, tt := range realModCases {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := filepath.Abs(filepath.Join("testdata", "realmods", tt.dir, "src"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			src := moduleSource(t, tt.module, tt.pkg)
 			data, err := os.ReadFile(filepath.Join("testdata", "realmods", tt.dir, tt.dump))
 			if err != nil {
 				t.Fatal(err)
@@ -90,4 +93,19 @@ func TestRealModules(t *testing.T) {
 			t.Logf("\n%s", buf.String())
 		})
 	}
+}
+
+// moduleSource returns the directory of pkg in module@version, downloaded
+// into the module cache through the module proxy; the test is skipped when
+// the module cannot be had.
+func moduleSource(t *testing.T, module, pkg string) string {
+	t.Helper()
+	cmd := exec.Command(goCommand(t), "mod", "download", "-json", module)
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	var info struct{ Dir string }
+	if err != nil || json.Unmarshal(out, &info) != nil || info.Dir == "" {
+		t.Skipf("cannot download %s: %v", module, err)
+	}
+	return filepath.Join(info.Dir, pkg)
 }
