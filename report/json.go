@@ -120,6 +120,9 @@ type jsonReport struct {
 	// ContextLines: what a reader of the text or HTML report sees.
 	Dump    bool         `json:"dump,omitempty"`
 	Context *jsonContext `json:"context,omitempty"`
+	// Cycles are Report.Cycles: groups that wait on each other, each set
+	// listed once (facts_json.go).
+	Cycles []jsonCycle `json:"cycles,omitempty"`
 }
 
 type jsonContext struct {
@@ -201,6 +204,12 @@ type jsonDiagnosis struct {
 	// Suggestion and NoEdit: see edit_json.go.
 	Suggestion *jsonSuggestion `json:"suggestion,omitempty"`
 	NoEdit     string          `json:"no_edit,omitempty"`
+	// Fix is Diagnosis.Fix: this group's own fix naming its code, absent
+	// when the pattern's general fix is all there is.
+	Fix string `json:"fix,omitempty"`
+	// Facts is Diagnosis.Facts (facts_json.go), absent when the source
+	// showed nothing.
+	Facts *jsonFacts `json:"facts,omitempty"`
 }
 
 type jsonPattern struct {
@@ -252,7 +261,7 @@ func (d *Document) wire() *jsonDocument {
 			continue
 		}
 		jr := jsonReport{Title: r.Title, Package: r.Package, ModuleRoot: r.ModuleRoot, Total: r.Total, Groups: make([]jsonGroup, 0, len(r.Groups)),
-			Baseline: r.Baseline, Dump: r.Dump, Context: wireContext(r)}
+			Baseline: r.Baseline, Dump: r.Dump, Context: wireContext(r), Cycles: wireCycles(r.Cycles)}
 		for _, g := range r.Groups {
 			if g == nil {
 				continue
@@ -292,6 +301,8 @@ func wireGroup(g *Group) jsonGroup {
 			FromSource: g.Diagnosis.FromSource,
 			Suggestion: wireSuggestion(g.Diagnosis.Suggestion),
 			NoEdit:     g.Diagnosis.NoEdit,
+			Fix:        g.Diagnosis.Fix,
+			Facts:      wireFacts(&g.Diagnosis.Facts),
 		},
 		Stack:       wireGoroutine(g.Stack),
 		Known:       g.Known,
@@ -339,7 +350,7 @@ func (w *jsonDocument) document() *Document {
 	d := &Document{SchemaVersion: w.SchemaVersion, Package: w.Package, GeneratedAt: w.GeneratedAt, Shard: w.Shard}
 	for _, jr := range w.Reports {
 		r := &Report{Title: jr.Title, Package: jr.Package, ModuleRoot: jr.ModuleRoot, Total: jr.Total, Baseline: jr.Baseline,
-			Dump: jr.Dump, Context: jr.Context.context()}
+			Dump: jr.Dump, Context: jr.Context.context(), Cycles: cyclesOf(jr.Cycles)}
 		for _, jg := range jr.Groups {
 			r.Groups = append(r.Groups, jg.group())
 		}
@@ -377,6 +388,8 @@ func (jg *jsonGroup) group() *Group {
 			FromSource: jg.Diagnosis.FromSource,
 			Suggestion: jg.Diagnosis.Suggestion.suggestion(),
 			NoEdit:     jg.Diagnosis.NoEdit,
+			Fix:        jg.Diagnosis.Fix,
+			Facts:      jg.Diagnosis.Facts.facts(),
 		},
 		Stack: jg.Stack.goroutine(),
 		Known: jg.Known,

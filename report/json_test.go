@@ -36,6 +36,26 @@ func fullDocument(t *testing.T) *Document {
 		Frames:    []profile.Frame{{Func: "example.com/app/store.TestFetch", File: "/src/app/store_test.go", Line: 12}},
 		CreatedBy: &profile.Frame{Func: "testing.(*T).Run", File: "/go/src/testing/testing.go", Line: 1997},
 	}}
+	ref := func(line int, kind string) SourceRef {
+		return SourceRef{File: "/src/app/store.go", Line: line, Func: "(*Store).Close", Text: "close(s.stop)", Kind: kind}
+	}
+	g.Diagnosis.Fix = "call (*Store).Close"
+	g.Diagnosis.Facts = Facts{
+		Op: "select", Object: "s.stop", Make: &SourceRef{File: "/src/app/store.go", Line: 8, Func: "NewStore", Text: "make(chan int, 1)"},
+		Buffer: "1",
+		Select: &SelectFacts{Line: 20, Default: true, InLoop: true, Cases: []SelectCase{
+			{Line: 21, Send: true, Channel: "s.out", Stop: true, Partners: []SourceRef{ref(30, "receive")}},
+		}},
+		Held:     []LockFact{{Mutex: "s.mu", Read: true, Lock: ref(19, ""), Deferred: true}},
+		Partners: []SourceRef{ref(42, "close")},
+		Closer: &Closer{Type: "Store", Pointer: true, Method: "Close", Recv: "s", TakesContext: true, At: ref(40, ""),
+			Owners: []SourceRef{ref(50, "")}},
+		Context: "ctx", ContextFrom: "a parameter", Cycle: 1,
+	}
+	reports[0].Cycles = []Cycle{{Kind: "lock order", Groups: []int{0, 1}, Edges: []CycleEdge{
+		{Wait: ref(21, "lock"), Release: ref(19, "lock"), Why: "#1 waits for s.mu, which #2 holds"},
+		{Wait: ref(19, "lock"), Release: ref(21, "lock"), Why: "#2 waits for t.mu, which #1 holds"},
+	}}}
 	return &Document{
 		SchemaVersion: SchemaVersion,
 		Package:       "example.com/app/store",
