@@ -109,6 +109,8 @@ type htmlSection struct {
 	Title  string
 	Total  int
 	Groups []*htmlGroup
+	// Cycles are the report's cycles, shown once before its groups.
+	Cycles []htmlCycle
 }
 
 // htmlGroup is a Group as a page shows it, with what the template cannot
@@ -127,6 +129,12 @@ type htmlGroup struct {
 	OriginWords string // how Origin is introduced
 	Source      *htmlSource
 	Edit        *htmlEdit // the suggested edit as a diff, on package pages
+	// Fix is the group's own fix (Diagnosis.Fix) as a sentence, "" when
+	// the pattern's general fix is all there is.
+	Fix string
+	// Facts shows Diagnosis.Facts: partners, held locks, the select, the
+	// closer, the cycle; nil when there are none.
+	Facts       *htmlFacts
 	StackFrames []htmlFrame
 	Ancestors   []htmlAncestor
 	Labels      []htmlKV
@@ -155,6 +163,10 @@ type htmlAncestor struct {
 }
 
 type htmlSource struct {
+	ID string // the excerpt's id on the page, "" when nothing links to it
+	// Fact marks the excerpt of a statement a fact names, set apart from
+	// the blocking line's.
+	Fact  bool
 	File  string
 	Shown string // File as a person reads it
 	Lines []htmlSourceLine
@@ -192,12 +204,13 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 		if r == nil {
 			continue
 		}
-		sec := htmlSection{Title: r.Title, Total: r.Total}
+		sec := htmlSection{Title: r.Title, Total: r.Total, Cycles: newHTMLCycles(r, i)}
 		for j, g := range r.Groups {
 			if g == nil {
 				continue
 			}
 			hg := newHTMLGroup(r, g, fmt.Sprintf("r%d-g%d", i, j), patterns, catalogPage, true)
+			hg.Facts = newHTMLFacts(r, i, hg, true)
 			if hg.Pattern != nil {
 				used[hg.Pattern.ID] = true
 			}
@@ -239,6 +252,9 @@ func (p *htmlPage) render(w io.Writer, name string) error {
 func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
 	hg := &htmlGroup{Group: g, report: r, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
 	hg.Status = groupStatus(r, g)
+	if g.Diagnosis.Fix != "" {
+		hg.Fix = g.Diagnosis.FixText()
+	}
 	hg.BlockPos = htmlPos(r, g.Block)
 	if g.CreatedBy != nil {
 		hg.CreatedPos = htmlPos(r, *g.CreatedBy)
@@ -254,6 +270,7 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 	}
 	if withSource {
 		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
+		hg.Source.ID = anchor + "-src"
 		hg.Source.Shown = r.RelPath(g.Block.File)
 		hg.Edit = newHTMLEdit(r, g.Diagnosis.Suggestion)
 	}

@@ -58,6 +58,17 @@ func TestHTMLEscapesReportValues(t *testing.T) {
 			r.Groups[0].Diagnosis.Evidence = []string{"`" + v}
 		}, nil},
 		{"pattern ID", func(r *Report, v string) { r.Groups[0].Diagnosis.PatternID = v }, nil},
+		{"facts", func(r *Report, v string) {
+			ref := SourceRef{File: v, Line: 3, Func: v, Text: v, Kind: v}
+			r.Groups[0].Diagnosis.Fix = v
+			r.Groups[0].Diagnosis.Facts = Facts{Op: v, Object: v, Make: &ref, Buffer: v,
+				Select:   &SelectFacts{Line: 2, Cases: []SelectCase{{Line: 3, Channel: v, Partners: []SourceRef{ref}}}},
+				Held:     []LockFact{{Mutex: v, Lock: ref}},
+				Partners: []SourceRef{ref},
+				Closer:   &Closer{Type: v, Method: v, At: ref, Owners: []SourceRef{ref}},
+				Context:  v, ContextFrom: v, Cycle: 1}
+			r.Cycles = []Cycle{{Kind: v, Groups: []int{0, 1}, Edges: []CycleEdge{{Wait: ref, Release: ref, Why: v}, {Wait: ref, Release: ref, Why: "`" + v + "`"}}}}
+		}, []string{"WriteHTML", pkgPage}},
 		{"title", func(r *Report, v string) { r.Title = v }, []string{"WriteHTML", pkgPage}},
 		{"package", func(r *Report, v string) { r.Package = v }, []string{"WriteHTML"}},
 	}

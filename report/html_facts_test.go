@@ -1,0 +1,163 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestHTMLFactsAndCyclesEscaped puts a distinct hostile value into every
+// fact and cycle field the page shows, and checks that each is on the page
+// as text and none as markup.
+func TestHTMLFactsAndCyclesEscaped(t *testing.T) {
+	r := fixtureReports(t, t.TempDir(), "example.com/app/store")[0]
+	n := 0
+	hostile := func() string {
+		n++
+		return fmt.Sprintf("<script>f%d</script>", n)
+	}
+	// Kind is shown for partners only (elsewhere the row says it).
+	ref := func() SourceRef {
+		return SourceRef{File: hostile(), Line: 3, Func: hostile(), Text: hostile(), Kind: "close"}
+	}
+	partner := ref()
+	partner.Kind = hostile()
+	g := r.Groups[0]
+	g.Diagnosis.Fix = hostile()
+	g.Diagnosis.Facts = Facts{
+		Op: hostile(), Object: hostile(), Make: new(ref()), Buffer: hostile(),
+		Select: &SelectFacts{Line: 2, Cases: []SelectCase{{Line: 3, Channel: hostile(), Stop: true,
+			Partners: []SourceRef{ref()}}}},
+		Held:     []LockFact{{Mutex: hostile(), Lock: ref()}},
+		Partners: []SourceRef{partner},
+		Closer:   &Closer{Type: hostile(), Method: hostile(), At: ref(), Owners: []SourceRef{ref()}},
+		Context:  hostile(), ContextFrom: hostile(), Cycle: 1,
+	}
+	// The second group's block function names the cycle's member.
+	r.Groups[1].Block.Func = hostile()
+	r.Cycles = []Cycle{{Kind: hostile(), Groups: []int{0, 1}, Edges: []CycleEdge{
+		{Wait: ref(), Release: ref(), Why: hostile()},
+		{Wait: ref(), Release: ref(), Why: "`" + hostile() + "`"},
+	}}}
+	page := renderHTML(t, r)
+	if strings.Count(page, "<script") != 1 {
+		t.Errorf("%d <script elements, want only the page's own", strings.Count(page, "<script"))
+	}
+	for i := 1; i <= n; i++ {
+		raw := fmt.Sprintf("f%d</script>", i)
+		if strings.Contains(page, raw) {
+			t.Errorf("value %d is on the page as markup", i)
+		}
+		if !strings.Contains(page, fmt.Sprintf("&lt;script&gt;f%d&lt;/script&gt;", i)) {
+			t.Errorf("value %d is not on the page", i)
+		}
+	}
+}
+
+// TestHTMLFactLinksResolve checks, on real reports, that every link of a
+// page to a place on the page (a partner's excerpt, a cycle, a member
+// group) has its target there.
+func TestHTMLFactLinksResolve(t *testing.T) {
+	hrefRE := regexp.MustCompile(`href="#([^"]+)"`)
+	idRE := regexp.MustCompile(`id="([^"]+)"`)
+	for _, name := range htmlGoldenKernels {
+		t.Run(name, func(t *testing.T) {
+			page := renderHTML(t, gokerReport(t, name))
+			var ids []string
+			for _, m := range idRE.FindAllStringSubmatch(page, -1) {
+				ids = append(ids, m[1])
+			}
+			links := 0
+			for _, m := range hrefRE.FindAllStringSubmatch(page, -1) {
+				if strings.HasPrefix(m[1], "LH") {
+					continue // the catalog part
+				}
+				links++
+				if !slices.Contains(ids, m[1]) {
+					t.Errorf("link to #%s, which is not on the page", m[1])
+				}
+			}
+			if links == 0 {
+				t.Error("no links on the page")
+			}
+		})
+	}
+}
+
+// htmlGoldenKernels are the GoKer kernels whose facts and cycles are kept
+// as HTML: a lock-order cycle, a channel cycle, a read lock behind a
+// writer, a lock-and-channel cycle, and partners without a cycle.
+var htmlGoldenKernels = []string{"Cockroach10214", "Cockroach2448", "Cockroach6181", "Kubernetes10182", "Moby30408"}
+
+// factsHTMLRE picks the parts of a page that show facts and cycles.
+var factsHTMLRE = regexp.MustCompile(`(?s)<section class="cycle".*?</section>|<div class="facts">.*?</div>|<p class="gfix">.*?</p>`)
+
+// TestGokerGoldenFacts keeps what the HTML and JSON reports show of the
+// facts, fixes and cycles of the GoKer kernels: the JSON of every kernel's
+// diagnoses and cycles (testdata/goker/golden/NAME.json), and the HTML of
+// a few (NAME.html). Run with -update to accept a change, then read the
+// diff.
+func TestGokerGoldenFacts(t *testing.T) {
+	src, err := filepath.Abs(filepath.Join("testdata", "goker", "src"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range gokerNames(t) {
+		t.Run(name, func(t *testing.T) {
+			r := gokerReport(t, name)
+			type group struct {
+				Block     jsonFrame     `json:"block"`
+				Diagnosis jsonDiagnosis `json:"diagnosis"`
+			}
+			var v struct {
+				Cycles []jsonCycle `json:"cycles,omitempty"`
+				Groups []group     `json:"groups"`
+			}
+			v.Cycles = wireCycles(r.Cycles)
+			for _, g := range r.Groups {
+				w := wireGroup(g)
+				w.Diagnosis.Evidence = nil // the text golden keeps it
+				v.Groups = append(v.Groups, group{w.Block, w.Diagnosis})
+			}
+			b, err := json.MarshalIndent(v, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, filepath.Join("testdata", "goker", "golden", name+".json"), strings.ReplaceAll(string(b), src+"/", "GOKER/")+"\n")
+			if !slices.Contains(htmlGoldenKernels, name) {
+				return
+			}
+			page := renderHTML(t, r)
+			parts := factsHTMLRE.FindAllString(page, -1)
+			if len(parts) == 0 {
+				t.Fatal("no facts or cycles on the page")
+			}
+			checkGolden(t, filepath.Join("testdata", "goker", "golden", name+".html"), strings.ReplaceAll(strings.Join(parts, "\n"), src+"/", "GOKER/")+"\n")
+		})
+	}
+}
+
+// checkGolden compares got with the file at path, or writes it with
+// -update.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if !bytes.Equal([]byte(got), want) {
+		t.Errorf("output differs from %s (-update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
