@@ -433,7 +433,8 @@ func scoreGoker(t *testing.T) (gokerScore, []string) {
 // TestGokerScore holds the diagnosis to the issue's targets on the GoKer
 // corpus: the right root-cause class for at least 80% of leaking goroutine
 // kinds, the partner or cycle named for at least 70%, no contradicted
-// claim. It logs the score for BENCHMARKS.md.
+// claim. It logs the score for BENCHMARKS.md, with how many kinds' fix
+// would remove the leak (gokerFixRemoves; the issue sets no target for it).
 func TestGokerScore(t *testing.T) {
 	s, misses := scoreGoker(t)
 	pct := func(n int) float64 { return 100 * float64(n) / float64(s.judged) }
