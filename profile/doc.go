@@ -8,4 +8,14 @@
 // goroutine or goroutineleak profiles.
 //
 // Package profile depends on no other package of leakhound.
+//
+// # The name
+//
+// The package shares its name with github.com/google/pprof/profile, the
+// profile.proto library it uses to read pprof goroutine profiles. Within
+// leakhound that library is always imported as pprofile, so "profile" in
+// this module's code means this package. The name stays because what the
+// package reads is, in every format it accepts, the runtime's goroutine
+// profile (debug=0, 1 and 2, and the goroutineleak profile); a program that
+// imports both packages picks an alias for one of them, as leakhound does.
 package profile

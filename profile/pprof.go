@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/pprof/profile"
+	pprofile "github.com/google/pprof/profile"
 )
 
 // The two pprof encodings of a goroutine profile this file reads:
@@ -54,13 +54,13 @@ var profileFieldTag = [256]bool{
 
 // parseUncompressedSafely decodes a raw profile.proto, turning a panic of the
 // decoder on hostile input into an error.
-func parseUncompressedSafely(data []byte) (p *profile.Profile, err error) {
+func parseUncompressedSafely(data []byte) (p *pprofile.Profile, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("decoding pprof protocol buffer: malformed input (%v)", r)
 		}
 	}()
-	return profile.ParseUncompressed(data)
+	return pprofile.ParseUncompressed(data)
 }
 
 // parseProto reads a goroutine or goroutineleak profile in profile.proto

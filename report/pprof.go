@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/google/pprof/profile"
+	pprofile "github.com/google/pprof/profile"
 
-	lhprofile "github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/profile"
 )
 
 // Labels attached to every sample of a leak profile, so pprof can filter
@@ -60,11 +60,11 @@ func writePprof(w io.Writer, title, pkg string, reports []*Report) error {
 // between samples, as pprof expects: one Function per name and file, one
 // Location per function and line. pkg labels the samples of reports that
 // name no package.
-func pprofProfile(title, pkg string, reports []*Report) *profile.Profile {
-	goroutines := &profile.ValueType{Type: "goroutine", Unit: "count"}
-	p := &profile.Profile{
-		SampleType: []*profile.ValueType{goroutines},
-		PeriodType: &profile.ValueType{Type: "goroutine", Unit: "count"},
+func pprofProfile(title, pkg string, reports []*Report) *pprofile.Profile {
+	goroutines := &pprofile.ValueType{Type: "goroutine", Unit: "count"}
+	p := &pprofile.Profile{
+		SampleType: []*pprofile.ValueType{goroutines},
+		PeriodType: &pprofile.ValueType{Type: "goroutine", Unit: "count"},
 		Period:     1,
 	}
 	if title != "" {
@@ -76,9 +76,9 @@ func pprofProfile(title, pkg string, reports []*Report) *profile.Profile {
 		fn   funcKey
 		line int
 	}
-	funcs := map[funcKey]*profile.Function{}
-	locs := map[locKey]*profile.Location{}
-	location := func(f lhprofile.Frame) *profile.Location {
+	funcs := map[funcKey]*pprofile.Function{}
+	locs := map[locKey]*pprofile.Location{}
+	location := func(f profile.Frame) *pprofile.Location {
 		fk := funcKey{f.Func, f.File}
 		fn, ok := funcs[fk]
 		if !ok {
@@ -86,14 +86,14 @@ func pprofProfile(title, pkg string, reports []*Report) *profile.Profile {
 			if name == "" {
 				name = "?"
 			}
-			fn = &profile.Function{ID: uint64(len(p.Function) + 1), Name: name, SystemName: name, Filename: shownName(f.File)}
+			fn = &pprofile.Function{ID: uint64(len(p.Function) + 1), Name: name, SystemName: name, Filename: shownName(f.File)}
 			funcs[fk] = fn
 			p.Function = append(p.Function, fn)
 		}
 		lk := locKey{fk, f.Line}
 		loc, ok := locs[lk]
 		if !ok {
-			loc = &profile.Location{ID: uint64(len(p.Location) + 1), Line: []profile.Line{{Function: fn, Line: int64(f.Line)}}}
+			loc = &pprofile.Location{ID: uint64(len(p.Location) + 1), Line: []pprofile.Line{{Function: fn, Line: int64(f.Line)}}}
 			locs[lk] = loc
 			p.Location = append(p.Location, loc)
 		}
@@ -118,15 +118,15 @@ func pprofProfile(title, pkg string, reports []*Report) *profile.Profile {
 }
 
 // pprofSample is one group as a sample: its count, its stack and labels.
-func pprofSample(g *Group, pkg string, location func(lhprofile.Frame) *profile.Location) *profile.Sample {
-	var frames []lhprofile.Frame
+func pprofSample(g *Group, pkg string, location func(profile.Frame) *pprofile.Location) *pprofile.Sample {
+	var frames []profile.Frame
 	if g.Stack != nil {
 		frames = g.Stack.Frames
 	}
 	if len(frames) == 0 && (g.Block.Func != "" || g.Block.File != "") {
-		frames = []lhprofile.Frame{g.Block}
+		frames = []profile.Frame{g.Block}
 	}
-	s := &profile.Sample{Value: []int64{int64(max(g.Count, 0))}, Label: map[string][]string{}}
+	s := &pprofile.Sample{Value: []int64{int64(max(g.Count, 0))}, Label: map[string][]string{}}
 	for _, f := range frames {
 		s.Location = append(s.Location, location(f))
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/pprof/profile"
+	pprofile "github.com/google/pprof/profile"
 
 	"github.com/leakhound/leakhound/internal/testenv"
 )
@@ -23,7 +23,7 @@ func TestWritePprofSamples(t *testing.T) {
 	if b := buf.Bytes(); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
 		t.Fatalf("output is not gzipped: % x", b[:min(len(b), 4)])
 	}
-	p, err := profile.Parse(&buf)
+	p, err := pprofile.Parse(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestWritePprofWithoutStacks(t *testing.T) {
 			if err := r.WritePprof(&buf); err != nil {
 				t.Fatal(err)
 			}
-			p, err := profile.Parse(&buf)
+			p, err := pprofile.Parse(&buf)
 			if err != nil {
 				t.Fatal(err)
 			}

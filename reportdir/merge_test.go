@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	pprof "github.com/google/pprof/profile"
+	pprofile "github.com/google/pprof/profile"
 
 	"github.com/leakhound/leakhound/report"
 )
@@ -181,7 +181,7 @@ func TestMergeShards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := pprof.Parse(pf)
+	p, err := pprofile.Parse(pf)
 	pf.Close()
 	if err != nil {
 		t.Fatal(err)

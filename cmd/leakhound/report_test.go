@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	gpprof "github.com/google/pprof/profile"
+	pprofile "github.com/google/pprof/profile"
 
 	"github.com/leakhound/leakhound/report"
 )
@@ -253,7 +253,7 @@ func TestReportOutputFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pf.Close()
-	prof, err := gpprof.Parse(pf)
+	prof, err := pprofile.Parse(pf)
 	if err != nil {
 		t.Fatalf("the pprof file does not parse: %v", err)
 	}
@@ -290,7 +290,7 @@ func TestReportOutputFiles(t *testing.T) {
 	}
 }
 
-func hasParkedFunc(loc *gpprof.Location) bool {
+func hasParkedFunc(loc *pprofile.Location) bool {
 	for _, l := range loc.Line {
 		for _, fn := range allParked {
 			if l.Function != nil && strings.HasSuffix(l.Function.Name, "."+fn) {
