@@ -89,16 +89,22 @@ func BenchmarkReportDistinct(b *testing.B) {
 // 100k leaked goroutines in 1,000 groups, classified, diagnosed with
 // source (partners, cycles) and rendered, in under a second.
 func BenchmarkReportThousandGroups(b *testing.B) {
+	benchThousandGroups(b, (*Report).WriteText)
+}
+
+// benchThousandGroups builds the report of 100k leaked goroutines in 1,000
+// groups and writes it with write, per iteration.
+func benchThousandGroups(b *testing.B, write func(*Report, io.Writer) error) {
 	const n, groups = 100_000, 1_000
 	leaks := benchLeaks(b, n, true)
 	for i, l := range leaks {
 		l.Goroutine.Frames[2].Line = 5 + (i/40)%(groups/40) // 40 shapes × 25 outer lines
 	}
-	opts := Options{Title: "BenchmarkReportThousandGroups", ModuleRoot: filepath.Dir(filepath.Dir(leaks[0].Goroutine.Frames[1].File))}
+	opts := Options{Title: b.Name(), ModuleRoot: filepath.Dir(filepath.Dir(leaks[0].Goroutine.Frames[1].File))}
 	b.ReportAllocs()
 	for b.Loop() {
 		r := New(leaks, opts)
-		if err := r.WriteText(io.Discard); err != nil {
+		if err := write(r, io.Discard); err != nil {
 			b.Fatal(err)
 		}
 		if len(r.Groups) != groups {

@@ -158,9 +158,7 @@ func wireCycles(cs []Cycle) []jsonCycle {
 	return out
 }
 
-func (w jsonSourceRef) ref() SourceRef {
-	return SourceRef{File: w.File, Line: w.Line, Func: w.Func, Text: w.Text, Kind: w.Kind}
-}
+func (w jsonSourceRef) ref() SourceRef { return SourceRef(w) }
 
 func (w *jsonSourceRef) refPtr() *SourceRef {
 	if w == nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -166,20 +165,5 @@ func checkGolden(t *testing.T, path, got string) {
 // BenchmarkHTMLThousandGroups is BenchmarkReportThousandGroups rendered as
 // the HTML page, with every group's facts and the excerpts they link to.
 func BenchmarkHTMLThousandGroups(b *testing.B) {
-	const n, groups = 100_000, 1_000
-	leaks := benchLeaks(b, n, true)
-	for i, l := range leaks {
-		l.Goroutine.Frames[2].Line = 5 + (i/40)%(groups/40)
-	}
-	opts := Options{Title: "BenchmarkHTMLThousandGroups", ModuleRoot: filepath.Dir(filepath.Dir(leaks[0].Goroutine.Frames[1].File))}
-	b.ReportAllocs()
-	for b.Loop() {
-		r := New(leaks, opts)
-		if err := r.WriteHTML(io.Discard); err != nil {
-			b.Fatal(err)
-		}
-		if len(r.Groups) != groups {
-			b.Fatalf("%d groups, want %d", len(r.Groups), groups)
-		}
-	}
+	benchThousandGroups(b, (*Report).WriteHTML)
 }
