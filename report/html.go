@@ -211,6 +211,7 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 			}
 			hg := newHTMLGroup(r, g, fmt.Sprintf("r%d-g%d", i, j), patterns, catalogPage, true)
 			hg.Facts = newHTMLFacts(r, i, hg, true)
+			hg.FilterText = htmlFilterText(hg) // and now what the facts name
 			if hg.Pattern != nil {
 				used[hg.Pattern.ID] = true
 			}
@@ -344,6 +345,19 @@ func htmlFilterText(hg *htmlGroup) string {
 	}
 	for _, kv := range hg.Labels {
 		parts = append(parts, kv.Key+"="+kv.Value)
+	}
+	if f := hg.Facts; f != nil {
+		// The code that would release the group: a reader looks for
+		// "Shutdown" or the function that should have closed the channel.
+		for _, p := range f.Partners {
+			parts = append(parts, p.Func)
+		}
+		if f.Closer != nil {
+			parts = append(parts, f.Closer.Name)
+		}
+		if f.CycleKind != "" {
+			parts = append(parts, "cycle", f.CycleKind)
+		}
 	}
 	return strings.ToLower(strings.Join(parts, "\n"))
 }

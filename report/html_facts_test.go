@@ -167,3 +167,49 @@ func checkGolden(t *testing.T, path, got string) {
 func BenchmarkHTMLThousandGroups(b *testing.B) {
 	benchThousandGroups(b, (*Report).WriteHTML)
 }
+
+// TestHTMLCyclesFromDamagedJSON renders cycles as a hand-edited or damaged
+// JSON file may hold them: members the report does not have, no members,
+// more edges than members. The page renders, links only to cards it has.
+func TestHTMLCyclesFromDamagedJSON(t *testing.T) {
+	tests := []struct {
+		name   string
+		cycle  Cycle
+		linked int // links to group cards in the cycle's section
+	}{
+		{"out of range", Cycle{Kind: "lock order", Groups: []int{5, -1}, Edges: []CycleEdge{{Why: "a"}, {Why: "b"}}}, 0},
+		{"no members", Cycle{Kind: "channels", Edges: []CycleEdge{{Why: "a"}}}, 0},
+		{"more edges than members", Cycle{Kind: "channels", Groups: []int{0, 1}, Edges: []CycleEdge{{Why: "a"}, {Why: "b"}, {Why: "c"}}}, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fixtureReports(t, t.TempDir(), "example.com/app/store")[0]
+			r.Cycles = []Cycle{tt.cycle}
+			page := renderHTML(t, r)
+			sec := regexp.MustCompile(`(?s)<section class="cycle".*?</section>`).FindString(page)
+			if sec == "" {
+				t.Fatal("no cycle on the page")
+			}
+			if got := strings.Count(sec, `href="#r0-g`); got != tt.linked {
+				t.Errorf("%d links to group cards, want %d:\n%s", got, tt.linked, sec)
+			}
+		})
+	}
+}
+
+// TestHTMLFilterFindsFacts checks that the filter box finds a group by the
+// code that would release it and by its cycle.
+func TestHTMLFilterFindsFacts(t *testing.T) {
+	r := fixtureReports(t, t.TempDir(), "example.com/app/store")[0]
+	g := r.Groups[0]
+	g.Diagnosis.Facts = Facts{Partners: []SourceRef{{File: "/x/a.go", Line: 3, Func: "(*Pool).Drain", Kind: "close"}},
+		Closer: &Closer{Type: "Pool", Pointer: true, Method: "Shutdown"}, Cycle: 1}
+	r.Cycles = []Cycle{{Kind: "lock order", Groups: []int{0, 1}}}
+	page := newHTMLPage("t", "", []*Report{r}, nil, "")
+	text := page.Groups[0].FilterText
+	for _, want := range []string{"(*pool).drain", "(*pool).shutdown", "lock order"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the filter text does not hold %q:\n%s", want, text)
+		}
+	}
+}
