@@ -108,6 +108,11 @@ func (e *editor) rules() (*Suggestion, string) {
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""
 		}
+		// Locked again by the next turn of a loop an early continue
+		// started without the unlock.
+		if sug := e.unlockBeforeExits("Lock", "Unlock"); sug != nil {
+			return sug, ""
+		}
 		return nil, "the lock is taken again in another function on the same stack: release it before the call, " +
 			"or call a variant that expects it held (the catalog's sample) — which one is a design choice"
 	}

@@ -431,11 +431,11 @@ func (e *editor) cancelContext() (*Suggestion, string) {
 // unlockBeforeExits releases the mutex on the early exits that skip its
 // unlock: in any function of the file that locks the same mutex (same
 // receiver type and field, so an embedded mutex matches under another
-// variable name), a lock statement followed in its block by the unlock,
-// with a return, continue or break between them in nested blocks and no
-// unlock before that exit, gets `mu.Unlock()` inserted before the exit.
-// lock and unlock are the method pair: Lock and Unlock, or RLock and
-// RUnlock.
+// variable name), a lock statement followed by its unlock — in its own
+// block, or after the loop whose body the lock opens — with a return or a
+// branch that skips the unlock and no unlock before that exit, gets
+// `mu.Unlock()` inserted before the exit. lock and unlock are the method
+// pair: Lock and Unlock, or RLock and RUnlock.
 func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
 	n := e.s.onLine(func(n ast.Node) bool {
 		_, name, ok := methodCall(n)
@@ -470,19 +470,12 @@ func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
 				continue
 			}
 			mu, _, _ := methodCall(call)
-			// The Unlock that ends the critical section, in the same block.
-			end := -1
-			for j := i + 1; j < len(b.List); j++ {
-				if r, ok := lockCall(b.List[j], unlock); ok && r == mu {
-					end = j
-					break
-				}
-			}
-			if end < 0 {
+			region, exits := unlockedRegion(f.ast, b, i, mu, unlock)
+			if region == nil {
 				continue
 			}
-			for _, mid := range b.List[i+1 : end] {
-				for _, exit := range skippedExits(mid, lastName(mu), lock, unlock) {
+			for _, mid := range region {
+				for _, exit := range skippedExits(mid, lastName(mu), lock, unlock, exits) {
 					if !f.alone(exit) {
 						return true
 					}
@@ -503,21 +496,96 @@ func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
 	}
 }
 
-// skippedExits returns the return, continue and break statements nested
-// in st (not st itself, outside function literals and inner loops for
-// continue/break) that no unlock (or second lock) of mu precedes in their
-// own block.
-func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
+// exitKinds says which statements leave a locked region without passing
+// its unlock.
+type exitKinds struct {
+	// branches: an unlabeled continue or break of the region's own level
+	// (the unlock follows in the same block, so both jump past it).
+	branches bool
+	// loopContinue: an unlabeled continue of the loop whose body the region
+	// is (it starts the next iteration, which locks again); a break of that
+	// loop reaches the unlock after it.
+	loopContinue bool
+}
+
+// unlockedRegion returns the statements the lock at b.List[i] holds the
+// mutex over, and which exits skip its unlock: the statements up to the
+// unlock in the same block; or, when b is a loop's body with no unlock of
+// its own and the unlock follows the loop in the loop's block, the rest of
+// the body. nil when neither holds.
+func unlockedRegion(root ast.Node, b *ast.BlockStmt, i int, mu, unlock string) ([]ast.Stmt, exitKinds) {
+	for j := i + 1; j < len(b.List); j++ {
+		if r, ok := lockCall(b.List[j], unlock); ok && r == mu {
+			return b.List[i+1 : j], exitKinds{branches: true}
+		}
+	}
+	var loop ast.Stmt
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch l := n.(type) {
+		case *ast.ForStmt:
+			if l.Body == b {
+				loop = l
+			}
+		case *ast.RangeStmt:
+			if l.Body == b {
+				loop = l
+			}
+		}
+		return loop == nil
+	})
+	if loop == nil {
+		return nil, exitKinds{}
+	}
+	outer, at := enclosingBlock(root, loop)
+	if outer == nil {
+		return nil, exitKinds{}
+	}
+	for _, st := range outer.List[at+1:] {
+		if r, ok := lockCall(st, unlock); ok && r == mu {
+			return b.List[i+1:], exitKinds{loopContinue: true}
+		}
+		if mentionsCall(st, lastName(mu), unlock) {
+			break
+		}
+	}
+	return nil, exitKinds{}
+}
+
+// mentionsCall reports whether n calls method on a receiver named recv
+// (last name), anywhere inside it.
+func mentionsCall(n ast.Node, recv, method string) bool {
+	found := false
+	ast.Inspect(n, func(c ast.Node) bool {
+		if r, name, ok := methodCall(c); ok && name == method && lastName(r) == recv {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// skippedExits returns the return statements nested in st (not st
+// itself, outside function literals), and the branches kinds counts, that
+// no unlock (or second lock) of mu precedes in their own block.
+func skippedExits(st ast.Stmt, mu, lock, unlock string, kinds exitKinds) []ast.Stmt {
 	var exits []ast.Stmt
-	var walk func(n ast.Node, inLoop bool)
-	walk = func(n ast.Node, inLoop bool) {
+	// innerBreak: inside a for, range, switch or select of st, which an
+	// unlabeled break leaves; innerLoop: inside a for or range, which an
+	// unlabeled continue continues.
+	var walk func(n ast.Node, innerBreak, innerLoop bool)
+	walk = func(n ast.Node, innerBreak, innerLoop bool) {
 		ast.Inspect(n, func(c ast.Node) bool {
 			switch c := c.(type) {
 			case *ast.FuncLit:
 				return false
-			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			case *ast.ForStmt, *ast.RangeStmt:
 				if c != n {
-					walk(c, true)
+					walk(c, true, true)
+					return false
+				}
+			case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if c != n {
+					walk(c, true, innerLoop)
 					return false
 				}
 			case *ast.BlockStmt:
@@ -531,13 +599,19 @@ func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
 					if r, ok := lockCall(s, lock); ok && lastName(r) == mu {
 						unlocked = true
 					}
+					if unlocked {
+						continue
+					}
 					switch s := s.(type) {
 					case *ast.ReturnStmt:
-						if !unlocked {
-							exits = append(exits, s)
-						}
+						exits = append(exits, s)
 					case *ast.BranchStmt:
-						if !unlocked && !inLoop && (s.Tok == token.CONTINUE || s.Tok == token.BREAK) && s.Label == nil {
+						if s.Label != nil {
+							continue
+						}
+						switch {
+						case s.Tok == token.CONTINUE && !innerLoop && (kinds.branches || kinds.loopContinue),
+							s.Tok == token.BREAK && !innerBreak && kinds.branches:
 							exits = append(exits, s)
 						}
 					}
@@ -547,7 +621,7 @@ func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
 		})
 	}
 	if _, block := st.(*ast.BlockStmt); !block {
-		walk(st, false)
+		walk(st, false, false)
 	}
 	return exits
 }

@@ -115,6 +115,21 @@ func (s *store) publish(ch chan int, v int) {
 	s.mu.Unlock()
 }
 
+type proxy struct{ mu sync.Mutex }
+
+func (p *proxy) run(dial func() error) {
+	for i := 0; i < 2; i++ {
+		p.mu.Lock() // mark:proxy
+		if err := dial(); err != nil {
+			continue
+		}
+		if i == 0 {
+			break
+		}
+	}
+	p.mu.Unlock()
+}
+
 func feed(items []int) {
 	jobs := make(chan int)
 	go func() {
@@ -170,6 +185,10 @@ func TestSuggestedEdits(t *testing.T) {
 			[]string{"+ s.mu.Unlock()"}, ""},
 		{"unlock before the send", "publish", "chan send", "x.(*store).publish", "",
 			[]string{"+ s.mu.Unlock()", "- s.mu.Unlock()"}, ""},
+		// The continue starts the next turn, which locks again; the break
+		// reaches the Unlock after the loop.
+		{"unlock before a continue that skips the unlock after the loop", "proxy", "sync.Mutex.Lock",
+			"x.(*proxy).run", "", []string{"+ p.mu.Unlock()"}, ""},
 		{"close the channel when its only sender returns", "range", "chan receive", "x.feed.func1", "",
 			[]string{"+ defer close(jobs)"}, ""},
 	}
