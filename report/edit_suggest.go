@@ -91,14 +91,14 @@ func (e *editor) rules() (*Suggestion, string) {
 		}
 		sug, why := e.deferUnlock()
 		if sug == nil {
-			if other := e.unlockBeforeExits("Lock", "Unlock"); other != nil {
+			if other, _ := e.unlockBeforeExits("Lock", "Unlock"); other != nil {
 				return other, ""
 			}
 		}
 		return sug, why
 	case PatternRWMutexDeadlock:
 		for _, pair := range [][2]string{{"RLock", "RUnlock"}, {"Lock", "Unlock"}} {
-			if sug := e.unlockBeforeExits(pair[0], pair[1]); sug != nil {
+			if sug, _ := e.unlockBeforeExits(pair[0], pair[1]); sug != nil {
 				return sug, ""
 			}
 		}
@@ -110,8 +110,8 @@ func (e *editor) rules() (*Suggestion, string) {
 		}
 		// Locked again by the next turn of a loop an early continue
 		// started without the unlock.
-		if sug := e.unlockBeforeExits("Lock", "Unlock"); sug != nil {
-			return sug, ""
+		if sug, why := e.unlockBeforeExits("Lock", "Unlock"); sug != nil || why != "" {
+			return sug, why
 		}
 		return nil, "the lock is taken again in another function on the same stack: release it before the call, " +
 			"or call a variant that expects it held (the catalog's sample) — which one is a design choice"
