@@ -26,8 +26,9 @@ type ownerCloser struct {
 	typeName string
 	// method is the closer; params its parameters' types (nil when the
 	// declaration's types are not known).
-	method string
-	params []types.Type
+	method     string
+	params     []types.Type
+	paramExprs []ast.Expr
 	// varName is the name for an owner the code discards: the closer's
 	// receiver name.
 	varName string
@@ -131,6 +132,11 @@ func (d *diagnoser) closerOfField(files []*srcFile, typeName, field string) *own
 		return nil
 	}
 	oc := &ownerCloser{typeName: typeName, method: best.decl.Name.Name, varName: best.recv}
+	for _, p := range best.decl.Type.Params.List {
+		for range max(1, len(p.Names)) {
+			oc.paramExprs = append(oc.paramExprs, p.Type)
+		}
+	}
 	if info := d.packageTypes(best.file); info != nil {
 		if fn, ok := info.Defs[best.decl.Name].(*types.Func); ok {
 			ps := fn.Signature().Params()
@@ -298,19 +304,34 @@ func (e *editor) ownerSite(f *srcFile, call *ast.CallExpr, fromRecv bool, oc *ow
 		site.why = fmt.Sprintf("%s %s, so its owner is elsewhere and must call %s", name, why, oc.method)
 		return site
 	}
-	args, ok := closerArgs(f, oc.params)
+	args, ok := closerArgs(f, oc.params, oc.paramExprs)
 	if !ok {
 		site.why = fmt.Sprintf("%s takes arguments this edit cannot choose", oc.method)
 		return site
 	}
-	callText := fmt.Sprintf("%s.%s(%s)", name, oc.method, args)
+	return closeAt(site, fn, stmt, name, replace, fmt.Sprintf("%s.%s(%s)", name, oc.method, args), false)
+}
+
+// closeAt completes site, the statement stmt of fn creating the owner
+// name: the edit calling closeCall after it (after its error check), or
+// why there is none when the owner escapes. replace, when set, is an edit
+// of the statement itself (naming a discarded owner). alwaysDefer keeps
+// `defer` in tests too (a response body is the function's own).
+func closeAt(site *closerSite, fn ast.Node, stmt ast.Stmt, name string, replace *Edit, closeCall string,
+	alwaysDefer bool) *closerSite {
+	f := site.file
+	if why := escapes(funcBody(fn), name, stmt); why != "" {
+		site.why = fmt.Sprintf("%s %s, so its owner is elsewhere and must call %s", name, why,
+			strings.TrimPrefix(closeCall, name+"."))
+		return site
+	}
 	after := afterErrCheck(fn, stmt)
 	if !f.alone(after) {
 		return nil
 	}
-	text := "defer " + callText
-	if t := testingParam(fn); t != "" {
-		text = fmt.Sprintf("%s.Cleanup(func() { %s })", t, callText)
+	text := "defer " + closeCall
+	if t := testingParam(fn); t != "" && !alwaysDefer {
+		text = fmt.Sprintf("%s.Cleanup(func() { %s })", t, closeCall)
 	}
 	if replace != nil {
 		site.edits = append(site.edits, *replace)
@@ -343,12 +364,15 @@ func enclosingFuncStmt(root ast.Node, n ast.Node) (ast.Node, ast.Stmt) {
 	return fn, stmt
 }
 
-// closed reports whether body calls name.method anywhere.
+// closed reports whether body calls name.method anywhere, or takes it as
+// a method value (t.Cleanup(c.Close)).
 func closed(body ast.Node, name, method string) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
-		if r, m, ok := methodCall(n); ok && m == method && (r == name || strings.HasPrefix(r, name+".")) {
-			found = true
+		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == method {
+			if r := types.ExprString(sel.X); r == name || strings.HasPrefix(r, name+".") {
+				found = true
+			}
 		}
 		return !found
 	})
@@ -412,11 +436,15 @@ func escapes(body ast.Node, name string, def ast.Stmt) string {
 // closerArgs spells the closer's arguments: a fresh context for a
 // context.Context (when the file imports context), the zero value
 // otherwise. ok is false when an argument has no spelling this code knows.
-func closerArgs(f *srcFile, params []types.Type) (string, bool) {
+func closerArgs(f *srcFile, params []types.Type, exprs []ast.Expr) (string, bool) {
 	var args []string
-	for _, p := range params {
+	for i, e := range exprs {
+		var p types.Type = types.Typ[types.Invalid]
+		if i < len(params) {
+			p = params[i]
+		}
 		switch {
-		case types.TypeString(p, nil) == "context.Context":
+		case types.ExprString(e) == "context.Context":
 			if !imports(f, "context") {
 				return "", false
 			}
@@ -465,15 +493,18 @@ func afterErrCheck(fn ast.Node, stmt ast.Stmt) ast.Stmt {
 // testingParam returns the name of fn's *testing.T (or B, F) parameter
 // when fn is a test function, "" otherwise.
 func testingParam(fn ast.Node) string {
-	decl, ok := fn.(*ast.FuncDecl)
-	if !ok || decl.Recv != nil {
-		return ""
-	}
-	for _, prefix := range []string{"Test", "Benchmark", "Fuzz"} {
-		if !strings.HasPrefix(decl.Name.Name, prefix) {
-			continue
+	var ft *ast.FuncType
+	switch fn := fn.(type) {
+	case *ast.FuncLit:
+		ft = fn.Type // a subtest: t.Run(name, func(t *testing.T) { … })
+	case *ast.FuncDecl:
+		if fn.Recv == nil && (strings.HasPrefix(fn.Name.Name, "Test") || strings.HasPrefix(fn.Name.Name, "Benchmark") ||
+			strings.HasPrefix(fn.Name.Name, "Fuzz")) {
+			ft = fn.Type
 		}
-		for _, p := range decl.Type.Params.List {
+	}
+	if ft != nil {
+		for _, p := range ft.Params.List {
 			switch types.ExprString(p.Type) {
 			case "*testing.T", "*testing.B", "*testing.F":
 				if len(p.Names) == 1 && p.Names[0].Name != "_" {

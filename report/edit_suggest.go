@@ -27,6 +27,9 @@ func (d *diagnoser) suggest(g *Group) {
 	if d.src == nil || g.Diagnosis.PatternID == PatternRuntime {
 		return
 	}
+	if g.Diagnosis.PatternID == PatternHTTPClientConn && d.suggestHTTP(g) {
+		return
+	}
 	if !g.Diagnosis.FromSource || g.Block.File == "" {
 		if g.Block.File == "" || isStdFunc(g.Block.Func) {
 			g.Diagnosis.NoEdit = "no frame of these goroutines' stack is in your code, so there is no line of " +
@@ -45,18 +48,26 @@ func (d *diagnoser) suggest(g *Group) {
 	e := &editor{d: d, g: g, s: s}
 	sug, why := e.rules()
 	if sug != nil {
-		slices.SortStableFunc(sug.Edits, compareEdits)
-		sug.Lines = make([]string, len(sug.Edits))
-		for i, ed := range sug.Edits {
-			sug.Lines[i] = editLine(ed, f.src)
-		}
-		g.Diagnosis.Suggestion = sug
+		d.finishSuggestion(g, sug)
 		return
 	}
 	if why == "" {
 		why = "no safe mechanical edit for this shape; the catalog's sample shows the fix"
 	}
 	g.Diagnosis.NoEdit = why
+}
+
+// finishSuggestion puts sug's edits in file order, shows each on one line
+// and sets it as g's suggestion.
+func (d *diagnoser) finishSuggestion(g *Group, sug *Suggestion) {
+	slices.SortStableFunc(sug.Edits, compareEdits)
+	sug.Lines = make([]string, len(sug.Edits))
+	for i, ed := range sug.Edits {
+		if f := d.src.file(ed.File); f != nil {
+			sug.Lines[i] = editLine(ed, f.src)
+		}
+	}
+	g.Diagnosis.Suggestion = sug
 }
 
 // rules picks the edit for the group's pattern. It returns the suggestion,
