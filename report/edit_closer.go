@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -408,6 +409,10 @@ func escapes(body ast.Node, name string, def ast.Stmt) string {
 					why = "is assigned to " + types.ExprString(n.Lhs[0])
 				}
 			}
+		case *ast.GoStmt:
+			if r, _, ok := methodCall(n.Call); ok && r == name {
+				why = "is used by the goroutine started at " + types.ExprString(n.Call.Fun)
+			}
 		case *ast.SendStmt:
 			if isName(n.Value) {
 				why = "is sent on " + types.ExprString(n.Chan)
@@ -541,4 +546,177 @@ func definedIn(body ast.Node, name string) bool {
 		return !found
 	})
 	return found
+}
+
+// callCloser is the edit for a goroutine its owner's closer would release
+// (the diagnosis found the method): in the package under test, each
+// statement creating the owner — by a literal of its type or a function
+// of its package returning it — gets the closer call after it.
+func (e *editor) callCloser() (*Suggestion, string) {
+	c := e.g.Diagnosis.Facts.Closer
+	if c == nil {
+		return nil, ""
+	}
+	dir := packageDir(e.d.root, e.d.pkg)
+	if dir == "" {
+		return nil, "the package under test is not known, so the statement creating the owner cannot be found"
+	}
+	// The owners a user may hold: the exported types whose method of the
+	// same name calls the closer, then the closer's own type.
+	type owner struct {
+		typ  string
+		decl SourceRef
+	}
+	var owners []owner
+	for _, o := range c.Owners {
+		t := strings.TrimSuffix(o.Func, "."+c.Method)
+		owners = append(owners, owner{strings.TrimSuffix(strings.TrimPrefix(t, "(*"), ")"), o})
+	}
+	owners = append(owners, owner{c.Type, c.At})
+	userFiles := e.d.filesIn(dir)
+	var sites []closerSite
+	for _, o := range owners {
+		of := e.d.src.file(o.decl.File)
+		if of == nil {
+			continue
+		}
+		ms := of.locate(o.decl.Line)
+		if ms == nil || ms.decl == nil {
+			continue
+		}
+		var params []ast.Expr
+		for _, p := range ms.decl.Type.Params.List {
+			for range max(1, len(p.Names)) {
+				params = append(params, p.Type)
+			}
+		}
+		ownerFiles := e.d.pkgFiles(of)
+		samePkg := filepath.Dir(of.path) == dir
+		for _, f := range userFiles {
+			qual := ""
+			if !samePkg {
+				if qual = importName(f, of.ast.Name.Name); qual == "" {
+					continue
+				}
+				if !ast.IsExported(o.typ) {
+					continue
+				}
+			}
+			ast.Inspect(f.ast, func(n ast.Node) bool {
+				as, ok := n.(*ast.AssignStmt)
+				if !ok || as.Tok != token.DEFINE || len(as.Rhs) != 1 || len(as.Lhs) > 2 {
+					return true
+				}
+				id, ok := as.Lhs[0].(*ast.Ident)
+				if !ok || id.Name == "_" || !createsOwner(as.Rhs[0], qual, o.typ, ownerFiles) {
+					return true
+				}
+				fn, stmt := enclosingFuncStmt(f.ast, as)
+				if fn == nil || stmt != ast.Stmt(as) || closed(funcBody(fn), id.Name, c.Method) {
+					return true
+				}
+				site := &closerSite{file: f, line: f.lineOf(as.Pos())}
+				args, ok := closerArgs(f, nil, params)
+				if !ok {
+					site.why = fmt.Sprintf("%s takes arguments this edit cannot choose", c.Method)
+				} else {
+					closeAt(site, fn, as, id.Name, nil, fmt.Sprintf("%s.%s(%s)", id.Name, c.Method, args), false)
+				}
+				if site.why != "" || len(site.edits) > 0 {
+					sites = append(sites, *site)
+				}
+				return true
+			})
+		}
+		if len(sites) > 0 {
+			break // the owner the user holds is found: its closer calls the others
+		}
+	}
+	sug, why := summarizeSites(sites, c.Method+"()", func(lines string) string {
+		return fmt.Sprintf("call %s where the code creates its owner (%s), so the goroutine ends with it", c.Method,
+			lines)
+	})
+	if sug == nil && why == "" {
+		why = fmt.Sprintf("no statement of the package under test creates the owner whose %s releases this "+
+			"goroutine; the diagnosis names the call", c.Method)
+	}
+	return sug, why
+}
+
+// filesIn returns the parsed Go files of dir's package (the first
+// non-test file's package, its test files included).
+func (d *diagnoser) filesIn(dir string) []*srcFile {
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n.Name(), "_test.go") {
+			continue
+		}
+		if f := d.src.file(filepath.Join(dir, n.Name())); f != nil {
+			return d.pkgFiles(f)
+		}
+	}
+	return nil
+}
+
+// importName returns the name f refers to the package named pkg by: its
+// import's alias, or pkg when the path's last element is pkg. "" when f
+// does not import it.
+func importName(f *srcFile, pkg string) string {
+	for _, im := range f.ast.Imports {
+		p := strings.Trim(im.Path.Value, `"`)
+		if path.Base(p) != pkg && !(im.Name != nil && strings.HasSuffix(p, "/"+pkg)) {
+			continue
+		}
+		if im.Name != nil {
+			if im.Name.Name == "_" || im.Name.Name == "." {
+				return ""
+			}
+			return im.Name.Name
+		}
+		return pkg
+	}
+	return ""
+}
+
+// createsOwner reports whether e makes a value of typ (qualified by qual
+// when another package's): a literal of it, or a call of a function of
+// its package (files) returning it.
+func createsOwner(e ast.Expr, qual, typ string, files []*srcFile) bool {
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	want := typ
+	if qual != "" {
+		want = qual + "." + typ
+	}
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		return types.ExprString(e.Type) == want
+	case *ast.CallExpr:
+		name := ""
+		switch fn := e.Fun.(type) {
+		case *ast.Ident:
+			if qual == "" {
+				name = fn.Name
+			}
+		case *ast.SelectorExpr:
+			if x, ok := fn.X.(*ast.Ident); ok && qual != "" && x.Name == qual {
+				name = fn.Sel.Name
+			}
+		}
+		if name == "" {
+			return false
+		}
+		for _, f := range files {
+			for _, decl := range f.ast.Decls {
+				if fd, ok := decl.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == name {
+					return returnsType(fd, typ)
+				}
+			}
+		}
+	}
+	return false
 }

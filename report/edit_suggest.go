@@ -92,6 +92,8 @@ func (e *editor) rules() (*Suggestion, string) {
 		}
 		return nil, "the loop ranges over the ticker's channel: turn it into a select on the ticker and " +
 			"ctx.Done() (the catalog's sample); that is a rewrite, not a mechanical edit"
+	case PatternNeverClosed:
+		return e.callCloser()
 	case PatternContextNeverDone:
 		return e.cancelContext()
 	case PatternWaitGroup:
