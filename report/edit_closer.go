@@ -268,7 +268,7 @@ func (e *editor) ownerSite(f *srcFile, call *ast.CallExpr, fromRecv bool, oc *ow
 			return nil
 		}
 		name = id.Name
-		if !definedIn(body, name) {
+		if !declares(body, name, false) {
 			return nil // a parameter or a global: its owner is elsewhere
 		}
 	default:
@@ -519,33 +519,6 @@ func testingParam(fn ast.Node) string {
 		}
 	}
 	return ""
-}
-
-// definedIn reports whether body declares name (name := …, var name).
-func definedIn(body ast.Node, name string) bool {
-	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.AssignStmt:
-			if n.Tok == token.DEFINE {
-				for _, l := range n.Lhs {
-					if id, ok := l.(*ast.Ident); ok && id.Name == name {
-						found = true
-					}
-				}
-			}
-		case *ast.ValueSpec:
-			for _, id := range n.Names {
-				if id.Name == name {
-					found = true
-				}
-			}
-		}
-		return !found
-	})
-	return found
 }
 
 // callCloser is the edit for a goroutine its owner's closer would release

@@ -85,18 +85,7 @@ func (p *Pool) Close() { close(p.stop) }
 			if d.PatternID != PatternNeverClosed {
 				t.Fatalf("pattern %s (%s), want %s", d.PatternID, d.Summary, PatternNeverClosed)
 			}
-			if tt.noEdit != "" {
-				if d.Suggestion != nil || !strings.Contains(d.NoEdit, tt.noEdit) {
-					t.Fatalf("want no edit saying %q, got %+v / %q", tt.noEdit, d.Suggestion, d.NoEdit)
-				}
-				return
-			}
-			if d.Suggestion == nil {
-				t.Fatalf("no edit: %s", d.NoEdit)
-			}
-			if got := strings.Join(d.Suggestion.Lines, "\n"); got != strings.Join(tt.want, "\n") {
-				t.Errorf("edits:\n%s\nwant:\n%s", got, strings.Join(tt.want, "\n"))
-			}
+			checkSuggestion(t, d, tt.want, tt.noEdit)
 		})
 	}
 }

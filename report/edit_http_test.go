@@ -90,18 +90,25 @@ func fetch(c *http.Client, url string) (*http.Response, error) {
 			if d.PatternID != PatternHTTPClientConn {
 				t.Fatalf("pattern %s, want %s", d.PatternID, PatternHTTPClientConn)
 			}
-			if tt.noEdit != "" {
-				if d.Suggestion != nil || !strings.Contains(d.NoEdit, tt.noEdit) {
-					t.Fatalf("want no edit saying %q, got %+v / %q", tt.noEdit, d.Suggestion, d.NoEdit)
-				}
-				return
-			}
-			if d.Suggestion == nil {
-				t.Fatalf("no edit: %s", d.NoEdit)
-			}
-			if got := strings.Join(d.Suggestion.Lines, "\n"); got != strings.Join(tt.want, "\n") {
-				t.Errorf("edits:\n%s\nwant:\n%s", got, strings.Join(tt.want, "\n"))
-			}
+			checkSuggestion(t, d, tt.want, tt.noEdit)
 		})
+	}
+}
+
+// checkSuggestion fails t unless d suggests exactly the edits shown as
+// want, or, with noEdit set, no edit and a reason containing noEdit.
+func checkSuggestion(t *testing.T, d Diagnosis, want []string, noEdit string) {
+	t.Helper()
+	if noEdit != "" {
+		if d.Suggestion != nil || !strings.Contains(d.NoEdit, noEdit) {
+			t.Fatalf("want no edit saying %q, got %+v / %q", noEdit, d.Suggestion, d.NoEdit)
+		}
+		return
+	}
+	if d.Suggestion == nil {
+		t.Fatalf("no edit: %s", d.NoEdit)
+	}
+	if got := strings.Join(d.Suggestion.Lines, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("edits:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
 }
