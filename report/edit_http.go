@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -91,8 +92,12 @@ func (d *diagnoser) suggestHTTP(g *Group) bool {
 				}
 			}
 		}
-		return "close " + strings.Join(what, " and ") + " where the code gets them (" + lines +
-			"): the connection's goroutines end with them"
+		them := "them"
+		if len(what) == 1 {
+			them = "it"
+		}
+		return fmt.Sprintf("close %s where the code gets %s (%s): the connection's goroutines end with %s",
+			strings.Join(what, " and "), them, lines, them)
 	})
 	switch {
 	case sug != nil:
