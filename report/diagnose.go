@@ -18,6 +18,7 @@ import (
 type diagnoser struct {
 	src  *sourceCache // nil when source reading is off
 	root string       // module root, for the paths the diagnosis quotes
+	pkg  string       // import path of the package under test, when known
 	// memo holds source findings by blocking place, so groups that differ
 	// only in outer frames cost one source check between them.
 	memo map[string]memoized

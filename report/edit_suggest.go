@@ -27,6 +27,9 @@ func (d *diagnoser) suggest(g *Group) {
 	if d.src == nil || g.Diagnosis.PatternID == PatternRuntime {
 		return
 	}
+	if g.Diagnosis.PatternID == PatternHTTPClientConn && d.suggestHTTP(g) {
+		return
+	}
 	if !g.Diagnosis.FromSource || g.Block.File == "" {
 		if g.Block.File == "" || isStdFunc(g.Block.Func) {
 			g.Diagnosis.NoEdit = "no frame of these goroutines' stack is in your code, so there is no line of " +
@@ -45,18 +48,26 @@ func (d *diagnoser) suggest(g *Group) {
 	e := &editor{d: d, g: g, s: s}
 	sug, why := e.rules()
 	if sug != nil {
-		slices.SortStableFunc(sug.Edits, compareEdits)
-		sug.Lines = make([]string, len(sug.Edits))
-		for i, ed := range sug.Edits {
-			sug.Lines[i] = editLine(ed, f.src)
-		}
-		g.Diagnosis.Suggestion = sug
+		d.finishSuggestion(g, sug)
 		return
 	}
 	if why == "" {
 		why = "no safe mechanical edit for this shape; the catalog's sample shows the fix"
 	}
 	g.Diagnosis.NoEdit = why
+}
+
+// finishSuggestion puts sug's edits in file order, shows each on one line
+// and sets it as g's suggestion.
+func (d *diagnoser) finishSuggestion(g *Group, sug *Suggestion) {
+	slices.SortStableFunc(sug.Edits, compareEdits)
+	sug.Lines = make([]string, len(sug.Edits))
+	for i, ed := range sug.Edits {
+		if f := d.src.file(ed.File); f != nil {
+			sug.Lines[i] = editLine(ed, f.src)
+		}
+	}
+	g.Diagnosis.Suggestion = sug
 }
 
 // rules picks the edit for the group's pattern. It returns the suggestion,
@@ -81,6 +92,8 @@ func (e *editor) rules() (*Suggestion, string) {
 		}
 		return nil, "the loop ranges over the ticker's channel: turn it into a select on the ticker and " +
 			"ctx.Done() (the catalog's sample); that is a rewrite, not a mechanical edit"
+	case PatternNeverClosed:
+		return e.callCloser()
 	case PatternContextNeverDone:
 		return e.cancelContext()
 	case PatternWaitGroup:
@@ -91,14 +104,14 @@ func (e *editor) rules() (*Suggestion, string) {
 		}
 		sug, why := e.deferUnlock()
 		if sug == nil {
-			if other := e.unlockBeforeExits("Lock", "Unlock"); other != nil {
+			if other, _ := e.unlockBeforeExits("Lock", "Unlock"); other != nil {
 				return other, ""
 			}
 		}
 		return sug, why
 	case PatternRWMutexDeadlock:
 		for _, pair := range [][2]string{{"RLock", "RUnlock"}, {"Lock", "Unlock"}} {
-			if sug := e.unlockBeforeExits(pair[0], pair[1]); sug != nil {
+			if sug, _ := e.unlockBeforeExits(pair[0], pair[1]); sug != nil {
 				return sug, ""
 			}
 		}
@@ -107,6 +120,11 @@ func (e *editor) rules() (*Suggestion, string) {
 	case PatternDoubleLock:
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""
+		}
+		// Locked again by the next turn of a loop an early continue
+		// started without the unlock.
+		if sug, why := e.unlockBeforeExits("Lock", "Unlock"); sug != nil || why != "" {
+			return sug, why
 		}
 		return nil, "the lock is taken again in another function on the same stack: release it before the call, " +
 			"or call a variant that expects it held (the catalog's sample) — which one is a design choice"

@@ -376,6 +376,7 @@ func (e *editor) cancelContext() (*Suggestion, string) {
 			continue
 		}
 		var sug *Suggestion
+		var owner *ownerCloser
 		ast.Inspect(s.decl.Body, func(n ast.Node) bool {
 			if sug != nil || why != "" {
 				return false
@@ -395,6 +396,9 @@ func (e *editor) cancelContext() (*Suggestion, string) {
 			}
 			if len(as.Lhs) != 2 || !strings.HasPrefix(types.ExprString(c.Fun), "context.With") {
 				return true
+			}
+			if owner == nil {
+				owner = e.cancelOwner(s, as)
 			}
 			cancel, ok := as.Lhs[1].(*ast.Ident)
 			if !ok || !s.file.alone(as) {
@@ -424,34 +428,102 @@ func (e *editor) cancelContext() (*Suggestion, string) {
 		if sug != nil {
 			return sug, ""
 		}
+		if owner != nil {
+			// The cancel function is kept in a value: its closer cancels.
+			if sug, whyOwner := e.closeOwner(owner, s.decl, s.file); sug != nil || whyOwner != "" {
+				return sug, whyOwner
+			}
+			owner = nil
+		}
 	}
 	return nil, why
+}
+
+// cancelOwner returns the owner keeping the cancel function as assigns
+// (ctx, cancel := context.WithCancel(…)) in a field, and its closer: the
+// cancel stored by `x.f` on the left, by `x.f = cancel` or by `T{f: cancel}`
+// in s's function. nil when the cancel stays a local or no method of the
+// owner calls it.
+func (e *editor) cancelOwner(s *site, as *ast.AssignStmt) *ownerCloser {
+	info := e.d.packageTypes(s.file)
+	ownerOf := func(x ast.Expr) string {
+		t := typeOf(info, x)
+		if t == nil {
+			return ""
+		}
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil && info.Defs != nil {
+			return n.Obj().Name()
+		}
+		return ""
+	}
+	typ, field := "", ""
+	switch c := as.Lhs[1].(type) {
+	case *ast.SelectorExpr:
+		typ, field = ownerOf(c.X), c.Sel.Name
+	case *ast.Ident:
+		ast.Inspect(s.decl.Body, func(n ast.Node) bool {
+			if typ != "" {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.CompositeLit:
+				for _, el := range n.Elts {
+					kv, ok := el.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					if v, ok := kv.Value.(*ast.Ident); ok && v.Name == c.Name {
+						if k, ok := kv.Key.(*ast.Ident); ok {
+							typ, field = ownerOf(n), k.Name
+						}
+					}
+				}
+			case *ast.AssignStmt:
+				for i, r := range n.Rhs {
+					if v, ok := r.(*ast.Ident); ok && v.Name == c.Name && i < len(n.Lhs) {
+						if sel, ok := n.Lhs[i].(*ast.SelectorExpr); ok {
+							typ, field = ownerOf(sel.X), sel.Sel.Name
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	if typ == "" {
+		return nil
+	}
+	return e.d.closerOfField(e.d.pkgFiles(s.file), typ, field)
 }
 
 // unlockBeforeExits releases the mutex on the early exits that skip its
 // unlock: in any function of the file that locks the same mutex (same
 // receiver type and field, so an embedded mutex matches under another
-// variable name), a lock statement followed in its block by the unlock,
-// with a return, continue or break between them in nested blocks and no
-// unlock before that exit, gets `mu.Unlock()` inserted before the exit.
-// lock and unlock are the method pair: Lock and Unlock, or RLock and
-// RUnlock.
-func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
+// variable name), a lock statement followed by its unlock — in its own
+// block, or after the loop whose body the lock opens — with a return or a
+// branch that skips the unlock and no unlock before that exit, gets
+// `mu.Unlock()` inserted before the exit. lock and unlock are the method
+// pair: Lock and Unlock, or RLock and RUnlock.
+func (e *editor) unlockBeforeExits(lock, unlock string) (*Suggestion, string) {
 	n := e.s.onLine(func(n ast.Node) bool {
 		_, name, ok := methodCall(n)
 		return ok && (name == "Lock" || name == "RLock")
 	})
 	if n == nil {
-		return nil
+		return nil, ""
 	}
 	f := e.s.file
 	info := e.d.packageTypes(f)
 	key := mutexKey(info, n.(*ast.CallExpr))
 	if key == "" {
-		return nil
+		return nil, ""
 	}
 	var edits []Edit
 	var funcs []string
+	why := ""
 	ast.Inspect(f.ast, func(c ast.Node) bool {
 		b, ok := c.(*ast.BlockStmt)
 		if !ok {
@@ -470,19 +542,15 @@ func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
 				continue
 			}
 			mu, _, _ := methodCall(call)
-			// The Unlock that ends the critical section, in the same block.
-			end := -1
-			for j := i + 1; j < len(b.List); j++ {
-				if r, ok := lockCall(b.List[j], unlock); ok && r == mu {
-					end = j
-					break
+			region, exits, whyNot := unlockedRegion(f.ast, b, i, mu, unlock)
+			if region == nil {
+				if why == "" {
+					why = whyNot
 				}
-			}
-			if end < 0 {
 				continue
 			}
-			for _, mid := range b.List[i+1 : end] {
-				for _, exit := range skippedExits(mid, lastName(mu), lock, unlock) {
+			for _, mid := range region {
+				for _, exit := range skippedExits(mid, lastName(mu), lock, unlock, exits) {
 					if !f.alone(exit) {
 						return true
 					}
@@ -494,30 +562,115 @@ func (e *editor) unlockBeforeExits(lock, unlock string) *Suggestion {
 		return true
 	})
 	if len(edits) == 0 {
-		return nil
+		return nil, why
 	}
 	return &Suggestion{
 		Summary: fmt.Sprintf("add the missing %s() before the early exit at %s, which leaves the mutex locked",
 			unlock, strings.Join(funcs, ", ")),
 		Edits: edits,
-	}
+	}, ""
 }
 
-// skippedExits returns the return, continue and break statements nested
-// in st (not st itself, outside function literals and inner loops for
-// continue/break) that no unlock (or second lock) of mu precedes in their
-// own block.
-func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
+// exitKinds says which statements leave a locked region without passing
+// its unlock.
+type exitKinds struct {
+	// branches: an unlabeled continue or break of the region's own level
+	// (the unlock follows in the same block, so both jump past it).
+	branches bool
+	// loopContinue: an unlabeled continue of the loop whose body the region
+	// is (it starts the next iteration, which locks again); a break of that
+	// loop reaches the unlock after it.
+	loopContinue bool
+}
+
+// unlockedRegion returns the statements the lock at b.List[i] holds the
+// mutex over, and which exits skip its unlock: the statements up to the
+// unlock in the same block; or, when b is the body of a loop with no
+// unlock of its own and the unlock follows the loop in the loop's block,
+// the rest of the body. A loop that can also end by its condition (or its
+// range) gets no region: a turn that unlocks before its continue and is
+// the last would reach the unlock after the loop with the mutex unlocked,
+// so the edit needs a rewrite of the loop; why says so.
+func unlockedRegion(root ast.Node, b *ast.BlockStmt, i int, mu, unlock string) ([]ast.Stmt, exitKinds, string) {
+	for j := i + 1; j < len(b.List); j++ {
+		if r, ok := lockCall(b.List[j], unlock); ok && r == mu {
+			return b.List[i+1 : j], exitKinds{branches: true}, ""
+		}
+	}
+	var loop ast.Stmt
+	bounded := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch l := n.(type) {
+		case *ast.ForStmt:
+			if l.Body == b {
+				loop, bounded = l, l.Cond != nil
+			}
+		case *ast.RangeStmt:
+			if l.Body == b {
+				loop, bounded = l, true
+			}
+		}
+		return loop == nil
+	})
+	if loop == nil {
+		return nil, exitKinds{}, ""
+	}
+	outer, at := enclosingBlock(root, loop)
+	if outer == nil {
+		return nil, exitKinds{}, ""
+	}
+	for _, st := range outer.List[at+1:] {
+		if r, ok := lockCall(st, unlock); ok && r == mu {
+			if bounded {
+				return nil, exitKinds{}, fmt.Sprintf("the %s() after the loop is skipped by a continue, but the "+
+					"loop can also end by its condition: an %s() before the continue would make that exit unlock "+
+					"an unlocked mutex; unlock inside the loop on every path (a rewrite, not a mechanical edit)",
+					unlock, unlock)
+			}
+			return b.List[i+1:], exitKinds{loopContinue: true}, ""
+		}
+		if mentionsCall(st, lastName(mu), unlock) {
+			break
+		}
+	}
+	return nil, exitKinds{}, ""
+}
+
+// mentionsCall reports whether n calls method on a receiver named recv
+// (last name), anywhere inside it.
+func mentionsCall(n ast.Node, recv, method string) bool {
+	found := false
+	ast.Inspect(n, func(c ast.Node) bool {
+		if r, name, ok := methodCall(c); ok && name == method && lastName(r) == recv {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// skippedExits returns the return statements nested in st (not st
+// itself, outside function literals), and the branches kinds counts, that
+// no unlock (or second lock) of mu precedes in their own block.
+func skippedExits(st ast.Stmt, mu, lock, unlock string, kinds exitKinds) []ast.Stmt {
 	var exits []ast.Stmt
-	var walk func(n ast.Node, inLoop bool)
-	walk = func(n ast.Node, inLoop bool) {
+	// innerBreak: inside a for, range, switch or select of st, which an
+	// unlabeled break leaves; innerLoop: inside a for or range, which an
+	// unlabeled continue continues.
+	var walk func(n ast.Node, innerBreak, innerLoop bool)
+	walk = func(n ast.Node, innerBreak, innerLoop bool) {
 		ast.Inspect(n, func(c ast.Node) bool {
 			switch c := c.(type) {
 			case *ast.FuncLit:
 				return false
-			case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			case *ast.ForStmt, *ast.RangeStmt:
 				if c != n {
-					walk(c, true)
+					walk(c, true, true)
+					return false
+				}
+			case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+				if c != n {
+					walk(c, true, innerLoop)
 					return false
 				}
 			case *ast.BlockStmt:
@@ -531,13 +684,19 @@ func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
 					if r, ok := lockCall(s, lock); ok && lastName(r) == mu {
 						unlocked = true
 					}
+					if unlocked {
+						continue
+					}
 					switch s := s.(type) {
 					case *ast.ReturnStmt:
-						if !unlocked {
-							exits = append(exits, s)
-						}
+						exits = append(exits, s)
 					case *ast.BranchStmt:
-						if !unlocked && !inLoop && (s.Tok == token.CONTINUE || s.Tok == token.BREAK) && s.Label == nil {
+						if s.Label != nil {
+							continue
+						}
+						switch {
+						case s.Tok == token.CONTINUE && !innerLoop && (kinds.branches || kinds.loopContinue),
+							s.Tok == token.BREAK && !innerBreak && kinds.branches:
 							exits = append(exits, s)
 						}
 					}
@@ -547,7 +706,7 @@ func skippedExits(st ast.Stmt, mu, lock, unlock string) []ast.Stmt {
 		})
 	}
 	if _, block := st.(*ast.BlockStmt); !block {
-		walk(st, false)
+		walk(st, false, false)
 	}
 	return exits
 }

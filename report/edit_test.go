@@ -115,6 +115,79 @@ func (s *store) publish(ch chan int, v int) {
 	s.mu.Unlock()
 }
 
+type proxy struct{ mu sync.Mutex }
+
+func (p *proxy) run(dial func() error) {
+	for {
+		p.mu.Lock() // mark:proxy
+		if err := dial(); err != nil {
+			continue
+		}
+		break
+	}
+	p.mu.Unlock()
+}
+
+type redial struct{ mu sync.Mutex }
+
+func (p *redial) retry(dial func() error) {
+	for i := 0; i < 2; i++ {
+		p.mu.Lock() // mark:retry
+		if err := dial(); err != nil {
+			continue
+		}
+		break
+	}
+	p.mu.Unlock()
+}
+
+type session struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func open(ctx context.Context) *session {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &session{ctx: ctx, cancel: cancel}
+	go s.watch() // go:watch
+	return s
+}
+
+func (s *session) watch() {
+	<-s.ctx.Done() // mark:watch
+}
+
+func (s *session) stop()  { s.cancel() }
+func (s *session) Close() { s.stop() }
+
+func useSession(ctx context.Context) {
+	sess := open(ctx)
+	_ = sess.ctx
+}
+
+func keepSession(ctx context.Context) *session {
+	kept := open(ctx)
+	return kept
+}
+
+type pool struct{ cancel context.CancelFunc }
+
+func newPool(ctx context.Context) *pool {
+	p := &pool{}
+	ctx, p.cancel = context.WithCancel(ctx)
+	go func() { // go:pool
+		<-ctx.Done() // mark:pool
+	}()
+	return p
+}
+
+func (p *pool) Shutdown(ctx context.Context) error { p.cancel(); return nil }
+
+func sharedPool() *pool {
+	p := newPool(context.Background())
+	return p
+}
+
 func feed(items []int) {
 	jobs := make(chan int)
 	go func() {
@@ -170,6 +243,20 @@ func TestSuggestedEdits(t *testing.T) {
 			[]string{"+ s.mu.Unlock()"}, ""},
 		{"unlock before the send", "publish", "chan send", "x.(*store).publish", "",
 			[]string{"+ s.mu.Unlock()", "- s.mu.Unlock()"}, ""},
+		// The continue starts the next turn, which locks again; the break
+		// reaches the Unlock after the loop.
+		{"unlock before a continue that skips the unlock after the loop", "proxy", "sync.Mutex.Lock",
+			"x.(*proxy).run", "", []string{"+ p.mu.Unlock()"}, ""},
+		// Unlocking before the continue would make the last turn's exit
+		// by the condition unlock an unlocked mutex.
+		{"no unlock before a continue of a loop that ends by its condition", "retry", "sync.Mutex.Lock",
+			"x.(*redial).retry", "", nil, "the loop can also end by its condition"},
+		// The cancel kept in the session is called by Close (through
+		// stop); the session returned by keepSession is its caller's.
+		{"call the owner's closer where it is created", "watch", "chan receive", "x.(*session).watch", "watch",
+			[]string{"+ defer sess.Close()"}, ""},
+		{"no closer call where the owner escapes", "pool", "chan receive", "x.newPool.func1", "pool",
+			nil, "p is returned, so its owner is elsewhere and must call Shutdown"},
 		{"close the channel when its only sender returns", "range", "chan receive", "x.feed.func1", "",
 			[]string{"+ defer close(jobs)"}, ""},
 	}

@@ -54,7 +54,7 @@ func New(leaks []Leak, opts Options) *Report {
 		builds[i].add(g, l.Test)
 	}
 
-	d := &diagnoser{root: opts.ModuleRoot}
+	d := &diagnoser{root: opts.ModuleRoot, pkg: opts.Package}
 	if !opts.NoSource {
 		d.src = newSourceCache()
 	}

@@ -301,15 +301,21 @@ func declaresLocally(decl *ast.FuncDecl, name string) bool {
 	if decl == nil {
 		return false
 	}
+	return declares(decl, name, true)
+}
+
+// declares reports whether root declares name with := or var (and, when
+// params, as a parameter), anywhere in it.
+func declares(root ast.Node, name string, params bool) bool {
 	found := false
-	ast.Inspect(decl, func(n ast.Node) bool {
+	ast.Inspect(root, func(n ast.Node) bool {
 		if found {
 			return false
 		}
 		switch n := n.(type) {
 		case *ast.Field:
 			for _, id := range n.Names {
-				found = found || id.Name == name
+				found = found || params && id.Name == name
 			}
 		case *ast.AssignStmt:
 			if n.Tok == token.DEFINE {

@@ -19,7 +19,6 @@ import (
 var noSafeEdit = map[string]string{
 	"selectloop": "LeakyRun has no context to select on; adding a parameter changes its callers",
 	"nosender":   "the follower has no context and the channel belongs to the caller, who must close it",
-	"httpclient": "the leaked goroutines are net/http's; the missing Close is on no stack",
 }
 
 // TestSuggestedEditsRemoveLeaks runs every leaky example, takes the edits

@@ -70,6 +70,14 @@ func TestGoKerEdits(t *testing.T) {
 	}
 	kernels := filepath.Join(goroot, "src", "runtime", "testdata", "testgoroutineleakprofile", "goker")
 	cases := gokerCases(t, goroot)
+	if only := os.Getenv("LEAKHOUND_GOKER_RUN"); only != "" {
+		// A subset, for working on a rule: the kernels whose names match.
+		re, err := regexp.Compile(only)
+		if err != nil {
+			t.Fatalf("LEAKHOUND_GOKER_RUN: %v", err)
+		}
+		cases = slices.DeleteFunc(cases, func(c gokerCase) bool { return !re.MatchString(c.name) })
+	}
 	if len(cases) == 0 {
 		t.Skip("no GoKer kernels listed in the toolchain's test")
 	}
