@@ -390,12 +390,12 @@ func TestDifferentialParallel(t *testing.T) {
 
 // parallelRun is one program of a parallel group, checked, still blocked.
 type parallelRun struct {
-	p       *program
-	w       *world
-	truth   map[int64]goroutineInfo
-	fail    map[int64]*profile.Goroutine
-	shared  map[int64]*profile.Goroutine
-	how     map[int64]string // attribution of the failing goroutines
+	p      *program
+	w      *world
+	truth  map[int64]goroutineInfo
+	fail   map[int64]*profile.Goroutine
+	shared map[int64]*profile.Goroutine
+	how    map[int64]string // attribution of the failing goroutines
 }
 
 func runParallelProgram(t *testing.T, p *program) *parallelRun {
