@@ -104,7 +104,19 @@ func (o *owner) unlabelled(g *profile.Goroutine, depth int) profile.Attribution 
 		return ""
 	}
 	parent, ok := o.byID[g.ParentID]
-	if g.ParentID == 0 || !ok || isMachinery(parent) {
+	switch {
+	case g.ParentID == 0:
+		// No goroutine created it: the runtime's timer did.
+		return byOrphan
+	case o.before.has(g.ParentID) && !(ok && runtimeOnly(parent)):
+		// Its creator existed at Check and is not the test goroutine, so
+		// it is not the test's, alive or returned: the same verdict a live
+		// creator gets below, and what a worker started before Check gets
+		// for the goroutines it starts. The runtime's own goroutines
+		// (finalizers, cleanups) are the exception: what they start is
+		// judged as an orphan.
+		return ""
+	case !ok || isMachinery(parent):
 		return byOrphan
 	}
 	switch how, _ := o.walk(parent, depth+1); how {

@@ -140,3 +140,40 @@ func pcOfThisTest() uintptr {
 	pc, _, _, _ := runtime.Caller(0)
 	return pc
 }
+
+// TestOwnerCreatorAliveAtCheck: a goroutine without a label, new since
+// Check, is not the test's when its creator existed at Check, whether that
+// creator still runs or has returned (found by the long differential run,
+// seed group 3052944–3052947: another test's goroutines, started by a
+// goroutine that had returned, were blamed on a check that ran alone). What
+// the runtime's own goroutines start, and what a creator new since Check
+// that has returned started, stay orphans; what the test goroutine started
+// is the test's.
+func TestOwnerCreatorAliveAtCheck(t *testing.T) {
+	const testGID = 10
+	before := &idLook{ids: []int64{1, 2, 3, testGID}}
+	user := func(id, parent int64) *profile.Goroutine {
+		return &profile.Goroutine{ID: id, ParentID: parent, State: "chan receive", Frames: frames("example.com/p.work")}
+	}
+	finalizer := &profile.Goroutine{ID: 3, State: "finalizer wait", Frames: frames("runtime.gopark", "runtime.runfinq")}
+	for _, tt := range []struct {
+		name string
+		g    *profile.Goroutine
+		also []*profile.Goroutine
+		want profile.Attribution
+	}{
+		{"creator alive at Check, returned", user(20, 2), nil, ""},
+		{"creator alive at Check, still running", user(20, 1), []*profile.Goroutine{user(1, 0)}, ""},
+		{"creator the test goroutine", user(20, testGID), nil, profile.ByCreator},
+		{"created by the runtime's timer", user(20, 0), nil, byOrphan},
+		{"created by the finalizer goroutine", user(20, 3), []*profile.Goroutine{finalizer}, byOrphan},
+		{"creator new since Check, returned", user(20, 15), nil, byOrphan},
+		{"creator new since Check, the test's", user(20, 15), []*profile.Goroutine{user(15, testGID)}, profile.ByCreator},
+		{"alive at Check itself", user(2, 15), nil, ""},
+	} {
+		s := &profile.Snapshot{Goroutines: append([]*profile.Goroutine{tt.g}, tt.also...)}
+		if got := newOwner("lbl", testGID, before, s).of(tt.g); got != tt.want {
+			t.Errorf("%s: attribution %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
