@@ -69,10 +69,14 @@ func check(t testing.TB, pkg string, opts []Option) *testCheck {
 		testGID: profile.CurrentID(),
 		prev:    ownLabels(),
 	}
+	// Recorded as running before the IDs are taken: a goroutine new to
+	// this check appears after its look, and every check running at any
+	// moment from that look to the verdict must be known to overlap it
+	// (see orphans.go).
+	checks.enter(tc)
 	tc.created, tc.createdOK = goroutinesCreated()
 	tc.before = idsAtCheck(cfg.look.ids, tc.testGID)
 	setLabels(tc.prev, LabelKey, tc.label)
-	checks.enter(tc)
 	t.Cleanup(func() {
 		t.Helper()
 		tc.finish(t)
