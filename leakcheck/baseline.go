@@ -91,19 +91,6 @@ func takeIDLook(ids func([]int64) []int64) *idLook {
 	return l
 }
 
-// keepCapture keeps a full capture of this process as the latest look;
-// created is the creation count read before it was taken.
-func keepCapture(created uint64, s *profile.Snapshot) {
-	ids := make([]int64, 0, len(s.Goroutines))
-	for _, g := range s.Goroutines {
-		if g.ID != 0 {
-			ids = append(ids, g.ID)
-		}
-	}
-	slices.Sort(ids)
-	latestLook.Store(&idLook{created: created, ids: ids})
-}
-
 // createdMetric counts the goroutines created since the program started.
 const createdMetric = "/sched/goroutines-created:goroutines"
 

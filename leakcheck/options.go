@@ -84,17 +84,6 @@ func newConfig(opts []Option) *config {
 	return c
 }
 
-// needsDetail reports whether any filter can only be applied to a full
-// capture.
-func (c *config) needsDetail() bool {
-	for _, f := range c.filters {
-		if f.needsDetail {
-			return true
-		}
-	}
-	return false
-}
-
 // ignored reports whether g is left out by a default rule or an option. For
 // aggregated records (no ID), filters that need detail are skipped: the
 // caller then confirms with a full capture.
