@@ -1,12 +1,6 @@
 package leakcheck
 
-import (
-	"cmp"
-	"maps"
-	"slices"
-
-	"github.com/leakhound/leakhound/profile"
-)
+import "github.com/leakhound/leakhound/profile"
 
 // byOrphan marks, inside a check, a goroutine whose creator chain ends
 // outside any goroutine (a timer, a finalizer, a creator that has
@@ -31,42 +25,26 @@ const maxChain = 10000
 // one of its recorded ancestors is the test goroutine.
 //
 // A label value is created by Check, so a labelled goroutine is new by
-// construction; an unlabelled one is not, since the test goroutine may have
-// started goroutines before calling Check. Those are told apart by
-// comparing the capture with the baseline taken at Check, which counts
-// goroutines by entry function (see baseline.go); of each entry function,
-// the goroutines with the lowest IDs, the oldest, are taken as the ones
-// that were there. Counting errs towards not blaming.
+// construction; an unlabelled one is new when its ID is not among the IDs
+// taken at Check (see baseline.go). IDs decide alone: no count or ID order
+// can tell a goroutine started before Check from one started after it.
 type owner struct {
 	label   string // this run's label value
 	testGID int64  // the test goroutine, as Check saw it
+	before  *idLook
 	byID    map[int64]*profile.Goroutine
-	fresh   map[int64]bool                // IDs of goroutines not in the look taken at Check
 	memo    map[int64]profile.Attribution // goroutine ID → attribution, "" = not ours
 }
 
-// before, when not nil, holds the IDs of the goroutines alive at Check: a
-// goroutine among them is never new, whatever the counts say.
-func newOwner(label string, testGID int64, base baseline, before map[int64]bool, s *profile.Snapshot) *owner {
+// newOwner decides for the capture s, before holding at least the IDs of
+// the goroutines alive at Check.
+func newOwner(label string, testGID int64, before *idLook, s *profile.Snapshot) *owner {
 	o := &owner{
 		label:   label,
 		testGID: testGID,
+		before:  before,
 		byID:    make(map[int64]*profile.Goroutine, len(s.Goroutines)),
-		fresh:   make(map[int64]bool),
 		memo:    make(map[int64]profile.Attribution),
-	}
-	if before != nil {
-		// The IDs alive at Check are known: exact, where the counts by
-		// entry function can be misled by IDs out of age order.
-		for _, g := range s.Goroutines {
-			if !before[g.ID] {
-				o.fresh[g.ID] = true
-			}
-		}
-	} else {
-		for _, g := range newcomers(base, s, o.age) {
-			o.fresh[g.ID] = true
-		}
 	}
 	for _, g := range s.Goroutines {
 		if g.ID != 0 {
@@ -74,6 +52,11 @@ func newOwner(label string, testGID int64, base baseline, before map[int64]bool,
 		}
 	}
 	return o
+}
+
+// fresh reports whether g was created after Check.
+func (o *owner) fresh(g *profile.Goroutine) bool {
+	return g.ID != 0 && !o.before.has(g.ID)
 }
 
 // of returns how g is tied to the test, or "" when it is not the test's.
@@ -101,30 +84,12 @@ func (o *owner) walk(g *profile.Goroutine, depth int) (profile.Attribution, bool
 	return how, true
 }
 
-// age ranks g for newcomers, oldest first. 2: known to be newer than
-// Check (it has this run's label, which did not exist before). 0: started
-// by the test goroutine without the label, which is what a goroutine the
-// test started before calling Check looks like; one started after Check
-// that dropped the label itself looks the same, so this only decides who
-// takes the baseline's places first, erring towards not blaming. 1: only
-// its ID can tell.
-func (o *owner) age(g *profile.Goroutine) int {
-	_, labelled := g.Labels[LabelKey]
-	switch {
-	case g.Labels[LabelKey] == o.label:
-		return 2
-	case !labelled && o.testGID != 0 && g.ParentID == o.testGID:
-		return 0
-	}
-	return 1
-}
-
 // unlabelled follows the creator chain of a goroutine without a leakhound
 // label. A chain that ends outside any goroutine the capture shows (a timer
 // or the runtime started it, or its creator has returned) makes it an
 // orphan: the check decides whose it is (see orphans.go).
 func (o *owner) unlabelled(g *profile.Goroutine, depth int) profile.Attribution {
-	if !o.fresh[g.ID] {
+	if !o.fresh(g) {
 		return ""
 	}
 	if o.testGID != 0 && g.ParentID == o.testGID {
@@ -139,7 +104,19 @@ func (o *owner) unlabelled(g *profile.Goroutine, depth int) profile.Attribution 
 		return ""
 	}
 	parent, ok := o.byID[g.ParentID]
-	if g.ParentID == 0 || !ok || isMachinery(parent) {
+	switch {
+	case g.ParentID == 0:
+		// No goroutine created it: the runtime's timer did.
+		return byOrphan
+	case o.before.has(g.ParentID) && !(ok && runtimeOnly(parent)):
+		// Its creator existed at Check and is not the test goroutine, so
+		// it is not the test's, alive or returned: the same verdict a live
+		// creator gets below, and what a worker started before Check gets
+		// for the goroutines it starts. The runtime's own goroutines
+		// (finalizers, cleanups) are the exception: what they start is
+		// judged as an orphan.
+		return ""
+	case !ok || isMachinery(parent):
 		return byOrphan
 	}
 	switch how, _ := o.walk(parent, depth+1); how {
@@ -150,38 +127,6 @@ func (o *owner) unlabelled(g *profile.Goroutine, depth int) profile.Attribution 
 	default:
 		return profile.ByCreator
 	}
-}
-
-// newcomers returns the goroutines of the full capture s that the baseline
-// did not count. Of each entry function, the baseline's places go first to
-// the goroutines age ranks oldest, then to the ones with the lowest IDs;
-// IDs only roughly follow age, since each processor hands out IDs from a
-// batch of its own. A nil age ranks by ID alone.
-func newcomers(base baseline, s *profile.Snapshot, age func(*profile.Goroutine) int) []*profile.Goroutine {
-	had := maps.Clone(base)
-	if had == nil {
-		had = make(baseline)
-	}
-	byAge := slices.Clone(s.Goroutines)
-	rank := func(g *profile.Goroutine) int {
-		if age == nil {
-			return 1
-		}
-		return age(g)
-	}
-	slices.SortStableFunc(byAge, func(a, b *profile.Goroutine) int {
-		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a.ID, b.ID))
-	})
-	var added []*profile.Goroutine
-	for _, g := range byAge {
-		k := entryOf(g)
-		if had[k] > 0 {
-			had[k]--
-			continue
-		}
-		added = append(added, g)
-	}
-	return added
 }
 
 // testTie is what can be learned about the test that started a goroutine

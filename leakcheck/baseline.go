@@ -1,139 +1,94 @@
 package leakcheck
 
 import (
-	"runtime"
 	"runtime/metrics"
-	"sync"
+	"slices"
+	"sync/atomic"
 
 	"github.com/leakhound/leakhound/profile"
 )
 
-// The baseline: what ran when Check was called.
+// The baseline: which goroutines ran when Check was called.
 //
-// A check must tell the goroutines the test started from those already
-// running, and labels do that for every goroutine that kept the test's
-// label. For the ones that lost it (pprof.Do with context.Background()) the
-// check compares with what ran at the start. That comparison happens in every
-// test, so the baseline must be cheap: it counts goroutines by entry function,
-// the function a go statement started, which stays at the bottom of the
-// stack for the goroutine's whole life. runtime.GoroutineProfile gives the
-// stacks as program counters without formatting any text, and only one
-// program counter per distinct stack needs a name.
+// Labels tell the goroutines the test started from all others for every
+// goroutine that kept the test's label. For the ones that never had it or
+// lost it (time.AfterFunc callbacks, context.AfterFunc on a deadline,
+// finalizers, pprof.Do with context.Background()) the check needs to know
+// whether the goroutine existed at Check: one alive then is never the
+// test's, one created after it may be. That is decided by goroutine ID and
+// nothing else. IDs are never reused, so a goroutine whose ID is not in the
+// set taken at Check was created after it; neither counts of goroutines
+// nor the order of IDs can stand in for the set, since processors hand out
+// IDs from batches of their own and a young goroutine may have a lower ID
+// than an old one.
+//
+// The set comes from the header lines of one traceback (profile.CaptureIDs),
+// or, cheaper, from the latest look any check took (Check's or a verdict's):
+// a superset of what runs at Check is enough, and the latest look is one
+// when the runtime's count of created goroutines shows that nothing was
+// created since it, or only the goroutine calling Check, which is then not
+// in the look. That is the usual case in a test binary whose tests run one
+// after another and call Check: between one test's verdict and the next
+// test's Check the testing package starts only the next test's goroutine.
 
-// baseline counts goroutines by entry function.
-type baseline map[string]int
-
-// stackRecords recycles the buffers runtime.GoroutineProfile fills.
-var stackRecords = sync.Pool{New: func() any { return new([]runtime.StackRecord) }}
-
-// takeBaseline counts the goroutines of the process by entry function.
-func takeBaseline() baseline {
-	bufp := stackRecords.Get().(*[]runtime.StackRecord)
-	defer stackRecords.Put(bufp)
-	var recs []runtime.StackRecord
-	for {
-		if need := runtime.NumGoroutine() + 64; len(*bufp) < need {
-			*bufp = make([]runtime.StackRecord, need+need/4)
-		}
-		n, ok := runtime.GoroutineProfile(*bufp)
-		if ok {
-			recs = (*bufp)[:n]
-			break
-		}
-		*bufp = make([]runtime.StackRecord, n+n/4+64)
-	}
-	b := make(baseline)
-	names := make(map[uintptr]string)
-	for i := range recs {
-		stk := recs[i].Stack()
-		if notStarted(stk) {
-			b[notStartedKey]++
-			continue
-		}
-		b[entryOfPCs(stk, names)]++
-	}
-	return b
+// idLook is one look at the goroutine IDs of the process.
+type idLook struct {
+	// created is the runtime's count of created goroutines read just
+	// before the look was taken, so that every goroutine created up to
+	// that count is either in ids or had exited.
+	created uint64
+	ids     []int64 // sorted
 }
 
-// notStartedKey counts, in a baseline, the goroutines created but not yet
-// scheduled. The goroutine profile shows such a goroutine as a bare
-// runtime.goexit: the function it will run is not on its stack yet, so it
-// cannot be counted by entry function. Once it runs, its entry function
-// appears, and only goroutine IDs can then tell it from the test's (see
-// startedBefore).
-const notStartedKey = "(not started)"
-
-// startedBefore lists the IDs of the goroutines alive now, from a full
-// capture: taken at Check only when some goroutines have not started yet,
-// since the counts by entry function cannot place those. Without a capture
-// (it failed) the result is nil and the counts alone decide.
-func startedBefore(capture func() (*profile.Snapshot, error)) map[int64]bool {
-	s, err := capture()
-	if err != nil {
-		return nil
-	}
-	ids := make(map[int64]bool, len(s.Goroutines))
-	for _, g := range s.Goroutines {
-		ids[g.ID] = true
-	}
-	return ids
+// has reports whether the goroutine with the given ID was in the look.
+func (l *idLook) has(id int64) bool {
+	_, ok := slices.BinarySearch(l.ids, id)
+	return ok
 }
 
-// notStarted reports whether a goroutine profile stack is that of a
-// goroutine that has not run yet: nothing but the goexit frame.
-func notStarted(stk []uintptr) bool {
-	if len(stk) != 1 {
+// latestLook is the latest idLook a check of this process took. Checks of
+// parallel tests share it, which is its purpose: each stores a true look,
+// and a check stands on one only when the creation count proves that
+// nothing it does not show was created since.
+var latestLook atomic.Pointer[idLook]
+
+// idsAtCheck returns a superset of the IDs of the goroutines running now,
+// for a check called on goroutine self: the latest look when standsOn
+// allows it, else a new look by traceback.
+func idsAtCheck(ids func([]int64) []int64, self int64) *idLook {
+	created, ok := goroutinesCreated()
+	if l := latestLook.Load(); ok && standsOn(l, created, self) {
+		return l
+	}
+	return takeIDLook(ids)
+}
+
+// standsOn reports whether the look l holds every goroutine running when
+// the creation count was createdNow, on goroutine self: when no goroutine
+// was created since l, or only one that is not in l, which can then only be
+// self (it runs, so it was created, and it is not in l).
+func standsOn(l *idLook, createdNow uint64, self int64) bool {
+	if l == nil {
 		return false
 	}
-	f := runtime.FuncForPC(stk[0])
-	return f != nil && f.Name() == "runtime.goexit"
+	switch createdNow {
+	case l.created:
+		return true
+	case l.created + 1:
+		return self != 0 && !l.has(self)
+	}
+	return false
 }
 
-// entryOfPCs returns the outermost function of a stack of return addresses
-// that is not the runtime's; names caches the answer per address.
-func entryOfPCs(stk []uintptr, names map[uintptr]string) string {
-	for i := len(stk) - 1; i >= 0; i-- {
-		pc := stk[i]
-		name, ok := names[pc]
-		if !ok {
-			frames := runtime.CallersFrames(stk[i : i+1])
-			for {
-				f, more := frames.Next()
-				// Inlined calls come innermost first; the last frame is
-				// the function the address belongs to.
-				name = f.Function
-				if !more {
-					break
-				}
-			}
-			names[pc] = name
-		}
-		if name != "" && !(profile.Frame{Func: name}).Runtime() {
-			return name
-		}
+// takeIDLook takes a look at the goroutine IDs through ids and keeps it as
+// the latest look when the creation count could be read first.
+func takeIDLook(ids func([]int64) []int64) *idLook {
+	created, ok := goroutinesCreated()
+	l := &idLook{created: created, ids: ids(nil)}
+	if ok {
+		latestLook.Store(l)
 	}
-	return ""
-}
-
-// entryOf returns the entry function of a captured goroutine or record.
-func entryOf(g *profile.Goroutine) string {
-	for i := len(g.Frames) - 1; i >= 0; i-- {
-		if f := g.Frames[i]; !f.Runtime() {
-			return f.Func
-		}
-	}
-	return ""
-}
-
-// baselineOf counts the goroutines of a snapshot by entry function.
-func baselineOf(s *profile.Snapshot, skip func(*profile.Goroutine) bool) baseline {
-	b := make(baseline)
-	for _, g := range s.Goroutines {
-		if skip == nil || !skip(g) {
-			b[entryOf(g)] += max(g.Count, 1)
-		}
-	}
-	return b
+	return l
 }
 
 // createdMetric counts the goroutines created since the program started.
@@ -149,4 +104,15 @@ func goroutinesCreated() (n uint64, ok bool) {
 		return 0, false
 	}
 	return s[0].Value.Uint64(), true
+}
+
+// entryOf returns the entry function of a captured goroutine or record: the
+// outermost frame that is not the runtime's.
+func entryOf(g *profile.Goroutine) string {
+	for i := len(g.Frames) - 1; i >= 0; i-- {
+		if f := g.Frames[i]; !f.Runtime() {
+			return f.Func
+		}
+	}
+	return ""
 }

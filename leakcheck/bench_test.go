@@ -1,10 +1,8 @@
 package leakcheck
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
-	"runtime/pprof"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -48,12 +46,22 @@ func background(b *testing.B, n int) {
 //     IgnoreCurrent taken as the test starts.
 //   - runtime.Stack: one runtime.Stack(buf, true), the raw traceback every
 //     text-based checker starts from.
-//   - runtime-looks: the runtime calls a Check cannot do without, and
-//     nothing else: runtime.GoroutineProfile as the test starts, then (when
-//     the test started a goroutine) the labelled goroutine profile; the
-//     floor of this design.
+//   - runtime-looks: the runtime calls an exact Check cannot do without
+//     when it cannot stand on an earlier look, and nothing else: a
+//     traceback for the IDs as the test starts, then (when the test started
+//     a goroutine) another for the IDs at the end; the floor of this design.
+//
+// Under "subtests" the same sizes run as real t.Run subtests, with the arms
+// interleaved subtest by subtest (see benchCleanCheckSubtests); under "fake"
+// each arm runs alone through a fake testing.TB.
 func BenchmarkCleanCheck(b *testing.B) {
-	for _, n := range []int{10, 1000, 10000} {
+	for _, n := range cleanCheckSizes {
+		b.Run(fmt.Sprintf("subtests/goroutines=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			benchCleanCheckSubtests(b, n)
+		})
+	}
+	for _, n := range cleanCheckSizes {
 		for _, spawning := range []bool{false, true} {
 			kind := map[bool]string{false: "idle", true: "spawning"}[spawning]
 			work := func() {
@@ -63,7 +71,7 @@ func BenchmarkCleanCheck(b *testing.B) {
 					<-done
 				}
 			}
-			name := func(arm string) string { return fmt.Sprintf("goroutines=%d/%s/%s", n, kind, arm) }
+			name := func(arm string) string { return fmt.Sprintf("fake/goroutines=%d/%s/%s", n, kind, arm) }
 			b.Run(name("leakcheck"), func(b *testing.B) {
 				background(b, n)
 				b.ReportAllocs()
@@ -96,19 +104,13 @@ func BenchmarkCleanCheck(b *testing.B) {
 			})
 			b.Run(name("runtime-looks"), func(b *testing.B) {
 				background(b, n)
-				recs := make([]runtime.StackRecord, 2*n+64)
-				var text bytes.Buffer
+				buf := make([]byte, 1<<20+n*1024)
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, ok := runtime.GoroutineProfile(recs); !ok {
-						b.Fatal("the record buffer is too small")
-					}
+					runtime.Stack(buf, true)
 					work()
 					if spawning {
-						text.Reset()
-						if err := pprof.Lookup("goroutine").WriteTo(&text, 1); err != nil {
-							b.Fatal(err)
-						}
+						runtime.Stack(buf, true)
 					}
 				}
 			})

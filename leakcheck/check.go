@@ -69,14 +69,14 @@ func check(t testing.TB, pkg string, opts []Option) *testCheck {
 		testGID: profile.CurrentID(),
 		prev:    ownLabels(),
 	}
-	tc.created, tc.createdOK = goroutinesCreated()
-	tc.base = takeBaseline()
-	if tc.base[notStartedKey] > 0 {
-		tc.before = startedBefore(cfg.look.full)
-	}
-	tc.seen = tc.base
-	setLabels(tc.prev, LabelKey, tc.label)
+	// Recorded as running before the IDs are taken: a goroutine new to
+	// this check appears after its look, and every check running at any
+	// moment from that look to the verdict must be known to overlap it
+	// (see orphans.go).
 	checks.enter(tc)
+	tc.created, tc.createdOK = goroutinesCreated()
+	tc.before = idsAtCheck(cfg.look.ids, tc.testGID)
+	setLabels(tc.prev, LabelKey, tc.label)
 	t.Cleanup(func() {
 		t.Helper()
 		tc.finish(t)
@@ -92,19 +92,17 @@ type testCheck struct {
 	label   string            // this run's LabelKey value
 	testGID int64             // the goroutine Check was called on
 	prev    map[string]string // that goroutine's labels before Check
-	base    baseline          // what ran when Check was called
-	// before holds the IDs of every goroutine alive at Check when some of
-	// them had not started yet (see notStartedKey); nil otherwise.
-	before map[int64]bool
+	// before holds the IDs of every goroutine alive at Check, and maybe
+	// of some that had exited (see baseline.go).
+	before *idLook
 	// created is how many goroutines the process had created when Check
 	// was called, if createdOK.
 	created   uint64
 	createdOK bool
-	// seen is what glance compares with to find newcomers without labels:
-	// base at first, then the latest glance whose newcomers a full capture
-	// showed not to be the test's.
-	seen    baseline
-	glanced *profile.Snapshot
+	// sawNew is set once a look found goroutines created since Check
+	// other than the check's own; from then on only full captures can
+	// tell whose they are.
+	sawNew  bool
 	selfGID int64   // the goroutine running the cleanup
 	result  verdict // the outcome, once finish has run
 	// overlapped names the tests whose checks ran at some moment between
@@ -140,72 +138,34 @@ func (tc *testCheck) finish(t testing.TB) {
 	})
 }
 
-// glance counts this run's labelled goroutines in the cheap look, and asks
-// for a full capture when goroutines without any leakhound label appeared
-// since Check: they may be the test's, having lost the label to pprof.Do.
+// glance tells, from the IDs of the goroutines running now, whether any
+// goroutine created since Check is alive: only such a goroutine can be the
+// test's. When none is, the check is over; when some are, a full capture
+// decides whose they are. The look is kept as the process's latest, for
+// the next Check to stand on.
 func (tc *testCheck) glance() (n int, decide, ok bool, err error) {
 	if now, ok := goroutinesCreated(); ok && tc.createdOK && now == tc.created {
 		// No goroutine was created anywhere since Check.
 		return 0, false, true, nil
 	}
-	if tc.selfGID != tc.testGID {
-		// The cleanup runs elsewhere, so the test goroutine still carries
-		// the label and only a full capture can leave it out.
+	if tc.sawNew {
 		return 0, false, false, nil
 	}
-	s, err := tc.cfg.look.aggregate()
-	if err != nil {
-		return 0, false, true, err
-	}
-	for _, r := range s.Goroutines {
-		if r.Labels[LabelKey] == tc.label && !tc.cfg.ignored(r) {
-			n += max(r.Count, 1)
+	for _, id := range takeIDLook(tc.cfg.look.ids).ids {
+		if id != tc.testGID && id != tc.selfGID && !tc.before.has(id) {
+			tc.sawNew = true
+			return 0, false, false, nil
 		}
 	}
-	tc.glanced = s
-	// Per entry function: goroutines without a leakhound label now, and
-	// goroutines with one. The labelled ones were counted in the baseline
-	// too if they existed then, so they lower what the baseline explains.
-	unlabelled, labelled := make(baseline), make(baseline)
-	for _, r := range s.Goroutines {
-		if r.Labels[checkingKey] == tc.label || tc.cfg.ignored(r) {
-			continue
-		}
-		if _, ok := r.Labels[LabelKey]; ok {
-			labelled[entryOf(r)] += max(r.Count, 1)
-		} else {
-			unlabelled[entryOf(r)] += max(r.Count, 1)
-		}
-	}
-	for entry, u := range unlabelled {
-		if u > tc.seen[entry]-labelled[entry] {
-			decide = true
-			break
-		}
-	}
-	if n > 0 && tc.cfg.needsDetail() {
-		decide = true
-	}
-	return n, decide, true, nil
+	return 0, false, true, nil
 }
 
-// explained moves the glance baseline forward when a full capture found no
-// goroutine of the test without its label: the newcomers of the last glance
-// are then known not to be the test's, and need no second look.
-func (tc *testCheck) explained(leaks []report.Leak) {
-	for _, l := range leaks {
-		if l.Attribution != profile.ByLabel {
-			return
-		}
-	}
-	if tc.glanced != nil {
-		tc.seen = baselineOf(tc.glanced, nil)
-	}
-}
+// explained needs nothing: the IDs at Check do not change.
+func (tc *testCheck) explained([]report.Leak) {}
 
 // survivors picks the test's goroutines from a full capture.
 func (tc *testCheck) survivors(s *profile.Snapshot) []report.Leak {
-	o := newOwner(tc.label, tc.testGID, tc.base, tc.before, s)
+	o := newOwner(tc.label, tc.testGID, tc.before, s)
 	var leaks []report.Leak
 	for _, g := range s.Goroutines {
 		if g.ID == tc.testGID || g.ID == tc.selfGID || tc.cfg.ignored(g) {

@@ -35,8 +35,11 @@
 // a goroutine the runtime's timer starts, goroutines started from
 // runtime.AddCleanup or SetFinalizer callbacks come from the runtime's
 // finalizer goroutine, and a goroutine whose creator lost the label and
-// returned shows no creator at all. A check judges such a goroutine, new
-// since Check, by the checks running while it could have appeared: when no
+// returned shows no creator at all. Whether such a goroutine is new since
+// Check is decided by its ID: Check knows the IDs of every goroutine alive
+// when it is called, so one of them is never the test's, whatever its
+// function. A check judges a new one by the checks running while it could
+// have appeared: when no
 // other check ran at any moment between this Check and its verdict, it is
 // this test's and fails it; when checks overlapped (parallel tests), it
 // fails none of them, since nothing shows which test started it, and each
@@ -48,10 +51,12 @@
 // A goroutine told to stop a moment ago may still be returning, so a check
 // looks again with a growing pause, for up to the settle budget
 // (DefaultSettleBudget, or SettleBudget), and stops as soon as none is
-// left. A passing test pays for a count of goroutines by entry function when
-// Check is called and one goroutine profile at the end, not for the budget:
-// with a thousand other goroutines in the process, about a millisecond and a
-// half, and a third of that when the test started no goroutine (see
+// left. A passing test pays for the IDs of the goroutines when Check is
+// called (the header lines of one traceback, or nothing when the previous
+// check's look still holds: the runtime's count of created goroutines
+// shows that only the test's own goroutine is new since), and one more look
+// at the IDs at the end, not for the budget; stacks are parsed only when a
+// goroutine created since Check is still running (see
 // BENCHMARKS.md). Where the runtime can prove a goroutine
 // leaked (Go 1.27, or Go 1.26 with GOEXPERIMENT=goroutineleakprofile), a
 // survivor proven stuck forever is reported at once, without waiting out

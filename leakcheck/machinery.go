@@ -61,6 +61,13 @@ func topFunction(frames []profile.Frame) (fn string, ok bool) {
 	return "", false
 }
 
+// runtimeOnly reports whether g is one of the runtime's own goroutines:
+// nothing but runtime frames on its stack.
+func runtimeOnly(g *profile.Goroutine) bool {
+	_, ok := topFunction(g.Frames)
+	return len(g.Frames) > 0 && !ok
+}
+
 // hasFunction reports whether fn is one of the stack's functions.
 func hasFunction(frames []profile.Frame, fn string) bool {
 	for _, f := range frames {

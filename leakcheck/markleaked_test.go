@@ -66,3 +66,49 @@ func TestMarkLeaked(t *testing.T) {
 		})
 	}
 }
+
+// TestProofDoesNotHideLaterGoroutines: a survivor that starts a goroutine
+// and then blocks for good between the check's look and the proof must not
+// end the check on the look alone. Found on the GoKer kernel Cockroach35073
+// (Go 1.27.3, and 1.26.8 with the leak profile): Check reported 1 of its 2
+// leaked goroutines, the one proven, not the one it had just started.
+func TestProofDoesNotHideLaterGoroutines(t *testing.T) {
+	if !profile.LeakProfileAvailable() {
+		t.Skip("this runtime never asks for proof")
+	}
+	var label string
+	looks := 0
+	g := func(id int64, state string) *profile.Goroutine {
+		return &profile.Goroutine{ID: id, State: state, Labels: map[string]string{LabelKey: label},
+			Frames: []profile.Frame{{Func: "example.com/p.push"}}}
+	}
+	fakes := optionFunc(func(c *config) {
+		c.look.full = func() (*profile.Snapshot, error) {
+			looks++
+			if looks == 1 {
+				// The first look: the survivor has not blocked yet.
+				return &profile.Snapshot{Goroutines: []*profile.Goroutine{g(1001, "runnable")}}, nil
+			}
+			// Later: it blocked, after starting another.
+			return &profile.Snapshot{Goroutines: []*profile.Goroutine{g(1001, "chan send"), g(1002, "runnable")}}, nil
+		}
+		c.look.leaked = func() (*profile.Snapshot, error) {
+			p := g(1001, "chan send")
+			p.Leaked = true
+			return &profile.Snapshot{Goroutines: []*profile.Goroutine{p}}, nil
+		}
+	})
+	ft, tc := startCheck(t, "TestProofRace", SettleBudget(leakBudget), fakes, NoSource())
+	label = tc.label
+	// A real goroutine new since Check, so the check takes full looks.
+	p := park()
+	defer p.stop()
+	ft.runCleanups()
+	ids := map[int64]bool{}
+	for _, l := range tc.result.leaks {
+		ids[l.Goroutine.ID] = true
+	}
+	if !ids[1001] || !ids[1002] {
+		t.Fatalf("survivors %v, want 1001 and 1002: the goroutine started before the proof was missed", ids)
+	}
+}

@@ -52,6 +52,9 @@ type config struct {
 // looks are the ways a check looks at the process's goroutines.
 type looks struct {
 	full, aggregate, leaked func() (*profile.Snapshot, error)
+	// ids lists the IDs of the goroutines running now, sorted, appended
+	// to its argument[:0].
+	ids func([]int64) []int64
 }
 
 // runtimeLooks look at this process through the profile package.
@@ -59,6 +62,7 @@ var runtimeLooks = looks{
 	full:      profile.Capture,
 	aggregate: profile.CaptureAggregate,
 	leaked:    profile.CaptureLeaked,
+	ids:       profile.CaptureIDs,
 }
 
 // filter is one reason to leave a goroutine out of a check.
@@ -78,17 +82,6 @@ func newConfig(opts []Option) *config {
 		}
 	}
 	return c
-}
-
-// needsDetail reports whether any filter can only be applied to a full
-// capture.
-func (c *config) needsDetail() bool {
-	for _, f := range c.filters {
-		if f.needsDetail {
-			return true
-		}
-	}
-	return false
 }
 
 // ignored reports whether g is left out by a default rule or an option. For

@@ -182,3 +182,40 @@ func TestCheckOrphansUnderParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckEntersBeforeItsLook: a check is among the running checks by the
+// time it takes the IDs it judges newcomers by. Found by the long
+// differential run (seeds 3059317 and 3059319 as parallel subtests): a
+// check that had left between another check's look and its entry did not
+// count as overlapping it, so a timer goroutine of its test, created in
+// that gap, was blamed on the other test as though it had run alone.
+func TestCheckEntersBeforeItsLook(t *testing.T) {
+	const name = "TestEntersFirst"
+	registered, looked := false, false
+	spy := optionFunc(func(c *config) {
+		c.look.ids = func(dst []int64) []int64 {
+			looked = true
+			checks.mu.Lock()
+			for tc := range checks.running {
+				registered = registered || tc.test == name
+			}
+			checks.mu.Unlock()
+			return profile.CaptureIDs(dst)
+		}
+	})
+	// Two goroutines created since the latest look: the check cannot stand
+	// on it, and must look.
+	for range 2 {
+		done := make(chan struct{})
+		go func() { close(done) }()
+		<-done
+	}
+	ft, _ := startCheck(t, name, spy)
+	ft.runCleanups()
+	if !looked {
+		t.Fatal("the check took no look of its own; nothing was tested")
+	}
+	if !registered {
+		t.Fatal("the check took its IDs before it was among the running checks")
+	}
+}

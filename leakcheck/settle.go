@@ -133,6 +133,17 @@ func settle(cfg *config, lk looker) (verdict, error) {
 				if err != nil {
 					return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
 				}
+				// Look again after the proof: a goroutine created between
+				// the first look and the proof (by a survivor that blocked
+				// for good right after) is in neither, and a verdict on the
+				// first look would miss it. In the second look it is a
+				// survivor the proof did not prove, so the check waits.
+				if leaks, err = capture(cfg, lk); err != nil {
+					return v, err
+				}
+				if len(leaks) == 0 {
+					return done(nil)
+				}
 				if markLeaked(leaks, proven) == len(leaks) {
 					last = true
 				}

@@ -54,39 +54,60 @@ func TestIsMachinery(t *testing.T) {
 	}
 }
 
-func TestNewcomers(t *testing.T) {
-	worker := func(id int64, line int, labels map[string]string) *profile.Goroutine {
-		return &profile.Goroutine{ID: id, Labels: labels, Frames: []profile.Frame{
-			{Func: "example.com/p.block", Line: line},
-			{Func: "example.com/p.worker", Line: 10},
-		}}
-	}
-	// Two workers ran at the start, not yet started or blocked elsewhere.
-	base := baseline{"example.com/p.worker": 2}
-	now := &profile.Snapshot{Goroutines: []*profile.Goroutine{
-		worker(30, 5, nil), // the newest
-		worker(7, 5, nil),  // existed, has moved on
-		worker(12, 6, nil), // existed, has moved on
-		{ID: 40, Frames: []profile.Frame{{Func: "example.com/p.other"}}},
-	}}
-	var ids []int64
-	for _, g := range newcomers(base, now, nil) {
-		ids = append(ids, g.ID)
-	}
-	if len(ids) != 2 || ids[0] != 30 || ids[1] != 40 {
-		t.Fatalf("newcomers = %v, want [30 40]", ids)
+// TestStandsOn: a check stands on the latest look only when the creation
+// count proves every goroutine running now is in it, or is the caller.
+func TestStandsOn(t *testing.T) {
+	look := &idLook{created: 100, ids: []int64{1, 5, 9, 40}}
+	for _, tt := range []struct {
+		name    string
+		l       *idLook
+		created uint64
+		self    int64
+		want    bool
+	}{
+		{"no look yet", nil, 100, 41, false},
+		{"nothing created since", look, 100, 9, true},
+		{"only the caller created since", look, 101, 41, true},
+		{"one created since, not the caller", look, 101, 9, false},
+		{"one created since, caller unknown", look, 101, 0, false},
+		{"two created since", look, 102, 41, false},
+		{"a look newer than the count", look, 99, 41, false},
+	} {
+		if got := standsOn(tt.l, tt.created, tt.self); got != tt.want {
+			t.Errorf("%s: standsOn = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 
-func TestTakeBaseline(t *testing.T) {
-	before := takeBaseline()["github.com/leakhound/leakhound/leakcheck.park.func1"]
+// TestIDsAtCheck: the IDs at Check hold every goroutine running then,
+// whether taken anew or stood on, and none started after.
+func TestIDsAtCheck(t *testing.T) {
 	ps := []*parked{park(), park(), park()}
-	after := takeBaseline()["github.com/leakhound/leakhound/leakcheck.park.func1"]
-	for _, p := range ps {
-		p.stop()
+	defer func() {
+		for _, p := range ps {
+			p.stop()
+		}
+	}()
+	l := idsAtCheck(profile.CaptureIDs, profile.CurrentID())
+	now := profile.CaptureIDs(nil)
+	for _, id := range now {
+		if !l.has(id) {
+			t.Errorf("goroutine %d ran at Check but is not among its IDs", id)
+		}
 	}
-	if after-before != 3 {
-		t.Fatalf("the baseline counted %d new parked goroutines, want 3", after-before)
+	lateID, release := make(chan int64), make(chan struct{})
+	defer close(release)
+	go func() {
+		lateID <- profile.CurrentID()
+		<-release
+	}()
+	late := <-lateID
+	after := idsAtCheck(profile.CaptureIDs, profile.CurrentID())
+	if l.has(late) {
+		t.Errorf("goroutine %d, started after the look, is among its IDs", late)
+	}
+	if !after.has(late) {
+		t.Errorf("goroutine %d is missing from a look taken after it started", late)
 	}
 }
 
@@ -118,4 +139,41 @@ func TestTestedPackage(t *testing.T) {
 func pcOfThisTest() uintptr {
 	pc, _, _, _ := runtime.Caller(0)
 	return pc
+}
+
+// TestOwnerCreatorAliveAtCheck: a goroutine without a label, new since
+// Check, is not the test's when its creator existed at Check, whether that
+// creator still runs or has returned (found by the long differential run,
+// seed group 3052944–3052947: another test's goroutines, started by a
+// goroutine that had returned, were blamed on a check that ran alone). What
+// the runtime's own goroutines start, and what a creator new since Check
+// that has returned started, stay orphans; what the test goroutine started
+// is the test's.
+func TestOwnerCreatorAliveAtCheck(t *testing.T) {
+	const testGID = 10
+	before := &idLook{ids: []int64{1, 2, 3, testGID}}
+	user := func(id, parent int64) *profile.Goroutine {
+		return &profile.Goroutine{ID: id, ParentID: parent, State: "chan receive", Frames: frames("example.com/p.work")}
+	}
+	finalizer := &profile.Goroutine{ID: 3, State: "finalizer wait", Frames: frames("runtime.gopark", "runtime.runfinq")}
+	for _, tt := range []struct {
+		name string
+		g    *profile.Goroutine
+		also []*profile.Goroutine
+		want profile.Attribution
+	}{
+		{"creator alive at Check, returned", user(20, 2), nil, ""},
+		{"creator alive at Check, still running", user(20, 1), []*profile.Goroutine{user(1, 0)}, ""},
+		{"creator the test goroutine", user(20, testGID), nil, profile.ByCreator},
+		{"created by the runtime's timer", user(20, 0), nil, byOrphan},
+		{"created by the finalizer goroutine", user(20, 3), []*profile.Goroutine{finalizer}, byOrphan},
+		{"creator new since Check, returned", user(20, 15), nil, byOrphan},
+		{"creator new since Check, the test's", user(20, 15), []*profile.Goroutine{user(15, testGID)}, profile.ByCreator},
+		{"alive at Check itself", user(2, 15), nil, ""},
+	} {
+		s := &profile.Snapshot{Goroutines: append([]*profile.Goroutine{tt.g}, tt.also...)}
+		if got := newOwner("lbl", testGID, before, s).of(tt.g); got != tt.want {
+			t.Errorf("%s: attribution %q, want %q", tt.name, got, tt.want)
+		}
+	}
 }

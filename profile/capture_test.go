@@ -445,3 +445,35 @@ func TestCurrentID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestCaptureIDs: the IDs come sorted, include the caller, and match the
+// goroutines of a full capture.
+func TestCaptureIDs(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	for range 3 {
+		go func() { <-stop }()
+	}
+	ids := CaptureIDs(nil)
+	if !slices.IsSorted(ids) {
+		t.Fatalf("IDs not sorted: %v", ids)
+	}
+	if _, ok := slices.BinarySearch(ids, CurrentID()); !ok {
+		t.Fatalf("the caller %d is not among %v", CurrentID(), ids)
+	}
+	if len(ids) < 4 {
+		t.Fatalf("%d IDs, want at least the caller and its 3 goroutines", len(ids))
+	}
+}
+
+// TestAppendHeaderIDs reads the ID of each goroutine header, and nothing
+// from frame lines.
+func TestAppendHeaderIDs(t *testing.T) {
+	text := "goroutine 7 [running]:\nmain.main()\n\t/x/main.go:5 +0x1d\n\n" +
+		"goroutine 19 [chan receive labels:{\"k\": \"goroutine 3\"}]:\nmain.f()\n\t/x/main.go:9 +0x25\ncreated by main.main in goroutine 7\n\t/x/main.go:4 +0x1f\n\n" +
+		"goroutine 1234 gp=0xc000007c00 m=nil [select]:\nmain.g()\n"
+	got := appendHeaderIDs(nil, []byte(text))
+	if want := []int64{7, 19, 1234}; !slices.Equal(got, want) {
+		t.Fatalf("IDs %v, want %v", got, want)
+	}
+}
