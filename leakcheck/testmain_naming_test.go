@@ -247,6 +247,9 @@ func TestVerifyTestMainNamesTests(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each case is a process of its own, mostly waiting on its
+			// start, settling and probe runs: the cases overlap.
+			t.Parallel()
 			code, out := runHelperArgs(t, modeVerifyMain, tt.args...)
 			if code != 1 {
 				t.Errorf("exit code %d, want 1", code)

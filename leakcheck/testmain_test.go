@@ -175,6 +175,9 @@ func TestVerifyTestMain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each case is a process of its own, mostly waiting on its
+			// start, settling and probe runs: the cases overlap.
+			t.Parallel()
 			code, out := runHelper(t, tt.mode, tt.test, tt.env...)
 			if code != tt.wantCode {
 				t.Errorf("exit code %d, want %d", code, tt.wantCode)

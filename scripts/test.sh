@@ -6,6 +6,14 @@
 # Each step prints its name when it starts and its time when it ends; a
 # table of the times closes the run.
 #
+# The three runtimes' suites run side by side, each in its own go command:
+# much of a suite's time is spent waiting (settle budgets, child processes,
+# builds of other packages), so on a small machine the three together take
+# little more than the slowest alone. Each suite's output is kept apart and
+# printed whole, in the order above, once all have ended; the run fails if
+# any of them failed. SERIAL=1 runs them one after another instead, their
+# output shown as it comes.
+#
 # Which packages rerun every time: the tests of packages that watch the live
 # runtime (leakcheck, profile, examples: their verdicts depend on scheduling,
 # and a pass the cache replays would hide a flaky one) always run
@@ -29,22 +37,34 @@ CACHED=(./report/... ./cmd/... ./internal/...)
 # The packages that always run: every package not matched by CACHED.
 # (Import paths hold no spaces, so plain word splitting lists them; the
 # script sticks to what bash 3.2, macOS's, understands.)
+# The slowest of them are named first, so go test starts them first: a
+# suite lasts at least as long as its slowest package, and one started last
+# would run alone on a machine the others have left idle.
+SLOWEST=(./leakcheck ./reportdir ./profile ./examples/demo)
 cached_pkgs=$(GOTOOLCHAIN=local go list "${CACHED[@]}")
-LIVE=$(GOTOOLCHAIN=local go list ./... | grep -vxF "$cached_pkgs" || true)
+slowest_pkgs=$(GOTOOLCHAIN=local go list "${SLOWEST[@]}")
+LIVE="$slowest_pkgs
+$(GOTOOLCHAIN=local go list ./... | grep -vxF "$cached_pkgs" | grep -vxF "$slowest_pkgs" || true)"
 
 summary=""
+
+# note NAME SECS records a step's time for the closing table.
+note() {
+  summary="$summary$(printf '%6ss  %s' "$2" "$1")
+"
+}
 
 # step NAME COMMAND... runs one step and prints how long it took.
 step() {
   local name=$1
   shift
   printf '\n== %s\n' "$name"
-  local start=$SECONDS
-  "$@"
+  local start=$SECONDS rc=0
+  "$@" || rc=$?
   local secs=$((SECONDS - start))
   printf -- '-- %s: %ss\n' "$name" "$secs"
-  summary="$summary$(printf '%6ss  %s' "$secs" "$name")
-"
+  note "$name" "$secs"
+  return $rc
 }
 
 gofmt_check() {
@@ -55,14 +75,26 @@ gofmt_check() {
   fi
 }
 
+# Every binary built with -race sleeps for GORACE's atexit_sleep_ms, one
+# second by default, before it exits, so that races other threads are still
+# reporting get printed. A Go race report is printed by the goroutine that
+# hits the race, before the exit, so the sleep adds nothing here but a
+# second to every test binary and to every child binary the tests start
+# (VerifyTestMain's probe runs, the CLI, the re-executed helpers): over a
+# minute per runtime. A GORACE the caller set still applies on top.
+export GORACE="atexit_sleep_ms=0${GORACE:+ $GORACE}"
+
 # suite ENV... runs the tests under -race with the given environment: the
-# cached packages first, then the ones that always run.
+# cached packages first, then the ones that always run. Both run even when
+# the first fails; the status is the first failure's.
 suite() {
+  local rc=0
   # -timeout: a package's tests under -race on a busy CI machine may pass
   # go test's default 10 minutes without anything being stuck.
-  env "$@" go test -race -timeout 25m ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} "${CACHED[@]}"
+  env "$@" go test -race -timeout 25m ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} "${CACHED[@]}" || rc=$?
   # shellcheck disable=SC2086 # LIVE is a list of import paths
-  env "$@" go test -race -timeout 25m -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} $LIVE
+  env "$@" go test -race -timeout 25m -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} $LIVE || { [ $rc -ne 0 ] || rc=$?; }
+  return $rc
 }
 TEST_ARGS=("$@")
 
@@ -70,12 +102,77 @@ step "gofmt" gofmt_check
 step "go vet" go vet ./...
 # The first run downloads and builds staticcheck; later runs reuse both.
 step "staticcheck" go run "$STATICCHECK" ./...
-step "go test -race, Go $(GOTOOLCHAIN=local go env GOVERSION)" \
-  suite GOTOOLCHAIN=local
-step "go test -race, Go $(GOTOOLCHAIN=local go env GOVERSION) GOEXPERIMENT=goroutineleakprofile" \
-  suite GOTOOLCHAIN=local GOEXPERIMENT=goroutineleakprofile
 # The first run downloads Go 1.27.3 ("go: downloading go1.27.3").
 step "fetch $GO127" env GOTOOLCHAIN=$GO127 go version
-step "go test -race, $GO127" suite GOTOOLCHAIN=$GO127
 
+# The suites: a name and an environment each (words split on spaces).
+GO126=$(GOTOOLCHAIN=local go env GOVERSION)
+SUITE_NAMES=(
+  "go test -race, Go $GO126"
+  "go test -race, Go $GO126 GOEXPERIMENT=goroutineleakprofile"
+  "go test -race, $GO127"
+)
+SUITE_ENVS=(
+  "GOTOOLCHAIN=local"
+  "GOTOOLCHAIN=local GOEXPERIMENT=goroutineleakprofile"
+  "GOTOOLCHAIN=$GO127"
+)
+
+failed=""
+if [ "${SERIAL:-}" = 1 ]; then
+  for i in 0 1 2; do
+    # shellcheck disable=SC2086 # the environment is a list of words
+    step "${SUITE_NAMES[$i]}" suite ${SUITE_ENVS[$i]} || failed="$failed
+  ${SUITE_NAMES[$i]}"
+  done
+else
+  logs=$(mktemp -d)
+  pids=()
+  # Each suite runs in its own process group (job control on), so an
+  # interrupted run can stop all three with everything they started.
+  stop_suites() {
+    for p in ${pids[@]+"${pids[@]}"}; do kill -TERM -- "-$p" 2>/dev/null || true; done
+    rm -rf "$logs"
+    exit 130
+  }
+  trap stop_suites INT TERM
+  set -m
+  printf '\n== the three suites side by side (output follows when all have ended)\n'
+  start=$SECONDS
+  for i in 0 1 2; do
+    (
+      s=$SECONDS
+      rc=0
+      # shellcheck disable=SC2086 # the environment is a list of words
+      suite ${SUITE_ENVS[$i]} >"$logs/$i.log" 2>&1 || rc=$?
+      echo "$((SECONDS - s)) $rc" >"$logs/$i.status"
+    ) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || true; done
+  set +m
+  trap - INT TERM
+  wall=$((SECONDS - start))
+  for i in 0 1 2; do
+    name=${SUITE_NAMES[$i]}
+    printf '\n== %s\n' "$name"
+    cat "$logs/$i.log"
+    read -r secs rc <"$logs/$i.status" || { secs=?; rc=1; }
+    if [ "$rc" = 0 ]; then
+      printf -- '-- %s: %ss\n' "$name" "$secs"
+    else
+      printf -- '-- %s: FAILED (exit status %s) after %ss\n' "$name" "$rc" "$secs"
+      failed="$failed
+  $name"
+    fi
+    note "$name" "$secs"
+  done
+  rm -rf "$logs"
+  note "the three suites, side by side" "$wall"
+fi
+
+if [ -n "$failed" ]; then
+  printf '\n== FAILED:%s\n%s%6ss  total\n' "$failed" "$summary" "$SECONDS"
+  exit 1
+fi
 printf '\n== all steps passed\n%s%6ss  total\n' "$summary" "$SECONDS"
