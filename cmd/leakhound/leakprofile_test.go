@@ -17,8 +17,10 @@ import (
 const leakyProgram = `package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 )
@@ -26,6 +28,15 @@ import (
 func leakyReceive() {
 	ch := make(chan int)
 	<-ch
+}
+
+// parked counts the goroutines blocked in leakyReceive's receive. A
+// goroutine that has said it started may not have reached the receive
+// yet, and the profile proves only goroutines that are blocked.
+func parked() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return bytes.Count(buf, []byte("[chan receive]:\nmain.leakyReceive("))
 }
 
 func main() {
@@ -40,6 +51,9 @@ func main() {
 		for range 4 {
 			go func() { started <- true; leakyReceive() }()
 			<-started
+		}
+		for parked() < 4 {
+			runtime.Gosched()
 		}
 	}
 	p.WriteTo(os.Stdout, debug)
