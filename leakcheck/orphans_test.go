@@ -37,15 +37,21 @@ func TestCheckLeaksWithoutLabel(t *testing.T) {
 			wantHow: profile.ByAlone,
 		},
 		{
-			name: "context.AfterFunc on a deadline",
+			// A deadline cancels its context from a time.AfterFunc
+			// timer, as here. With context.WithTimeout itself the test
+			// would not be deterministic: a deadline that passes before
+			// context.AfterFunc registers f (a slow machine) makes
+			// AfterFunc start f from the test goroutine, with its label.
+			name: "context.AfterFunc cancelled by a timer, as on a deadline",
 			run: func() func() {
-				ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+				ctx, cancel := context.WithCancel(context.Background())
 				release := make(chan struct{})
 				var started sync.WaitGroup
 				started.Add(1)
 				context.AfterFunc(ctx, func() { started.Done(); <-release })
+				time.AfterFunc(time.Millisecond, cancel)
 				started.Wait()
-				return func() { cancel(); close(release) }
+				return func() { close(release) }
 			},
 			wantHow: profile.ByAlone,
 		},
