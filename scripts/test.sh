@@ -69,7 +69,7 @@ step() {
 
 gofmt_check() {
   local unformatted
-  unformatted=$(gofmt -l $(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*'))
+  unformatted=$(gofmt -l $(find . -name '*.go' -not -path './.git/*'))
   if [ -n "$unformatted" ]; then
     echo "gofmt would change:"; echo "$unformatted"; return 1
   fi

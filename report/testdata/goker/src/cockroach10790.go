@@ -28,7 +28,7 @@ func init() {
 }
 
 type Replica_cockroach10790 struct {
-	chans   []chan bool
+	chans []chan bool
 }
 
 func (r *Replica_cockroach10790) beginCmds(ctx context.Context) {

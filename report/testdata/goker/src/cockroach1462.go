@@ -164,4 +164,3 @@ func Cockroach1462() {
 		}()
 	}
 }
-

@@ -101,7 +101,7 @@ func Cockroach16167() {
 		go func() { // G1
 			e, s := NewExectorAndSession_cockroach16167()
 			e.systemConfigCond = sync.NewCond(e.systemConfigMu.RLocker())
-			go e.Start()    // G2
+			go e.Start() // G2
 			e.execParsed(s)
 		}()
 	}

@@ -122,4 +122,3 @@ func Cockroach2448() {
 		}()
 	}
 }
-
