@@ -138,30 +138,27 @@ func (tc *testCheck) finish(t testing.TB) {
 	})
 }
 
-// glance tells, from the IDs of the goroutines running now, whether any
+// over tells, from the IDs of the goroutines running now, whether no
 // goroutine created since Check is alive: only such a goroutine can be the
-// test's. When none is, the check is over; when some are, a full capture
-// decides whose they are. The look is kept as the process's latest, for
-// the next Check to stand on.
-func (tc *testCheck) glance() (n int, decide, ok bool, err error) {
+// test's, so then the check is over; when some are, a full capture decides
+// whose they are. The look is kept as the process's latest, for the next
+// Check to stand on.
+func (tc *testCheck) over() bool {
 	if now, ok := goroutinesCreated(); ok && tc.createdOK && now == tc.created {
 		// No goroutine was created anywhere since Check.
-		return 0, false, true, nil
+		return true
 	}
 	if tc.sawNew {
-		return 0, false, false, nil
+		return false
 	}
 	for _, id := range takeIDLook(tc.cfg.look.ids).ids {
 		if id != tc.testGID && id != tc.selfGID && !tc.before.has(id) {
 			tc.sawNew = true
-			return 0, false, false, nil
+			return false
 		}
 	}
-	return 0, false, true, nil
+	return true
 }
-
-// explained needs nothing: the IDs at Check do not change.
-func (tc *testCheck) explained([]report.Leak) {}
 
 // survivors picks the test's goroutines from a full capture.
 func (tc *testCheck) survivors(s *profile.Snapshot) []report.Leak {

@@ -17,8 +17,6 @@ func breakLook(which string) Option {
 		switch which {
 		case "full":
 			c.look.full = broken
-		case "aggregate":
-			c.look.aggregate = broken
 		case "leaked":
 			c.look.leaked = broken
 		}
@@ -26,8 +24,7 @@ func breakLook(which string) Option {
 }
 
 // TestCaptureFailures: when a look at the goroutines fails, the check
-// reports a test error that carries the cause, and does not panic. (Check
-// does not use the aggregate look: it tells new goroutines by their IDs.)
+// reports a test error that carries the cause, and does not panic.
 func TestCaptureFailures(t *testing.T) {
 	for _, which := range []string{"full", "leaked"} {
 		t.Run(which, func(t *testing.T) {

@@ -11,7 +11,7 @@ import "github.com/leakhound/leakhound/profile"
 // the code under test), the reader of an execution trace, the CPU profile writer. They
 // are either permanent by design or end with the test binary, so reporting
 // them would only teach people to ignore the report. They are recognised by
-// their stacks, which works on full captures and aggregated records alike.
+// their stacks.
 //
 // What is not on this list is deliberate: an HTTP keep-alive connection, a
 // server's accept loop or a timer goroutine started by the test are real

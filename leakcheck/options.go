@@ -51,7 +51,7 @@ type config struct {
 
 // looks are the ways a check looks at the process's goroutines.
 type looks struct {
-	full, aggregate, leaked func() (*profile.Snapshot, error)
+	full, leaked func() (*profile.Snapshot, error)
 	// ids lists the IDs of the goroutines running now, sorted, appended
 	// to its argument[:0].
 	ids func([]int64) []int64
@@ -59,18 +59,14 @@ type looks struct {
 
 // runtimeLooks look at this process through the profile package.
 var runtimeLooks = looks{
-	full:      profile.Capture,
-	aggregate: profile.CaptureAggregate,
-	leaked:    profile.CaptureLeaked,
-	ids:       profile.CaptureIDs,
+	full:   profile.Capture,
+	leaked: profile.CaptureLeaked,
+	ids:    profile.CaptureIDs,
 }
 
 // filter is one reason to leave a goroutine out of a check.
 type filter struct {
 	ignore func(g *profile.Goroutine) bool
-	// needsDetail means the filter looks at what only a full capture has
-	// (IDs, creators); on aggregated records it cannot decide.
-	needsDetail bool
 }
 
 // newConfig applies opts over the defaults.
@@ -84,18 +80,13 @@ func newConfig(opts []Option) *config {
 	return c
 }
 
-// ignored reports whether g is left out by a default rule or an option. For
-// aggregated records (no ID), filters that need detail are skipped: the
-// caller then confirms with a full capture.
+// ignored reports whether g, from a full capture, is left out by a default
+// rule or an option.
 func (c *config) ignored(g *profile.Goroutine) bool {
 	if isMachinery(g) {
 		return true
 	}
-	detailed := g.ID != 0
 	for _, f := range c.filters {
-		if f.needsDetail && !detailed {
-			continue
-		}
 		if f.ignore(g) {
 			return true
 		}
@@ -134,7 +125,7 @@ func IgnoreAnyFunction(f string) Option {
 // Use it for every worker a known component starts.
 func IgnoreCreatedBy(f string) Option {
 	return optionFunc(func(c *config) {
-		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
+		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
 			return g.CreatedBy != nil && g.CreatedBy.Func == f
 		}})
 	})
@@ -156,7 +147,7 @@ func IgnoreCurrent() Option {
 		if err != nil {
 			c.errs = append(c.errs, fmt.Errorf("IgnoreCurrent could not list the goroutines alive when it was called: %w", err))
 		}
-		c.filters = append(c.filters, filter{needsDetail: true, ignore: func(g *profile.Goroutine) bool {
+		c.filters = append(c.filters, filter{ignore: func(g *profile.Goroutine) bool {
 			return ids[g.ID]
 		}})
 	})
@@ -164,14 +155,14 @@ func IgnoreCurrent() Option {
 
 // IgnoreGoroutine leaves out goroutines for which ignore returns true. It is
 // called only with fully captured goroutines (ID, state, labels, frames and
-// creator set), never with aggregated records. Use it when no other option
+// creator set). Use it when no other option
 // says what you mean, for example to match a pprof label of your own.
 func IgnoreGoroutine(ignore func(g *profile.Goroutine) bool) Option {
 	return optionFunc(func(c *config) {
 		if ignore == nil {
 			return
 		}
-		c.filters = append(c.filters, filter{needsDetail: true, ignore: ignore})
+		c.filters = append(c.filters, filter{ignore: ignore})
 	})
 }
 

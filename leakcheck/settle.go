@@ -37,17 +37,13 @@ const (
 // looker is what a check looks at: the goroutines of one test (Check), or
 // of the whole process (Find, VerifyNone, VerifyTestMain).
 type looker interface {
-	// glance takes the cheap look. n counts the goroutines that may be
-	// survivors; decide asks for a full capture because the cheap look
-	// cannot tell (goroutines without labels appeared, or an option needs
-	// detail). ok is false when this looker has no cheap look.
-	glance() (n int, decide, ok bool, err error)
+	// over reports, from a cheap look, that nothing that could be a
+	// survivor is alive, so the check is over; false means only a full
+	// capture can tell.
+	over() bool
 	// survivors picks the goroutines to report from a full capture, tied to
 	// their tests as far as possible.
 	survivors(s *profile.Snapshot) []report.Leak
-	// explained is told the survivors of a full capture, taken after the
-	// last glance, so the looker can stop asking about what it explains.
-	explained(leaks []report.Leak)
 }
 
 // verdict is the outcome of settling.
@@ -96,61 +92,38 @@ func settle(cfg *config, lk looker) (verdict, error) {
 	for i := 0; ; i++ {
 		last := !time.Now().Before(deadline)
 		askProof := proof && (last || proofAttempt(i))
-		n, decide, cheap, err := lk.glance()
+		if lk.over() {
+			return done(nil)
+		}
+		leaks, err := capture(cfg, lk)
 		if err != nil {
 			return v, err
 		}
-		if cheap && n == 0 && !decide {
+		if len(leaks) == 0 {
 			return done(nil)
 		}
-		if cheap && !decide && !last {
-			// The cheap count stands; a full capture is needed only when
-			// the leak detector proves every counted goroutine.
-			if askProof {
-				proven, err := cfg.look.leaked()
-				if err != nil {
-					return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
-				}
-				if len(lk.survivors(proven)) >= n {
-					leaks, err := capture(cfg, lk)
-					if err != nil || len(leaks) == 0 {
-						return v, err
-					}
-					markLeaked(leaks, proven)
-					return done(leaks)
-				}
-			}
-		} else {
-			leaks, err := capture(cfg, lk)
+		if askProof {
+			proven, err := cfg.look.leaked()
 			if err != nil {
+				return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
+			}
+			// Look again after the proof: a goroutine created between
+			// the first look and the proof (by a survivor that blocked
+			// for good right after) is in neither, and a verdict on the
+			// first look would miss it. In the second look it is a
+			// survivor the proof did not prove, so the check waits.
+			if leaks, err = capture(cfg, lk); err != nil {
 				return v, err
 			}
 			if len(leaks) == 0 {
 				return done(nil)
 			}
-			if askProof {
-				proven, err := cfg.look.leaked()
-				if err != nil {
-					return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
-				}
-				// Look again after the proof: a goroutine created between
-				// the first look and the proof (by a survivor that blocked
-				// for good right after) is in neither, and a verdict on the
-				// first look would miss it. In the second look it is a
-				// survivor the proof did not prove, so the check waits.
-				if leaks, err = capture(cfg, lk); err != nil {
-					return v, err
-				}
-				if len(leaks) == 0 {
-					return done(nil)
-				}
-				if markLeaked(leaks, proven) == len(leaks) {
-					last = true
-				}
+			if markLeaked(leaks, proven) == len(leaks) {
+				last = true
 			}
-			if last {
-				return done(leaks)
-			}
+		}
+		if last {
+			return done(leaks)
 		}
 		time.Sleep(min(pause, time.Until(deadline)))
 		pause = min(2*pause, maxPause)
@@ -163,9 +136,7 @@ func capture(cfg *config, lk looker) ([]report.Leak, error) {
 	if err != nil {
 		return nil, fmt.Errorf("capturing the goroutines: %w", err)
 	}
-	leaks := lk.survivors(s)
-	lk.explained(leaks)
-	return leaks, nil
+	return lk.survivors(s), nil
 }
 
 // markLeaked marks the survivors the leak detector's snapshot lists as
