@@ -30,7 +30,16 @@ import (
 // and reports the rest as a test error: grouped by where they block, with
 // the reason, the go statement that started them and the fix. A failure to
 // look at the goroutines is reported as a test error too.
+//
+// A Check that could not check anything fails the test saying why: a
+// deferred one (it would run after the test body), and one called from a
+// goroutine the test started. Check(nil) panics.
 func Check(t testing.TB, opts ...Option) {
+	if msg := misuse(t, 1); msg != "" {
+		t.Helper()
+		t.Errorf("%s", msg)
+		return
+	}
 	t.Helper()
 	pc, _, _, _ := runtime.Caller(1)
 	check(t, packageOfPC(pc), opts)

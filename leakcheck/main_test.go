@@ -15,6 +15,7 @@ const (
 	modeVerifyMain     = "verifymain"      // VerifyTestMain with a short budget
 	modeVerifyMainSkip = "verifymain-skip" // the same, with SkipOnTestFailure
 	modeHelperTest     = "helper-test"     // plain m.Run, to run one helper test
+	modeAfterRun       = "after-run"       // m.Run, then VerifyTestMain: a misuse
 )
 
 func TestMain(m *testing.M) {
@@ -23,6 +24,10 @@ func TestMain(m *testing.M) {
 		VerifyTestMain(m, SettleBudget(100*time.Millisecond))
 	case modeVerifyMainSkip:
 		VerifyTestMain(m, SettleBudget(100*time.Millisecond), SkipOnTestFailure())
+	case modeAfterRun:
+		code := m.Run()
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond))
+		os.Exit(code)
 	default:
 		os.Exit(m.Run())
 	}

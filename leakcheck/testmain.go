@@ -49,13 +49,18 @@ type TestingM interface {
 // failed, since leaks often explain failures; SkipOnTestFailure turns that
 // off. The process exits with the tests' exit code, or 1 when they passed
 // but goroutines leaked; a Cleanup option receives that code instead of
-// os.Exit.
+// os.Exit. Called after m.Run, it runs nothing and exits 1 saying so.
 func VerifyTestMain(m TestingM, opts ...Option) {
 	pc, _, _, _ := runtime.Caller(1)
 	cfg := newConfig(opts)
 	exit := cfg.cleanup
 	if exit == nil {
 		exit = os.Exit
+	}
+	if ranBefore(m) {
+		fmt.Fprintln(os.Stderr, runTwiceMsg)
+		exit(1)
+		return
 	}
 	exit(verifyMain(m, cfg, packageOfPC(pc), os.Stderr))
 }

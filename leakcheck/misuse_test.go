@@ -1,0 +1,100 @@
+package leakcheck
+
+import (
+	"strings"
+	"testing"
+)
+
+// deferredCheck is `defer goleak.VerifyNone(t)` turned into Check by a
+// rename: it leaks a goroutine with Check deferred.
+func deferredCheck(tb testing.TB) *parked {
+	defer Check(tb, SettleBudget(leakBudget))
+	return park()
+}
+
+// deferredCheckPanics defers Check in a test body that panics.
+func deferredCheckPanics(tb testing.TB) (p *parked) {
+	defer func() { recover() }()
+	defer Check(tb, SettleBudget(leakBudget))
+	p = park()
+	panic("the test body fails")
+}
+
+// checkOnGoroutine calls Check on a goroutine the test started, which then
+// leaks one.
+func checkOnGoroutine(tb testing.TB) *parked {
+	ch := make(chan *parked)
+	go func() {
+		Check(tb, SettleBudget(leakBudget))
+		ch <- park()
+	}()
+	return <-ch
+}
+
+// directCheck is the right use, for contrast: it leaks and must fail with
+// the report.
+func directCheck(tb testing.TB) *parked {
+	Check(tb, SettleBudget(leakBudget))
+	return park()
+}
+
+// TestCheckMisuse: each misuse fails a leaking test with its fix; none
+// passes it.
+func TestCheckMisuse(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(testing.TB) *parked
+		want string
+	}{
+		{"deferred", deferredCheck, deferredCheckMsg},
+		{"deferred, run by a panic", deferredCheckPanics, deferredCheckMsg},
+		{"from a goroutine of the test", checkOnGoroutine, goroutineCheckMsg},
+		{"direct (the right use)", directCheck, "goroutines started by this test are still running"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := newFakeTB(t, "TestLeaky")
+			p := tt.run(ft)
+			ft.runCleanups()
+			p.stop()
+			if !ft.failed() {
+				t.Fatalf("a leaking test passed")
+			}
+			if got := ft.errorText(); !strings.Contains(got, tt.want) {
+				t.Errorf("the failure says\n%s\nwant it to say\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckNil: Check(nil), and a nil *testing.T, panic saying what to pass.
+func TestCheckNil(t *testing.T) {
+	var nilT *testing.T
+	for name, tb := range map[string]testing.TB{"nil": nil, "nil *testing.T": nilT} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				got, _ := recover().(string)
+				if got != nilCheckMsg {
+					t.Errorf("Check(%s) panicked with %q, want %q", name, got, nilCheckMsg)
+				}
+			}()
+			Check(tb)
+		})
+	}
+}
+
+// TestVerifyTestMainAfterRun: VerifyTestMain after m.Run says so, does not
+// run the tests a second time, and fails the run even though the test
+// leaked nothing it could report.
+func TestVerifyTestMainAfterRun(t *testing.T) {
+	code, out := runHelper(t, modeAfterRun, "TestHelperLeakDirect")
+	if code == 0 {
+		t.Errorf("exit code 0, want non-zero; output:\n%s", out)
+	}
+	if !strings.Contains(out, runTwiceMsg) {
+		t.Errorf("output does not say %q:\n%s", runTwiceMsg, out)
+	}
+	if n := strings.Count(out, "=== RUN   TestHelperLeakDirect"); n != 1 {
+		t.Errorf("the test ran %d times, want once:\n%s", n, out)
+	}
+}
