@@ -6,7 +6,7 @@
 //	go install github.com/leakhound/leakhound/cmd/leakhound@latest
 //
 // What follows is its help, as "leakhound help" and "leakhound help
-// COMMAND" print it for report, merge, baseline and version.
+// COMMAND" print it for report, merge, baseline, test, init and version.
 //
 //	leakhound explains goroutine dumps: which goroutines are stuck, why, where,
 //	and which test started them.
@@ -15,12 +15,15 @@
 //	  leakhound report [flags] [FILE | - | URL]   print a report of a dump or profile
 //	  leakhound merge [flags] INPUT...            merge CI shards' report directories
 //	  leakhound baseline [-o FILE] INPUT...       write a baseline of known leaks
+//	  leakhound test [go test flags] [packages]   run the tests with leak checking in every package
+//	  leakhound init [packages]                   add leak checking to the packages for good
 //	  leakhound help [command]                    show help for a command
 //	  leakhound version                           print the version
 //
 //	examples:
 //	  leakhound report dump.txt
 //	  go test ./... 2>&1 | leakhound report -
+//	  leakhound test ./...
 //	  leakhound report -html report.html http://localhost:6060/debug/pprof/goroutine?debug=2
 //
 //	exit status: 0 report printed, 1 blocked goroutines found with -fail,
@@ -222,6 +225,58 @@
 //	exit status:
 //	  0  the baseline was written
 //	  2  usage or input error, or a torn shard among the inputs
+//
+//	usage: leakhound test [-report DIR] [-source DIR] [go test flags] [packages]
+//
+//	Runs go test on the packages with leak checking in every one of them,
+//	without changing a file: each package's tests run under
+//	leakcheck.VerifyTestMain, through a TestMain supplied to the build with
+//	go test's -overlay. A package with its own TestMain keeps it; only its
+//	m.Run call is replaced, in the copy the build sees, by one that runs the
+//	tests under VerifyTestMain and returns their exit code. A module that
+//	does not require leakhound gets the requirement in a copy of its go.mod
+//	(-modfile), not in go.mod itself.
+//
+//	Every package's leaks go to one report directory, merged when the tests
+//	end: index.html for the run, leakhound.json, leakhound.pb.gz and a page
+//	per package. Then a summary names each leaking package and the tests
+//	that started its goroutines, and the packages left unchecked (a TestMain
+//	that never calls m.Run) with the reason. "leakhound init" writes the same
+//	TestMains into the tree, to keep the checks.
+//
+//	flags (before go test's):
+//	  -report DIR   write the merged report here (default leakhound-report)
+//	  -source DIR   build the checks from this leakhound source directory, for
+//	                a module that does not require leakhound (default: the
+//	                version of this command)
+//
+//	examples:
+//	  leakhound test ./...
+//	  leakhound test -report leaks -run TestServer -count=1 ./internal/...
+//
+//	exit status: go test's (0 passed, 1 tests failed or leaked, 2 build
+//	failure), or 2 when the run could not be set up or the report not written.
+//
+//	usage: leakhound init [packages]
+//
+//	Makes leak checking permanent in the packages (default "."): writes into
+//	each package with tests the file leakhound_main_test.go. Without a
+//	TestMain, the file holds one calling leakcheck.VerifyTestMain. With its own
+//	TestMain, the package's m.Run call becomes a call of leakhoundRun, defined
+//	in the file, which runs the tests under VerifyTestMain and returns their
+//	exit code, so setup, teardown and os.Exit stay as they are.
+//
+//	init is idempotent: a second run changes nothing. Files are gofmt'd. It
+//	lists every file it created or edited, and the packages it left unchecked
+//	with the reason. The module must require leakhound (go get
+//	github.com/leakhound/leakhound). "leakhound test" does the same for one run
+//	without writing a file.
+//
+//	examples:
+//	  leakhound init ./...
+//	  go test ./...
+//
+//	exit status: 0 done, 2 usage error or a file could not be read or written.
 //
 //	usage: leakhound version
 //

@@ -34,6 +34,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMerge(rest, stdout, stderr)
 	case "baseline":
 		return runBaseline(rest, stdout, stderr)
+	case "test":
+		return runTest(rest, stdout, stderr)
+	case "init":
+		return runInit(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	case "version", "-version", "--version":
@@ -61,6 +65,12 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		fs, _ := newBaselineFlags(io.Discard)
 		writeBaselineUsage(stdout, fs)
 		return exitOK
+	case "test":
+		io.WriteString(stdout, testHelp)
+		return exitOK
+	case "init":
+		io.WriteString(stdout, initHelp)
+		return exitOK
 	case "help":
 		writeMainUsage(stdout)
 		return exitOK
@@ -73,4 +83,4 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 }
 
 // commandNames lists the subcommands, for messages that suggest them.
-var commandNames = []string{"report", "merge", "baseline", "help", "version"}
+var commandNames = []string{"report", "merge", "baseline", "test", "init", "help", "version"}
