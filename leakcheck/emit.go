@@ -141,12 +141,14 @@ func reportText(r *report.Report) string {
 
 // annotate writes GitHub Actions annotations for r when running there, so
 // the leaks show on the pull request's lines. They go to standard output,
-// where the runner looks for them.
+// where the runner looks for them. Paths are relative to the repository's
+// checkout (GITHUB_WORKSPACE), which is what GitHub resolves them against
+// when the module is in a subdirectory.
 func annotate(r *report.Report) {
 	if os.Getenv("GITHUB_ACTIONS") != "true" {
 		return
 	}
-	_ = r.WriteAnnotations(os.Stdout)
+	_ = r.WriteAnnotationsIn(os.Stdout, os.Getenv("GITHUB_WORKSPACE"))
 }
 
 // writeFiles writes report files when the ReportDir option or the

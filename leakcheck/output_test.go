@@ -3,6 +3,7 @@ package leakcheck
 import (
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,11 +26,19 @@ func TestCheckReportDirFromEnv(t *testing.T) {
 }
 
 // TestCheckAnnotatesOnGitHub: in GitHub Actions a leak is also written as
-// an ::error annotation on standard output.
+// an ::error annotation on standard output, its file named from the
+// repository's root (GITHUB_WORKSPACE): here the module is taken to be in
+// a subdirectory of the repository, the directory above the module root.
 func TestCheckAnnotatesOnGitHub(t *testing.T) {
+	root := moduleRoot()
+	if root == "" {
+		t.Skip("the module root is unknown")
+	}
+	wantFile := "file=" + filepath.Base(root) + "/leakcheck/check_test.go,"
 	for _, onGitHub := range []bool{false, true} {
 		t.Run(map[bool]string{false: "elsewhere", true: "github"}[onGitHub], func(t *testing.T) {
 			t.Setenv("GITHUB_ACTIONS", map[bool]string{false: "", true: "true"}[onGitHub])
+			t.Setenv("GITHUB_WORKSPACE", filepath.Dir(root))
 			r, w, err := os.Pipe()
 			if err != nil {
 				t.Fatal(err)
@@ -51,6 +60,9 @@ func TestCheckAnnotatesOnGitHub(t *testing.T) {
 			p.stop()
 			if got := strings.Contains(out, "::error"); got != onGitHub {
 				t.Fatalf("annotation written = %v, want %v; output:\n%s", got, onGitHub, out)
+			}
+			if onGitHub && !strings.Contains(out, wantFile) {
+				t.Errorf("annotation does not name %q, relative to the repository:\n%s", wantFile, out)
 			}
 		})
 	}

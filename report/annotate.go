@@ -19,9 +19,20 @@ import (
 // leakcheck calls it, next to WriteText, when the environment variable
 // GITHUB_ACTIONS is "true" (GitHub sets it on every runner). File paths are
 // relative to the module root, which is the repository root in the usual
-// layout. Values are escaped as the workflow-command syntax requires, so a
-// message holding newlines, colons or commas cannot break the command.
+// layout; WriteAnnotationsIn makes them relative to the repository when the
+// module is in a subdirectory. Values are escaped as the workflow-command
+// syntax requires, so a message holding newlines, colons or commas cannot
+// break the command.
 func (r *Report) WriteAnnotations(w io.Writer) error {
+	return r.WriteAnnotationsIn(w, "")
+}
+
+// WriteAnnotationsIn is WriteAnnotations with file paths relative to
+// workspace, the repository's checkout (the GITHUB_WORKSPACE directory of
+// a GitHub Actions job), so that the annotations of a module kept in a
+// subdirectory of the repository land on the right files. With workspace
+// "", or a file outside it, paths are as WriteAnnotations gives them.
+func (r *Report) WriteAnnotationsIn(w io.Writer, workspace string) error {
 	bw := bufio.NewWriter(w)
 	for _, g := range r.Groups {
 		state := g.State
@@ -41,7 +52,7 @@ func (r *Report) WriteAnnotations(w io.Writer) error {
 		}
 		bw.WriteString("::error ")
 		if at, ok := r.annotationFrame(g); ok {
-			fmt.Fprintf(bw, "file=%s,", escapeProperty(r.RelPath(at.File)))
+			fmt.Fprintf(bw, "file=%s,", escapeProperty(r.annotationPath(at.File, workspace)))
 			if at.Line > 0 {
 				fmt.Fprintf(bw, "line=%d,", at.Line)
 			}
@@ -84,6 +95,17 @@ func (r *Report) annotationFrame(g *Group) (profile.Frame, bool) {
 		return *g.CreatedBy, true
 	}
 	return profile.Frame{}, false
+}
+
+// annotationPath is file relative to workspace when it is inside it, and
+// as the report shows it otherwise.
+func (r *Report) annotationPath(file, workspace string) string {
+	if workspace != "" {
+		if rel, err := filepath.Rel(workspace, file); err == nil && filepath.IsLocal(rel) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return r.RelPath(file)
 }
 
 // escapeData escapes a workflow command's message: the percent sign first,

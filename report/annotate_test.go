@@ -63,3 +63,27 @@ func TestWriteAnnotations(t *testing.T) {
 		t.Errorf("second annotation should carry no file: %s", lines[1])
 	}
 }
+
+// TestAnnotationsInWorkspace: with the module in sub/ of the repository,
+// annotations name files from the repository's root, where GitHub looks
+// for them; files outside the workspace keep the report's paths.
+func TestAnnotationsInWorkspace(t *testing.T) {
+	root := "/home/runner/work/repo/sub"
+	block := profile.Frame{Func: "example.com/app.worker", File: root + "/pool/worker.go", Line: 42}
+	r := &Report{ModuleRoot: root, Groups: []*Group{{Reason: ReasonChanReceive, Count: 1, Block: block}}}
+	tests := []struct{ workspace, want string }{
+		{"", "file=pool/worker.go,"},
+		{"/home/runner/work/repo", "file=sub/pool/worker.go,"},
+		{"/home/runner/work/repo/", "file=sub/pool/worker.go,"},
+		{"/elsewhere", "file=pool/worker.go,"},
+	}
+	for _, tt := range tests {
+		var sb strings.Builder
+		if err := r.WriteAnnotationsIn(&sb, tt.workspace); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(sb.String(), tt.want) {
+			t.Errorf("workspace %q: annotation %q lacks %q", tt.workspace, sb.String(), tt.want)
+		}
+	}
+}
