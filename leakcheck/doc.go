@@ -85,8 +85,9 @@
 // package's tests, and names the test that started each one, subtests
 // included, with no GODEBUG and no Check in the tests: it labels each
 // top-level test as it starts, and finds the subtest by running parts of a
-// leaking test again (see VerifyTestMain). A leak a Check already failed
-// its test for is counted there, not failed twice.
+// leaking test again (see VerifyTestMain). A leak a Check or VerifyNone
+// already failed its test for is counted there, not failed twice; later
+// VerifyNone calls name it as left over from that test, without failing.
 //
 // VerifyTestMain, VerifyNone, Find, IgnoreTopFunction, IgnoreAnyFunction,
 // IgnoreCurrent and Cleanup mean what they mean in go.uber.org/goleak

@@ -3,7 +3,9 @@ package leakcheck
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 
 	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
@@ -49,7 +51,7 @@ func Find(opts ...Option) error {
 	if cfg.cleanup != nil {
 		return errors.New("leakcheck: Cleanup works with VerifyNone and VerifyTestMain, not with Find")
 	}
-	return find(cfg, packageOfPC(pc))
+	return find(cfg, packageOfPC(pc), nil)
 }
 
 // VerifyNone fails t if Find reports goroutines still running, with the
@@ -57,6 +59,12 @@ func Find(opts ...Option) error {
 // must not be used in tests that run in parallel with others; Check does
 // the same job per test and works with t.Parallel. A Cleanup option runs
 // afterwards with exit code 0.
+//
+// Goroutines an earlier failing check already reported (VerifyNone in an
+// earlier test, or a Check) do not fail t again: when t has a Name, the
+// test's log says they are left over from that test, and a goroutine t
+// fails for is recorded for the checks that come after, VerifyTestMain's
+// included.
 func VerifyNone(t TestingT, opts ...Option) {
 	if h, ok := t.(interface{ Helper() }); ok {
 		h.Helper()
@@ -65,20 +73,43 @@ func VerifyNone(t TestingT, opts ...Option) {
 	cfg := newConfig(opts)
 	cleanup := cfg.cleanup
 	cfg.cleanup = nil
-	if err := find(cfg, packageOfPC(pc)); err != nil {
+	named, _ := t.(interface{ Name() string })
+	var leftOver map[string]int
+	if named != nil {
+		leftOver = map[string]int{}
+	}
+	err := find(cfg, packageOfPC(pc), leftOver)
+	if logger, ok := t.(interface{ Logf(string, ...any) }); ok {
+		for _, test := range slices.Sorted(maps.Keys(leftOver)) {
+			logger.Logf("%s", leftOverNote(leftOver[test], test))
+		}
+	}
+	if err != nil {
 		t.Error(err)
+		var le *LeakError
+		if named != nil && errors.As(err, &le) {
+			noteReported(named.Name(), le.Report)
+		}
 	}
 	if cleanup != nil {
 		cleanup(0)
 	}
 }
 
-// find is Find after the options are settled.
-func find(cfg *config, pkg string) error {
+// leftOverNote says that n goroutines an earlier check failed test for are
+// still running, and fail nothing more.
+func leftOverNote(n int, test string) string {
+	return fmt.Sprintf("leakcheck: %s left over from %s, already reported, not failing again.", words.Plural(n, "goroutine"), test)
+}
+
+// find is Find after the options are settled. With leftOver non-nil, the
+// goroutines a failing check already reported are left out and counted
+// there by the test that reported them.
+func find(cfg *config, pkg string, leftOver map[string]int) error {
 	if len(cfg.errs) > 0 {
 		return fmt.Errorf("leakcheck: %w", errors.Join(cfg.errs...))
 	}
-	lk := &processLooker{cfg: cfg, self: profile.CurrentID()}
+	lk := &processLooker{cfg: cfg, self: profile.CurrentID(), leftOver: leftOver}
 	v, err := settle(cfg, lk)
 	if err != nil {
 		return fmt.Errorf("leakcheck: cannot look for leaked goroutines: %w", err)
@@ -121,6 +152,9 @@ type processLooker struct {
 	cfg    *config
 	self   int64
 	before map[int64]bool
+	// leftOver, when not nil, receives the goroutines a failing check
+	// already reported, counted by its test, instead of the survivors.
+	leftOver map[string]int
 }
 
 // over has no cheap form here: only a full capture can leave out the
@@ -130,9 +164,16 @@ func (p *processLooker) over() bool { return false }
 func (p *processLooker) survivors(s *profile.Snapshot) []report.Leak {
 	tie := newTestTie(s)
 	var leaks []report.Leak
+	clear(p.leftOver) // each look counts afresh
 	for _, g := range s.Goroutines {
 		if g.ID == p.self || p.before[g.ID] || p.cfg.ignored(g) {
 			continue
+		}
+		if p.leftOver != nil {
+			if test := reportedBy(g.ID); test != "" {
+				p.leftOver[test]++
+				continue
+			}
 		}
 		test, how := tie.of(g)
 		leaks = append(leaks, report.Leak{Goroutine: g, Test: test, Attribution: how})

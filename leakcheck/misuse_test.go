@@ -98,3 +98,39 @@ func TestVerifyTestMainAfterRun(t *testing.T) {
 		t.Errorf("the test ran %d times, want once:\n%s", n, out)
 	}
 }
+
+// TestHelperVerifyNoneLeaks leaks a goroutine and fails its VerifyNone.
+func TestHelperVerifyNoneLeaks(t *testing.T) {
+	helperMode(t)
+	go func() { <-helperBlock }()
+	VerifyNone(t, SettleBudget(leakBudget))
+}
+
+// TestHelperVerifyNoneAfter runs after it: the same goroutine is still
+// running, and must not fail this test too.
+func TestHelperVerifyNoneAfter(t *testing.T) {
+	helperMode(t)
+	VerifyNone(t, SettleBudget(leakBudget))
+}
+
+// TestVerifyNoneLeftOver: one leaked goroutine fails the test that leaked
+// it; later VerifyNone calls name it as left over from that test without
+// failing, and VerifyTestMain does not report it a second time.
+func TestVerifyNoneLeftOver(t *testing.T) {
+	code, out := runHelper(t, modeVerifyMain, "TestHelperVerifyNoneLeaks|TestHelperVerifyNoneAfter")
+	if code != 1 {
+		t.Errorf("exit code %d, want 1 for the one failing test", code)
+	}
+	for _, want := range []string{
+		"--- FAIL: TestHelperVerifyNoneLeaks",
+		"--- PASS: TestHelperVerifyNoneAfter",
+		"1 goroutine left over from TestHelperVerifyNoneLeaks, already reported, not failing again.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "outlived the tests") {
+		t.Errorf("VerifyTestMain reported the goroutine again:\n%s", out)
+	}
+}

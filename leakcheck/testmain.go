@@ -41,8 +41,8 @@ type TestingM interface {
 // stacks the runtime keeps under GODEBUG=tracebackancestors=N. When the
 // test cannot be known, the report says so.
 //
-// A goroutine a Check already failed its test for is counted as reported by
-// that test, not failed again.
+// A goroutine a Check or VerifyNone already failed its test for is counted
+// as reported by that test, not failed again.
 //
 // Goroutines that existed before the tests ran (started by init functions or
 // by TestMain itself) are not reported. The check runs even when tests
@@ -98,7 +98,7 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	var already map[string]int
 	v.leaks, already = splitReported(v.leaks)
 	for _, test := range slices.Sorted(maps.Keys(already)) {
-		fmt.Fprintf(w, "leakcheck: %s left running, already reported by %s, not failing again.\n", words.Plural(already[test], "goroutine"), test)
+		fmt.Fprintln(w, leftOverNote(already[test], test))
 	}
 	var subNote string
 	if runs != nil {

@@ -161,7 +161,7 @@ func TestVerifyTestMain(t *testing.T) {
 		{
 			name: "leak a Check already reported is counted, not failed again", mode: modeVerifyMain, test: "TestHelperCheckedAndLeaks",
 			wantCode: 1, want: []string{"goroutines started by this test are still running",
-				"2 goroutines left running, already reported by TestHelperCheckedAndLeaks, not failing again"},
+				"2 goroutines left over from TestHelperCheckedAndLeaks, already reported, not failing again"},
 			wantNot: []string{"outlived the tests"},
 		},
 		{
