@@ -162,27 +162,7 @@ func TestBrowserReport(t *testing.T) {
 		t.Fatalf("fixture lacks the groups the filters are tried on: %d mutex, %d send, %d TestPool", mutexGroups, sendGroups, poolGroups)
 	}
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("disable-crash-reporter", true),
-		chromedp.Flag("disable-breakpad", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 2000),
-	)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancelTimeout()
+	ctx := startBrowser(t, browser, 1280)
 
 	var problems pageProblems
 	if err := chromedp.Listen(ctx, problems.listen); err != nil {
@@ -297,6 +277,95 @@ func TestBrowserReport(t *testing.T) {
 		}
 	})
 
+	problems.check(t)
+}
+
+// startBrowser starts headless Chromium with a window width px wide, for
+// the test's duration.
+func startBrowser(t *testing.T, browser string, width int) context.Context {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(browser),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("disable-crash-reporter", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, 2000),
+	)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
+// TestBrowserLongNames opens pages whose tests have 200-character subtest
+// names, as table tests produce, and a package path of a module with a
+// major-version suffix, at 1280 px: nothing may stick out of the page,
+// the Packages table's links stay on screen, and an elided test name is
+// whole in its title.
+func TestBrowserLongNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	browser := findBrowser(t)
+	dir := t.TempDir()
+	pkg := "github.com/example/a-rather-long-organisation-name/with-a-long-repository-name/internal/and/deep/packages/v3"
+	long := func(i int) string {
+		return fmt.Sprintf("TestTable/case_%d_", i) + strings.Repeat("with_every_option_spelled_out_", 7)[:200-len(fmt.Sprintf("TestTable/case_%d_", i))]
+	}
+	reports := fixtureReports(t, t.TempDir(), pkg)
+	for _, r := range reports {
+		for i, g := range r.Groups {
+			g.Tests = []string{long(i), long(i + 10)}
+		}
+	}
+	writePagesDir(t, dir, packageDoc(pkg, reports...))
+	ctx := startBrowser(t, browser, 1280)
+	var problems pageProblems
+	if err := chromedp.Listen(ctx, problems.listen); err != nil {
+		t.Fatalf("starting %s: %v", browser, err)
+	}
+	// overflowing lists the visible elements whose right edge is past the
+	// window, outside the boxes that scroll on their own (source, stacks).
+	const overflowing = `[...document.querySelectorAll("body *")].filter(e => e.checkVisibility() &&
+		e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest("pre")).map(e => e.tagName + "." + e.className)`
+	for name, page := range map[string]string{"index": IndexPage, "package page": testPageFiles(pkg).HTML} {
+		t.Run(name, func(t *testing.T) {
+			do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, page))))
+			if w, inner := eval[float64](t, ctx, `document.documentElement.scrollWidth`), eval[float64](t, ctx, `window.innerWidth`); w > inner {
+				t.Errorf("the page is %v px wide in a %v px window", w, inner)
+			}
+			if out := eval[[]string](t, ctx, overflowing); len(out) > 0 {
+				t.Errorf("elements past the window's right edge: %v", out)
+			}
+			if got := eval[string](t, ctx, `[...document.querySelectorAll(".testlist code")].map(c => c.title).join("\n")`); !strings.Contains(got, long(0)) {
+				t.Errorf("no test chip carries the full name %q in its title: %q", long(0), got)
+			}
+		})
+	}
+	t.Run("packages table", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, IndexPage))))
+		if right := eval[float64](t, ctx, `Math.max(...[...document.querySelectorAll("table.pkgs td.files a")].map(a => a.getBoundingClientRect().right))`); right > eval[float64](t, ctx, `window.innerWidth`) {
+			t.Errorf("the files column ends at %v px, off screen", right)
+		}
+	})
+	t.Run("package name", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(pkg).HTML))))
+		text := eval[string](t, ctx, `document.body.innerText`)
+		if !strings.Contains(text, "packages.Fetch") || strings.Contains(text, "v3.Fetch") {
+			t.Errorf("the page names the function by the version suffix, not the package:\n%s", text)
+		}
+	})
 	problems.check(t)
 }
 

@@ -9,12 +9,34 @@ import (
 )
 
 // funcShort returns the function name with the package's directory removed:
-// "http.(*persistConn).readLoop".
+// "http.(*persistConn).readLoop". A module's major-version suffix ends its
+// import path but is not its package's name, so "example.com/lib/v3.New"
+// shows as "lib.New", not "v3.New".
 func funcShort(fn string) string {
-	if slash := strings.LastIndexByte(fn, '/'); slash >= 0 {
-		fn = fn[slash+1:]
+	slash := strings.LastIndexByte(fn, '/')
+	if slash < 0 || slash == len(fn)-1 {
+		return shownName(fn)
 	}
-	return shownName(fn)
+	short := fn[slash+1:]
+	elem, _, _ := strings.Cut(short, ".")
+	if parent := path.Base(fn[:slash]); majorVersion(elem) && parent != "." && !strings.Contains(parent, ".") {
+		short = parent + short[len(elem):]
+	}
+	return shownName(short)
+}
+
+// majorVersion reports whether elem is a module path's major-version
+// suffix: "v2", "v3", ….
+func majorVersion(elem string) bool {
+	if len(elem) < 2 || elem[0] != 'v' || elem[1] == '0' || elem == "v1" {
+		return false
+	}
+	for _, c := range elem[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // isStdFunc reports whether fn belongs to the standard library.

@@ -513,15 +513,13 @@ func htmlTicks(s string) template.HTML {
 }
 
 // htmlShortFunc drops the import path from a function name, keeping the
-// package name: "github.com/a/b.(*T).run.func1" becomes "b.(*T).run.func1".
+// package name: "github.com/a/b.(*T).run.func1" becomes "b.(*T).run.func1"
+// (see funcShort).
 func htmlShortFunc(name string) string {
 	if name == "" {
 		return "unknown function"
 	}
-	if i := strings.LastIndexByte(name, '/'); i >= 0 && i < len(name)-1 {
-		name = name[i+1:]
-	}
-	return shownName(name)
+	return funcShort(name)
 }
 
 // Source files larger than this are not read for the excerpt: a blocking

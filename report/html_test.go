@@ -124,7 +124,7 @@ func TestHTMLReportContent(t *testing.T) {
 		want string // a regular expression
 	}{
 		{"headline count", `<b>7</b> leaked goroutines in 3 groups`},
-		{"tests at a glance", `From <code>TestFetch</code><code>TestFetchMany</code><code>TestIdle</code>`},
+		{"tests at a glance", `From <code title="TestFetch">TestFetch</code><code title="TestFetchMany">TestFetchMany</code><code title="TestIdle">TestIdle</code>`},
 		{"chart bar per reason", `(?s)<title>4 goroutines: channel send \(chan-send\)</title>.*<title>2 goroutines: empty select.*<title>1 goroutine: Mutex.Lock`},
 		{"group count and badge", `(?s)4×</span>\s*<span class="badge"[^>]*>channel send</span>`},
 		{"highlighted blocking line", `<span class="src-line hit"><span class="ln">10</span>            ch &lt;- load\(k\)</span>`},
@@ -285,6 +285,13 @@ func TestHTMLShortFunc(t *testing.T) {
 		{"net/http.(*conn).serve", "http.(*conn).serve"},
 		{"", "unknown function"},
 		{"trailing/", "trailing/"},
+		{"github.com/a/lib/v3.New.func1", "lib.New.func1"},
+		{"github.com/a/lib/v12.(*T).run", "lib.(*T).run"},
+		{"example.com/v2.F", "v2.F"},
+		{"github.com/a/b/v1.F", "v1.F"},
+		{"github.com/a/b/v0.F", "v0.F"},
+		{"github.com/a/b/vendor.F", "vendor.F"},
+		{"gopkg.in/yaml%2ev3.Unmarshal", "yaml%2ev3.Unmarshal"},
 	}
 	for _, tt := range tests {
 		if got := htmlShortFunc(tt.in); got != tt.want {
