@@ -168,6 +168,7 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	if p, ok := PatternByID(g.Diagnosis.PatternID); ok {
 		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, g.Diagnosis.FixText())
 	}
+	r.writeDependencyFix(w, g)
 	r.writeSuggestion(w, g)
 	frames := g.UserFrames()
 	if len(frames) == 0 {

@@ -110,13 +110,13 @@ func (b *Baseline) Mark(r *report.Report) (newGoroutines int) {
 // documents: one line per fingerprint, sorted by what the leak is so the
 // file diffs well when leaks are fixed or found.
 func WriteBaseline(w io.Writer, docs []*report.Document) error {
-	lines := map[string]string{} // fingerprint → description
+	lines := map[string]string{} // fingerprint → the line (report.Group.BaselineLine)
 	for _, d := range docs {
 		for _, r := range d.Reports {
 			for _, g := range r.Groups {
 				fp := g.Fingerprint()
 				if _, ok := lines[fp]; !ok {
-					lines[fp] = describeLeak(g)
+					lines[fp] = g.BaselineLine()
 				}
 			}
 		}
@@ -125,9 +125,10 @@ func WriteBaseline(w io.Writer, docs []*report.Document) error {
 	for fp := range lines {
 		fps = append(fps, fp)
 	}
+	what := func(fp string) string { _, w, _ := strings.Cut(lines[fp], " "); return w }
 	sort.Slice(fps, func(i, j int) bool {
-		if lines[fps[i]] != lines[fps[j]] {
-			return lines[fps[i]] < lines[fps[j]]
+		if what(fps[i]) != what(fps[j]) {
+			return what(fps[i]) < what(fps[j])
 		}
 		return fps[i] < fps[j]
 	})
@@ -137,27 +138,10 @@ func WriteBaseline(w io.Writer, docs []*report.Document) error {
 	bw.WriteString("# and fail on new ones. Delete a line once its leak is fixed.\n")
 	bw.WriteString("# Fingerprint, then: blocking reason, blocking function, creating function, pattern.\n")
 	for _, fp := range fps {
-		fmt.Fprintf(bw, "%s %s\n", fp, lines[fp])
+		fmt.Fprintln(bw, lines[fp])
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing the baseline: %w", err)
 	}
 	return nil
-}
-
-// describeLeak names the parts of a group's fingerprint, for people.
-func describeLeak(g *report.Group) string {
-	creator := "-"
-	if g.CreatedBy != nil && g.CreatedBy.Func != "" {
-		creator = g.CreatedBy.Func
-	}
-	pattern := g.Diagnosis.PatternID
-	if pattern == "" {
-		pattern = "-"
-	}
-	block := g.Block.Func
-	if block == "" {
-		block = "-"
-	}
-	return strings.Join([]string{string(g.Reason), block, creator, pattern}, " ")
 }

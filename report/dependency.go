@@ -1,0 +1,103 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// A goroutine that blocks in a dependency's code and was started there (a
+// metrics library's ticker, a client's background refresher) cannot be
+// fixed by an edit of the user's code, whatever its pattern: the useful
+// answer is to keep it on purpose, with an ignore option or a baseline
+// line, ready to paste, and to name the user's call that started it, whose
+// owner may offer a Close or Stop.
+
+// DependencyFix is what to do about a group whose goroutines block and
+// start outside the user's module.
+type DependencyFix struct {
+	// Ignore is the leakcheck option that leaves such goroutines out, as
+	// Go source: leakcheck.IgnoreTopFunction("…"), or IgnoreAnyFunction
+	// when the top of the stack is the standard library's.
+	Ignore string
+	// Baseline is the group's line for a baseline file of known leaks.
+	Baseline string
+	// StartedBy is the user's call that started the goroutine, as
+	// "file:line in function"; "" when unknown.
+	StartedBy string
+}
+
+// DependencyFix returns the fix for g when its goroutines block and start
+// outside the user's module (ModuleRoot); ok is false for the user's own
+// goroutines, the standard library's, and when the module root is unknown.
+func (r *Report) DependencyFix(g *Group) (fix DependencyFix, ok bool) {
+	if r.ModuleRoot == "" || g.Block.File == "" || isStdFunc(g.Block.Func) || r.inModule(g.Block.File) {
+		return fix, false
+	}
+	if g.CreatedBy != nil && r.inModule(g.CreatedBy.File) {
+		return fix, false
+	}
+	top := ""
+	if g.Stack != nil {
+		for _, f := range g.Stack.Frames {
+			if !f.Runtime() {
+				top = f.Func
+				break
+			}
+		}
+	}
+	if top != "" && !isStdFunc(top) {
+		fix.Ignore = fmt.Sprintf("leakcheck.IgnoreTopFunction(%q)", top)
+	} else {
+		fix.Ignore = fmt.Sprintf("leakcheck.IgnoreAnyFunction(%q)", g.Block.Func)
+	}
+	fix.Baseline = g.BaselineLine()
+	if o := g.Origin; o != nil && r.inModule(o.File) {
+		fix.StartedBy = fmt.Sprintf("%s in %s", r.pos(o.File, o.Line), funcShort(o.Func))
+	}
+	return fix, true
+}
+
+// inModule reports whether file is the user's: under the module root and
+// not in its vendor directory.
+func (r *Report) inModule(file string) bool {
+	rel, err := filepath.Rel(r.ModuleRoot, file)
+	if err != nil || !filepath.IsLocal(rel) {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	return rel != "vendor" && !strings.HasPrefix(rel, "vendor/")
+}
+
+// BaselineLine is g's line in a baseline file of known leaks: the
+// fingerprint, then for the people who review the file the blocking
+// reason, blocking function, creating function and pattern.
+func (g *Group) BaselineLine() string {
+	orDash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	creator := ""
+	if g.CreatedBy != nil {
+		creator = g.CreatedBy.Func
+	}
+	return strings.Join([]string{g.Fingerprint(), string(g.Reason), orDash(g.Block.Func), orDash(creator), orDash(g.Diagnosis.PatternID)}, " ")
+}
+
+// writeDependencyFix prints DependencyFix under a group, when there is one.
+func (r *Report) writeDependencyFix(w *bufio.Writer, g *Group) {
+	fix, ok := r.DependencyFix(g)
+	if !ok {
+		return
+	}
+	w.WriteString("    dependency: it blocks and starts outside this module, so no edit here stops it; to keep it, add the option\n")
+	w.WriteString("          " + fix.Ignore + "\n")
+	w.WriteString("          or this line to the baseline of known leaks (LEAKHOUND_BASELINE):\n")
+	w.WriteString("          " + fix.Baseline + "\n")
+	if fix.StartedBy != "" {
+		w.WriteString("          started by your call at " + fix.StartedBy + ": look there for a Close or Stop\n")
+	}
+}
