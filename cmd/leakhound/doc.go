@@ -266,9 +266,11 @@
 //	in the file, which runs the tests under VerifyTestMain and returns their
 //	exit code, so setup, teardown and os.Exit stay as they are.
 //
-//	init is idempotent: a second run changes nothing. Files are gofmt'd. It
+//	init is idempotent: a second run changes nothing. New files are gofmt'd,
+//	and an edited one is when it was: no line changes but the m.Run call. It
 //	lists every file it created or edited, and the packages it left unchecked
-//	with the reason. The module must require leakhound (go get
+//	with the reason. A TestMain that hands m to goleak.VerifyTestMain gets m
+//	wrapped instead, so goleak runs the tests under leakcheck. The module must require leakhound (go get
 //	github.com/leakhound/leakhound). "leakhound test" does the same for one run
 //	without writing a file.
 //

@@ -210,6 +210,14 @@ func TestPlanPackage(t *testing.T) {
 			wantInEdit:  "os.Exit(leakhoundRun(tm))",
 		},
 		{
+			name:        "TestMain handing m to goleak.VerifyTestMain",
+			files:       map[string]string{"main_test.go": "package p\n\nimport (\n\t\"testing\"\n\n\t\"go.uber.org/goleak\"\n)\n\nfunc TestMain(m *testing.M) {\n\tgoleak.VerifyTestMain(m, goleak.IgnoreCurrent())\n}\n"},
+			wantHow:     howWrapped + " (main_test.go)",
+			wantChecked: true,
+			wantChanges: []string{FileName, "main_test.go"},
+			wantInEdit:  "goleak.VerifyTestMain(leakhoundM{m}, goleak.IgnoreCurrent())",
+		},
+		{
 			name:        "TestMain calling leakcheck.VerifyTestMain",
 			files:       map[string]string{"main_test.go": "package p\n\nimport (\n\t\"testing\"\n\n\tlc \"" + LeakcheckPath + "\"\n)\n\nfunc TestMain(m *testing.M) { lc.VerifyTestMain(m) }\n"},
 			wantHow:     howAlready,

@@ -20,8 +20,12 @@ const FileName = "leakhound_main_test.go"
 const LeakcheckPath = "github.com/leakhound/leakhound/leakcheck"
 
 // runFunc is the function of the added file that a package's own TestMain
-// calls in place of m.Run.
-const runFunc = "leakhoundRun"
+// calls in place of m.Run; wrapType is the type whose Run calls it, handed
+// to a checker that runs m itself.
+const (
+	runFunc  = "leakhoundRun"
+	wrapType = "leakhoundM"
+)
 
 // Change is one file adopt writes: a new one or a new version of one.
 type Change struct {
@@ -50,7 +54,7 @@ const (
 	howAdded     = "TestMain added"
 	howWrapped   = "its TestMain's m.Run runs under VerifyTestMain"
 	howAlready   = "already checked"
-	howNoRun     = "left unchecked: its TestMain never calls m.Run; call leakcheck.VerifyTestMain there by hand"
+	howNoRun     = "left unchecked: its TestMain neither calls m.Run nor hands m to a VerifyTestMain; call leakcheck.VerifyTestMain there by hand"
 	howForeign   = "left unchecked: " + FileName + " exists and is not leakhound's; remove or rename it"
 	HowNoTests   = "no test files"
 	howNoPackage = "left unchecked: the package's name is unknown"
@@ -135,7 +139,7 @@ func PlanPackage(p *Package) (Plan, error) {
 		if err != nil {
 			return pl, fmt.Errorf("editing the TestMain of %s: %w", mainPath, err)
 		}
-		if n == 0 && !callsFunc(main, runFunc) {
+		if n == 0 && !callsFunc(main, runFunc) && !mentions(main, wrapType) {
 			pl.How = howNoRun
 			return pl, nil
 		}
@@ -191,6 +195,13 @@ func ` + runFunc + `(m *testing.M) (code int) {
 	leakcheck.VerifyTestMain(m, leakcheck.Cleanup(func(c int) { code = c }))
 	return code
 }
+
+// ` + wrapType + ` is m for a checker that runs the tests itself (such as
+// goleak.VerifyTestMain): its Run is ` + runFunc + `.
+type ` + wrapType + ` struct{ m *testing.M }
+
+// Run runs the tests under VerifyTestMain and returns the exit code.
+func (w ` + wrapType + `) Run() int { return ` + runFunc + `(w.m) }
 `)
 }
 
@@ -203,39 +214,60 @@ func mustFormat(src string) []byte {
 }
 
 // wrapRun replaces each m.Run() in TestMain (m its parameter) with
-// runFunc(m), and returns the file gofmt'd and how many calls it replaced.
+// runFunc(m), and m in each call of another checker's VerifyTestMain
+// (goleak's: VerifyTestMain(m, opts...), which runs m.Run itself) with
+// wrapType{m}, whose Run is runFunc; it returns the file (gofmt'd when it
+// was) and how many places it replaced.
 func wrapRun(fset *token.FileSet, f *ast.File, main *ast.FuncDecl, src []byte) ([]byte, int, error) {
 	param := mParam(main)
 	if param == "" {
 		return src, 0, nil
 	}
-	type span struct{ from, to int }
+	type span struct {
+		from, to int
+		with     string
+	}
 	var spans []span
+	isParam := func(e ast.Expr) bool {
+		id, ok := e.(*ast.Ident)
+		return ok && id.Name == param
+	}
 	ast.Inspect(main.Body, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) != 0 {
+		if !ok {
 			return true
 		}
 		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Run" {
-			return true
-		}
-		if id, ok := sel.X.(*ast.Ident); ok && id.Name == param {
-			spans = append(spans, span{fset.Position(call.Pos()).Offset, fset.Position(call.End()).Offset})
+		switch {
+		case !ok:
+		case sel.Sel.Name == "Run" && len(call.Args) == 0 && isParam(sel.X):
+			spans = append(spans, span{fset.Position(call.Pos()).Offset, fset.Position(call.End()).Offset, runFunc + "(" + param + ")"})
+		case sel.Sel.Name == "VerifyTestMain" && len(call.Args) > 0 && isParam(call.Args[0]):
+			arg := call.Args[0]
+			spans = append(spans, span{fset.Position(arg.Pos()).Offset, fset.Position(arg.End()).Offset, wrapType + "{" + param + "}"})
 		}
 		return true
 	})
 	if len(spans) == 0 {
 		return src, 0, nil
 	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].from < spans[j].from })
 	var out bytes.Buffer
 	last := 0
 	for _, s := range spans {
 		out.Write(src[last:s.from])
-		out.WriteString(runFunc + "(" + param + ")")
+		out.WriteString(s.with)
 		last = s.to
 	}
 	out.Write(src[last:])
+	// The edits keep the file's layout; gofmt it only when it was gofmt'd,
+	// so a file that was not does not change on lines nobody asked for.
+	if orig, err := format.Source(src); err != nil || !bytes.Equal(orig, src) {
+		if _, err := parser.ParseFile(token.NewFileSet(), "", out.Bytes(), parser.SkipObjectResolution); err != nil {
+			return nil, 0, err
+		}
+		return out.Bytes(), len(spans), nil
+	}
 	formatted, err := format.Source(out.Bytes())
 	if err != nil {
 		return nil, 0, err
@@ -290,6 +322,18 @@ func callsFunc(fn *ast.FuncDecl, name string) bool {
 			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == name {
 				found = true
 			}
+		}
+		return !found
+	})
+	return found
+}
+
+// mentions reports whether name appears as an identifier in fn's body.
+func mentions(fn *ast.FuncDecl, name string) bool {
+	found := false
+	ast.Inspect(fn.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			found = true
 		}
 		return !found
 	})
