@@ -254,8 +254,9 @@
 //	  leakhound test ./...
 //	  leakhound test -report leaks -run TestServer -count=1 ./internal/...
 //
-//	exit status: go test's (0 passed, 1 tests failed or leaked, 2 build
-//	failure), or 2 when the run could not be set up or the report not written.
+//	exit status: go test's (0 passed; 1 a test failed or leaked, or a package
+//	did not build), or 2 when the run could not be set up or the report not
+//	written.
 //
 //	usage: leakhound init [packages]
 //
