@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/leakhound/leakhound/profile"
 )
 
 // Calls that would check nothing, told apart from the right ones so that
@@ -29,6 +31,8 @@ const (
 	goroutineCheckMsg = "leakcheck: Check was called from a goroutine the test started, not from the test's own goroutine, " +
 		"so it would watch that goroutine instead of the test. Call leakcheck.Check(t) first thing in the test function " +
 		"(or use leakcheck.Wrap for a subtest)."
+	lateCheckMsg = "leakcheck: Check was called after the test had started goroutines (a deferred Check?), so it would " +
+		"count them as older than the test: it could not fail. Call leakcheck.Check(t) as the test's first statement, without defer."
 	nilCheckMsg = "leakcheck: Check(nil): pass the running test, benchmark or fuzz target " +
 		"(leakcheck.Check(t) with the test's *testing.T, *testing.B or *testing.F)"
 	runTwiceMsg = "leakcheck: VerifyTestMain was called after m.Run: it runs the tests itself, so they would run twice. " +
@@ -42,30 +46,46 @@ func misuse(t testing.TB, skip int) string {
 	if isNil(t) {
 		panic(nilCheckMsg)
 	}
-	pcs := make([]uintptr, 256)
-	n := runtime.Callers(skip+2, pcs)
-	frames := runtime.CallersFrames(pcs[:n])
-	caller, more := frames.Next()
+	var stack [128]uintptr
+	n := runtime.Callers(skip+2, stack[:])
+	if n == 0 {
+		return ""
+	}
+	caller, _ := runtime.CallersFrames(stack[:1]).Next()
 	if funcPackage(caller.Function) == "runtime" {
 		// Called by the runtime: a deferred call run by a panic.
 		return deferredCheckMsg
 	}
-	if deferredAt(caller.PC, caller.File, caller.Line) {
+	switch deferred, known := deferredAt(caller.PC, caller.File, caller.Line); {
+	case deferred:
 		return deferredCheckMsg
+	case !known && startedGoroutines(profile.CurrentID()):
+		// No source to tell (a -trimpath build): a goroutine the test's
+		// goroutine started is alive, so the body has run.
+		return lateCheckMsg
 	}
-	if n == len(pcs) {
-		// A stack deeper than the look: the test's runner may be below.
+	if n == len(stack) {
+		// A stack deeper than the look: its entry is out of sight.
 		return ""
 	}
-	for f := caller; ; f, more = frames.Next() {
+	// The goroutine's entry function, the frame before runtime.goexit: the
+	// testing package's runner for a test, benchmark or fuzz target.
+	entry := stack[n-1]
+	if n >= 2 {
+		if f, _ := runtime.CallersFrames(stack[n-1 : n]).Next(); funcPackage(f.Function) == "runtime" {
+			entry = stack[n-2]
+		}
+	}
+	frames := runtime.CallersFrames([]uintptr{entry})
+	for {
+		f, more := frames.Next()
 		if funcPackage(f.Function) == "testing" {
 			return ""
 		}
 		if !more {
-			break
+			return goroutineCheckMsg
 		}
 	}
-	return goroutineCheckMsg
 }
 
 // isNil reports whether t is nil or a nil pointer in an interface.
@@ -80,27 +100,46 @@ func isNil(t testing.TB) bool {
 // deferredCalls remembers, per call site of Check, whether it is deferred:
 // the answer for a program counter never changes, so each call site is
 // parsed once per process.
-var deferredCalls sync.Map // uintptr → bool
+var deferredCalls sync.Map // uintptr → callSite
+
+type callSite struct{ deferred, known bool }
 
 // deferredAt reports whether the call of Check at file:line is a deferred
 // call. A deferred call runs where its function returns, so the line the
 // runtime gives is a return statement or the function's closing brace,
 // where no call of Check is written; a direct call's line holds the call.
-// When the source cannot be read it says no: the call is taken as direct.
-func deferredAt(pc uintptr, file string, line int) bool {
+// known is false when the source cannot be read.
+func deferredAt(pc uintptr, file string, line int) (deferred, known bool) {
 	if v, ok := deferredCalls.Load(pc); ok {
-		return v.(bool)
+		c := v.(callSite)
+		return c.deferred, c.known
 	}
-	d := deferredInSource(file, line)
-	deferredCalls.Store(pc, d)
-	return d
+	var c callSite
+	c.deferred, c.known = deferredInSource(file, line)
+	deferredCalls.Store(pc, c)
+	return c.deferred, c.known
 }
 
-func deferredInSource(file string, line int) bool {
+// startedGoroutines reports whether a goroutine that goroutine gid started
+// is running (machinery aside).
+func startedGoroutines(gid int64) bool {
+	s, err := profile.Capture()
+	if err != nil {
+		return false
+	}
+	for _, g := range s.Goroutines {
+		if g.ParentID == gid && g.ID != gid && !isMachinery(g) {
+			return true
+		}
+	}
+	return false
+}
+
+func deferredInSource(file string, line int) (deferred, known bool) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
 	if err != nil {
-		return false
+		return false, false
 	}
 	// The innermost function around the line.
 	var body *ast.BlockStmt
@@ -118,9 +157,9 @@ func deferredInSource(file string, line int) bool {
 		return true
 	})
 	if body == nil {
-		return false
+		return false, false
 	}
-	direct, deferred := false, false
+	direct := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -137,7 +176,7 @@ func deferredInSource(file string, line int) bool {
 		}
 		return true
 	})
-	return deferred && !direct
+	return deferred && !direct, true
 }
 
 // callsCheck reports whether call calls a function named Check.

@@ -3,6 +3,8 @@ package leakcheck
 import (
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/profile"
 )
 
 // deferredCheck is `defer goleak.VerifyNone(t)` turned into Check by a
@@ -132,5 +134,23 @@ func TestVerifyNoneLeftOver(t *testing.T) {
 	}
 	if strings.Contains(out, "outlived the tests") {
 		t.Errorf("VerifyTestMain reported the goroutine again:\n%s", out)
+	}
+}
+
+// TestLateCheckWithoutSource: where the source cannot tell a deferred
+// call, a goroutine the test's goroutine started and that still runs
+// shows that the body has run.
+func TestLateCheckWithoutSource(t *testing.T) {
+	if d, known := deferredInSource("/nonexistent/x_test.go", 10); d || known {
+		t.Errorf("deferredInSource of a missing file = %v, %v; want not known", d, known)
+	}
+	gid := profile.CurrentID()
+	if startedGoroutines(gid) {
+		t.Fatal("goroutines started before any were")
+	}
+	p := park()
+	defer p.stop()
+	if !startedGoroutines(gid) {
+		t.Error("the running goroutine this goroutine started was not seen")
 	}
 }
