@@ -87,17 +87,44 @@ func (g *Group) BaselineLine() string {
 	return strings.Join([]string{g.Fingerprint(), string(g.Reason), orDash(g.Block.Func), orDash(creator), orDash(g.Diagnosis.PatternID)}, " ")
 }
 
+// The words of a DependencyFix, for the text and the HTML alike.
+const (
+	dependencyIntro    = "It blocks and starts outside this module, so no edit here stops it; to keep it, add the option"
+	dependencyBaseline = "or this line to the baseline of known leaks (LEAKHOUND_BASELINE):"
+	dependencyStarted  = "Started by your call at %s: look there for a Close or Stop."
+)
+
 // writeDependencyFix prints DependencyFix under a group, when there is one.
 func (r *Report) writeDependencyFix(w *bufio.Writer, g *Group) {
 	fix, ok := r.DependencyFix(g)
 	if !ok {
 		return
 	}
-	w.WriteString("    dependency: it blocks and starts outside this module, so no edit here stops it; to keep it, add the option\n")
+	w.WriteString("    dependency: " + dependencyIntro + "\n")
 	w.WriteString("          " + fix.Ignore + "\n")
-	w.WriteString("          or this line to the baseline of known leaks (LEAKHOUND_BASELINE):\n")
+	w.WriteString("          " + dependencyBaseline + "\n")
 	w.WriteString("          " + fix.Baseline + "\n")
 	if fix.StartedBy != "" {
-		w.WriteString("          started by your call at " + fix.StartedBy + ": look there for a Close or Stop\n")
+		w.WriteString("          " + fmt.Sprintf(dependencyStarted, fix.StartedBy) + "\n")
 	}
+}
+
+// htmlDependency is a DependencyFix with its words, for the page.
+type htmlDependency struct {
+	DependencyFix
+	Intro, BaselineIntro, Started string
+}
+
+// htmlDependencyFix returns the page's view of g's DependencyFix, nil when
+// there is none.
+func (r *Report) htmlDependencyFix(g *Group) *htmlDependency {
+	fix, ok := r.DependencyFix(g)
+	if !ok {
+		return nil
+	}
+	d := &htmlDependency{DependencyFix: fix, Intro: dependencyIntro, BaselineIntro: dependencyBaseline}
+	if fix.StartedBy != "" {
+		d.Started = fmt.Sprintf(dependencyStarted, fix.StartedBy)
+	}
+	return d
 }

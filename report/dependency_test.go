@@ -1,6 +1,7 @@
 package report
 
 import (
+	"html"
 	"strings"
 	"testing"
 
@@ -31,7 +32,7 @@ func TestDependencyFix(t *testing.T) {
 				Stack: &profile.Goroutine{Frames: []profile.Frame{gopark, loop}}},
 			want: []string{
 				`leakcheck.IgnoreTopFunction("github.com/acme/metrics.(*Reporter).loop")`,
-				"started by your call at server/server.go:21 in server.New",
+				"Started by your call at server/server.go:21 in server.New",
 			},
 		},
 		{
@@ -56,16 +57,21 @@ func TestDependencyFix(t *testing.T) {
 			if err := r.WriteText(&b); err != nil {
 				t.Fatal(err)
 			}
-			text := b.String()
-			if len(tt.want) == 0 {
-				if strings.Contains(text, "dependency:") {
-					t.Errorf("a fix for a dependency's goroutine offered for this group:\n%s", text)
-				}
-				return
+			var page strings.Builder
+			if err := r.WriteHTML(&page); err != nil {
+				t.Fatal(err)
 			}
-			for _, want := range append(tt.want, "dependency:", tt.g.BaselineLine(), tt.g.Fingerprint()) {
-				if !strings.Contains(text, want) {
-					t.Errorf("the report lacks %q:\n%s", want, text)
+			for form, text := range map[string]string{"text": b.String(), "HTML": html.UnescapeString(page.String())} {
+				if len(tt.want) == 0 {
+					if strings.Contains(text, dependencyIntro) {
+						t.Errorf("%s: a fix for a dependency's goroutine offered for this group:\n%s", form, text)
+					}
+					continue
+				}
+				for _, want := range append(tt.want, dependencyIntro, tt.g.BaselineLine(), tt.g.Fingerprint()) {
+					if !strings.Contains(text, want) {
+						t.Errorf("%s: the report lacks %q:\n%s", form, want, text)
+					}
 				}
 			}
 		})

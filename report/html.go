@@ -144,6 +144,9 @@ type htmlGroup struct {
 	// Status is "known" for a leak in the baseline, "new" for one that is
 	// not, "" when the report was not compared with a baseline.
 	Status string
+	// Dependency is what to do about goroutines that block and start in a
+	// dependency; nil for others.
+	Dependency *htmlDependency
 }
 
 type htmlFrame struct {
@@ -251,7 +254,7 @@ func (p *htmlPage) render(w io.Writer, name string) error {
 // newHTMLGroup prepares one group. withSource reads the source around the
 // blocking line; index rows do not show it.
 func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, catalogPage string, withSource bool) *htmlGroup {
-	hg := &htmlGroup{Group: g, report: r, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n")}
+	hg := &htmlGroup{Group: g, report: r, Anchor: anchor, Package: r.Package, TestsAttr: strings.Join(g.Tests, "\n"), Dependency: r.htmlDependencyFix(g)}
 	hg.Status = groupStatus(r, g)
 	if g.Diagnosis.Fix != "" {
 		hg.Fix = g.Diagnosis.FixText()
