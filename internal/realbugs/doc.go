@@ -19,3 +19,42 @@
 // fix.patch applied through a go build overlay the case, run in a process
 // of its own (the runcase command), leaves no goroutine (TestFixes).
 package realbugs
+
+// # The score
+//
+// Score holds a diagnosis to the truth, case by case. Its interface is
+// meant to stay stable for any diagnoser, whatever package explains:
+//
+//	rows, err := realbugs.Score(diagnose, runner)
+//	t.Log(realbugs.Table(rows)); totals := realbugs.Total(rows)
+//
+// where diagnose is a Diagnose: given a case and what its Run left behind
+// (Capture: the runtime.Stack dump and the IDs of the goroutines Run
+// started), it returns one Claim per group it explains. A Claim holds only
+// what can be checked mechanically: the goroutine IDs, the blocking
+// file:line, the catalog pattern ID, whether a cycle was found, every
+// file:line named as what would release the goroutines, the existing
+// method or function it says to call ("Type.Method" or a plain name), and
+// the files its suggested edits change, already edited. ReportClaims is
+// the Diagnose of today's report.New. The runner (Runner) applies edits
+// through a go build overlay and reruns the case with the runcase command.
+//
+// The rules, per case (Row), on the claim covering the goroutine blocked
+// at the truth's line:
+//   - block: the claim's blocking file:line is the truth's;
+//   - class: the claim's pattern is one of ClassPatterns[truth class] (the
+//     GoKer score's mapping), or it found a cycle where the class is
+//     "cycle";
+//   - partner: the truth's partner file:line is among the claim's
+//     partners; when the truth has none, the claim must name none;
+//   - fix: the claim's Closer is the truth's FixCall (the same
+//     "Type.Method", or the same last name when the truth names a function
+//     or func value), or the claim's edits, applied, make the case end
+//     every goroutine it started. A fix stated only in prose does not
+//     count: the score never reads prose;
+//   - edit: what applying the claim's edits did (removes, leaks, breaks).
+//
+// TestScore logs the table and fails when a total drops below scoreFloor
+// (today's numbers) or an offered edit leaves the leak or breaks the
+// build. A diagnoser elsewhere calls Score with its own Diagnose and its
+// own floor.
