@@ -19,6 +19,7 @@ import (
 	"github.com/leakhound/leakhound/internal/realbugs/influxdb_writer_done"
 	"github.com/leakhound/leakhound/internal/realbugs/istio_ads_receive"
 	"github.com/leakhound/leakhound/internal/realbugs/istio_push_timeout"
+	"github.com/leakhound/leakhound/internal/realbugs/jaeger_pool_stop"
 	"github.com/leakhound/leakhound/internal/realbugs/k8s_aggregator_errch"
 	"github.com/leakhound/leakhound/internal/realbugs/k8s_kubeadm_waitkubelet"
 	"github.com/leakhound/leakhound/internal/realbugs/kata_exitch_startfail"
@@ -29,34 +30,37 @@ import (
 	"github.com/leakhound/leakhound/internal/realbugs/prometheus_tsdb_close"
 	"github.com/leakhound/leakhound/internal/realbugs/promql_engine_cancel"
 	"github.com/leakhound/leakhound/internal/realbugs/semgroup_acquire_done"
+	"github.com/leakhound/leakhound/internal/realbugs/wallistener_errgroup_ctx"
 	"github.com/leakhound/leakhound/internal/realbugs/windows_exporter_close"
 )
 
 // runs maps each case directory to its package's Run.
 var runs = map[string]func(){
-	"charon_cond_signal":      charoncondsignal.Run,
-	"consul_watchch_ctx":      consulwatchchctx.Run,
-	"containerd_waitforpid":   containerdwaitforpid.Run,
-	"cozy_mail_unlock":        cozymailunlock.Run,
-	"ctrlruntime_errchan":     ctrlruntimeerrchan.Run,
-	"etcd_backend_close":      etcdbackendclose.Run,
-	"etcd_watch_ctrlstream":   etcdwatchctrlstream.Run,
-	"etcdbr_watch_cancel":     etcdbrwatchcancel.Run,
-	"godror_defer_unlock":     godrordeferunlock.Run,
-	"gohealth_ticker_stop":    gohealthtickerstop.Run,
-	"grule_ctx_background":    grulectxbackground.Run,
-	"influxdb_writer_done":    influxdbwriterdone.Run,
-	"istio_ads_receive":       istioadsreceive.Run,
-	"istio_push_timeout":      istiopushtimeout.Run,
-	"k8s_aggregator_errch":    k8saggregatorerrch.Run,
-	"k8s_kubeadm_waitkubelet": k8skubeadmwaitkubelet.Run,
-	"kata_exitch_startfail":   kataexitchstartfail.Run,
-	"kots_pipe_close":         kotspipeclose.Run,
-	"moby_exec_outputdone":    mobyexecoutputdone.Run,
-	"otelcol_remotetap_close": otelcolremotetapclose.Run,
-	"pgx_ctxwatch_unwatch":    pgxctxwatchunwatch.Run,
-	"prometheus_tsdb_close":   prometheustsdbclose.Run,
-	"promql_engine_cancel":    promqlenginecancel.Run,
-	"semgroup_acquire_done":   semgroupacquiredone.Run,
-	"windows_exporter_close":  windowsexporterclose.Run,
+	"charon_cond_signal":       charoncondsignal.Run,
+	"consul_watchch_ctx":       consulwatchchctx.Run,
+	"containerd_waitforpid":    containerdwaitforpid.Run,
+	"cozy_mail_unlock":         cozymailunlock.Run,
+	"ctrlruntime_errchan":      ctrlruntimeerrchan.Run,
+	"etcd_backend_close":       etcdbackendclose.Run,
+	"etcd_watch_ctrlstream":    etcdwatchctrlstream.Run,
+	"etcdbr_watch_cancel":      etcdbrwatchcancel.Run,
+	"godror_defer_unlock":      godrordeferunlock.Run,
+	"gohealth_ticker_stop":     gohealthtickerstop.Run,
+	"grule_ctx_background":     grulectxbackground.Run,
+	"influxdb_writer_done":     influxdbwriterdone.Run,
+	"istio_ads_receive":        istioadsreceive.Run,
+	"istio_push_timeout":       istiopushtimeout.Run,
+	"jaeger_pool_stop":         jaegerpoolstop.Run,
+	"k8s_aggregator_errch":     k8saggregatorerrch.Run,
+	"k8s_kubeadm_waitkubelet":  k8skubeadmwaitkubelet.Run,
+	"kata_exitch_startfail":    kataexitchstartfail.Run,
+	"kots_pipe_close":          kotspipeclose.Run,
+	"moby_exec_outputdone":     mobyexecoutputdone.Run,
+	"otelcol_remotetap_close":  otelcolremotetapclose.Run,
+	"pgx_ctxwatch_unwatch":     pgxctxwatchunwatch.Run,
+	"prometheus_tsdb_close":    prometheustsdbclose.Run,
+	"promql_engine_cancel":     promqlenginecancel.Run,
+	"semgroup_acquire_done":    semgroupacquiredone.Run,
+	"wallistener_errgroup_ctx": wallistenererrgroupctx.Run,
+	"windows_exporter_close":   windowsexporterclose.Run,
 }
