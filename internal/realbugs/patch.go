@@ -57,6 +57,9 @@ func ApplyPatch(patch []byte, read func(name string) ([]byte, error)) (map[strin
 			if n == 0 { // a hunk into an empty file
 				n = 1
 			}
+			if n-1 > len(src) {
+				return nil, fmt.Errorf("line %d: the hunk starts at line %d, past the end of %s (%d lines)", i+1, n, name, len(src))
+			}
 			dst = append(dst, src[at:n-1]...)
 			at = n - 1
 			for i+1 < len(lines) && len(lines[i+1]) > 0 && strings.ContainsRune(" -+", rune(lines[i+1][0])) &&
