@@ -5,12 +5,13 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/editverify"
 )
 
 // TestRegistry checks that the case directories, the registry and the
@@ -155,9 +156,9 @@ func TestFixes(t *testing.T) {
 
 func newRunner(t *testing.T, limit time.Duration) *Runner {
 	t.Helper()
-	goCmd, err := exec.LookPath("go")
+	goCmd, _, err := editverify.GoCommand()
 	if err != nil {
-		t.Skip("no go command:", err)
+		t.Skip(err)
 	}
 	dir, err := filepath.Abs(".")
 	if err != nil {

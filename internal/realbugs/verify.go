@@ -3,13 +3,14 @@ package realbugs
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/editverify"
 )
 
 // Runner builds and runs the runcase program with files replaced through
@@ -43,22 +44,9 @@ func (r *Runner) Try(name string, files map[string][]byte) (Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Result{}, err
 	}
-	replace := make(map[string]string)
-	i := 0
-	for path, content := range files {
-		i++
-		p := filepath.Join(dir, fmt.Sprintf("%d_%s", i, filepath.Base(path)))
-		if err := os.WriteFile(p, content, 0o644); err != nil {
-			return Result{}, err
-		}
-		replace[path] = p
-	}
-	desc, err := json.Marshal(struct{ Replace map[string]string }{replace})
+	// The overlay replaces the case's files with the given contents.
+	overlay, err := editverify.Overlay(dir, nil, files)
 	if err != nil {
-		return Result{}, err
-	}
-	overlay := filepath.Join(dir, "overlay.json")
-	if err := os.WriteFile(overlay, desc, 0o644); err != nil {
 		return Result{}, err
 	}
 	exe := filepath.Join(dir, "runcase")
