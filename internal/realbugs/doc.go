@@ -37,7 +37,10 @@ package realbugs
 // method or function it says to call ("Type.Method" or a plain name), and
 // the files its suggested edits change, already edited. ReportClaims is
 // the Diagnose of today's report.New. The runner (Runner) applies edits
-// through a go build overlay and reruns the case with the runcase command.
+// through a go build overlay and reruns the case with the runcase command:
+// one build holds every case's edits (the cases share no file), and a
+// build that fails is redone case by case so only the case whose edit
+// breaks it is charged.
 //
 // The rules, per case (Row), on the claim covering the goroutine blocked
 // at the truth's line:

@@ -119,23 +119,28 @@ func TestLeaks(t *testing.T) {
 
 // TestFixes applies each case's fix.patch through a build overlay, runs
 // the case in a process of its own and checks every goroutine it started
-// ended; a case run without its patch must still be reported leaking.
+// ended (one build holds every patch: the cases share no file); a case
+// run without its patch must still be reported leaking.
 func TestFixes(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the runcase program once per case")
+		t.Skip("builds and runs the runcase program")
 	}
-	r := newRunner(t, 5*time.Second)
+	r := newRunner(t, 10*time.Second)
+	fixed := make(map[string]map[string][]byte)
+	for _, c := range Cases() {
+		files, err := c.Fixed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixed[c.Name] = files
+	}
+	results, errs := r.TryEach(fixed)
 	for _, c := range Cases() {
 		t.Run(c.Name, func(t *testing.T) {
-			fixed, err := c.Fixed()
-			if err != nil {
+			if err := errs[c.Name]; err != nil {
 				t.Fatal(err)
 			}
-			res, err := r.Try(c.Name, fixed)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !res.Clean {
+			if res := results[c.Name]; !res.Clean {
 				t.Errorf("with fix.patch applied the case still leaves goroutines:\n%s", res.Left)
 			}
 		})
@@ -168,3 +173,25 @@ func newRunner(t *testing.T, limit time.Duration) *Runner {
 }
 
 func itoa(n int) string { return Pos{Line: n}.String()[1:] }
+
+// TestTryEachBlamesTheBrokenCase checks that a change that does not build
+// fails its own case only: the others are built again without it.
+func TestTryEachBlamesTheBrokenCase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the runcase program")
+	}
+	cases := Cases()
+	good, bad := cases[0], cases[1]
+	fixed, err := good.Fixed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := map[string][]byte{bad.Abs(bad.Truth.Block): []byte("package broken\n\nfunc Run() { undefined() }\n")}
+	results, errs := newRunner(t, 10*time.Second).TryEach(map[string]map[string][]byte{good.Name: fixed, bad.Name: broken})
+	if errs[good.Name] != nil || !results[good.Name].Clean {
+		t.Errorf("%s with its fix: %+v, %v; want clean", good.Name, results[good.Name], errs[good.Name])
+	}
+	if errs[bad.Name] == nil || !strings.Contains(errs[bad.Name].Error(), "undefined") {
+		t.Errorf("%s with a file that does not build: error %v, want the build's", bad.Name, errs[bad.Name])
+	}
+}

@@ -94,8 +94,11 @@ var ClassPatterns = map[string][]string{
 // (a build overlay) and the case rerun in a process of its own. It returns
 // one row per case, in Cases order.
 func Score(diagnose Diagnose, r *Runner) ([]Row, error) {
-	var rows []Row
-	for _, c := range Cases() {
+	cases := Cases()
+	rows := make([]Row, len(cases))
+	judged := make([]*Claim, len(cases))
+	edited := make(map[string]map[string][]byte)
+	for i, c := range cases {
 		capt, err := c.Leak(r.Limit)
 		if err != nil {
 			return nil, err
@@ -104,19 +107,56 @@ func Score(diagnose Diagnose, r *Runner) ([]Row, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
-		rows = append(rows, scoreCase(c, capt, claims, r))
+		rows[i], judged[i] = scoreCase(c, capt, claims)
+		if judged[i] != nil && judged[i].Edited != nil {
+			edited[c.Name] = judged[i].Edited
+		}
+	}
+	results, errs := r.TryEach(edited)
+	for i, c := range cases {
+		if _, ok := edited[c.Name]; ok {
+			scoreEdit(&rows[i], c.Truth, results[c.Name], errs[c.Name])
+		}
 	}
 	return rows, nil
 }
 
-func scoreCase(c Case, capt Capture, claims []Claim, r *Runner) Row {
+// scoreEdit records what applying the claim's edits did: the fix counts
+// when they removed the leak.
+func scoreEdit(row *Row, t Truth, res Result, err error) {
+	switch {
+	case err != nil:
+		row.Edit = "breaks"
+		row.Detail = join(row.Detail, "edit: "+firstLine(err.Error()))
+	case res.Clean:
+		row.Edit = "removes"
+		row.Fix = true
+		return
+	default:
+		row.Edit = "leaks"
+	}
+	if !row.Fix {
+		row.Detail = join(row.Detail, fmt.Sprintf("fix %q, truth calls %q", firstLine(row.Said), t.FixCall))
+	}
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// scoreCase scores the claim covering the leaked goroutine on everything
+// but its edits, and returns it (nil when none covers it).
+func scoreCase(c Case, capt Capture, claims []Claim) (Row, *Claim) {
 	row := Row{Case: c.Name}
 	i := slices.IndexFunc(claims, func(cl Claim) bool {
 		return slices.ContainsFunc(cl.IDs, func(id int64) bool { return slices.Contains(capt.Blocked, id) })
 	})
 	if i < 0 {
 		row.Detail = "no claim covers the leaked goroutine"
-		return row
+		return row, nil
 	}
 	cl := claims[i]
 	t := c.Truth
@@ -136,24 +176,11 @@ func scoreCase(c Case, capt Capture, claims []Claim, r *Runner) Row {
 		why = append(why, fmt.Sprintf("partners %s, truth %v", locs(cl.Partners), posOrNone(t.Partner)))
 	}
 	row.Fix = t.FixCall != "" && closerIs(cl.Closer, t.FixCall)
-	if cl.Edited != nil {
-		res, err := r.Try(c.Name, cl.Edited)
-		switch {
-		case err != nil:
-			row.Edit = "breaks"
-			why = append(why, "edit: "+firstLine(err.Error()))
-		case res.Clean:
-			row.Edit = "removes"
-			row.Fix = true
-		default:
-			row.Edit = "leaks"
-		}
-	}
-	if !row.Fix {
+	if !row.Fix && cl.Edited == nil {
 		why = append(why, fmt.Sprintf("fix %q, truth calls %q", firstLine(cl.Fix), t.FixCall))
 	}
 	row.Detail = strings.Join(why, "; ")
-	return row
+	return row, &cl
 }
 
 // closerIs reports whether the claim's closer is the truth's call: the

@@ -16,9 +16,9 @@ var scoreFloor = Totals{Cases: 27, Found: 27, Block: 27, Class: 24, Partner: 25,
 // leak: an edit that builds but leaks, or breaks, fails the test.
 func TestScore(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the runcase program once per suggested edit")
+		t.Skip("builds and runs the runcase program")
 	}
-	rows, err := Score(ReportClaims, newRunner(t, 5*time.Second))
+	rows, err := Score(ReportClaims, newRunner(t, 10*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,23 +39,39 @@ type Result struct {
 // Try builds runcase with files replaced (absolute path → content) and
 // runs case name once.
 func (r *Runner) Try(name string, files map[string][]byte) (Result, error) {
+	exe, err := r.Build(files)
+	if err != nil {
+		return Result{}, err
+	}
+	return r.Run(exe, name)
+}
+
+// Build builds runcase with files replaced (absolute path → content)
+// through a go build overlay and returns the program's path. One build
+// serves every case whose files it replaces: the cases share no file.
+func (r *Runner) Build(files map[string][]byte) (string, error) {
 	r.n++
 	dir := filepath.Join(r.Tmp, fmt.Sprintf("try%d", r.n))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Result{}, err
+		return "", err
 	}
 	// The overlay replaces the case's files with the given contents.
 	overlay, err := editverify.Overlay(dir, nil, files)
 	if err != nil {
-		return Result{}, err
+		return "", err
 	}
 	exe := filepath.Join(dir, "runcase")
 	build := exec.Command(r.GoCmd, "build", "-overlay", overlay, "-o", exe, "github.com/leakhound/leakhound/internal/realbugs/runcase")
 	build.Dir = r.Dir
 	build.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
 	if out, err := build.CombinedOutput(); err != nil {
-		return Result{}, fmt.Errorf("building runcase with the overlay: %w\n%s", err, out)
+		return "", fmt.Errorf("building runcase with the overlay: %w\n%s", err, out)
 	}
+	return exe, nil
+}
+
+// Run runs case name once with a runcase program Build made.
+func (r *Runner) Run(exe, name string) (Result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), r.Limit+time.Minute)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
@@ -72,6 +88,38 @@ func (r *Runner) Try(name string, files map[string][]byte) (Result, error) {
 		return Result{Left: strings.TrimPrefix(out, "leaked\n")}, nil
 	}
 	return Result{}, fmt.Errorf("runcase %s printed neither clean nor leaked:\n%s", name, out)
+}
+
+// TryEach runs each named case with its files replaced (case name →
+// absolute path → content). It builds once with every case's files when
+// that builds, and case by case otherwise, so a change that does not
+// build is charged to its own case only.
+func (r *Runner) TryEach(files map[string]map[string][]byte) (map[string]Result, map[string]error) {
+	results, errs := make(map[string]Result), make(map[string]error)
+	all := make(map[string][]byte)
+	for _, fs := range files {
+		for path, content := range fs {
+			all[path] = content
+		}
+	}
+	exe, err := r.Build(all)
+	for name, fs := range files {
+		exe := exe
+		if err != nil {
+			var berr error
+			if exe, berr = r.Build(fs); berr != nil {
+				errs[name] = berr
+				continue
+			}
+		}
+		res, rerr := r.Run(exe, name)
+		if rerr != nil {
+			errs[name] = rerr
+			continue
+		}
+		results[name] = res
+	}
+	return results, errs
 }
 
 // Fixed returns the files of c with its fix.patch applied, by absolute
