@@ -99,6 +99,7 @@ var Classes = map[string]string{
 	"never-cancelled": "a wait for a context that is never cancelled",
 	"missing-done":    "a WaitGroup.Wait whose count never reaches zero: a Done skipped",
 	"missing-unlock":  "a Lock waiting for a mutex whose holder returned without Unlock",
+	"rlock-writer":    "a read lock taken again while holding one, queued behind a writer that waits for the first",
 	"missed-signal":   "a Cond.Wait whose Signal or Broadcast went elsewhere or came before the wait",
 	"timer-drain":     "a loop on a ticker or timer channel with no way out",
 }

@@ -25,11 +25,13 @@ import (
 	"github.com/leakhound/leakhound/internal/realbugs/kata_exitch_startfail"
 	"github.com/leakhound/leakhound/internal/realbugs/kots_pipe_close"
 	"github.com/leakhound/leakhound/internal/realbugs/moby_exec_outputdone"
+	"github.com/leakhound/leakhound/internal/realbugs/nats_ack_unlock"
 	"github.com/leakhound/leakhound/internal/realbugs/otelcol_remotetap_close"
 	"github.com/leakhound/leakhound/internal/realbugs/pgx_ctxwatch_unwatch"
 	"github.com/leakhound/leakhound/internal/realbugs/prometheus_tsdb_close"
 	"github.com/leakhound/leakhound/internal/realbugs/promql_engine_cancel"
 	"github.com/leakhound/leakhound/internal/realbugs/semgroup_acquire_done"
+	"github.com/leakhound/leakhound/internal/realbugs/tollbooth_rlock_callback"
 	"github.com/leakhound/leakhound/internal/realbugs/wallistener_errgroup_ctx"
 	"github.com/leakhound/leakhound/internal/realbugs/windows_exporter_close"
 )
@@ -56,11 +58,13 @@ var runs = map[string]func(){
 	"kata_exitch_startfail":    kataexitchstartfail.Run,
 	"kots_pipe_close":          kotspipeclose.Run,
 	"moby_exec_outputdone":     mobyexecoutputdone.Run,
+	"nats_ack_unlock":          natsackunlock.Run,
 	"otelcol_remotetap_close":  otelcolremotetapclose.Run,
 	"pgx_ctxwatch_unwatch":     pgxctxwatchunwatch.Run,
 	"prometheus_tsdb_close":    prometheustsdbclose.Run,
 	"promql_engine_cancel":     promqlenginecancel.Run,
 	"semgroup_acquire_done":    semgroupacquiredone.Run,
+	"tollbooth_rlock_callback": tollboothrlockcallback.Run,
 	"wallistener_errgroup_ctx": wallistenererrgroupctx.Run,
 	"windows_exporter_close":   windowsexporterclose.Run,
 }
