@@ -85,6 +85,7 @@ var ClassPatterns = map[string][]string{
 	"never-cancelled": {report.PatternContextNeverDone, report.PatternNeverClosed},
 	"missing-done":    {report.PatternWaitGroup},
 	"missing-unlock":  {report.PatternMutexHeld, report.PatternRWMutexDeadlock},
+	"rlock-writer":    {report.PatternRWMutexDeadlock, report.PatternMutualWait},
 	"missed-signal":   {report.PatternCondNoSignal},
 	"timer-drain":     {report.PatternSelectNoExit, report.PatternTickerLoop},
 }

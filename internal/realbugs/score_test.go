@@ -8,7 +8,7 @@ import (
 // scoreFloor is what today's diagnosis (report.New, through ReportClaims)
 // scores on the corpus: TestScore fails when a measure drops below it. It
 // is a floor, not a target; raise it when the diagnosis gets better.
-var scoreFloor = Totals{Cases: 27, Found: 27, Block: 27, Class: 24, Partner: 25, Fix: 8, Edits: 6, EditsRemove: 6}
+var scoreFloor = Totals{Cases: 29, Found: 29, Block: 29, Class: 26, Partner: 26, Fix: 9, Edits: 7, EditsRemove: 7}
 
 // TestScore scores today's diagnosis on every case (the rules are Row's
 // and Score's), logs the table BENCHMARKS.md quotes, and holds each
