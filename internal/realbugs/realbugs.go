@@ -48,9 +48,13 @@ type Truth struct {
 	Block Pos `json:"block"`
 	// Class is the root cause, in the words of Classes.
 	Class string `json:"class"`
-	// Partner is the statement that would have released the goroutine had
-	// it run (the receive the caller skipped, the close no one called, the
-	// Unlock the early return jumped over); nil when the code has none.
+	// Partner is the existing statement meant to release the goroutine:
+	// the receive the caller left behind, the Unlock, Done or send an early
+	// return jumped over, the close or cancel in a method no one called, the
+	// one send meant to stop several workers, the outer read lock's release
+	// a recursive read waits behind. It is nil when the code has no such
+	// statement (the close or cancel the fix adds, a channel nothing else
+	// touches): a diagnosis then should name none.
 	Partner *Pos `json:"partner"`
 	// Creator is the go statement that started the leaked goroutine.
 	Creator Pos `json:"creator"`
