@@ -18,13 +18,21 @@
 // from runtime.Stack read by this package's own parser), and with
 // fix.patch applied through a go build overlay the case, run in a process
 // of its own (the runcase command), leaves no goroutine (TestFixes).
-package realbugs
-
+//
+// Every Run is deterministic: where the leak needs an order of events (a
+// timeout before an answer, a writer waiting before a second read lock),
+// Run sets it up with channels or a TryLock loop, never a sleep. That is
+// why the corpus has no lock-order cycle and no response body left open:
+// the first cannot be ordered without changing the code under test, the
+// second blocks inside net/http, in no line of the case's own.
+//
 // # The score
 //
 // Score holds a diagnosis to the truth, case by case. Its interface is
 // meant to stay stable for any diagnoser, whatever package explains:
 //
+//	goCmd, _, _ := editverify.GoCommand()
+//	runner := &realbugs.Runner{GoCmd: goCmd, Dir: anyDirOfTheModule, Tmp: t.TempDir(), Limit: 10 * time.Second}
 //	rows, err := realbugs.Score(diagnose, runner)
 //	t.Log(realbugs.Table(rows)); totals := realbugs.Total(rows)
 //
@@ -61,3 +69,4 @@ package realbugs
 // (today's numbers) or an offered edit leaves the leak or breaks the
 // build. A diagnoser elsewhere calls Score with its own Diagnose and its
 // own floor.
+package realbugs
