@@ -7,6 +7,7 @@ package realbugs
 import (
 	"github.com/leakhound/leakhound/internal/realbugs/charon_cond_signal"
 	"github.com/leakhound/leakhound/internal/realbugs/consul_watchch_ctx"
+	"github.com/leakhound/leakhound/internal/realbugs/consulesm_shutdown_wait"
 	"github.com/leakhound/leakhound/internal/realbugs/containerd_waitforpid"
 	"github.com/leakhound/leakhound/internal/realbugs/cozy_mail_unlock"
 	"github.com/leakhound/leakhound/internal/realbugs/ctrlruntime_errchan"
@@ -40,6 +41,7 @@ import (
 var runs = map[string]func(){
 	"charon_cond_signal":       charoncondsignal.Run,
 	"consul_watchch_ctx":       consulwatchchctx.Run,
+	"consulesm_shutdown_wait":  consulesmshutdownwait.Run,
 	"containerd_waitforpid":    containerdwaitforpid.Run,
 	"cozy_mail_unlock":         cozymailunlock.Run,
 	"ctrlruntime_errchan":      ctrlruntimeerrchan.Run,
