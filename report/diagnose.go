@@ -92,6 +92,9 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 				if w != nil {
 					d.waits = append(d.waits, w)
 				}
+				if err := d.src.typeErr(g.Block.File); err != nil {
+					ev = append(ev, "types not loaded ("+err.Error()+"): values are matched by their names in the syntax")
+				}
 				f = d.refine(g, w, f)
 				if f.pattern != "" {
 					if under := d.inHandler(frames); under != "" && isChanReason(g.Reason) &&

@@ -271,6 +271,9 @@ func contextInScope(s *site) string {
 // the function, or a field "f: make(...)" / "x.f = make(...)" in the
 // packages on the stack.
 func (d *diagnoser) makeOf(w *wait, obj waitObj) (ref SourceRef, buffer string, ok bool) {
+	if obj.key.val != "" {
+		return d.typedMake(obj)
+	}
 	name := obj.key.name
 	var out SourceRef
 	found := false
@@ -337,6 +340,27 @@ func (d *diagnoser) makeOf(w *wait, obj waitObj) (ref SourceRef, buffer string, 
 		}
 	}
 	return out, buffer, found
+}
+
+// typedMake is makeOf for a channel the union follows: the make of its
+// value, claimed only when every make that may flow into it agrees on the
+// buffer (the first by place is quoted).
+func (d *diagnoser) typedMake(obj waitObj) (SourceRef, string, bool) {
+	ms := obj.key.u.Makes(obj.key.val)
+	if len(ms) == 0 {
+		return SourceRef{}, "", false
+	}
+	for _, m := range ms[1:] {
+		if m.Buffer != ms[0].Buffer {
+			return SourceRef{}, "", false
+		}
+	}
+	m := ms[0]
+	ref := SourceRef{File: m.File, Line: m.Line, Kind: "make"}
+	if f := d.src.file(m.File); f != nil {
+		ref.Text = f.line(m.Line)
+	}
+	return ref, m.Buffer, true
 }
 
 // closerNames are the method names that release what an object owns.

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 )
 
 // Package is one type-checked package with the value facts drawn from it.
@@ -25,6 +26,10 @@ type Package struct {
 	src    map[string][]byte
 	spans  map[span]string // value key of the expression at a span
 	edges  [][2]string     // pairs of keys that hold the same value
+	// calls are the edges through a callee's parameters and results,
+	// which hold only when the callee's package is loaded too: a call
+	// into a package without source joins nothing.
+	calls  []callEdge
 	makes  map[string]Make // make sites by their key
 	params map[*types.Var]string
 }
@@ -37,6 +42,9 @@ type Make struct {
 	// Buffer is the size expression's text, "" when unbuffered.
 	Buffer string
 }
+
+// callEdge joins a and b when package pkg is in the union.
+type callEdge struct{ a, b, pkg string }
 
 type span struct {
 	file     string
@@ -218,9 +226,9 @@ func (p *Package) assign(lhs, rhs []ast.Expr) {
 		if !ok {
 			return
 		}
-		if fn := p.callee(c); fn != "" {
+		if fn, pkg := p.callee(c); fn != "" {
 			for i := range lhs {
-				p.edge(p.key(lhs[i]), "r:"+fn+"#"+strconv.Itoa(i))
+				p.callEdge(p.key(lhs[i]), "r:"+fn+"#"+strconv.Itoa(i), pkg)
 			}
 		}
 	}
@@ -228,34 +236,37 @@ func (p *Package) assign(lhs, rhs []ast.Expr) {
 
 // callee returns the key of a call's static callee ("pkg.F", "(*pkg.T).M",
 // "lit:…" for a literal called in place), "" when the call is dynamic.
-func (p *Package) callee(c *ast.CallExpr) string {
+func (p *Package) callee(c *ast.CallExpr) (key, pkg string) {
+	var fn *types.Func
 	switch fun := ast.Unparen(c.Fun).(type) {
 	case *ast.FuncLit:
-		return "lit:" + p.posKey(fun.Pos())
+		return "lit:" + p.posKey(fun.Pos()), p.Path
 	case *ast.Ident:
-		if fn, ok := p.Info.Uses[fun].(*types.Func); ok {
-			return fn.Origin().FullName()
-		}
+		fn, _ = p.Info.Uses[fun].(*types.Func)
 	case *ast.IndexExpr: // a generic function instantiated explicitly
 		if id, ok := fun.X.(*ast.Ident); ok {
-			if fn, ok := p.Info.Uses[id].(*types.Func); ok {
-				return fn.Origin().FullName()
-			}
+			fn, _ = p.Info.Uses[id].(*types.Func)
 		}
 	case *ast.SelectorExpr:
 		if sel := p.Info.Selections[fun]; sel != nil {
 			if sel.Kind() == types.MethodVal && !types.IsInterface(sel.Recv()) {
-				if fn, ok := sel.Obj().(*types.Func); ok {
-					return fn.Origin().FullName()
-				}
+				fn, _ = sel.Obj().(*types.Func)
 			}
-			return ""
-		}
-		if fn, ok := p.Info.Uses[fun.Sel].(*types.Func); ok {
-			return fn.Origin().FullName()
+		} else {
+			fn, _ = p.Info.Uses[fun.Sel].(*types.Func)
 		}
 	}
-	return ""
+	if fn == nil || fn.Pkg() == nil {
+		return "", ""
+	}
+	return fn.Origin().FullName(), fn.Pkg().Path()
+}
+
+// callEdge records that a and b hold one value when pkg is loaded.
+func (p *Package) callEdge(a, b, pkg string) {
+	if a != "" && b != "" {
+		p.calls = append(p.calls, callEdge{a, b, pkg})
+	}
 }
 
 // call joins the arguments of a static call with the callee's parameters,
@@ -273,16 +284,17 @@ func (p *Package) call(c *ast.CallExpr) {
 			return
 		}
 	}
-	fn := p.callee(c)
+	fn, pkg := p.callee(c)
 	if fn == "" {
 		return
 	}
+	p.callEdge(p.key(c), "r:"+fn+"#0", pkg)
 	sig, _ := p.Info.TypeOf(c.Fun).(*types.Signature)
 	for i, a := range c.Args {
 		if sig != nil && sig.Variadic() && i >= sig.Params().Len()-1 {
 			break
 		}
-		p.edge(p.key(a), "p:"+fn+"#"+strconv.Itoa(i))
+		p.callEdge(p.key(a), "p:"+fn+"#"+strconv.Itoa(i), pkg)
 	}
 }
 
@@ -303,12 +315,12 @@ func (p *Package) composite(cl *ast.CompositeLit) {
 			if kv, ok := el.(*ast.KeyValueExpr); ok {
 				if id, ok := kv.Key.(*ast.Ident); ok {
 					for j := range u.NumFields() {
-						if u.Field(j).Name() == id.Name {
+						if u.Field(j).Name() == id.Name && !std(u.Field(j).Pkg().Path()) {
 							p.edge(p.key(kv.Value), "f:"+owner(under)+"."+id.Name)
 						}
 					}
 				}
-			} else if i < u.NumFields() {
+			} else if i < u.NumFields() && !std(u.Field(i).Pkg().Path()) {
 				p.edge(p.key(el), "f:"+owner(under)+"."+u.Field(i).Name())
 			}
 		}
@@ -411,8 +423,10 @@ func (p *Package) key(e ast.Expr) string {
 				return ""
 			}
 		}
-		if fn := p.callee(e); fn != "" {
-			return "r:" + fn + "#0"
+		if fn, _ := p.callee(e); fn != "" {
+			// One value per call site: calls join their callee's result
+			// only through the union, when its package is loaded.
+			return "call:" + p.posKey(e.Pos())
 		}
 	}
 	return ""
@@ -452,11 +466,24 @@ func fieldKey(recv types.Type, index []int) string {
 		}
 		f := s.Field(idx)
 		if i == len(index)-1 {
+			if f.Pkg() != nil && std(f.Pkg().Path()) {
+				// A field of a standard library type (sync.Cond.L) is one
+				// value per instance, not one for the whole program: not
+				// followed.
+				return ""
+			}
 			return "f:" + owner(d) + "." + f.Name()
 		}
 		t = f.Type()
 	}
 	return ""
+}
+
+// std reports whether an import path is the standard library's: no dot
+// in its first element.
+func std(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".") && path != "main" && !strings.HasPrefix(path, "command-line")
 }
 
 // owner names a struct type the same way from source and from export

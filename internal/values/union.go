@@ -11,12 +11,15 @@ type Union struct {
 	members map[string][]string // by root
 	makes   map[string]Make
 	added   map[*Package]bool
+	loaded  map[string]bool       // the paths of the packages added
+	pending map[string][]callEdge // call edges waiting for their callee's package
 }
 
 // NewUnion returns an empty union.
 func NewUnion() *Union {
 	return &Union{parent: make(map[string]string), members: make(map[string][]string),
-		makes: make(map[string]Make), added: make(map[*Package]bool)}
+		makes: make(map[string]Make), added: make(map[*Package]bool),
+		loaded: make(map[string]bool), pending: make(map[string][]callEdge)}
 }
 
 // Add joins the package's facts into the union, once.
@@ -30,6 +33,18 @@ func (u *Union) Add(p *Package) {
 	}
 	for _, e := range p.edges {
 		u.join(e[0], e[1])
+	}
+	u.loaded[p.Path] = true
+	for _, e := range u.pending[p.Path] {
+		u.join(e.a, e.b)
+	}
+	delete(u.pending, p.Path)
+	for _, e := range p.calls {
+		if u.loaded[e.pkg] {
+			u.join(e.a, e.b)
+		} else {
+			u.pending[e.pkg] = append(u.pending[e.pkg], e)
+		}
 	}
 }
 
