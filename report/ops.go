@@ -111,7 +111,7 @@ func (o *srcOp) ref() SourceRef {
 type pkgOps struct {
 	byName map[string][]*srcOp
 	byVal  map[string][]*srcOp // the ops of typed files, by value key
-	decls  []declInFile // every method and function, for closer lookups
+	decls  []declInFile        // every method and function, for closer lookups
 	pkgVar map[string]bool
 	// typeErr says why the directory has no types; nil when it has them.
 	typeErr error

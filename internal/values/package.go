@@ -23,9 +23,9 @@ type Package struct {
 	// Errors are the type errors met; what they touch stays untyped.
 	Errors []error
 
-	src    map[string][]byte
-	spans  map[span]string // value key of the expression at a span
-	edges  [][2]string     // pairs of keys that hold the same value
+	src   map[string][]byte
+	spans map[span]string // value key of the expression at a span
+	edges [][2]string     // pairs of keys that hold the same value
 	// calls are the edges through a callee's parameters and results,
 	// which hold only when the callee's package is loaded too: a call
 	// into a package without source joins nothing.
