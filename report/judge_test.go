@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -36,18 +37,20 @@ type jop struct {
 
 // jpkg is what the judge knows of one package.
 type jpkg struct {
-	info     *types.Info
-	fset     *token.FileSet
-	ops      []jop
-	makes    []jmake
-	assigns  map[*types.Var][]ast.Expr // every value assigned to a variable or field
-	params   map[*types.Var]paramOf    // parameters, with their function and index
-	calls    map[types.Object][]*ast.CallExpr
-	uses     map[types.Object]int           // identifiers naming each function
-	dsts     map[*ast.CallExpr]*types.Var   // where a make is stored, when directly
-	rangeOf  map[*types.Var]*types.Var      // a range variable's container
-	bodies   map[types.Object]*ast.FuncDecl // function declarations
-	visiting map[types.Object]bool          // functions whose returns are being listed
+	info      *types.Info
+	fset      *token.FileSet
+	ops       []jop
+	makes     []jmake
+	assigns   map[*types.Var][]ast.Expr // every value assigned to a variable or field
+	params    map[*types.Var]paramOf    // parameters, with their function and index
+	calls     map[types.Object][]*ast.CallExpr
+	uses      map[types.Object]int           // identifiers naming each function
+	dsts      map[*ast.CallExpr]*types.Var   // where a make is stored, when directly
+	rangeOf   map[*types.Var]*types.Var      // a range variable's container
+	bodies    map[types.Object]*ast.FuncDecl // function declarations
+	visiting  map[types.Object]bool
+	external  ast.Expr            // the one site standing for every value made outside the package
+	addressed map[*types.Var]bool // variables and fields whose address is taken with &          // functions whose returns are being listed
 }
 
 type paramOf struct {
@@ -85,7 +88,8 @@ func judgePackage(t testing.TB, file string) *jpkg {
 	j := &jpkg{info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
 		calls: make(map[types.Object][]*ast.CallExpr), uses: make(map[types.Object]int),
 		dsts: make(map[*ast.CallExpr]*types.Var), rangeOf: make(map[*types.Var]*types.Var),
-		bodies: make(map[types.Object]*ast.FuncDecl), visiting: make(map[types.Object]bool)}
+		bodies: make(map[types.Object]*ast.FuncDecl), visiting: make(map[types.Object]bool),
+		addressed: make(map[*types.Var]bool), external: &ast.BadExpr{}}
 	// Declarations first: an operand's variable may be read through a
 	// method declared in a later file.
 	for _, f := range p.Files {
@@ -162,6 +166,11 @@ func (j *jpkg) walk(f *ast.File) {
 			if n.Op == token.ARROW {
 				j.add("receive", n, n.X, j.info.TypeOf(n.X), j.varOf(n.X))
 			}
+			if n.Op == token.AND {
+				if v := j.varOf(n.X); v != nil {
+					j.addressed[v] = true
+				}
+			}
 		case *ast.RangeStmt:
 			if _, ok := under(j.info.TypeOf(n.X)).(*types.Chan); ok {
 				j.add("range", n, n.X, j.info.TypeOf(n.X), j.varOf(n.X))
@@ -217,6 +226,68 @@ func (j *jpkg) walk(f *ast.File) {
 		}
 		return true
 	})
+}
+
+// returnSites lists what the function fn of the package may return as its
+// first result.
+func (j *jpkg) returnSites(fn types.Object, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	j.visiting[fn] = true
+	defer delete(j.visiting, fn)
+	out := make(map[ast.Expr]bool)
+	ok := true
+	n := 0
+	ast.Inspect(j.bodies[fn].Body, func(x ast.Node) bool {
+		if _, lit := x.(*ast.FuncLit); lit || !ok {
+			return false
+		}
+		if r, isRet := x.(*ast.ReturnStmt); isRet {
+			n++
+			if len(r.Results) == 0 {
+				ok = false
+				return false
+			}
+			m, good := j.exprSites(r.Results[0], seen)
+			ok = ok && good
+			for k := range m {
+				out[k] = true
+			}
+		}
+		return true
+	})
+	return out, ok && n > 0
+}
+
+// dynamicSites lists what a call of the interface method m may return:
+// the returns of every method of the package with m's name and signature,
+// and a value from outside the package (the standard library's
+// implementations), which is never one of the package's allocations.
+func (j *jpkg) dynamicSites(m *types.Func, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	out := map[ast.Expr]bool{j.external: true}
+	want := m.Type().(*types.Signature)
+	for fn, d := range j.bodies {
+		sig, ok := fn.Type().(*types.Signature)
+		if !ok || sig.Recv() == nil || fn.Name() != m.Name() || d.Body == nil || j.visiting[fn] {
+			continue
+		}
+		if !types.Identical(types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic()),
+			types.NewSignatureType(nil, nil, nil, want.Params(), want.Results(), want.Variadic())) {
+			continue
+		}
+		m, ok := j.returnSites(fn, seen)
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
+}
+
+// std reports whether an import path is the standard library's.
+func std(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".") && path != "main"
 }
 
 // staticCallee returns the function a call calls, nil when dynamic.
@@ -421,32 +492,16 @@ func (j *jpkg) distinctOps(a, b *jop) bool {
 	if a.obj != nil && a.obj == b.obj {
 		return false
 	}
-	va, okA := j.exprSites(a.operand, map[*types.Var]bool{})
-	vb, okB := j.exprSites(b.operand, map[*types.Var]bool{})
-	if !okA || !okB {
-		return false
-	}
-	for x := range va {
-		if vb[x] {
-			return false
+	// A sync primitive held by value whose address is never taken is
+	// reached through no pointer: an operand that is another variable is
+	// another primitive.
+	for _, pair := range [][2]*jop{{a, b}, {b, a}} {
+		if x, y := pair[0].obj, pair[1].obj; x != nil && y != nil && x != y && syncValue(x) && !j.addressed[x] {
+			return true
 		}
 	}
-	return true
-}
-
-// distinct reports whether a and b provably hold other values: two
-// different sync primitives held by value, or two variables whose every
-// possible value the judge can list (allocation sites) with no site in
-// common.
-func (j *jpkg) distinct(a, b *types.Var, depth int) bool {
-	if a == nil || b == nil || a == b {
-		return false
-	}
-	if syncValue(a) && syncValue(b) {
-		return true
-	}
-	va, okA := j.sites(a, map[*types.Var]bool{})
-	vb, okB := j.sites(b, map[*types.Var]bool{})
+	va, okA := j.exprSites(a.operand, map[*types.Var]bool{})
+	vb, okB := j.exprSites(b.operand, map[*types.Var]bool{})
 	if !okA || !okB {
 		return false
 	}
@@ -536,32 +591,22 @@ func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]boo
 		return map[ast.Expr]bool{e: true}, true
 	}
 	if c, ok := e.(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+			if s := j.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal && types.IsInterface(s.Recv()) {
+				return j.dynamicSites(s.Obj().(*types.Func), seen)
+			}
+			if fn, ok := j.info.Uses[sel.Sel].(*types.Func); ok && fn.Pkg() != nil && std(fn.Pkg().Path()) {
+				return map[ast.Expr]bool{j.external: true}, true
+			}
+			if s := j.info.Selections[sel]; s != nil && s.Obj().Pkg() != nil && std(s.Obj().Pkg().Path()) {
+				return map[ast.Expr]bool{j.external: true}, true
+			}
+		}
+	}
+	if c, ok := e.(*ast.CallExpr); ok {
 		// A static call: the values its returns may give.
 		if fn := j.staticCallee(c); fn != nil && j.bodies[fn] != nil && j.bodies[fn].Body != nil && !j.visiting[fn] {
-			j.visiting[fn] = true
-			defer delete(j.visiting, fn)
-			out := make(map[ast.Expr]bool)
-			ok := true
-			n := 0
-			ast.Inspect(j.bodies[fn].Body, func(x ast.Node) bool {
-				if _, lit := x.(*ast.FuncLit); lit || !ok {
-					return false
-				}
-				if r, isRet := x.(*ast.ReturnStmt); isRet {
-					n++
-					if len(r.Results) == 0 {
-						ok = false
-						return false
-					}
-					m, good := j.exprSites(r.Results[0], seen)
-					ok = ok && good
-					for k := range m {
-						out[k] = true
-					}
-				}
-				return true
-			})
-			if ok && n > 0 {
+			if out, ok := j.returnSites(fn, seen); ok {
 				return out, true
 			}
 		}
@@ -628,9 +673,6 @@ type verdict struct {
 	// the judge found at their line acting on a value not provably other.
 	confirmed int
 }
-
-// judgeGroup returns the claims of g's facts the source contradicts.
-func judgeGroup(t testing.TB, r *Report, g *Group) []string { return judge(t, r, g).contradicted }
 
 // judge re-derives g's facts.
 func judge(t testing.TB, r *Report, g *Group) (v verdict) {
