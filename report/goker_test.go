@@ -223,4 +223,3 @@ func TestGokerNoContradictedClaim(t *testing.T) {
 		}
 	}
 }
-
