@@ -326,7 +326,7 @@ var gokerFixPattern = map[string]string{
 	"Hugo3251 (*remoteLock_hugo3251).URLLock:30":                                                                              "LH012",
 	"Hugo3251 (*remoteLock_hugo3251).URLUnlock:37":                                                                            "LH013",
 	"Hugo3251 Hugo3251.func2:77":                                                                                              "LH014",
-	"Hugo5379 (*Page_hugo5379).initPlain:72":                                                                                  "LH012",
+	"Hugo5379 (*Page_hugo5379).initPlain:72":                                                                                  "LH009",
 	"Hugo5379 (*Page_hugo5379).initPlain.func1:75":                                                                            "LH012",
 	"Hugo5379 (*Site_hugo5379).renderPages:192":                                                                               "LH014",
 	"Istio16224 Istio16224.func2.1:114":                                                                                       "LH009",

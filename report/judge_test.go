@@ -149,7 +149,7 @@ func (j *jpkg) varOf(e ast.Expr) *types.Var {
 }
 
 var judgeMethods = map[string]string{"Lock": "lock", "RLock": "rlock", "Unlock": "unlock", "RUnlock": "runlock",
-	"Done": "done", "Add": "add", "Wait": "wait", "Signal": "signal", "Broadcast": "broadcast"}
+	"Done": "done", "Add": "add", "Wait": "wait", "Signal": "signal", "Broadcast": "broadcast", "Do": "do"}
 
 func (j *jpkg) add(kind string, at ast.Node, operand ast.Expr, typ types.Type, obj *types.Var) {
 	file, line := j.line(at)
@@ -661,7 +661,7 @@ func (j *jpkg) at(file string, line int, kinds ...string) []jop {
 // waitKinds are the ops a Facts.Op blocks in, and releases the kinds that
 // release it.
 var waitKinds = map[string][]string{"send": {"send"}, "receive": {"receive", "range"}, "lock": {"lock"},
-	"rlock": {"rlock"}, "wait": {"wait"}, "cond": {"wait"}}
+	"rlock": {"rlock"}, "wait": {"wait"}, "cond": {"wait"}, "once": {"do"}}
 var releaseKinds = map[string][]string{"send": {"receive", "range"}, "receive": {"send", "close"},
 	"lock": {"unlock", "runlock"}, "rlock": {"unlock"}, "wait": {"done", "add"}, "cond": {"signal", "broadcast"}}
 
