@@ -29,6 +29,10 @@ func (d *diagnoser) refine(g *Group, w *wait, f finding) finding {
 		f.summary = fmt.Sprintf("%s: `%s` waits on a channel whose senders and closers the source does not "+
 			"resolve; what would release it is not shown (this rests on the stack)", at, w.site.text)
 		if ctx := contextInScope(w.site); ctx != "" {
+			if bg := d.uncancelledCallers(w.site, ctx); len(bg) > 0 {
+				f.summary += " — " + uncancelledAdvice(ctx, bg)
+				return f
+			}
 			f.summary += fmt.Sprintf(" — wait in a select with <-%s.Done()", ctx)
 		}
 		return f
@@ -105,6 +109,7 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		}
 	}
 	ctx := contextInScope(w.site)
+	bg := d.uncancelledCallers(w.site, ctx)
 	if c := d.closerOf(w, stopOps, all); c != nil && f.pattern != PatternRangeUnclosed {
 		return d.neverClosed(w, at, c, f)
 	}
@@ -135,11 +140,11 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.pattern = PatternSelectNoExit
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s (a %s channel) and nothing else would end the wait", at,
 			w.site.text, what, kind)
-		return d.advise(f, ctx, all)
+		return d.advise(f, ctx, bg)
 	case PatternRangeUnclosed:
 		return f // "waits for a value or a close": true of every range
 	case PatternSendNoReceiver:
-		return d.sendClaims(w, at, f, ctx)
+		return d.sendClaims(w, at, f, ctx, bg)
 	}
 	switch {
 	case stop && g.Reason == ReasonSelect:
@@ -158,13 +163,16 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s; what would release it did not run: %s", at, w.site.text,
 			what, d.listOps(all))
 	}
-	return d.advise(f, ctx, all)
+	return d.advise(f, ctx, bg)
 }
 
 // advise appends the fix the source allows: a select on the context in
-// scope, or a stop channel when there is none.
-func (d *diagnoser) advise(f finding, ctx string, all []*srcOp) finding {
-	if ctx != "" {
+// scope (unless no caller can cancel it: bg are the callers that pass one
+// nothing cancels), or a stop channel when there is none.
+func (d *diagnoser) advise(f finding, ctx string, bg []string) finding {
+	if ctx != "" && len(bg) > 0 {
+		f.summary += " — " + uncancelledAdvice(ctx, bg)
+	} else if ctx != "" {
 		f.summary += fmt.Sprintf(" — wait in a select with <-%s.Done()", ctx)
 	} else {
 		f.summary += " — close the channel when the work is done, or give the goroutine a stop channel its owner closes"
@@ -175,7 +183,7 @@ func (d *diagnoser) advise(f finding, ctx string, all []*srcOp) finding {
 // sendClaims keeps the "receiver gone" diagnosis of a send true to the
 // source: the buffer advice only for an unbuffered channel, the context
 // advice only with a context in scope.
-func (d *diagnoser) sendClaims(w *wait, at string, f finding, ctx string) finding {
+func (d *diagnoser) sendClaims(w *wait, at string, f finding, ctx string, bg []string) finding {
 	obj := w.objs[0]
 	mk, buf, ok := d.makeOf(w, obj)
 	f.evidence = slices.DeleteFunc(f.evidence, func(e string) bool { return strings.Contains(e, " is made ") })
@@ -189,7 +197,9 @@ func (d *diagnoser) sendClaims(w *wait, at string, f finding, ctx string) findin
 		f.evidence = append(f.evidence, fmt.Sprintf("%s is made with buffer %s at %s:%d, and the buffer is full",
 			obj.text, buf, d.rel(mk.File), mk.Line))
 	}
-	if ctx != "" {
+	if ctx != "" && len(bg) > 0 {
+		fix = append(fix, uncancelledAdvice(ctx, bg))
+	} else if ctx != "" {
 		fix = append(fix, fmt.Sprintf("send in a select with <-%s.Done()", ctx))
 	} else {
 		fix = append(fix, "send in a select with a stop channel the receiver closes when it gives up")
