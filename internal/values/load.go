@@ -31,11 +31,12 @@ type listed struct {
 	TestGoFiles  []string
 	XTestGoFiles []string
 	ImportMap    map[string]string
+	Imports      []string
 	Error        *struct{ Err string }
 }
 
 // listFields are the fields asked of go list, so its output stays small.
-const listFields = "Dir,ImportPath,Name,Export,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,ImportMap,Error"
+const listFields = "Dir,ImportPath,Name,ForTest,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,ImportMap,Imports,Error"
 
 // cache holds the packages loaded in this process, by directory. A
 // package is loaded again only when one of its files changed.
@@ -97,34 +98,57 @@ func Load(dir string) ([]*Package, error) {
 // errNoGo is returned when there is no go command to ask.
 var errNoGo = errors.New("no go command on PATH")
 
+// errModCache is returned for a directory of the module cache.
+var errModCache = errors.New("a dependency in the module cache, not a package of the module")
+
 func load(dir string) ([]*Package, []fileStamp, error) {
+	if strings.Contains(filepath.ToSlash(dir), "/pkg/mod/") {
+		// A dependency in the module cache: go list there would resolve it
+		// in its own module, without the main module's requirements.
+		return nil, nil, errModCache
+	}
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		return nil, nil, errNoGo
 	}
-	cmd := exec.Command(gobin, "list", "-e", "-export", "-deps", "-test", "-json="+listFields, ".")
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	// First the directory's packages and their test variants, then the
+	// export data of their direct imports only: the package itself is
+	// type-checked from source, so it is never compiled for this.
+	out, err := goList(gobin, dir, "-e", "-test", "-json="+listFields, ".")
 	if err != nil {
-		return nil, nil, fmt.Errorf("go list in %s: %w: %s", dir, err, firstLine(stderr.String()))
+		return nil, nil, err
 	}
-	exports := make(map[string]string)
 	var own []listed
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for {
-		var l listed
-		if err := dec.Decode(&l); err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, nil, fmt.Errorf("reading go list output in %s: %w", dir, err)
+	imports := make(map[string]bool)
+	for _, l := range out {
+		if l.Dir != dir || strings.HasSuffix(l.ImportPath, ".test") {
+			continue
 		}
-		if l.Export != "" {
-			exports[l.ImportPath] = l.Export
+		own = append(own, l)
+		for _, imp := range l.Imports {
+			// A test variant ("q [p.test]") is listed by its plain path.
+			imports[strings.Fields(imp)[0]] = true
 		}
-		if l.Dir == dir && !strings.HasSuffix(l.ImportPath, ".test") {
-			own = append(own, l)
+	}
+	for _, l := range own {
+		delete(imports, strings.Fields(l.ImportPath)[0])
+	}
+	delete(imports, "C")
+	delete(imports, "unsafe")
+	exports := make(map[string]string)
+	if len(imports) > 0 {
+		args := []string{"-e", "-export", "-json=ImportPath,Export"}
+		for imp := range imports {
+			args = append(args, imp)
+		}
+		deps, err := goList(gobin, dir, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, l := range deps {
+			if l.Export != "" {
+				exports[l.ImportPath] = l.Export
+			}
 		}
 	}
 	// The package with its test files is the variant built for the test
@@ -156,7 +180,12 @@ func load(dir string) ([]*Package, []fileStamp, error) {
 	})
 	check := func(l *listed, names []string, self *Package) (*Package, error) {
 		p := &Package{Path: strings.Fields(l.ImportPath)[0], Dir: dir, Fset: fset, src: make(map[string][]byte)}
+		seen := make(map[string]bool)
 		for _, n := range names {
+			if seen[n] {
+				continue // a test variant lists its test files among GoFiles too
+			}
+			seen[n] = true
 			path := filepath.Join(dir, n)
 			src, err := os.ReadFile(path)
 			if err != nil {
@@ -185,9 +214,6 @@ func load(dir string) ([]*Package, []fileStamp, error) {
 				if self != nil && self.Types != nil && path == self.Path {
 					return self.Types, nil
 				}
-				if m, ok := l.ImportMap[path]; ok {
-					path = m
-				}
 				return gc.Import(path)
 			}),
 			FakeImportC: true,
@@ -212,6 +238,30 @@ func load(dir string) ([]*Package, []fileStamp, error) {
 		pkgs = append(pkgs, xp)
 	}
 	return pkgs, stamps, nil
+}
+
+// goList runs go list in dir and decodes its packages.
+func goList(gobin, dir string, args ...string) ([]listed, error) {
+	cmd := exec.Command(gobin, append([]string{"list"}, args...)...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list in %s: %w: %s", dir, err, firstLine(stderr.String()))
+	}
+	var pkgs []listed
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var l listed
+		if err := dec.Decode(&l); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("reading go list output in %s: %w", dir, err)
+		}
+		pkgs = append(pkgs, l)
+	}
+	return pkgs, nil
 }
 
 type importerFunc func(path string) (*types.Package, error)
