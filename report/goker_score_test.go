@@ -251,7 +251,7 @@ var gokerFixRemoves = map[string]bool{
 	"Moby21233 (*Transfer_moby21233).Release:65":                                                                              false,
 	"Moby21233 (*Transfer_moby21233).Watch.func1:90":                                                                          false,
 	"Moby21233 testTransfer_moby21233:134":                                                                                    false, // the consumer that returns early never closes progressDone
-	"Moby25348 (*Manager_moby25348).init:38":                                                                                  false, // Add/Done are paired; Wait must move out of the loop
+	"Moby25348 (*Manager_moby25348).init:38":                                                                                  true,  // Wait moved after the loop returns once every goroutine's deferred Done ran (upstream fix)
 	"Moby30408 (*Plugin_moby30408).waitActive:32":                                                                             false, // a Broadcast alone: the loop condition ignores activateErr
 	"Moby30408 testActive_moby30408:48":                                                                                       false,
 	"Moby33781 monitor_moby33781.func1:37":                                                                                    true,  // edit verified by internal/editverify
