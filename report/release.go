@@ -399,17 +399,26 @@ func (d *diagnoser) closerOf(w *wait, stopOps, all []*srcOp) *Closer {
 	if len(ops) == 0 {
 		return nil
 	}
-	decl := ops[0].decl
+	// The releasing statements in closer-named methods: when they are all
+	// in one, that method is what the owner calls, whatever other code
+	// (a test, a helper) also closes the channel by hand.
+	var inCloser []*srcOp
 	for _, o := range ops {
+		if o.decl != nil && o.decl.Recv != nil && isCloserName(o.decl.Name.Name) {
+			inCloser = append(inCloser, o)
+		}
+	}
+	if len(inCloser) == 0 {
+		return nil
+	}
+	decl := inCloser[0].decl
+	for _, o := range inCloser {
 		if o.decl != decl {
 			return nil
 		}
 	}
-	if decl == nil || decl.Recv == nil || !isCloserName(decl.Name.Name) {
-		return nil
-	}
 	recv, typ, ptr := receiver(decl)
-	o := ops[0]
+	o := inCloser[0]
 	c := &Closer{Type: typ, Pointer: ptr, Method: decl.Name.Name, Recv: recv,
 		At: SourceRef{File: o.file.path, Line: o.file.lineOf(decl.Pos()), Func: funcName(decl, decl),
 			Text: o.file.line(o.file.lineOf(decl.Pos()))}}
@@ -439,17 +448,30 @@ func (d *diagnoser) neverClosed(w *wait, at string, c *Closer, f finding) findin
 	method := c.At.Func
 	f.pattern = PatternNeverClosed
 	var objs []string
+	var others []*srcOp // releasing statements outside the closer
 	for _, o := range w.objs {
 		for _, p := range w.partners(o) {
-			if p.decl != nil && funcName(p.decl, p.decl) == method && !slices.Contains(objs, lastName(o.text)) {
-				objs = append(objs, lastName(o.text))
+			if p.decl != nil && funcName(p.decl, p.decl) == method {
+				if !slices.Contains(objs, lastName(o.text)) {
+					objs = append(objs, lastName(o.text))
+				}
+			} else if !(p.file == w.site.file && p.line == o.line) {
+				others = append(others, p)
 			}
 		}
 	}
-	f.summary = fmt.Sprintf("%s: nothing called %s (%s:%d), the only code that releases %s — %s", at, method,
-		d.rel(c.At.File), c.At.Line, strings.Join(objs, ", "), d.closerFix(c))
-	f.evidence = append(f.evidence, fmt.Sprintf("source: the statements that would release this goroutine are all in %s",
-		method))
+	if len(others) == 0 {
+		f.summary = fmt.Sprintf("%s: nothing called %s (%s:%d), the only code that releases %s — %s", at, method,
+			d.rel(c.At.File), c.At.Line, strings.Join(objs, ", "), d.closerFix(c))
+		f.evidence = append(f.evidence, fmt.Sprintf("source: the statements that would release this goroutine are "+
+			"all in %s", method))
+	} else {
+		f.summary = fmt.Sprintf("%s: nothing called %s (%s:%d), the method that releases %s, nor ran the other "+
+			"code that does (%s) — %s", at, method, d.rel(c.At.File), c.At.Line, strings.Join(objs, ", "),
+			d.listOps(others), d.closerFix(c))
+		f.evidence = append(f.evidence, fmt.Sprintf("source: %s releases this goroutine; so would %s",
+			method, d.listOps(others)))
+	}
 	for _, o := range c.Owners {
 		f.evidence = append(f.evidence, fmt.Sprintf("%s at %s:%d calls %s", o.Func, d.rel(o.File), o.Line, c.Method))
 	}
