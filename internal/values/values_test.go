@@ -10,7 +10,10 @@ import (
 
 const flowSrc = `package flow
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 type A struct{ ch chan int }
 type B struct{ ch chan int }
@@ -31,6 +34,8 @@ func mk() chan error { return make(chan error) }
 func setup(cm *M) { cm.errChan = mk() }
 
 func bg() { run(context.Background()) }
+
+func timers() (<-chan time.Time, <-chan time.Time) { return time.After(1), time.After(2) }
 func run(ctx context.Context) { <-ctx.Done() }
 `
 
@@ -83,6 +88,7 @@ func TestUnionFollowsValues(t *testing.T) {
 		{"field of one type and same-named field of another", "f:example.com/flow.A.ch", "f:example.com/flow.B.ch", false},
 		{"assignment across types", "f:example.com/flow.R.errChan", "f:example.com/flow.M.errChan", true},
 		{"result of a call", "f:example.com/flow.R.errChan", "r:example.com/flow.mk#0", true},
+		{"two calls into a package without source", at(t, p, path, flowSrc, "time.After(1)"), at(t, p, path, flowSrc, "time.After(2)"), false},
 	}
 	for _, tt := range tests {
 		if got := u.Same(tt.a, tt.b); got != tt.same {
@@ -93,7 +99,7 @@ func TestUnionFollowsValues(t *testing.T) {
 		key    string
 		line   int
 		buffer string
-	}{{"f:example.com/flow.A.ch", 10, ""}, {"f:example.com/flow.B.ch", 11, "1"}, {"f:example.com/flow.R.errChan", 19, ""}} {
+	}{{"f:example.com/flow.A.ch", 13, ""}, {"f:example.com/flow.B.ch", 14, "1"}, {"f:example.com/flow.R.errChan", 22, ""}} {
 		ms := u.Makes(m.key)
 		if len(ms) != 1 || ms[0].Line != m.line || ms[0].Buffer != m.buffer {
 			t.Errorf("Makes(%s) = %+v, want one at line %d with buffer %q", m.key, ms, m.line, m.buffer)
@@ -102,5 +108,18 @@ func TestUnionFollowsValues(t *testing.T) {
 	again, err := Load(dir)
 	if err != nil || again[0] != p {
 		t.Errorf("a second Load did not return the cached package: %v", err)
+	}
+}
+
+func TestLoadFails(t *testing.T) {
+	dir := t.TempDir() // no go.mod: go list has no module to list in
+	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte("package x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil {
+		t.Error("Load of a directory outside any module succeeded; want an error to fall back on")
+	}
+	if _, err := Load(filepath.Join(os.TempDir(), "pkg", "mod", "example.com", "x@v1.0.0")); err != errModCache {
+		t.Errorf("Load of a module-cache directory: %v, want %v", err, errModCache)
 	}
 }
