@@ -64,6 +64,16 @@ func (d *diagnoser) refine(g *Group, w *wait, f finding) finding {
 			f.evidence = append(f.evidence, fmt.Sprintf("nothing in %s %s %s", d.scopeText(w), verb, w.objs[0].text))
 		} else {
 			f.evidence = append(f.evidence, "would be released by: "+d.listOps(ps))
+			if skip := d.skippedRelease(w, ps); skip != "" {
+				f.evidence = append(f.evidence, "source: "+skip)
+				if g.Reason == ReasonWaitGroup {
+					f.summary = fmt.Sprintf("%s: `%s` never returns: %s — defer %s.Done() so that every exit "+
+						"calls it", at, w.site.text, skip, w.objs[0].text)
+					f.fix = fmt.Sprintf("defer %s.Done() in the goroutine: %s", w.objs[0].text, skip)
+				} else {
+					f.summary += "; " + skip
+				}
+			}
 		}
 	}
 	return f
@@ -162,6 +172,12 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 	default:
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s; what would release it did not run: %s", at, w.site.text,
 			what, d.listOps(all))
+	}
+	if skip := d.skippedRelease(w, all); skip != "" {
+		f.summary += "; " + skip + " — release it on that path too (a deferred close or send runs on every exit)"
+		f.evidence = append(f.evidence, "source: "+skip)
+		f.fix = "release it on the path that leaves early: " + skip
+		return f
 	}
 	return d.advise(f, ctx, bg)
 }
