@@ -150,7 +150,7 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.pattern = PatternSelectNoExit
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s (a %s channel) and nothing else would end the wait", at,
 			w.site.text, what, kind)
-		return d.advise(f, ctx, bg)
+		return d.advise(w, f, ctx, bg)
 	case PatternRangeUnclosed:
 		return f // "waits for a value or a close": true of every range
 	case PatternSendNoReceiver:
@@ -179,21 +179,45 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.fix = "release it on the path that leaves early: " + skip
 		return f
 	}
-	return d.advise(f, ctx, bg)
+	return d.advise(w, f, ctx, bg)
 }
 
 // advise appends the fix the source allows: a select on the context in
 // scope (unless no caller can cancel it: bg are the callers that pass one
 // nothing cancels), or a stop channel when there is none.
-func (d *diagnoser) advise(f finding, ctx string, bg []string) finding {
-	if ctx != "" && len(bg) > 0 {
+func (d *diagnoser) advise(w *wait, f finding, ctx string, bg []string) finding {
+	ticker := slices.ContainsFunc(w.objs, func(o waitObj) bool { return strings.HasSuffix(o.text, ".C") })
+	switch closer := closerOfOwner(w); {
+	case ctx != "" && len(bg) > 0:
 		f.summary += " — " + uncancelledAdvice(ctx, bg)
-	} else if ctx != "" {
+	case ctx != "":
 		f.summary += fmt.Sprintf(" — wait in a select with <-%s.Done()", ctx)
-	} else {
+	case closer != "":
+		f.summary += fmt.Sprintf(" — the owner already has %s: have it end this wait (close what it waits on, or "+
+			"a done channel it also selects on) and call it when done", closer)
+	case ticker:
+		f.summary += " — a ticker's channel is never closed: select on a stop signal as well, and Stop the ticker"
+	default:
 		f.summary += " — close the channel when the work is done, or give the goroutine a stop channel its owner closes"
 	}
 	return f
+}
+
+// closerOfOwner returns the Close-like method of the type whose method the
+// goroutine blocks in ("(*Pool).Stop"), "" when the blocking function is
+// no method or its type has none. The method the goroutine blocks in does
+// not count.
+func closerOfOwner(w *wait) string {
+	_, typ, _ := receiver(w.site.decl)
+	if typ == "" || len(w.frames) == 0 || w.frames[0].ops == nil {
+		return ""
+	}
+	for _, di := range w.frames[0].ops.decls {
+		if _, t, _ := receiver(di.decl); t == typ && di.decl != w.site.decl && isCloserName(di.decl.Name.Name) {
+			return funcName(di.decl, di.decl)
+		}
+	}
+	return ""
 }
 
 // sendClaims keeps the "receiver gone" diagnosis of a send true to the
