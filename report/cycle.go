@@ -77,6 +77,7 @@ func holdsRead(w *wait, obj waitObj) bool {
 // it, and records the cycles among them in r.Cycles. It runs once the
 // groups are in their final order, since cycles refer to them by index.
 func (d *diagnoser) relate(r *Report) {
+	d.onceWaits(r)
 	if len(d.waits) < 2 {
 		return
 	}

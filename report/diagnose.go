@@ -92,6 +92,9 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 				if w != nil {
 					d.waits = append(d.waits, w)
 				}
+				if err := d.src.typeErr(g.Block.File); err != nil {
+					ev = append(ev, "types not loaded ("+err.Error()+"): values are matched by their names in the syntax")
+				}
 				f = d.refine(g, w, f)
 				if f.pattern != "" {
 					if under := d.inHandler(frames); under != "" && isChanReason(g.Reason) &&
@@ -553,6 +556,15 @@ func (d *diagnoser) waitGroup(s *site, at string) finding {
 	if s.decl == nil {
 		return f
 	}
+	if loop, ok := waitInStartingLoop(s, wg); ok {
+		f.summary = fmt.Sprintf("%s: %s.Wait() sits inside the loop (line %d) that starts the goroutines it waits for: "+
+			"the first pass waits for goroutines later passes would start — move %s.Wait() after the loop",
+			at, wg, s.file.lineOf(loop.Pos()), wg)
+		f.evidence = append(f.evidence, fmt.Sprintf("source: the loop at %s:%d has a go statement and %s.Wait() in its body",
+			d.rel(s.file.path), s.file.lineOf(loop.Pos()), wg))
+		f.fix = fmt.Sprintf("move %s.Wait() after the loop at line %d", wg, s.file.lineOf(loop.Pos()))
+		return f
+	}
 	ast.Inspect(s.decl, func(n ast.Node) bool {
 		gs, ok := n.(*ast.GoStmt)
 		if !ok {
@@ -576,6 +588,41 @@ func (d *diagnoser) waitGroup(s *site, at string) finding {
 		return true
 	})
 	return f
+}
+
+// waitInStartingLoop returns the innermost loop of the blocking function
+// around the Wait when its own body (not a nested loop, not a function
+// literal) starts a goroutine and the WaitGroup wg is declared outside
+// it: Wait then runs before the later passes start theirs.
+func waitInStartingLoop(s *site, wg string) (ast.Node, bool) {
+	for i := len(s.path) - 1; i >= 0; i-- {
+		var body *ast.BlockStmt
+		switch n := s.path[i].(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return nil, false
+		case *ast.ForStmt:
+			body = n.Body
+		case *ast.RangeStmt:
+			body = n.Body
+		default:
+			continue
+		}
+		if strings.Contains(wg, ".") || declares(body, wg, false) {
+			return nil, false
+		}
+		starts := false
+		ast.Inspect(body, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.FuncLit, *ast.ForStmt, *ast.RangeStmt:
+				return false
+			case *ast.GoStmt:
+				starts = true
+			}
+			return !starts
+		})
+		return s.path[i], starts
+	}
+	return nil, false
 }
 
 func (d *diagnoser) cond(s *site, at string) finding {

@@ -94,8 +94,11 @@ func (e *editor) deferDone() (*Suggestion, string) {
 		return nil, why
 	}
 	if len(edits) == 0 {
-		return nil, fmt.Sprintf("no goroutine started in %s skips %s.Done() by returning early: the missing Done "+
-			"belongs to a goroutine blocked elsewhere (see the other groups)", e.s.decl.Name.Name, wg)
+		why := fmt.Sprintf("no goroutine started in %s skips %s.Done() by returning early", e.s.decl.Name.Name, wg)
+		if strings.Contains(e.g.Diagnosis.Summary, "group #") {
+			why += ": the missing Done belongs to a goroutine blocked elsewhere (named above)"
+		}
+		return nil, why
 	}
 	return &Suggestion{
 		Summary: fmt.Sprintf("defer %s.Done() first thing in the goroutine started at line %s, so every return "+

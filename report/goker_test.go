@@ -223,23 +223,3 @@ func TestGokerNoContradictedClaim(t *testing.T) {
 		}
 	}
 }
-
-// partnerNamed reports whether the diagnosis names what would release the
-// group: a partner statement, a holder or server group, a cycle, a lock
-// held by the same goroutine, or a closer method.
-func partnerNamed(g *Group) bool {
-	f := g.Diagnosis.Facts
-	if f.Cycle > 0 || f.Closer != nil || len(f.Partners) > 0 || g.Diagnosis.PatternID == PatternDoubleLock {
-		return true
-	}
-	if f.Select != nil {
-		for _, c := range f.Select.Cases {
-			if len(c.Partners) > 0 {
-				return true
-			}
-		}
-	}
-	return slices.ContainsFunc(g.Diagnosis.Evidence, func(e string) bool {
-		return strings.HasPrefix(e, "partner: ") || strings.HasPrefix(e, "would be released by: ")
-	})
-}

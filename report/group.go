@@ -19,6 +19,10 @@ type Options struct {
 	ModuleRoot string
 	// NoSource turns off reading source files for the diagnosis.
 	NoSource bool
+	// NoTypes keeps the diagnosis on the syntax: the packages on the stack
+	// are not type-checked (no go list is run), and values are matched by
+	// their names.
+	NoTypes bool
 	// Dump says the leaks are every goroutine of a dump (Report.Dump).
 	Dump bool
 	// Context is why the dump was printed (Report.Context).
@@ -57,6 +61,7 @@ func New(leaks []Leak, opts Options) *Report {
 	d := &diagnoser{root: opts.ModuleRoot, pkg: opts.Package}
 	if !opts.NoSource {
 		d.src = newSourceCache()
+		d.src.noTypes = opts.NoTypes
 	}
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/values"
 )
 
 // This file indexes, per package directory, every statement that can
@@ -57,12 +59,21 @@ type objKey struct {
 	name  string        // field or variable name
 	local *ast.FuncDecl // for locals: the top-level function; nil otherwise
 	field bool
+	// val is the value's key in the alias union u when the file was
+	// type-checked: then two keys match exactly when their values may be
+	// one, whatever their names.
+	val string
+	u   *values.Union
 }
 
 // matches reports whether two keys may name the same object. Fields match
 // by name when either side's type is unknown; exact reports whether the
 // match did not need that leniency.
 func (k objKey) matches(o objKey) (ok, exact bool) {
+	if k.val != "" && o.val != "" && k.u == o.u {
+		same := k.u.Same(k.val, o.val)
+		return same, same
+	}
 	if k.name != o.name || k.field != o.field || k.local != o.local {
 		return false, false
 	}
@@ -99,8 +110,11 @@ func (o *srcOp) ref() SourceRef {
 // pkgOps is the index of one package directory.
 type pkgOps struct {
 	byName map[string][]*srcOp
-	decls  []declInFile // every method and function, for closer lookups
+	byVal  map[string][]*srcOp // the ops of typed files, by value key
+	decls  []declInFile        // every method and function, for closer lookups
 	pkgVar map[string]bool
+	// typeErr says why the directory has no types; nil when it has them.
+	typeErr error
 }
 
 type declInFile struct {
@@ -126,7 +140,7 @@ func (c *sourceCache) dirOps(path string) *pkgOps {
 		c.dirs[dir] = nil
 		return nil
 	}
-	p := &pkgOps{byName: make(map[string][]*srcOp), pkgVar: make(map[string]bool)}
+	p := &pkgOps{byName: make(map[string][]*srcOp), byVal: make(map[string][]*srcOp), pkgVar: make(map[string]bool)}
 	var files []*srcFile
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
@@ -145,6 +159,7 @@ func (c *sourceCache) dirOps(path string) *pkgOps {
 			}
 		}
 	}
+	p.typeErr = c.typeDir(dir, files)
 	for _, f := range files {
 		p.index(f)
 	}
@@ -169,8 +184,47 @@ func (p *pkgOps) add(f *srcFile, decl *ast.FuncDecl, fn ast.Node, kind opKind, x
 	if !ok {
 		return
 	}
-	p.byName[k.name] = append(p.byName[k.name], &srcOp{kind: kind, key: k, text: types.ExprString(x), file: f,
-		line: f.lineOf(pos), decl: decl, fn: fn, deferred: deferIn != nil, deferIn: deferIn, inSelect: inSelect})
+	k = f.typedKey(k, x)
+	o := &srcOp{kind: kind, key: k, text: types.ExprString(x), file: f,
+		line: f.lineOf(pos), decl: decl, fn: fn, deferred: deferIn != nil, deferIn: deferIn, inSelect: inSelect}
+	p.byName[k.name] = append(p.byName[k.name], o)
+	if k.val != "" {
+		p.byVal[k.val] = append(p.byVal[k.val], o)
+	}
+}
+
+// typedKey adds to k, the key of x as the syntax reads it, the value key
+// of x when f was type-checked.
+func (f *srcFile) typedKey(k objKey, x ast.Expr) objKey {
+	if v := f.valueOf(x); v != "" {
+		k.val, k.u = v, f.union
+	}
+	return k
+}
+
+// candidates returns the ops that may act on k's object: with a value key,
+// the ops on any value of its class (and the untyped ops of its name);
+// without, the ops of its name.
+func (p *pkgOps) candidates(k objKey) []*srcOp {
+	if k.val == "" {
+		return p.byName[k.name]
+	}
+	var out []*srcOp
+	for _, m := range k.u.Members(k.val) {
+		out = append(out, p.byVal[m]...)
+	}
+	for _, o := range p.byName[k.name] {
+		if o.key.val == "" {
+			out = append(out, o)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *srcOp) int {
+		if a.file.path != b.file.path {
+			return strings.Compare(a.file.path, b.file.path)
+		}
+		return a.line - b.line
+	})
+	return out
 }
 
 // walk indexes the statements under n, which belong to fn; deferIn is the
@@ -390,7 +444,7 @@ func (p *pkgOps) lookup(k objKey, kinds ...opKind) []*srcOp {
 		return nil
 	}
 	var exact, loose []*srcOp
-	for _, o := range p.byName[k.name] {
+	for _, o := range p.candidates(k) {
 		ok, ex := o.key.matches(k)
 		if !ok || !slices.Contains(kinds, o.kind) {
 			continue

@@ -29,6 +29,10 @@ func (d *diagnoser) refine(g *Group, w *wait, f finding) finding {
 		f.summary = fmt.Sprintf("%s: `%s` waits on a channel whose senders and closers the source does not "+
 			"resolve; what would release it is not shown (this rests on the stack)", at, w.site.text)
 		if ctx := contextInScope(w.site); ctx != "" {
+			if bg := d.uncancelledCallers(w.site, ctx); len(bg) > 0 {
+				f.summary += " — " + uncancelledAdvice(ctx, bg)
+				return f
+			}
 			f.summary += fmt.Sprintf(" — wait in a select with <-%s.Done()", ctx)
 		}
 		return f
@@ -60,6 +64,16 @@ func (d *diagnoser) refine(g *Group, w *wait, f finding) finding {
 			f.evidence = append(f.evidence, fmt.Sprintf("nothing in %s %s %s", d.scopeText(w), verb, w.objs[0].text))
 		} else {
 			f.evidence = append(f.evidence, "would be released by: "+d.listOps(ps))
+			if skip := d.skippedRelease(w, ps); skip != "" {
+				f.evidence = append(f.evidence, "source: "+skip)
+				if g.Reason == ReasonWaitGroup {
+					f.summary = fmt.Sprintf("%s: `%s` never returns: %s — defer %s.Done() so that every exit "+
+						"calls it", at, w.site.text, skip, w.objs[0].text)
+					f.fix = fmt.Sprintf("defer %s.Done() in the goroutine: %s", w.objs[0].text, skip)
+				} else {
+					f.summary += "; " + skip
+				}
+			}
 		}
 	}
 	return f
@@ -105,6 +119,7 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		}
 	}
 	ctx := contextInScope(w.site)
+	bg := d.uncancelledCallers(w.site, ctx)
 	if c := d.closerOf(w, stopOps, all); c != nil && f.pattern != PatternRangeUnclosed {
 		return d.neverClosed(w, at, c, f)
 	}
@@ -135,11 +150,11 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.pattern = PatternSelectNoExit
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s (a %s channel) and nothing else would end the wait", at,
 			w.site.text, what, kind)
-		return d.advise(f, ctx, all)
+		return d.advise(w, f, ctx, bg)
 	case PatternRangeUnclosed:
 		return f // "waits for a value or a close": true of every range
 	case PatternSendNoReceiver:
-		return d.sendClaims(w, at, f, ctx)
+		return d.sendClaims(w, at, f, ctx, bg)
 	}
 	switch {
 	case stop && g.Reason == ReasonSelect:
@@ -158,24 +173,57 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s; what would release it did not run: %s", at, w.site.text,
 			what, d.listOps(all))
 	}
-	return d.advise(f, ctx, all)
+	if skip := d.skippedRelease(w, all); skip != "" {
+		f.summary += "; " + skip + " — release it on that path too (a deferred close or send runs on every exit)"
+		f.evidence = append(f.evidence, "source: "+skip)
+		f.fix = "release it on the path that leaves early: " + skip
+		return f
+	}
+	return d.advise(w, f, ctx, bg)
 }
 
 // advise appends the fix the source allows: a select on the context in
-// scope, or a stop channel when there is none.
-func (d *diagnoser) advise(f finding, ctx string, all []*srcOp) finding {
-	if ctx != "" {
+// scope (unless no caller can cancel it: bg are the callers that pass one
+// nothing cancels), or a stop channel when there is none.
+func (d *diagnoser) advise(w *wait, f finding, ctx string, bg []string) finding {
+	ticker := slices.ContainsFunc(w.objs, func(o waitObj) bool { return strings.HasSuffix(o.text, ".C") })
+	switch closer := closerOfOwner(w); {
+	case ctx != "" && len(bg) > 0:
+		f.summary += " — " + uncancelledAdvice(ctx, bg)
+	case ctx != "":
 		f.summary += fmt.Sprintf(" — wait in a select with <-%s.Done()", ctx)
-	} else {
+	case closer != "":
+		f.summary += fmt.Sprintf(" — the owner already has %s: have it end this wait (close what it waits on, or "+
+			"a done channel it also selects on) and call it when done", closer)
+	case ticker:
+		f.summary += " — a ticker's channel is never closed: select on a stop signal as well, and Stop the ticker"
+	default:
 		f.summary += " — close the channel when the work is done, or give the goroutine a stop channel its owner closes"
 	}
 	return f
 }
 
+// closerOfOwner returns the Close-like method of the type whose method the
+// goroutine blocks in ("(*Pool).Stop"), "" when the blocking function is
+// no method or its type has none. The method the goroutine blocks in does
+// not count.
+func closerOfOwner(w *wait) string {
+	_, typ, _ := receiver(w.site.decl)
+	if typ == "" || len(w.frames) == 0 || w.frames[0].ops == nil {
+		return ""
+	}
+	for _, di := range w.frames[0].ops.decls {
+		if _, t, _ := receiver(di.decl); t == typ && di.decl != w.site.decl && isCloserName(di.decl.Name.Name) {
+			return funcName(di.decl, di.decl)
+		}
+	}
+	return ""
+}
+
 // sendClaims keeps the "receiver gone" diagnosis of a send true to the
 // source: the buffer advice only for an unbuffered channel, the context
 // advice only with a context in scope.
-func (d *diagnoser) sendClaims(w *wait, at string, f finding, ctx string) finding {
+func (d *diagnoser) sendClaims(w *wait, at string, f finding, ctx string, bg []string) finding {
 	obj := w.objs[0]
 	mk, buf, ok := d.makeOf(w, obj)
 	f.evidence = slices.DeleteFunc(f.evidence, func(e string) bool { return strings.Contains(e, " is made ") })
@@ -189,7 +237,9 @@ func (d *diagnoser) sendClaims(w *wait, at string, f finding, ctx string) findin
 		f.evidence = append(f.evidence, fmt.Sprintf("%s is made with buffer %s at %s:%d, and the buffer is full",
 			obj.text, buf, d.rel(mk.File), mk.Line))
 	}
-	if ctx != "" {
+	if ctx != "" && len(bg) > 0 {
+		fix = append(fix, uncancelledAdvice(ctx, bg))
+	} else if ctx != "" {
 		fix = append(fix, fmt.Sprintf("send in a select with <-%s.Done()", ctx))
 	} else {
 		fix = append(fix, "send in a select with a stop channel the receiver closes when it gives up")
@@ -271,6 +321,9 @@ func contextInScope(s *site) string {
 // the function, or a field "f: make(...)" / "x.f = make(...)" in the
 // packages on the stack.
 func (d *diagnoser) makeOf(w *wait, obj waitObj) (ref SourceRef, buffer string, ok bool) {
+	if obj.key.val != "" {
+		return d.typedMake(obj)
+	}
 	name := obj.key.name
 	var out SourceRef
 	found := false
@@ -339,6 +392,27 @@ func (d *diagnoser) makeOf(w *wait, obj waitObj) (ref SourceRef, buffer string, 
 	return out, buffer, found
 }
 
+// typedMake is makeOf for a channel the union follows: the make of its
+// value, claimed only when every make that may flow into it agrees on the
+// buffer (the first by place is quoted).
+func (d *diagnoser) typedMake(obj waitObj) (SourceRef, string, bool) {
+	ms := obj.key.u.Makes(obj.key.val)
+	if len(ms) == 0 {
+		return SourceRef{}, "", false
+	}
+	for _, m := range ms[1:] {
+		if m.Buffer != ms[0].Buffer {
+			return SourceRef{}, "", false
+		}
+	}
+	m := ms[0]
+	ref := SourceRef{File: m.File, Line: m.Line, Kind: "make"}
+	if f := d.src.file(m.File); f != nil {
+		ref.Text = f.line(m.Line)
+	}
+	return ref, m.Buffer, true
+}
+
 // closerNames are the method names that release what an object owns.
 var closerNames = []string{"Close", "Stop", "Shutdown", "Cancel", "Quit", "Terminate", "Release", "Dispose",
 	"Unsubscribe", "Cleanup"}
@@ -365,17 +439,26 @@ func (d *diagnoser) closerOf(w *wait, stopOps, all []*srcOp) *Closer {
 	if len(ops) == 0 {
 		return nil
 	}
-	decl := ops[0].decl
+	// The releasing statements in closer-named methods: when they are all
+	// in one, that method is what the owner calls, whatever other code
+	// (a test, a helper) also closes the channel by hand.
+	var inCloser []*srcOp
 	for _, o := range ops {
+		if o.decl != nil && o.decl.Recv != nil && isCloserName(o.decl.Name.Name) {
+			inCloser = append(inCloser, o)
+		}
+	}
+	if len(inCloser) == 0 {
+		return nil
+	}
+	decl := inCloser[0].decl
+	for _, o := range inCloser {
 		if o.decl != decl {
 			return nil
 		}
 	}
-	if decl == nil || decl.Recv == nil || !isCloserName(decl.Name.Name) {
-		return nil
-	}
 	recv, typ, ptr := receiver(decl)
-	o := ops[0]
+	o := inCloser[0]
 	c := &Closer{Type: typ, Pointer: ptr, Method: decl.Name.Name, Recv: recv,
 		At: SourceRef{File: o.file.path, Line: o.file.lineOf(decl.Pos()), Func: funcName(decl, decl),
 			Text: o.file.line(o.file.lineOf(decl.Pos()))}}
@@ -405,17 +488,30 @@ func (d *diagnoser) neverClosed(w *wait, at string, c *Closer, f finding) findin
 	method := c.At.Func
 	f.pattern = PatternNeverClosed
 	var objs []string
+	var others []*srcOp // releasing statements outside the closer
 	for _, o := range w.objs {
 		for _, p := range w.partners(o) {
-			if p.decl != nil && funcName(p.decl, p.decl) == method && !slices.Contains(objs, lastName(o.text)) {
-				objs = append(objs, lastName(o.text))
+			if p.decl != nil && funcName(p.decl, p.decl) == method {
+				if !slices.Contains(objs, lastName(o.text)) {
+					objs = append(objs, lastName(o.text))
+				}
+			} else if !(p.file == w.site.file && p.line == o.line) {
+				others = append(others, p)
 			}
 		}
 	}
-	f.summary = fmt.Sprintf("%s: nothing called %s (%s:%d), the only code that releases %s — %s", at, method,
-		d.rel(c.At.File), c.At.Line, strings.Join(objs, ", "), d.closerFix(c))
-	f.evidence = append(f.evidence, fmt.Sprintf("source: the statements that would release this goroutine are all in %s",
-		method))
+	if len(others) == 0 {
+		f.summary = fmt.Sprintf("%s: nothing called %s (%s:%d), the only code that releases %s — %s", at, method,
+			d.rel(c.At.File), c.At.Line, strings.Join(objs, ", "), d.closerFix(c))
+		f.evidence = append(f.evidence, fmt.Sprintf("source: the statements that would release this goroutine are "+
+			"all in %s", method))
+	} else {
+		f.summary = fmt.Sprintf("%s: nothing called %s (%s:%d), the method that releases %s, nor ran the other "+
+			"code that does (%s) — %s", at, method, d.rel(c.At.File), c.At.Line, strings.Join(objs, ", "),
+			d.listOps(others), d.closerFix(c))
+		f.evidence = append(f.evidence, fmt.Sprintf("source: %s releases this goroutine; so would %s",
+			method, d.listOps(others)))
+	}
 	for _, o := range c.Owners {
 		f.evidence = append(f.evidence, fmt.Sprintf("%s at %s:%d calls %s", o.Func, d.rel(o.File), o.Line, c.Method))
 	}

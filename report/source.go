@@ -8,7 +8,10 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/values"
 )
 
 // sourceCache reads and parses each source file at most once per report
@@ -18,6 +21,18 @@ type sourceCache struct {
 	fset  *token.FileSet
 	files map[string]*srcFile // nil entry: tried and not readable
 	dirs  map[string]*pkgOps  // dirOps's index by directory; nil entry: unreadable
+	// typed holds, by directory, the type-checked packages (or why they
+	// could not be loaded); union joins the values of those loaded.
+	typed map[string]*typedDir
+	union *values.Union
+	// noTypes keeps the diagnosis on the syntax: no package is loaded.
+	noTypes bool
+}
+
+// typedDir is one directory's typed load.
+type typedDir struct {
+	pkgs []*values.Package
+	err  error
 }
 
 // srcFile is one parsed source file.
@@ -27,10 +42,73 @@ type srcFile struct {
 	tok   *token.File
 	src   []byte
 	sites map[int]*site // locate's results by line: many groups block on one line
+	// typed is the type-checked package holding the file, nil when the
+	// diagnosis rests on its syntax; union is the values joined so far.
+	typed *values.Package
+	union *values.Union
 }
 
 func newSourceCache() *sourceCache {
-	return &sourceCache{fset: token.NewFileSet(), files: make(map[string]*srcFile)}
+	return &sourceCache{fset: token.NewFileSet(), files: make(map[string]*srcFile), union: values.NewUnion()}
+}
+
+// typeDir loads the package of directory dir with its types, once per
+// cache (values.Load keeps it for the process), and attaches it to the
+// files read from it whose text is the text it checked. It returns why the
+// load failed, nil when it did not.
+func (c *sourceCache) typeDir(dir string, files []*srcFile) error {
+	if c.noTypes {
+		return errTypesOff
+	}
+	td, ok := c.typed[dir]
+	if !ok {
+		td = &typedDir{}
+		td.pkgs, td.err = values.Load(dir)
+		if c.typed == nil {
+			c.typed = make(map[string]*typedDir)
+		}
+		c.typed[dir] = td
+	}
+	if td.err != nil {
+		return td.err
+	}
+	for _, f := range files {
+		if f.typed != nil {
+			continue
+		}
+		for _, p := range td.pkgs {
+			if p.Same(f.path, f.src) {
+				c.union.Add(p)
+				f.typed, f.union = p, c.union
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// typeErr says why the directory of path has no types, nil when it has
+// them or was never asked.
+func (c *sourceCache) typeErr(path string) error {
+	if c == nil || c.noTypes {
+		return nil // asked for: not worth a line in every diagnosis
+	}
+	if td, ok := c.typed[filepath.Dir(path)]; ok {
+		return td.err
+	}
+	return nil
+}
+
+// errTypesOff is the reason given when type loading is turned off.
+var errTypesOff = fmt.Errorf("type loading is off")
+
+// valueOf returns the value key of x in f, "" when f has no types or x
+// is not a value the union follows.
+func (f *srcFile) valueOf(x ast.Expr) string {
+	if f == nil || f.typed == nil || x == nil {
+		return ""
+	}
+	return f.typed.ValueAt(f.path, f.tok.Offset(x.Pos()), f.tok.Offset(x.End()))
 }
 
 // file returns the parsed file at path, or nil when it cannot be read or

@@ -120,13 +120,17 @@ func (d *diagnoser) blockedOn(g *Group, fs frameSite) []waitObj {
 		if fs.ops != nil {
 			pv = fs.ops.pkgVar
 		}
-		return keyOf(x, s.decl, s.fn, pv)
+		k, ok := keyOf(x, s.decl, s.fn, pv)
+		return s.file.typedKey(k, x), ok
 	}
 	one := func(x ast.Expr, on opKind) []waitObj {
 		k, ok := key(x)
 		if !ok {
 			// A channel a method returns: s.ShouldStop() → its field.
 			k, ok = returnedField(fs.ops, s.file, x)
+			if ok {
+				k = s.file.typedKey(k, x)
+			}
 		}
 		if !ok {
 			return nil
@@ -238,7 +242,7 @@ func released(fs frameSite, o *srcOp) bool {
 	if o.kind == opRLock {
 		want = opRUnlock
 	}
-	for _, u := range fs.ops.byName[o.key.name] {
+	for _, u := range fs.ops.candidates(o.key) {
 		if u.kind != want || u.fn != o.fn || u.deferred || u.line <= o.line || u.line >= fs.f.Line {
 			continue
 		}
@@ -275,7 +279,7 @@ func deferredUnlock(fs frameSite, o *srcOp) bool {
 	if o.kind == opRLock {
 		want = opRUnlock
 	}
-	for _, u := range fs.ops.byName[o.key.name] {
+	for _, u := range fs.ops.candidates(o.key) {
 		if u.kind == want && u.deferred && u.deferIn == o.fn {
 			if ok, _ := u.key.matches(o.key); ok {
 				return true
@@ -379,6 +383,9 @@ func (w *wait) partners(obj waitObj) []*srcOp {
 // statement that started the goroutine), so its key names the caller's
 // variable. It follows at most a few calls.
 func (d *diagnoser) unalias(w *wait, obj *waitObj) {
+	if obj.key.val != "" {
+		return // the union joined the parameter with every argument already
+	}
 	for i := 0; i < 4 && obj.key.local != nil; i++ {
 		var fs frameSite
 		found := false

@@ -1,0 +1,111 @@
+package values
+
+import "sort"
+
+// Union is the alias union of the packages added to it: two keys are in
+// one class when some assignment, call, return, literal or send in those
+// packages may make them hold the same value. It is flow-insensitive (the
+// order of statements does not matter) and owned by one caller.
+type Union struct {
+	parent  map[string]string
+	members map[string][]string // by root
+	makes   map[string]Make
+	added   map[*Package]bool
+	loaded  map[string]bool       // the paths of the packages added
+	pending map[string][]callEdge // call edges waiting for their callee's package
+}
+
+// NewUnion returns an empty union.
+func NewUnion() *Union {
+	return &Union{parent: make(map[string]string), members: make(map[string][]string),
+		makes: make(map[string]Make), added: make(map[*Package]bool),
+		loaded: make(map[string]bool), pending: make(map[string][]callEdge)}
+}
+
+// Add joins the package's facts into the union, once.
+func (u *Union) Add(p *Package) {
+	if u.added[p] {
+		return
+	}
+	u.added[p] = true
+	for k, m := range p.makes {
+		u.makes[k] = m
+	}
+	for _, e := range p.edges {
+		u.join(e[0], e[1])
+	}
+	u.loaded[p.Path] = true
+	for _, e := range u.pending[p.Path] {
+		u.join(e.a, e.b)
+	}
+	delete(u.pending, p.Path)
+	for _, e := range p.calls {
+		if u.loaded[e.pkg] {
+			u.join(e.a, e.b)
+		} else {
+			u.pending[e.pkg] = append(u.pending[e.pkg], e)
+		}
+	}
+}
+
+func (u *Union) find(k string) string {
+	r, ok := u.parent[k]
+	if !ok {
+		return k
+	}
+	if r == k {
+		return k
+	}
+	root := u.find(r)
+	u.parent[k] = root
+	return root
+}
+
+func (u *Union) join(a, b string) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	ma, mb := u.membersOf(ra), u.membersOf(rb)
+	if len(ma) < len(mb) {
+		ra, rb, ma, mb = rb, ra, mb, ma
+	}
+	u.parent[rb] = ra
+	u.parent[ra] = ra
+	u.members[ra] = append(ma, mb...)
+	delete(u.members, rb)
+}
+
+func (u *Union) membersOf(root string) []string {
+	if m, ok := u.members[root]; ok {
+		return m
+	}
+	return []string{root}
+}
+
+// Same reports whether keys a and b may hold the same value.
+func (u *Union) Same(a, b string) bool {
+	return a != "" && b != "" && u.find(a) == u.find(b)
+}
+
+// Members returns every key of k's class, k included.
+func (u *Union) Members(k string) []string {
+	return u.membersOf(u.find(k))
+}
+
+// Makes returns the make sites of k's class, by file and line.
+func (u *Union) Makes(k string) []Make {
+	var out []Make
+	for _, m := range u.Members(k) {
+		if mk, ok := u.makes[m]; ok {
+			out = append(out, mk)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
+}

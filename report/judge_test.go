@@ -1,0 +1,833 @@
+package report
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/values"
+)
+
+// The judge re-derives every structured claim of a diagnosis (Facts: the
+// make of the channel, the partners, the locks held, the cycle's edges,
+// and "nothing releases it" when no partner is listed) from the
+// type-checked source, the dumb exhaustive way, sharing nothing with the
+// analysis but the type checker: it lists every operation of the package
+// with its operand's type and variable, and rules two operands apart only
+// when they provably are other values — two different variables or fields
+// of a sync type held by value, two variables or fields only ever assigned
+// fresh makes, or a parameter every static caller of whose function passes
+// a value provably other. It never uses the alias union.
+
+// jop is one operation the judge lists.
+type jop struct {
+	kind    string // "send", "receive", "range", "close", "lock", "rlock", "unlock", "runlock", "done", "add", "wait", "signal", "broadcast"
+	file    string
+	line    int
+	operand ast.Expr
+	typ     types.Type
+	obj     *types.Var // the variable or field the operand names, nil when it names none
+}
+
+// jpkg is what the judge knows of one package.
+type jpkg struct {
+	info      *types.Info
+	fset      *token.FileSet
+	ops       []jop
+	makes     []jmake
+	assigns   map[*types.Var][]ast.Expr // every value assigned to a variable or field
+	params    map[*types.Var]paramOf    // parameters, with their function and index
+	calls     map[types.Object][]*ast.CallExpr
+	uses      map[types.Object]int           // identifiers naming each function
+	dsts      map[*ast.CallExpr]*types.Var   // where a make is stored, when directly
+	rangeOf   map[*types.Var]*types.Var      // a range variable's container
+	bodies    map[types.Object]*ast.FuncDecl // function declarations
+	visiting  map[types.Object]bool
+	external  ast.Expr            // the one site standing for every value made outside the package
+	addressed map[*types.Var]bool // variables and fields whose address is taken with &          // functions whose returns are being listed
+}
+
+type paramOf struct {
+	fn    types.Object
+	index int
+}
+
+type jmake struct {
+	file string
+	line int
+	call *ast.CallExpr
+}
+
+var judgeCache = struct {
+	sync.Mutex
+	m map[string]*jpkg
+}{m: make(map[string]*jpkg)}
+
+// judgePackage builds the judge's view of the package holding file, nil
+// when it cannot be loaded.
+func judgePackage(t testing.TB, file string) *jpkg {
+	dir := filepath.Dir(file)
+	judgeCache.Lock()
+	defer judgeCache.Unlock()
+	if j, ok := judgeCache.m[dir]; ok {
+		return j
+	}
+	pkgs, err := values.Load(dir)
+	if err != nil {
+		t.Logf("judge: %s not loaded: %v", dir, err)
+		judgeCache.m[dir] = nil
+		return nil
+	}
+	p := pkgs[0]
+	j := &jpkg{info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
+		calls: make(map[types.Object][]*ast.CallExpr), uses: make(map[types.Object]int),
+		dsts: make(map[*ast.CallExpr]*types.Var), rangeOf: make(map[*types.Var]*types.Var),
+		bodies: make(map[types.Object]*ast.FuncDecl), visiting: make(map[types.Object]bool),
+		addressed: make(map[*types.Var]bool), external: &ast.BadExpr{}}
+	// Declarations first: an operand's variable may be read through a
+	// method declared in a later file.
+	for _, f := range p.Files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if fn := j.info.Defs[fd.Name]; fn != nil {
+					j.paramsOf(fn, fd.Type)
+					j.bodies[fn] = fd
+				}
+			}
+		}
+	}
+	for _, f := range p.Files {
+		j.walk(f)
+	}
+	judgeCache.m[dir] = j
+	return j
+}
+
+func (j *jpkg) line(n ast.Node) (string, int) {
+	p := j.fset.Position(n.Pos())
+	return p.Filename, p.Line
+}
+
+// varOf returns the variable or field an operand names.
+func (j *jpkg) varOf(e ast.Expr) *types.Var {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		v, _ := j.info.ObjectOf(e).(*types.Var)
+		return v
+	case *ast.SelectorExpr:
+		if s := j.info.Selections[e]; s != nil && s.Kind() == types.FieldVal {
+			v, _ := s.Obj().(*types.Var)
+			return v
+		}
+		v, _ := j.info.Uses[e.Sel].(*types.Var)
+		return v
+	case *ast.StarExpr:
+		return j.varOf(e.X)
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			return j.varOf(e.X)
+		}
+	case *ast.CallExpr:
+		// A method whose body is one return of a field: that field.
+		if sel, ok := ast.Unparen(e.Fun).(*ast.SelectorExpr); ok {
+			if s := j.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
+				if d := j.bodies[s.Obj()]; d != nil && d.Body != nil && len(d.Body.List) == 1 {
+					if r, ok := d.Body.List[0].(*ast.ReturnStmt); ok && len(r.Results) == 1 {
+						return j.varOf(r.Results[0])
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+var judgeMethods = map[string]string{"Lock": "lock", "RLock": "rlock", "Unlock": "unlock", "RUnlock": "runlock",
+	"Done": "done", "Add": "add", "Wait": "wait", "Signal": "signal", "Broadcast": "broadcast", "Do": "do"}
+
+func (j *jpkg) add(kind string, at ast.Node, operand ast.Expr, typ types.Type, obj *types.Var) {
+	file, line := j.line(at)
+	j.ops = append(j.ops, jop{kind: kind, file: file, line: line, operand: operand, typ: typ, obj: obj})
+}
+
+func (j *jpkg) walk(f *ast.File) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SendStmt:
+			j.add("send", n, n.Chan, j.info.TypeOf(n.Chan), j.varOf(n.Chan))
+			j.assign(nil, n.Value)
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				j.add("receive", n, n.X, j.info.TypeOf(n.X), j.varOf(n.X))
+			}
+			if n.Op == token.AND {
+				if v := j.varOf(n.X); v != nil {
+					j.addressed[v] = true
+				}
+			}
+		case *ast.RangeStmt:
+			if _, ok := under(j.info.TypeOf(n.X)).(*types.Chan); ok {
+				j.add("range", n, n.X, j.info.TypeOf(n.X), j.varOf(n.X))
+			}
+			for _, x := range []ast.Expr{n.Key, n.Value} {
+				if x != nil {
+					j.assign(x, nil) // assigned something other than a make
+				}
+			}
+			v := n.Value
+			if _, ok := under(j.info.TypeOf(n.X)).(*types.Chan); ok {
+				v = n.Key
+			}
+			if v != nil {
+				if rv := j.varOf(v); rv != nil {
+					j.rangeOf[rv] = j.varOf(n.X)
+				}
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i := range n.Lhs {
+					j.assign(n.Lhs[i], n.Rhs[i])
+				}
+			} else {
+				for _, l := range n.Lhs {
+					j.assign(l, nil)
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range n.Names {
+				if i < len(n.Values) {
+					j.assign(id, n.Values[i])
+				} else if len(n.Values) > 0 {
+					j.assign(id, nil)
+				}
+			}
+		case *ast.CompositeLit:
+			if st, ok := under(j.info.TypeOf(n)).(*types.Struct); ok {
+				for i, el := range n.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						j.assign(kv.Key, kv.Value)
+					} else if i < st.NumFields() {
+						j.assignVar(st.Field(i), el)
+					}
+				}
+			}
+		case *ast.Ident:
+			if fn, ok := j.info.Uses[n].(*types.Func); ok {
+				j.uses[fn]++
+			}
+		case *ast.CallExpr:
+			j.call(n)
+		}
+		return true
+	})
+}
+
+// returnSites lists what the function fn of the package may return as its
+// first result.
+func (j *jpkg) returnSites(fn types.Object, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	j.visiting[fn] = true
+	defer delete(j.visiting, fn)
+	out := make(map[ast.Expr]bool)
+	ok := true
+	n := 0
+	ast.Inspect(j.bodies[fn].Body, func(x ast.Node) bool {
+		if _, lit := x.(*ast.FuncLit); lit || !ok {
+			return false
+		}
+		if r, isRet := x.(*ast.ReturnStmt); isRet {
+			n++
+			if len(r.Results) == 0 {
+				ok = false
+				return false
+			}
+			m, good := j.exprSites(r.Results[0], seen)
+			ok = ok && good
+			for k := range m {
+				out[k] = true
+			}
+		}
+		return true
+	})
+	return out, ok && n > 0
+}
+
+// dynamicSites lists what a call of the interface method m may return:
+// the returns of every method of the package with m's name and signature,
+// and a value from outside the package (the standard library's
+// implementations), which is never one of the package's allocations.
+func (j *jpkg) dynamicSites(m *types.Func, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	out := map[ast.Expr]bool{j.external: true}
+	want := m.Type().(*types.Signature)
+	for fn, d := range j.bodies {
+		sig, ok := fn.Type().(*types.Signature)
+		if !ok || sig.Recv() == nil || fn.Name() != m.Name() || d.Body == nil || j.visiting[fn] {
+			continue
+		}
+		if !types.Identical(types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic()),
+			types.NewSignatureType(nil, nil, nil, want.Params(), want.Results(), want.Variadic())) {
+			continue
+		}
+		m, ok := j.returnSites(fn, seen)
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
+}
+
+// std reports whether an import path is the standard library's.
+func std(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".") && path != "main"
+}
+
+// staticCallee returns the function a call calls, nil when dynamic.
+func (j *jpkg) staticCallee(c *ast.CallExpr) types.Object {
+	switch fun := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		if fn, ok := j.info.Uses[fun].(*types.Func); ok {
+			return fn
+		}
+	case *ast.SelectorExpr:
+		if s := j.info.Selections[fun]; s != nil && s.Kind() == types.MethodVal && !types.IsInterface(s.Recv()) {
+			return s.Obj()
+		}
+	}
+	return nil
+}
+
+// escapes reports whether fn is named other than as the callee of its
+// calls (a method value, a function passed on): then not every caller is
+// known.
+func (j *jpkg) escapes(fn types.Object) bool { return j.uses[fn] > len(j.calls[fn]) }
+
+func (j *jpkg) paramsOf(fn types.Object, ft *ast.FuncType) {
+	i := 0
+	for _, fld := range ft.Params.List {
+		if len(fld.Names) == 0 {
+			i++
+			continue
+		}
+		for _, id := range fld.Names {
+			if v, ok := j.info.Defs[id].(*types.Var); ok {
+				j.params[v] = paramOf{fn, i}
+			}
+			i++
+		}
+	}
+}
+
+func (j *jpkg) call(c *ast.CallExpr) {
+	if id, ok := ast.Unparen(c.Fun).(*ast.Ident); ok {
+		if b, ok := j.info.Uses[id].(*types.Builtin); ok {
+			if b.Name() == "make" {
+				file, line := j.line(c)
+				j.makes = append(j.makes, jmake{file: file, line: line, call: c})
+			}
+			if b.Name() == "close" && len(c.Args) == 1 {
+				j.add("close", c, c.Args[0], j.info.TypeOf(c.Args[0]), j.varOf(c.Args[0]))
+			}
+			return
+		}
+	}
+	var callee types.Object
+	switch fun := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		callee = j.info.Uses[fun]
+	case *ast.SelectorExpr:
+		if s := j.info.Selections[fun]; s != nil && s.Kind() == types.MethodVal {
+			callee = s.Obj()
+			if kind, ok := judgeMethods[fun.Sel.Name]; ok && isSyncObj(s.Obj()) && (kind != "add" || negative(j.info, c)) {
+				obj := j.varOf(fun.X)
+				typ := j.info.TypeOf(fun.X)
+				if idx := s.Index(); len(idx) > 1 {
+					// promoted from an embedded field: that field
+					if v := embedded(s.Recv(), idx[:len(idx)-1]); v != nil {
+						obj, typ = v, v.Type()
+					}
+				}
+				j.add(kind, c, fun.X, typ, obj)
+			}
+		} else {
+			callee = j.info.Uses[fun.Sel]
+		}
+	}
+	if fn, ok := callee.(*types.Func); ok {
+		j.calls[fn] = append(j.calls[fn], c)
+	}
+}
+
+// negative reports whether a call's one argument is a negative constant
+// (wg.Add(-1) releases like Done).
+func negative(info *types.Info, c *ast.CallExpr) bool {
+	if len(c.Args) != 1 {
+		return false
+	}
+	tv := info.Types[c.Args[0]]
+	return tv.Value != nil && constant.Sign(tv.Value) < 0
+}
+
+// isSyncObj reports whether a method belongs to a sync type.
+func isSyncObj(o types.Object) bool {
+	return o.Pkg() != nil && o.Pkg().Path() == "sync"
+}
+
+func embedded(recv types.Type, index []int) *types.Var {
+	t := recv
+	var v *types.Var
+	for _, i := range index {
+		s, ok := under(t).(*types.Struct)
+		if !ok || i >= s.NumFields() {
+			return nil
+		}
+		v = s.Field(i)
+		t = v.Type()
+	}
+	return v
+}
+
+func under(t types.Type) types.Type {
+	if t == nil {
+		return nil
+	}
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		return p.Elem().Underlying()
+	}
+	return t.Underlying()
+}
+
+func (j *jpkg) assign(lhs, rhs ast.Expr) {
+	if lhs == nil {
+		return
+	}
+	if v := j.varOf(lhs); v != nil {
+		j.assignVar(v, rhs)
+	}
+	if rhs != nil {
+		if c, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && isMake(j.info, c) {
+			j.dsts[c] = j.varOf(lhs)
+		}
+	}
+}
+
+func (j *jpkg) assignVar(v *types.Var, rhs ast.Expr) {
+	j.assigns[v] = append(j.assigns[v], rhs) // nil: something the judge does not read
+}
+
+func isMake(info *types.Info, c *ast.CallExpr) bool {
+	id, ok := ast.Unparen(c.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "make"
+}
+
+// fresh reports whether e is a new value every time it runs: a make or
+// new, a composite literal or its address, a call of a sync constructor,
+// nil, or an append to v of fresh values.
+func (j *jpkg) fresh(e ast.Expr, v *types.Var) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return e.Name == "nil"
+	case *ast.CompositeLit:
+		return true
+	case *ast.UnaryExpr:
+		_, lit := ast.Unparen(e.X).(*ast.CompositeLit)
+		return e.Op == token.AND && lit
+	case *ast.CallExpr:
+		switch fun := ast.Unparen(e.Fun).(type) {
+		case *ast.Ident:
+			b, ok := j.info.Uses[fun].(*types.Builtin)
+			if !ok {
+				return false
+			}
+			switch b.Name() {
+			case "make", "new":
+				return true
+			case "append":
+				if len(e.Args) == 0 || j.varOf(e.Args[0]) != v {
+					return false
+				}
+				for _, a := range e.Args[1:] {
+					if !j.fresh(a, nil) {
+						return false
+					}
+				}
+				return true
+			}
+		case *ast.SelectorExpr:
+			o := j.info.Uses[fun.Sel]
+			return o != nil && o.Pkg() != nil && o.Pkg().Path() == "sync"
+		}
+	}
+	return false
+}
+
+// syncValue reports whether v holds a sync primitive by value (not a
+// pointer): two such variables are two primitives.
+func syncValue(v *types.Var) bool {
+	n, ok := v.Type().(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "sync"
+}
+
+// distinctOps reports whether two operations' operands provably are other
+// values.
+func (j *jpkg) distinctOps(a, b *jop) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	if a.obj != nil && b.obj != nil && a.obj != b.obj && syncValue(a.obj) && syncValue(b.obj) {
+		return true
+	}
+	if a.obj != nil && a.obj == b.obj {
+		return false
+	}
+	// A sync primitive held by value whose address is never taken is
+	// reached through no pointer: an operand that is another variable is
+	// another primitive.
+	for _, pair := range [][2]*jop{{a, b}, {b, a}} {
+		if x, y := pair[0].obj, pair[1].obj; x != nil && y != nil && x != y && syncValue(x) && !j.addressed[x] {
+			return true
+		}
+	}
+	va, okA := j.exprSites(a.operand, map[*types.Var]bool{})
+	vb, okB := j.exprSites(b.operand, map[*types.Var]bool{})
+	if !okA || !okB {
+		return false
+	}
+	for x := range va {
+		if vb[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// sites lists the allocation sites (make, new, literals, sync
+// constructors) whose value v may hold; false when the judge cannot list
+// them all (a value received, returned by a call, passed by a caller it
+// does not know).
+func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	if seen[v] {
+		return map[ast.Expr]bool{}, true
+	}
+	if len(seen) > 32 {
+		return nil, false
+	}
+	seen[v] = true
+	out := make(map[ast.Expr]bool)
+	merge := func(m map[ast.Expr]bool, ok bool) bool {
+		for k := range m {
+			out[k] = true
+		}
+		return ok
+	}
+	if c, ok := j.rangeOf[v]; ok {
+		if c == nil {
+			return nil, false
+		}
+		return j.sites(c, seen)
+	}
+	if p, ok := j.params[v]; ok {
+		if j.escapes(p.fn) || len(j.calls[p.fn]) == 0 {
+			return nil, false
+		}
+		for _, c := range j.calls[p.fn] {
+			if p.index >= len(c.Args) || !merge(j.exprSites(c.Args[p.index], seen)) {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	rhs := j.assigns[v]
+	if len(rhs) == 0 {
+		return nil, false
+	}
+	for _, r := range rhs {
+		if r == nil || !merge(j.exprSites(r, seen)) {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// exprSites is sites for an expression.
+func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	e = ast.Unparen(e)
+	if id, ok := e.(*ast.Ident); ok && id.Name == "nil" {
+		return map[ast.Expr]bool{}, true
+	}
+	if c, ok := e.(*ast.CallExpr); ok {
+		if id, ok := ast.Unparen(c.Fun).(*ast.Ident); ok {
+			if b, ok := j.info.Uses[id].(*types.Builtin); ok && b.Name() == "append" && len(c.Args) > 0 {
+				out, ok := j.exprSites(c.Args[0], seen)
+				if !ok {
+					return nil, false
+				}
+				for _, a := range c.Args[1:] {
+					m, ok := j.exprSites(a, seen)
+					if !ok {
+						return nil, false
+					}
+					for k := range m {
+						out[k] = true
+					}
+				}
+				return out, true
+			}
+		}
+	}
+	if j.fresh(e, nil) {
+		return map[ast.Expr]bool{e: true}, true
+	}
+	if c, ok := e.(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+			if s := j.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal && types.IsInterface(s.Recv()) {
+				return j.dynamicSites(s.Obj().(*types.Func), seen)
+			}
+			if fn, ok := j.info.Uses[sel.Sel].(*types.Func); ok && fn.Pkg() != nil && std(fn.Pkg().Path()) {
+				return map[ast.Expr]bool{j.external: true}, true
+			}
+			if s := j.info.Selections[sel]; s != nil && s.Obj().Pkg() != nil && std(s.Obj().Pkg().Path()) {
+				return map[ast.Expr]bool{j.external: true}, true
+			}
+		}
+	}
+	if c, ok := e.(*ast.CallExpr); ok {
+		// A static call: the values its returns may give.
+		if fn := j.staticCallee(c); fn != nil && j.bodies[fn] != nil && j.bodies[fn].Body != nil && !j.visiting[fn] {
+			if out, ok := j.returnSites(fn, seen); ok {
+				return out, true
+			}
+		}
+	}
+	if tv, ok := j.info.Types[e]; ok {
+		if c, ok := e.(*ast.CallExpr); ok && len(c.Args) == 1 {
+			if ft, ok := j.info.Types[c.Fun]; ok && ft.IsType() && tv.IsValue() {
+				return j.exprSites(c.Args[0], seen) // a conversion
+			}
+		}
+	}
+	if v := j.varOf(e); v != nil {
+		return j.sites(v, seen)
+	}
+	return nil, false
+}
+
+// sameType reports whether an operand of type t may be the waited object
+// of type w: identical channel element types, or identical sync types.
+func sameType(t, w types.Type) bool {
+	if t == nil || w == nil {
+		return true // untyped: the judge cannot rule it out
+	}
+	if tc, ok := t.Underlying().(*types.Chan); ok {
+		wc, ok := w.Underlying().(*types.Chan)
+		return ok && types.Identical(tc.Elem(), wc.Elem())
+	}
+	deref := func(t types.Type) types.Type {
+		if p, ok := t.(*types.Pointer); ok {
+			return p.Elem()
+		}
+		return t
+	}
+	return types.Identical(deref(t), deref(w))
+}
+
+// at returns the ops of a kind on a line.
+func (j *jpkg) at(file string, line int, kinds ...string) []jop {
+	var out []jop
+	for _, o := range j.ops {
+		if o.file == file && o.line == line {
+			for _, k := range kinds {
+				if o.kind == k {
+					out = append(out, o)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// waitKinds are the ops a Facts.Op blocks in, and releases the kinds that
+// release it.
+var waitKinds = map[string][]string{"send": {"send"}, "receive": {"receive", "range"}, "lock": {"lock"},
+	"rlock": {"rlock"}, "wait": {"wait"}, "cond": {"wait"}, "once": {"do"}}
+var releaseKinds = map[string][]string{"send": {"receive", "range"}, "receive": {"send", "close"},
+	"lock": {"unlock", "runlock"}, "rlock": {"unlock"}, "wait": {"done", "add"}, "cond": {"signal", "broadcast"}}
+
+// verdict is what the judge concluded of one group's facts.
+type verdict struct {
+	// contradicted are the claims the source contradicts.
+	contradicted []string
+	// confirmed counts the partner statements (partners, select partners)
+	// the judge found at their line acting on a value not provably other.
+	confirmed int
+}
+
+// judge re-derives g's facts.
+func judge(t testing.TB, r *Report, g *Group) (v verdict) {
+	f := g.Diagnosis.Facts
+	if !g.Diagnosis.FromSource || g.Block.File == "" {
+		return v
+	}
+	j := judgePackage(t, g.Block.File)
+	if j == nil {
+		return v
+	}
+	var out []string
+	defer func() { v.contradicted = out }()
+	// The waited operand at the blocking line.
+	var wait *jop
+	for _, o := range j.at(g.Block.File, g.Block.Line, waitKinds[f.Op]...) {
+		if f.Object == "" || types.ExprString(o.operand) == f.Object {
+			wait = &o
+			break
+		}
+	}
+	if f.Object != "" && wait == nil {
+		out = append(out, fmt.Sprintf("says it waits (%s) on %s at line %d, but no such operation is there", f.Op, f.Object, g.Block.Line))
+		return v
+	}
+	if f.Make != nil && wait != nil {
+		found := false
+		for _, m := range j.makes {
+			if m.file != f.Make.File || m.line != f.Make.Line {
+				continue
+			}
+			found = true
+			if !sameType(j.info.TypeOf(m.call), wait.typ) {
+				out = append(out, fmt.Sprintf("says %s is made at %s:%d, but that make is of another type", f.Object, filepath.Base(m.file), m.line))
+			}
+			if got := bufferOf(j.info, m.call); got != f.Buffer && !(got != "" && f.Buffer != "" && constEqual(j.info, m.call, f.Buffer)) {
+				out = append(out, fmt.Sprintf("says buffer %q, but the make at line %d has %q", f.Buffer, m.line, got))
+			}
+			if sites, ok := j.exprSites(wait.operand, map[*types.Var]bool{}); ok && !sites[m.call] {
+				out = append(out, fmt.Sprintf("says %s is made at %s:%d, but its value never comes from that make", f.Object, filepath.Base(m.file), m.line))
+			}
+		}
+		if !found {
+			out = append(out, fmt.Sprintf("says %s is made at %s:%d, but no make is assigned there", f.Object, filepath.Base(f.Make.File), f.Make.Line))
+		}
+	}
+	partner := func(what string, p SourceRef, w *jop) {
+		if p.File != g.Block.File && filepath.Dir(p.File) != filepath.Dir(g.Block.File) {
+			return // another package: not loaded by the judge
+		}
+		ops := j.at(p.File, p.Line, p.Kind)
+		ok := false
+		for _, o := range ops {
+			if w == nil || sameType(o.typ, w.typ) && !j.distinctOps(&o, w) {
+				ok = true
+			}
+		}
+		if !ok {
+			out = append(out, fmt.Sprintf("names %s %s at %s:%d, but no %s of that value is there", what, p.Kind, filepath.Base(p.File), p.Line, p.Kind))
+		} else {
+			v.confirmed++
+		}
+	}
+	for _, p := range f.Partners {
+		partner("partner", p, wait)
+	}
+	if f.Select != nil {
+		for _, c := range f.Select.Cases {
+			kind := "receive"
+			if c.Send {
+				kind = "send"
+			}
+			var cw *jop
+			for _, o := range j.at(g.Block.File, c.Line, kind) {
+				if types.ExprString(o.operand) == c.Channel {
+					cw = &o
+				}
+			}
+			for _, p := range c.Partners {
+				partner("select partner", p, cw)
+			}
+		}
+	}
+	for _, h := range f.Held {
+		kind := "lock"
+		if h.Read {
+			kind = "rlock"
+		}
+		found := false
+		for _, o := range j.at(h.Lock.File, h.Lock.Line, kind) {
+			if types.ExprString(o.operand) == h.Mutex {
+				found = true
+			}
+		}
+		if !found {
+			out = append(out, fmt.Sprintf("says it holds %s since %s:%d, but no %s of it is there", h.Mutex, filepath.Base(h.Lock.File), h.Lock.Line, kind))
+		}
+	}
+	if f.Cycle > 0 && f.Cycle <= len(r.Cycles) {
+		for _, e := range r.Cycles[f.Cycle-1].Edges {
+			if e.Release.Kind != "lock" && e.Release.Kind != "rlock" {
+				continue
+			}
+			var ww, rel *jop
+			for _, o := range j.at(e.Wait.File, e.Wait.Line, "lock", "rlock") {
+				ww = &o
+			}
+			for _, o := range j.at(e.Release.File, e.Release.Line, "lock", "rlock") {
+				if ww == nil || rel == nil || !j.distinctOps(&o, ww) {
+					rel = &o
+				}
+			}
+			if ww != nil && (rel == nil || j.distinctOps(rel, ww)) {
+				out = append(out, fmt.Sprintf("cycle: says %s:%d holds the lock %s:%d waits for, but it locks another", filepath.Base(e.Release.File), e.Release.Line, filepath.Base(e.Wait.File), e.Wait.Line))
+			}
+		}
+	}
+	// "Nothing releases it": no partner listed for a plain wait.
+	if wait != nil && f.Select == nil && len(f.Partners) == 0 && f.Closer == nil && f.Cycle == 0 {
+		for _, o := range j.ops {
+			if o.file == wait.file && o.line == wait.line {
+				continue
+			}
+			if !containsStr(releaseKinds[f.Op], o.kind) || !sameType(o.typ, wait.typ) || j.distinctOps(&o, wait) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("lists nothing that releases %s, but %s at %s:%d may act on it", f.Object, o.kind, filepath.Base(o.file), o.line))
+			break
+		}
+	}
+	return v
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// bufferOf is the buffer text of a make, "" for unbuffered.
+func bufferOf(info *types.Info, c *ast.CallExpr) string {
+	if len(c.Args) < 2 {
+		return ""
+	}
+	if tv := info.Types[c.Args[1]]; tv.Value != nil && constant.Sign(tv.Value) == 0 {
+		return ""
+	}
+	return types.ExprString(c.Args[1])
+}
+
+// constEqual reports whether the make's size is the constant text says.
+func constEqual(info *types.Info, c *ast.CallExpr, text string) bool {
+	tv := info.Types[c.Args[1]]
+	return tv.Value != nil && tv.Value.ExactString() == text
+}
