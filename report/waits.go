@@ -30,6 +30,17 @@ type waitObj struct {
 	// (WaitGroup.Wait), opSignal (Cond.Wait).
 	on   opKind
 	line int // the line of the operation (a select case's own line)
+	// ranges is set for a for-range loop over a channel: a send lets it
+	// take one more turn and wait again, so only a close releases it.
+	ranges bool
+}
+
+// releasers are the kinds of statement that release w.
+func (w waitObj) releasers() []opKind {
+	if w.ranges {
+		return []opKind{opClose}
+	}
+	return releasers(w.on)
 }
 
 // releasers are the kinds of statement that release a wait of kind k.
@@ -159,7 +170,11 @@ func (d *diagnoser) blockedOn(g *Group, fs frameSite) []waitObj {
 		}
 	case ReasonChanReceive:
 		if n := s.onLine(func(n ast.Node) bool { _, ok := n.(*ast.RangeStmt); return ok }); n != nil {
-			return one(n.(*ast.RangeStmt).X, opRecv)
+			objs := one(n.(*ast.RangeStmt).X, opRecv)
+			for i := range objs {
+				objs[i].ranges = true
+			}
+			return objs
 		}
 		if n := s.onLine(func(n ast.Node) bool { u, ok := n.(*ast.UnaryExpr); return ok && u.Op == token.ARROW }); n != nil {
 			return one(n.(*ast.UnaryExpr).X, opRecv)
@@ -295,7 +310,7 @@ func deferredUnlock(fs frameSite, o *srcOp) bool {
 // it, or deferred), or in a function such a later statement calls; nil
 // when none.
 func (w *wait) servesLater(obj waitObj) *srcOp {
-	kinds := releasers(obj.on)
+	kinds := obj.releasers()
 	for _, fs := range w.frames {
 		if fs.ops == nil {
 			continue
@@ -373,7 +388,7 @@ func sameLoop(s *site, line int) bool {
 func (w *wait) partners(obj waitObj) []*srcOp {
 	var out []*srcOp
 	for _, p := range w.scope {
-		out = append(out, p.lookup(obj.key, releasers(obj.on)...)...)
+		out = append(out, p.lookup(obj.key, obj.releasers()...)...)
 	}
 	return out
 }
