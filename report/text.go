@@ -169,6 +169,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 		fmt.Fprintf(w, "    fix:  [%s] %s\n", p.ID, g.Diagnosis.FixText())
 	}
 	r.writeSuggestion(w, g)
+	if line := r.editCheckLine(g); line != "" {
+		fmt.Fprintf(w, "          %s\n", line)
+	}
 	frames := g.UserFrames()
 	if len(frames) == 0 {
 		return
