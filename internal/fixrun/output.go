@@ -42,7 +42,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		} else {
 			fmt.Fprintf(bw, "no verified fix: %s\n", head)
 			if g.Summary != "" {
-				fmt.Fprintf(bw, "    why: %s\n", oneLine(g.Summary))
+				fmt.Fprintf(bw, "    why: %s\n", strings.TrimPrefix(oneLine(g.Summary), g.Where+": "))
 			}
 		}
 		if len(g.Tried) > 0 {
