@@ -34,7 +34,9 @@ func (r *Result) WriteText(w io.Writer) error {
 			fmt.Fprintf(bw, "    %s\n", a.Summary)
 			r.writeEdits(bw, a)
 			fmt.Fprintf(bw, "    checked: it builds and vets, %s passes every run with no leak", testsOf(g))
-			bw.WriteString(", the package's other tests still pass")
+			if a.OtherTests {
+				bw.WriteString(", the package's other tests still pass")
+			}
 			fmt.Fprintf(bw, " (%d runs, %s)\n", a.Runs, a.Elapsed.Round(100*time.Millisecond))
 			for _, c := range a.ChangesAPI {
 				fmt.Fprintf(bw, "    changes an exported signature: %s\n", c)

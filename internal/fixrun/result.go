@@ -86,6 +86,9 @@ type Attempt struct {
 	// ChangesAPI lists the exported signatures the edits change; a
 	// verified candidate that changes them says so.
 	ChangesAPI []string `json:"changes_api,omitempty"`
+	// OtherTests says the package's other tests ran with the candidate
+	// applied (there were some) and still passed.
+	OtherTests bool `json:"other_tests"`
 	// Runs and Elapsed are the go commands the checks ran and their time.
 	Runs    int           `json:"runs"`
 	Elapsed time.Duration `json:"-"`

@@ -150,6 +150,7 @@ func (s *session) verify(ctx context.Context, t *target, c *candidate, a *Attemp
 			return nil
 		}
 	}
+	a.OtherTests = s.otherTests(t)
 	a.ChangesAPI = apiChanges(c.edits)
 	a.Outcome = OutcomeVerified
 	return nil
