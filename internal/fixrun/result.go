@@ -12,7 +12,7 @@ type Outcome string
 // The outcomes of a candidate. Only OutcomeVerified makes a patch that
 // fix prints as verified or writes.
 const (
-	OutcomeVerified   Outcome = "verified"
+	OutcomeVerified   Outcome = report.EditVerified
 	OutcomeStillLeaks Outcome = "still leaks"
 	OutcomeBuild      Outcome = "breaks the build"
 	OutcomeVet        Outcome = "adds a go vet finding"
