@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/fixrun/fixture"
 	"github.com/leakhound/leakhound/internal/testenv"
 )
 
@@ -38,8 +39,8 @@ func TestRunCancelled(t *testing.T) {
 		t.Skip("builds and runs test binaries")
 	}
 	goCmd := testenv.GoCommand(t)
-	files := pkgFiles("buffered", map[string]string{"leak.go": leakySource, "leak_test.go": leakyTest})
-	dir := writeModule(t, goCmd, moduleRootOf(t, goCmd), files)
+	files := fixture.PkgFiles("buffered", map[string]string{"leak.go": fixture.LeakySource, "leak_test.go": fixture.LeakyTest})
+	dir := fixture.WriteModule(t, goCmd, fixture.Root(t, goCmd), files)
 	before := snapshot(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

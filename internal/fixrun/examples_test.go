@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/fixrun/fixture"
 	"github.com/leakhound/leakhound/internal/testenv"
 	"github.com/leakhound/leakhound/reportdir"
 )
@@ -61,7 +62,7 @@ func TestFixExamples(t *testing.T) {
 		t.Skip("set LEAKHOUND_FIX_EXAMPLES=1 to run leakhound fix on every example (minutes)")
 	}
 	goCmd := testenv.GoCommand(t)
-	root := moduleRootOf(t, goCmd)
+	root := fixture.Root(t, goCmd)
 	names, err := filepath.Glob(filepath.Join(root, "examples", "*", "scenario.go"))
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no examples under %s: %v", root, err)
@@ -149,16 +150,6 @@ func testsPassWithoutLeak(t *testing.T, goCmd, dir, pkg string) string {
 		return fmt.Sprintf("the tests still report a leak (%d report files)", len(docs))
 	}
 	return ""
-}
-
-// moduleRootOf is leakhound's module root.
-func moduleRootOf(t *testing.T, goCmd string) string {
-	t.Helper()
-	out, err := exec.Command(goCmd, "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Dir(strings.TrimSpace(string(out)))
 }
 
 // copyModule copies the module's Go files and go.mod/go.sum into a

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/fixrun/fixture"
 	"github.com/leakhound/leakhound/internal/testenv"
 )
 
@@ -79,7 +80,7 @@ func TestFixRealModules(t *testing.T) {
 		t.Skip("downloads modules, builds and runs test binaries")
 	}
 	goCmd := testenv.GoCommand(t)
-	root := moduleRootOf(t, goCmd)
+	root := fixture.Root(t, goCmd)
 	for _, tt := range realModCases {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()

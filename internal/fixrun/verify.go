@@ -151,7 +151,17 @@ func (s *session) verify(ctx context.Context, t *target, c *candidate, a *Attemp
 		}
 	}
 	a.OtherTests = s.otherTests(t)
-	a.ChangesAPI = apiChanges(c.edits)
+	if a.ChangesAPI = apiChanges(c.edits); len(a.ChangesAPI) > 0 {
+		broke, err := s.moduleVet(ctx, t.pkg, overlay)
+		if err != nil {
+			return err
+		}
+		if broke != "" {
+			a.Outcome = OutcomeBuild
+			a.Detail = "it changes an exported signature (" + strings.Join(a.ChangesAPI, "; ") + ") and the module's other packages no longer build or vet:\n" + broke
+			return nil
+		}
+	}
 	a.Outcome = OutcomeVerified
 	return nil
 }
@@ -248,4 +258,25 @@ func subtract(now, base []string) []string {
 		added = append(added, f)
 	}
 	return added
+}
+
+// moduleVet checks a candidate that changes an exported signature against
+// the whole module: every package, tests included, must still build and
+// add no go vet finding. It returns what broke, "" when nothing did.
+func (s *session) moduleVet(ctx context.Context, pkg, overlay string) (string, error) {
+	p := s.pkgs[pkg]
+	if p == nil || p.Module == nil {
+		return "", nil
+	}
+	all := p.Module.Path + "/..."
+	base, err := s.baseVet(ctx, all)
+	if err != nil {
+		return "", err
+	}
+	s.say("  go vet %s (the edit changes an exported signature)", all)
+	now, err := s.vetFindings(ctx, all, overlay)
+	if err != nil {
+		return "", err
+	}
+	return strings.Join(subtract(now, base), "\n"), nil
 }
