@@ -70,6 +70,18 @@ type session struct {
 // found, verified or not; the error is for a session that could not run
 // (no go command, a package pattern go cannot list, Ctrl-C).
 func Run(ctx context.Context, opts Options) (*Result, error) {
+	s, err := newSession(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(s.tmp)
+	return s.run(ctx)
+}
+
+// newSession applies opts' defaults, finds the go command and the module
+// root, and makes the session's temporary directory, which the caller
+// removes.
+func newSession(ctx context.Context, opts Options) (*session, error) {
 	s := &session{opts: opts, progress: opts.Progress, vet: map[string][]string{}, start: time.Now()}
 	if s.progress == nil {
 		s.progress = io.Discard
@@ -111,8 +123,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if s.tmp, err = os.MkdirTemp("", "leakhound-fix-"); err != nil {
 		return nil, fmt.Errorf("creating the temporary directory for overlays and reports: %w", err)
 	}
-	defer os.RemoveAll(s.tmp)
+	return s, nil
+}
 
+// run is the session: list, run the tests, try the candidates.
+func (s *session) run(ctx context.Context) (*Result, error) {
 	res := &Result{Module: s.module}
 	defer func() { res.Runs, res.Elapsed = s.gorun.used(), time.Since(s.start) }()
 	if note := dirtyNote(ctx, s.module); note != "" {

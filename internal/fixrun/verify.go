@@ -214,8 +214,9 @@ func (s *session) baseVet(ctx context.Context, pkg string) ([]string, error) {
 	return v, err
 }
 
-// vetPos is the position that starts a go vet finding.
-var vetPos = regexp.MustCompile(`^(\S+?\.go):\d+(?::\d+)?: `)
+// vetPos is the position that starts a go vet finding; go vet puts
+// "vet: " before a type error.
+var vetPos = regexp.MustCompile(`^(?:vet: )?(\S+?\.go):\d+(?::\d+)?: `)
 
 // editedPrefix is how editverify.Overlay names an edited file's copy, so
 // a finding in the copy compares equal to the same finding in the file.
