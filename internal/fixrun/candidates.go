@@ -23,7 +23,8 @@ type candidate struct {
 // candidates are what fix tries for a target, in order: each group's
 // suggested edit alone, then, when the target's groups suggest more than
 // one, all of them together (a mutual wait needs both sides; a buffer
-// and a close), each set of edits once.
+// and a close), then fix's own candidates (speculate.go), each set of
+// edits once.
 func (s *session) candidates(t *target) []*candidate {
 	var cands []*candidate
 	seen := map[string]bool{}
@@ -59,6 +60,11 @@ func (s *session) candidates(t *target) []*candidate {
 		all.edits = uniqueEdits(all.edits)
 		if applies(all.edits) {
 			add(all)
+		}
+	}
+	for _, g := range t.groups {
+		for _, c := range s.speculate(g) {
+			add(c)
 		}
 	}
 	return cands

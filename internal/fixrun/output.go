@@ -32,6 +32,9 @@ func (r *Result) WriteText(w io.Writer) error {
 			verified++
 			fmt.Fprintf(bw, "verified: %s\n", head)
 			fmt.Fprintf(bw, "    %s\n", a.Summary)
+			if a.From == speculativeFrom {
+				bw.WriteString("    (fix's own candidate: the report does not suggest it, as it is not right for every program of this shape; the runs below are its warrant)\n")
+			}
 			r.writeEdits(bw, a)
 			fmt.Fprintf(bw, "    checked: it builds and vets, %s passes every run with no leak", testsOf(g))
 			if a.OtherTests {
