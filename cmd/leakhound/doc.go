@@ -229,7 +229,10 @@
 //	Runs the packages' tests (go test's package patterns and -run) with leak
 //	reports on and, for every group of leaked goroutines, tries the edits the
 //	report suggests: each group's edit alone, then the edits of all the groups
-//	of one test together (a buffer and a close; a cancel and a defer). Each is
+//	of one test together (a buffer and a close; a cancel and a defer), then a
+//	few of fix's own that the report leaves out because they are not right
+//	for every program (a buffer of one for a blocked send, the caller's
+//	context instead of context.Background(), defer cancel()). Each is
 //	applied to a copy of the code through go test -overlay; your files are not
 //	touched while fix tries. An edit is verified when, with it applied:
 //
