@@ -33,6 +33,7 @@ func (s *session) speculate(g *report.Group) []*candidate {
 	if c := bufferCandidate(g); c != nil {
 		cands = append(cands, c)
 	}
+	cands = append(cands, s.closerCandidates(g)...)
 	if g.Diagnosis.PatternID == report.PatternContextNeverDone || g.Diagnosis.PatternID == report.PatternSelectNoExit ||
 		g.Diagnosis.Facts.Select != nil || g.Reason == report.ReasonChanReceiveNil {
 		cands = append(cands, s.contextCandidates(g)...)

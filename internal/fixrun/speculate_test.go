@@ -1,6 +1,7 @@
 package fixrun
 
 import (
+	"fmt"
 	"go/format"
 	"os"
 	"path/filepath"
@@ -141,6 +142,70 @@ func cause(ctx context.Context) {
 		got = append(got, c.lines...)
 	}
 	if want := []string{"+ defer cancel()", "+ defer stop(nil)"}; !slices.Equal(got, want) {
+		t.Errorf("candidates %q, want %q", got, want)
+	}
+}
+
+func TestCloserCandidates(t *testing.T) {
+	const src = `package p
+
+import "errors"
+
+type backend struct{ stopc chan struct{} }
+
+func newBackend() *backend {
+	b := &backend{stopc: make(chan struct{})}
+	go b.run()
+	return b
+}
+
+func openBackend() (*backend, error) { return newBackend(), errors.New("x") }
+
+func (b *backend) run()   { <-b.stopc }
+func (b *backend) Close() { close(b.stopc) }
+
+func use(*backend) {}
+
+func Run() {
+	b := newBackend()
+	use(b)
+}
+
+func Open() error {
+	b, err := openBackend()
+	if err != nil {
+		return err
+	}
+	use(b)
+	return nil
+}
+
+func Closed() {
+	b := newBackend()
+	defer b.Close()
+}
+`
+	module := t.TempDir()
+	file := filepath.Join(module, "p.go")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := &report.Group{Diagnosis: report.Diagnosis{Facts: report.Facts{Closer: &report.Closer{
+		Type: "backend", Pointer: true, Method: "Close", Recv: "b", At: report.SourceRef{File: file, Line: 16}}}}}
+	var got []string
+	for _, c := range (&session{module: module}).closerCandidates(g) {
+		out, err := report.ApplyEdits([]byte(src), c.edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if formatted, err := format.Source(out); err != nil || string(formatted) != string(out) {
+			t.Errorf("the edited file is not gofmt-clean (%v):\n%s", err, out)
+		}
+		got = append(got, fmt.Sprintf("%d %s", c.edits[0].Line, c.lines[0]))
+	}
+	// Run's b gets one right after it is made; Open's after its error
+	// check; newBackend returns b and Closed already closes it.
+	if want := []string{"21 + defer b.Close()", "29 + defer b.Close()"}; !slices.Equal(got, want) {
 		t.Errorf("candidates %q, want %q", got, want)
 	}
 }
