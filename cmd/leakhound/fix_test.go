@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,7 +42,8 @@ func TestFixUsage(t *testing.T) {
 
 // TestFixCommand runs leakhound fix on a module whose test leaks: with
 // -diff it prints a patch git apply takes and exits 0; with -json the
-// result names the verified group; on a leak with no edit it exits 1.
+// result names the verified group and -html marks the edit verified; on
+// a leak with no edit it exits 1.
 func TestFixCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs test binaries")
@@ -65,13 +68,17 @@ func TestFixCommand(t *testing.T) {
 		t.Errorf("git apply does not take the patch: %v\n%s", err, out)
 	}
 
-	res = runBinary(t, dir, nil, "fix", "-count=2", "-json", "./buffered")
+	page := filepath.Join(t.TempDir(), "fix.html")
+	res = runBinary(t, dir, nil, "fix", "-count=2", "-json", "-html", page, "./buffered")
 	var got struct {
 		Verified int
 		Groups   []struct{ Where string }
 	}
 	if err := json.Unmarshal([]byte(res.stdout), &got); err != nil || got.Verified != 1 || len(got.Groups) != 1 {
 		t.Errorf("JSON: %v %+v\n%s", err, got, res.stdout)
+	}
+	if html, err := os.ReadFile(page); err != nil || !strings.Contains(string(html), "verified by leakhound fix") {
+		t.Errorf("the HTML report does not mark the edit verified: %v", err)
 	}
 
 	res = runBinary(t, dir, nil, "fix", "./noedit")
