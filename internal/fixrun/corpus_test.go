@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,7 +38,9 @@ func TestFixTarget(t *testing.T) {
 // under the directory LEAKHOUND_FIX_CORPUS names) in a copy of the module,
 // and logs per case: verified or not, whether the verified patch does
 // what the upstream fix does (calls its fix_call, or changes a line the
-// same way), the runs and the wall time. It takes minutes, so it runs
+// same way), the runs and the wall time. Each verified patch is applied
+// again with git apply to a fresh copy, where the case's test must then
+// pass three runs with no leak. It takes minutes, so it runs
 // only with LEAKHOUND_FIX_CORPUS set (1 for the module's own corpus).
 func TestFixCorpus(t *testing.T) {
 	from := os.Getenv("LEAKHOUND_FIX_CORPUS")
@@ -54,6 +57,7 @@ func TestFixCorpus(t *testing.T) {
 		t.Skipf("no real-bug cases under %s", from)
 	}
 	dir := copyModule(t, root)
+	applied := copyModule(t, root) // each verified patch is applied here with git apply
 	var verified, same int
 	var table []string
 	for _, leak := range cases {
@@ -67,12 +71,14 @@ func TestFixCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.MkdirAll(caseDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for file, text := range map[string][]byte{"leak.go": src, "fixtarget_test.go": fmt.Appendf(nil, corpusTarget, f.Name.Name)} {
-			if err := os.WriteFile(filepath.Join(caseDir, file), text, 0o644); err != nil {
+		for _, d := range []string{caseDir, filepath.Join(applied, "internal", "fixcorpus", name)} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
 				t.Fatal(err)
+			}
+			for file, text := range map[string][]byte{"leak.go": src, "fixtarget_test.go": fmt.Appendf(nil, corpusTarget, f.Name.Name)} {
+				if err := os.WriteFile(filepath.Join(d, file), text, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		res, err := Run(context.Background(), Options{Dir: dir, Packages: []string{"./internal/fixcorpus/" + name}})
@@ -92,6 +98,13 @@ func TestFixCorpus(t *testing.T) {
 			verified++
 			state = "verified"
 			match = upstreamMatch(filepath.Dir(leak), diff.String())
+			apply := exec.Command("git", "apply", "-")
+			apply.Dir, apply.Stdin = applied, bytes.NewReader(diff.Bytes())
+			if out, err := apply.CombinedOutput(); err != nil {
+				t.Errorf("%s: git apply does not take the verified patch: %v\n%s", name, err, out)
+			} else if why := testsPassWithoutLeak(t, goCmd, applied, "./internal/fixcorpus/"+name, ""); why != "" {
+				t.Errorf("%s: with the verified patch applied by git apply: %s", name, why)
+			}
 			if match != "different" {
 				same++
 			}

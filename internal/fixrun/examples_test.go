@@ -123,19 +123,19 @@ func checkPatch(t *testing.T, goCmd string, res *Result, written, applied, name 
 		t.Errorf("%s: writing the verified edits: %v (%d files)", name, err, len(files))
 	}
 	for _, dir := range []string{applied, written} {
-		if why := testsPassWithoutLeak(t, goCmd, dir, "./examples/"+name); why != "" {
+		if why := testsPassWithoutLeak(t, goCmd, dir, "./examples/"+name, exampleRun); why != "" {
 			t.Errorf("%s: with the verified patch applied in %s: %s\n%s", name, dir, why, diff.String())
 		}
 	}
 }
 
-// testsPassWithoutLeak runs pkg's tests (exampleRun) in dir three times
+// testsPassWithoutLeak runs pkg's tests matching run in dir three times
 // with leak reports on; it says what went wrong, "" when they passed with
 // no leak reported.
-func testsPassWithoutLeak(t *testing.T, goCmd, dir, pkg string) string {
+func testsPassWithoutLeak(t *testing.T, goCmd, dir, pkg, run string) string {
 	t.Helper()
 	reports := t.TempDir()
-	cmd := exec.Command(goCmd, "test", "-count=3", "-run", exampleRun, pkg)
+	cmd := exec.Command(goCmd, "test", "-count=3", "-run", run, pkg)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=", reportdir.Env+"="+reports)
 	out, err := cmd.CombinedOutput()
