@@ -114,8 +114,9 @@ func newSession(ctx context.Context, opts Options) (*session, error) {
 			return nil, err
 		}
 	}
-	// GOFLAGS could carry -overlay or -count of its own; fix sets both.
-	env := append(slices.Clone(s.opts.Env), "GOFLAGS=")
+	// The user's GOFLAGS (-mod=vendor, -tags) stay: the flags fix passes
+	// (-overlay, -count, -run) take precedence over theirs.
+	env := slices.Clone(s.opts.Env)
 	s.gorun = &goRunner{goCmd: goCmd, dir: dir, env: env, timeout: s.opts.Timeout, maxRuns: s.opts.MaxRuns}
 	if s.module, err = moduleRoot(ctx, goCmd, dir, env); err != nil {
 		return nil, err
