@@ -11,6 +11,10 @@ type htmlEdit struct {
 	Summary string
 	Files   []htmlDiffFile
 	Why     string // why the diff cannot be shown (the file changed or is gone)
+	// Check says whether leakhound fix verified the edit, or the command
+	// that does; Verified marks the verified ones.
+	Check    string
+	Verified bool
 }
 
 type htmlDiffFile struct {

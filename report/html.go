@@ -277,6 +277,9 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 		hg.Source.ID = anchor + "-src"
 		hg.Source.Shown = r.RelPath(g.Block.File)
 		hg.Edit = newHTMLEdit(r, g.Diagnosis.Suggestion)
+		if hg.Edit != nil {
+			hg.Edit.Check, hg.Edit.Verified = r.editCheckLine(g), g.EditCheck.Verified()
+		}
 	}
 	if g.Stack != nil {
 		blk := -1

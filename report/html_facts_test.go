@@ -121,7 +121,7 @@ func TestGokerGoldenFacts(t *testing.T) {
 			}
 			v.Cycles = wireCycles(r.Cycles)
 			for _, g := range r.Groups {
-				w := wireGroup(g)
+				w := wireGroup(r, g)
 				w.Diagnosis.Evidence = nil // the text golden keeps it
 				v.Groups = append(v.Groups, group{w.Block, w.Diagnosis})
 			}

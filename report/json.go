@@ -188,6 +188,18 @@ type jsonGroup struct {
 	Stack       *jsonGoroutine `json:"stack,omitempty"`
 	Known       bool           `json:"known,omitempty"`
 	Fingerprint string         `json:"fingerprint,omitempty"`
+	// EditCheck is there whenever the diagnosis has a suggestion: whether
+	// leakhound fix verified it, and the command that does.
+	EditCheck *jsonEditCheck `json:"edit_check,omitempty"`
+}
+
+// jsonEditCheck is EditCheck on the wire; verified is false, and outcome
+// absent, for an edit fix has not tried.
+type jsonEditCheck struct {
+	Verified bool   `json:"verified"`
+	Outcome  string `json:"outcome,omitempty"`
+	Detail   string `json:"detail,omitempty"`
+	Command  string `json:"command"`
 }
 
 type jsonFrame struct {
@@ -266,7 +278,7 @@ func (d *Document) wire() *jsonDocument {
 			if g == nil {
 				continue
 			}
-			jr.Groups = append(jr.Groups, wireGroup(g))
+			jr.Groups = append(jr.Groups, wireGroup(r, g))
 			id := g.Diagnosis.PatternID
 			if id == "" || seen[id] {
 				continue
@@ -281,8 +293,16 @@ func (d *Document) wire() *jsonDocument {
 	return w
 }
 
-func wireGroup(g *Group) jsonGroup {
+func wireGroup(r *Report, g *Group) jsonGroup {
+	var check *jsonEditCheck
+	if g.Diagnosis.Suggestion != nil {
+		check = &jsonEditCheck{Command: r.FixCommand(g)}
+		if c := g.EditCheck; c != nil {
+			check.Verified, check.Outcome, check.Detail = c.Verified(), c.Outcome, c.Detail
+		}
+	}
 	return jsonGroup{
+		EditCheck:   check,
 		Reason:      g.Reason,
 		State:       g.State,
 		Count:       g.Count,
@@ -391,9 +411,19 @@ func (jg *jsonGroup) group() *Group {
 			Fix:        jg.Diagnosis.Fix,
 			Facts:      jg.Diagnosis.Facts.facts(),
 		},
-		Stack: jg.Stack.goroutine(),
-		Known: jg.Known,
+		Stack:     jg.Stack.goroutine(),
+		Known:     jg.Known,
+		EditCheck: jg.EditCheck.editCheck(),
 	}
+}
+
+// editCheck is the EditCheck the wire form holds, nil when fix has not
+// tried the edit (only the command is there).
+func (w *jsonEditCheck) editCheck() *EditCheck {
+	if w == nil || w.Outcome == "" {
+		return nil
+	}
+	return &EditCheck{Outcome: w.Outcome, Detail: w.Detail, Command: w.Command}
 }
 
 func (f jsonFrame) frame() profile.Frame {

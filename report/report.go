@@ -78,6 +78,10 @@ type Group struct {
 	Stack *profile.Goroutine
 	// Diagnosis explains the group and names the fix.
 	Diagnosis Diagnosis
+	// EditCheck is what `leakhound fix` found with the suggested edit
+	// applied; nil when fix has not tried it (every report made at test
+	// time), and the edit is shown as unverified.
+	EditCheck *EditCheck
 	// Known reports that the group's Fingerprint is in the report's
 	// Baseline: a leak known before, listed but not failing. A group of a
 	// report with a Baseline that is not Known is new.

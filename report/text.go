@@ -170,6 +170,9 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	}
 	r.writeDependencyFix(w, g)
 	r.writeSuggestion(w, g)
+	if line := r.editCheckLine(g); line != "" {
+		fmt.Fprintf(w, "          %s\n", line)
+	}
 	frames := g.UserFrames()
 	if len(frames) == 0 {
 		return

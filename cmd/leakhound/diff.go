@@ -12,7 +12,8 @@ import (
 // report as one unified diff on stdout, in place of the text report. Paths
 // are relative to -root, or to the current directory without it, so the
 // diff applies from there with git apply or patch -p0. It says on stderr
-// when there is nothing to apply and which edits it left out.
+// when there is nothing to apply, which edits it left out, and that the
+// edits are unverified (leakhound fix verifies them).
 func writeDiff(rep *report.Report, root string, stdout, stderr io.Writer) int {
 	if root == "" {
 		if wd, err := os.Getwd(); err == nil {
@@ -31,5 +32,8 @@ func writeDiff(rep *report.Report, root string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakhound report: -diff: %v\n", err)
 		return exitUsage
 	}
+	// The diff itself cannot carry the label the text report gives each
+	// edit, so it goes to stderr.
+	fmt.Fprintln(stderr, "leakhound report: -diff: these edits are unverified; leakhound fix applies them to a copy, reruns the tests that leaked and prints only those that pass")
 	return exitOK
 }

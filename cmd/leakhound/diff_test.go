@@ -90,6 +90,9 @@ func TestDiffApplies(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr.String())
 			}
 			diff := stdout.String()
+			if !strings.Contains(stderr.String(), "unverified; leakhound fix") {
+				t.Errorf("stderr does not label the edits unverified: %q", stderr.String())
+			}
 			for _, want := range []string{"--- ./shop.go", "-\tout := make(chan string)", "+\tout := make(chan string, len(urls))",
 				"+\t\t\tdefer wg.Done()", "-\t\t\twg.Done()"} {
 				if !strings.Contains(diff, want) {

@@ -6,7 +6,7 @@
 //	go install github.com/leakhound/leakhound/cmd/leakhound@latest
 //
 // What follows is its help, as "leakhound help" and "leakhound help
-// COMMAND" print it for report, merge, baseline, test, init and version.
+// COMMAND" print it for report, merge, baseline, test, init, fix and version.
 //
 //	leakhound explains goroutine dumps: which goroutines are stuck, why, where,
 //	and which test started them.
@@ -17,6 +17,7 @@
 //	  leakhound baseline [-o FILE] INPUT...       write a baseline of known leaks
 //	  leakhound test [go test flags] [packages]   run the tests with leak checking in every package
 //	  leakhound init [packages]                   add leak checking to the packages for good
+//	  leakhound fix [flags] [packages]            verify the suggested edits and apply them
 //	  leakhound help [command]                    show help for a command
 //	  leakhound version                           print the version
 //
@@ -280,6 +281,64 @@
 //	  go test ./...
 //
 //	exit status: 0 done, 2 usage error or a file could not be read or written.
+//
+//	usage: leakhound fix [flags] [packages]
+//
+//	Runs the packages' tests (go test's package patterns and -run) with leak
+//	reports on and, for every group of leaked goroutines, tries the edits the
+//	report suggests: each group's edit alone, then the edits of all the groups
+//	of one test together (a buffer and a close; a cancel and a defer), then a
+//	few of fix's own that the report leaves out because they are not right
+//	for every program (a buffer of one for a blocked send, the caller's
+//	context instead of context.Background(), defer cancel()). Each is
+//	applied to a copy of the code through go test -overlay; your files are not
+//	touched while fix tries. An edit is verified when, with it applied:
+//
+//	  - the package builds and go vet finds nothing new,
+//	  - the test that leaked passes -count times with no leak reported,
+//	  - the package's other tests that passed still pass.
+//
+//	fix prints, per group, "verified:" with the edit and what was checked, or
+//	"no verified fix:" with each edit tried and why it failed (still leaks,
+//	breaks the build, adds a go vet finding, breaks TestY), or why the report
+//	has no edit and the shape of the fix. An edit that changes an exported
+//	signature is verified only when every package of the module still builds
+//	and vets with it, and says that it changes the signature.
+//
+//	Only -w writes, only verified edits, only inside the module, and no file
+//	with uncommitted changes. Every go run has a -timeout, -max-runs caps
+//	them, overlays and reports live in a temporary directory, and Ctrl-C
+//	stops every run and leaves the tree as it was. Progress goes to standard
+//	error: which test, which candidate, runs left.
+//
+//	examples:
+//	  leakhound fix ./...
+//	  leakhound fix -run '^TestResolve$' ./resolver
+//	  leakhound fix -diff ./... | git apply
+//	  leakhound fix -w ./internal/cache && go test ./internal/cache
+//
+//	flags:
+//	  -count runs
+//	    	the leaking test must pass this many runs with no leak for an edit to be verified (default 5)
+//	  -diff
+//	    	print the verified edits as one unified diff on standard output (for git apply or patch -p1, from the module root); the report goes to standard error
+//	  -html file
+//	    	write the tests' leak report as an HTML file, each suggested edit marked verified or not
+//	  -json
+//	    	print the result as JSON on standard output
+//	  -max-runs n
+//	    	stop trying edits after n go commands; a negative n sets no cap (default 60)
+//	  -run regexp
+//	    	run only the tests matching this regexp, as go test -run
+//	  -tags tags
+//	    	build tags, as go build -tags, for every build and vet
+//	  -timeout duration
+//	    	the longest duration one go build, vet or test run may take (default 3m0s)
+//	  -w
+//	    	write the verified edits into the files, gofmt'd
+//
+//	exit status: 0 every leaking group has a verified fix (or nothing leaked),
+//	1 some group has none, 2 usage error or fix could not run.
 //
 //	usage: leakhound version
 //

@@ -38,7 +38,7 @@ func docSource() []byte {
 	b.WriteString("// leakcheck tests print. Install it with\n//\n")
 	b.WriteString("//\tgo install github.com/leakhound/leakhound/cmd/leakhound@latest\n//\n")
 	b.WriteString("// What follows is its help, as \"leakhound help\" and \"leakhound help\n")
-	b.WriteString("// COMMAND\" print it for report, merge, baseline, test, init and version.\n")
+	b.WriteString("// COMMAND\" print it for report, merge, baseline, test, init, fix and version.\n")
 	for _, help := range []func(io.Writer){
 		writeMainUsage,
 		func(w io.Writer) { writeReportUsage(w, newReportFlags().fs) },
@@ -49,6 +49,7 @@ func docSource() []byte {
 		},
 		func(w io.Writer) { io.WriteString(w, testHelp) },
 		func(w io.Writer) { io.WriteString(w, initHelp) },
+		func(w io.Writer) { writeFixUsage(w, newFixFlags(io.Discard).fs) },
 		func(w io.Writer) { io.WriteString(w, versionHelp) },
 	} {
 		var h strings.Builder

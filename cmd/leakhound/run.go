@@ -38,6 +38,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runTest(rest, stdout, stderr)
 	case "init":
 		return runInit(rest, stdout, stderr)
+	case "fix":
+		return runFix(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	case "version", "-version", "--version":
@@ -71,6 +73,9 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	case "init":
 		io.WriteString(stdout, initHelp)
 		return exitOK
+	case "fix":
+		writeFixUsage(stdout, newFixFlags(io.Discard).fs)
+		return exitOK
 	case "help":
 		writeMainUsage(stdout)
 		return exitOK
@@ -83,4 +88,4 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 }
 
 // commandNames lists the subcommands, for messages that suggest them.
-var commandNames = []string{"report", "merge", "baseline", "test", "init", "help", "version"}
+var commandNames = []string{"report", "merge", "baseline", "test", "init", "fix", "help", "version"}

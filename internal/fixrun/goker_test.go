@@ -1,0 +1,89 @@
+package fixrun
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/editverify"
+	"github.com/leakhound/leakhound/report"
+)
+
+// TestFixGoKer measures fix's candidates on the GoKer kernels the Go
+// toolchain's leak test runs: for each kernel that leaks, the candidates
+// fix would try (the report's suggestions alone and together, then fix's
+// own) are applied in turn through an overlay; a kernel counts as
+// verified when one builds, adds no go vet finding and leaves no leak in
+// any rerun. The kernels are programs, not tests, so the harness runs
+// them as the toolchain does (internal/editverify). It takes minutes, so
+// it runs only with LEAKHOUND_GOKER=1 (LEAKHOUND_GOKER_RUN=regexp for a
+// subset).
+func TestFixGoKer(t *testing.T) {
+	if os.Getenv("LEAKHOUND_GOKER") == "" {
+		t.Skip("set LEAKHOUND_GOKER=1 to try fix's candidates on the GoKer kernels (minutes)")
+	}
+	goCmd, goroot, err := editverify.GoCommand()
+	if err != nil {
+		t.Skip(err)
+	}
+	kernels, err := editverify.Kernels(goroot)
+	if err != nil {
+		t.Skip(err)
+	}
+	if only := os.Getenv("LEAKHOUND_GOKER_RUN"); only != "" {
+		re, err := regexp.Compile(only)
+		if err != nil {
+			t.Fatalf("LEAKHOUND_GOKER_RUN: %v", err)
+		}
+		kernels = slices.DeleteFunc(kernels, func(k editverify.Kernel) bool { return !re.MatchString(k.Name) })
+	}
+	dir := t.TempDir()
+	if err := editverify.CopyKernels(editverify.KernelsDir(goroot), dir); err != nil {
+		t.Skip(err)
+	}
+	env := editverify.KernelBuildEnv(goCmd, dir)
+	exe := filepath.Join(t.TempDir(), "goker")
+	if out, err := editverify.BuildKernels(goCmd, dir, env, "", exe); err != nil {
+		t.Fatalf("building the kernels: %v\n%s", err, out)
+	}
+	baseVet := editverify.VetFindings(goCmd, dir, env, "")
+	s := &session{module: dir}
+	var leaking, verified, own int
+	var table []string
+	for _, k := range kernels {
+		leaks, _ := editverify.RunKernel(exe, k, editverify.Reps(k, false))
+		if len(leaks) == 0 {
+			continue
+		}
+		leaking++
+		rep := report.New(leaks, report.Options{Title: k.Name, ModuleRoot: dir})
+		tg := &target{pkg: "goker", tests: []string{k.Name}}
+		for _, g := range rep.Groups {
+			tg.groups = append(tg.groups, g)
+			tg.reports = append(tg.reports, rep)
+		}
+		cands := s.candidates(tg)
+		state, tried := "no candidate", []string{}
+		for _, c := range cands {
+			o := editverify.VerifyKernelEdits(goCmd, dir, t.TempDir(), env, c.edits, baseVet, k)
+			tried = append(tried, fmt.Sprintf("%s: %s", c.summary, o.Outcome))
+			if o.Outcome == "fixed" {
+				verified++
+				state = "verified"
+				if c.from == speculativeFrom {
+					own++
+					state = "verified (fix's own)"
+				}
+				break
+			}
+			state = "no verified fix"
+		}
+		table = append(table, fmt.Sprintf("%-16s %-22s %d candidates  %s", k.Name, state, len(cands), strings.Join(tried, "; ")))
+	}
+	t.Logf("%d of %d leaking kernels get a verified patch (%d from fix's own candidates)\n%s",
+		verified, leaking, own, strings.Join(table, "\n"))
+}
