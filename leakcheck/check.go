@@ -126,16 +126,27 @@ func (tc *testCheck) finish(t testing.TB) {
 		t.Errorf("leakcheck: cannot check %s for leaked goroutines: %v", tc.test, err)
 		return
 	}
-	others := checks.alongside(tc)
-	v.leaks, v.shared = placeOrphans(v.leaks, len(others) == 0)
-	v.alongside = others
-	tc.result = v
-	emit(t, tc.cfg, v, report.Options{
+	opts := report.Options{
 		Title:      tc.test,
 		Package:    tc.pkg,
 		ModuleRoot: moduleRoot(),
 		NoSource:   tc.cfg.noSource,
+	}
+	v.leaks, v.orphans = placeOrphans(tc, v.leaks, checks.alongside(tc), func(parent string, ls []report.Leak, cands []string) bool {
+		popts := opts
+		popts.Title = parent
+		r := buildReport(ls, tc.cfg, popts)
+		if r == nil {
+			return true // every one of them is ignored
+		}
+		if !failParent(t, parent, parentMsg(parent, r.Total, cands)+"\n"+reportText(r)) {
+			return false
+		}
+		noteReported(parent, r)
+		return true
 	})
+	tc.result = v
+	emit(t, tc.cfg, v, opts)
 }
 
 // over tells, from the IDs of the goroutines running now, whether no

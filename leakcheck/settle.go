@@ -51,12 +51,9 @@ type verdict struct {
 	// leaks are the survivors at the end; Goroutine.Leaked is set on those
 	// the runtime proved leaked.
 	leaks []report.Leak
-	// shared are goroutines started outside any test that appeared while
-	// several checks ran, so none of them can be shown to own them: shown,
-	// failing none (see orphans.go).
-	shared []report.Leak
-	// alongside names the tests whose checks overlapped this one.
-	alongside []string
+	// orphans are the goroutines started outside any test that appeared
+	// while several checks ran, as the rule of orphans.go placed them.
+	orphans orphanVerdict
 	// proofAvailable reports whether the runtime could prove leaks.
 	proofAvailable bool
 	// waited is how long settling took.

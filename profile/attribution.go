@@ -20,6 +20,10 @@ const (
 	// timer, a finalizer, a creator that returned), and it appeared while
 	// exactly one checked test was running.
 	ByAlone Attribution = "alone"
+	// ByParent: like ByAlone, but it appeared while several checked tests
+	// ran, all this test or its subtests: the test owns it, and which of
+	// its subtests started it is not known.
+	ByParent Attribution = "parent"
 )
 
 // TestTie is the test a goroutine belongs to and how that is known; the
