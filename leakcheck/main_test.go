@@ -15,6 +15,9 @@ const (
 	modeVerifyMain     = "verifymain"      // VerifyTestMain with a short budget
 	modeVerifyMainSkip = "verifymain-skip" // the same, with SkipOnTestFailure
 	modeHelperTest     = "helper-test"     // plain m.Run, to run one helper test
+	modeVerifyInit     = "verifymain-init" // VerifyTestMain, a package-level variable's worker blocked
+	modeVerifyInitOK   = "verifymain-init-ignored"
+	modeVerifyNoReruns = "verifymain-noreruns" // VerifyTestMain with NoReruns
 )
 
 func TestMain(m *testing.M) {
@@ -23,6 +26,12 @@ func TestMain(m *testing.M) {
 		VerifyTestMain(m, SettleBudget(100*time.Millisecond))
 	case modeVerifyMainSkip:
 		VerifyTestMain(m, SettleBudget(100*time.Millisecond), SkipOnTestFailure())
+	case modeVerifyInit:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond))
+	case modeVerifyInitOK:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond), IgnoreInitGoroutines())
+	case modeVerifyNoReruns:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond), NoReruns())
 	default:
 		os.Exit(m.Run())
 	}

@@ -42,6 +42,8 @@ type config struct {
 	cleanup       func(exitCode int)
 	skipOnFailure bool
 	noSource      bool
+	noReruns      bool
+	ignoreInit    bool
 	// look takes the snapshots; tests replace it to simulate failures.
 	look looks
 	// errs are failures of options that do work when created (IgnoreCurrent);
@@ -229,6 +231,26 @@ func OnlyProvenLeaks() Option {
 // code is non-zero either way.
 func SkipOnTestFailure() Option {
 	return optionFunc(func(c *config) { c.skipOnFailure = true })
+}
+
+// NoReruns stops VerifyTestMain from running parts of the tests again, in
+// copies of the test binary, to name the test or subtest behind a goroutine
+// it could only tie to a top-level test, a parent test or no test; the
+// environment variable LEAKHOUND_RERUNS=off does the same without changing
+// code. Use it when the tests have side effects that must not repeat. The
+// report is the same, with names only as close as the first run shows them.
+func NoReruns() Option {
+	return optionFunc(func(c *config) { c.noReruns = true })
+}
+
+// IgnoreInitGoroutines makes VerifyTestMain leave out the goroutines that
+// were running before the tests (started by init functions, package-level
+// variables or TestMain), as it did before it reported them. goleak's
+// VerifyTestMain reports them; so does this one unless told otherwise.
+// Prefer an ignore set (IgnoreSets) or IgnoreTopFunction for one library's
+// daemon: this leaves out every such goroutine, real leaks included.
+func IgnoreInitGoroutines() Option {
+	return optionFunc(func(c *config) { c.ignoreInit = true })
 }
 
 // NoSource stops reports from reading source files to sharpen their

@@ -24,6 +24,9 @@ const (
 	// ran, all this test or its subtests: the test owns it, and which of
 	// its subtests started it is not known.
 	ByParent Attribution = "parent"
+	// ByRerun: VerifyTestMain ran parts of the tests again, each in a copy
+	// of the test binary, and only runs with this test left it.
+	ByRerun Attribution = "rerun"
 )
 
 // TestTie is the test a goroutine belongs to and how that is known; the
