@@ -56,6 +56,7 @@ func TestHelperLeakSubtest(t *testing.T) {
 	helperMode(t)
 	for i := range 6 {
 		t.Run(fmt.Sprintf("case_%d", i), func(t *testing.T) {
+			logRun(t)
 			if i == 3 {
 				startSubtestLeak()
 			}
