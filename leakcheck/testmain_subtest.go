@@ -8,8 +8,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"flag"
-	"io"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -508,8 +508,8 @@ type naming struct {
 	unnamed int           // those the runs could not name
 	// untiedNamed counts the named goroutines no test was tied to before.
 	untiedNamed int
-	runs    int           // the probes run
-	why     string        // why some are unnamed, "" when all are named
+	runs        int    // the probes run
+	why         string // why some are unnamed, "" when all are named
 }
 
 // nameLeaks names, by running parts of the tests again, the test behind

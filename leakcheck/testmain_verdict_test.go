@@ -280,4 +280,3 @@ func TestVerifyTestMainInitGoroutines(t *testing.T) {
 		})
 	}
 }
-
