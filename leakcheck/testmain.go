@@ -37,17 +37,32 @@ type TestingM interface {
 // exact under t.Parallel and -shuffle. Subtests share their parent's label;
 // when a test that leaked ran subtests, VerifyTestMain runs parts of that
 // test again in copies of the test binary to find the subtest that leaves
-// the goroutine (only then, and at most a few dozen short runs). A goroutine
-// that lost the label (pprof.Do with context.Background()) is named by a go
-// statement or a live creator in a test function, or by the creators'
-// stacks the runtime keeps under GODEBUG=tracebackancestors=N. When the
-// test cannot be known, the report says so.
+// the goroutine. A goroutine that lost the label (pprof.Do with
+// context.Background()) is named by a go statement or a live creator in a
+// test function, or by the creators' stacks the runtime keeps under
+// GODEBUG=tracebackancestors=N. A goroutine nothing ties to a test (a
+// time.AfterFunc callback, a finalizer's goroutine) is the one test's when
+// one ran; otherwise the copies run its candidates apart: the tests whose
+// Checks saw it appear, else every test that ran. When the test cannot be
+// known, the report says so.
+//
+// The report is printed before any copy runs. The copies are bounded: at
+// most 32, each with its own -test.timeout, a quarter of what is left of
+// the user's (2 minutes each without one), keeping the user's -test.run
+// below the levels they narrow and -test.skip; when they stop early the
+// report says why. NoReruns, or LEAKHOUND_RERUNS=off in the environment,
+// turns them off. A copy knows it is one from LEAKHOUND_PROBE, checked
+// against a random token its parent wrote for it: set by hand, the
+// variable is ignored.
 //
 // A goroutine a Check already failed its test for is counted as reported by
 // that test, not failed again.
 //
-// Goroutines that existed before the tests ran (started by init functions or
-// by TestMain itself) are not reported. The check runs even when tests
+// Goroutines that were running before the tests (started by init functions,
+// package-level variables or TestMain) and still run at exit fail the
+// package too, as with goleak, in a section of their own that says no test
+// started them; IgnoreInitGoroutines leaves them out, and IgnoreKnown the
+// well-known daemons of the named libraries. The check runs even when tests
 // failed, since leaks often explain failures; SkipOnTestFailure turns that
 // off. The process exits with the tests' exit code, or 1 when they passed
 // but goroutines leaked; a Cleanup option receives that code instead of

@@ -37,11 +37,14 @@ import (
 // narrowed to parts of TestX, each copy reporting what it left running
 // (probeMain), and halves the set of subtests until the one that leaves a
 // goroutine of the same kind is found, level by level: TestX alone, TestX's
-// body without subtests, then halves of its subtests. This costs runs only
-// when a leak is found, at most maxProbeRuns, and is exact when the leak
-// recurs when its subtest runs alone. When it recurs only with several
+// body without subtests, then halves of its subtests. A goroutine no label
+// ties to a test starts one level up: halves of its candidate top-level
+// tests. This costs runs only when a leak is found, at most maxProbeRuns,
+// each with a share of what is left of -test.timeout, and is exact when the
+// leak recurs when its subtest runs alone. When it recurs only with several
 // subtests together, they are all named with "one of"; when it does not
-// recur at all, the top-level test is named and the report says so.
+// recur at all, or the runs stop early, the top-level test is named and the
+// report says why.
 
 // probeEnv names, in the environment of a copy of the test binary started
 // to find a subtest, the directory of that probe and its token, as
