@@ -363,6 +363,9 @@ const parallelGroup = 4
 // owns it, and no check fails for a goroutine of another program.
 func TestDifferentialParallel(t *testing.T) {
 	tally := map[string]int{}
+	// unlabelled counts the leaked goroutines without the test's label by
+	// what failed for them: their own test, or the group's parent.
+	var unlabelled struct{ own, parent int }
 	seeds := diffSeedList(*diffPSeeds, 1<<20)
 	for start := 0; start < len(seeds); start += parallelGroup {
 		group := seeds[start:min(start+parallelGroup, len(seeds))]
@@ -381,6 +384,18 @@ func TestDifferentialParallel(t *testing.T) {
 				continue
 			}
 			judgeMismatches(t, r.p, compareParallel(runs, i, parent), tally)
+			for id, gi := range r.truth {
+				if !gi.leak || gi.labelled {
+					continue
+				}
+				_, owner, _ := orphanCandidates(id)
+				switch {
+				case r.fail[id] != nil:
+					unlabelled.own++
+				case owner == parent.Name():
+					unlabelled.parent++
+				}
+			}
 		}
 		for _, r := range runs {
 			if r != nil {
@@ -388,6 +403,7 @@ func TestDifferentialParallel(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("unlabelled leaked goroutines: %d failed their own test, %d the group's parent", unlabelled.own, unlabelled.parent)
 	t.Logf("%d programs; known-gap mismatches: %v", len(seeds), tally)
 }
 
