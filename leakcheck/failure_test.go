@@ -18,7 +18,7 @@ func breakLook(which string) Option {
 		case "full":
 			c.look.full = broken
 		case "leaked":
-			c.look.leaked = broken
+			c.look.proof = func(bool) (*profile.Snapshot, error) { return broken() }
 		}
 	})
 }

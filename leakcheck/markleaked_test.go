@@ -92,10 +92,12 @@ func TestProofDoesNotHideLaterGoroutines(t *testing.T) {
 			// Later: it blocked, after starting another.
 			return &profile.Snapshot{Goroutines: []*profile.Goroutine{g(1001, "chan send"), g(1002, "runnable")}}, nil
 		}
-		c.look.leaked = func() (*profile.Snapshot, error) {
+		c.look.proof = func(bool) (*profile.Snapshot, error) {
+			// The proof's traceback holds every goroutine: the survivor,
+			// proven, and the one it started since the first look.
 			p := g(1001, "chan send")
 			p.Leaked = true
-			return &profile.Snapshot{Goroutines: []*profile.Goroutine{p}}, nil
+			return &profile.Snapshot{Goroutines: []*profile.Goroutine{p, g(1002, "runnable")}}, nil
 		}
 	})
 	ft, tc := startCheck(t, "TestProofRace", SettleBudget(leakBudget), fakes, NoSource())

@@ -53,7 +53,11 @@ type config struct {
 
 // looks are the ways a check looks at the process's goroutines.
 type looks struct {
-	full, leaked func() (*profile.Snapshot, error)
+	full func() (*profile.Snapshot, error)
+	// proof asks the runtime which goroutines are leaked: every goroutine,
+	// those proven marked Leaked, from the traceback taken after the
+	// proof's collection; gcFirst runs a regular collection before it.
+	proof func(gcFirst bool) (*profile.Snapshot, error)
 	// ids lists the IDs of the goroutines running now, sorted, appended
 	// to its argument[:0].
 	ids func([]int64) []int64
@@ -62,7 +66,7 @@ type looks struct {
 // runtimeLooks look at this process through the profile package.
 var runtimeLooks = looks{
 	full:   profile.Capture,
-	leaked: profile.CaptureLeaked,
+	proof:  profile.CaptureProof,
 	ids:    profile.CaptureIDs,
 }
 

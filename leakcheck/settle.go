@@ -61,8 +61,8 @@ type verdict struct {
 }
 
 // proofAttempt reports whether the look with index i (0 for the first)
-// asks the leak detector for proof. Each ask costs two garbage collections
-// and a traceback, so they are spread out: most leaked goroutines are
+// asks the leak detector for proof. Each ask costs a garbage collection (two
+// after the first) and a traceback, so they are spread out: most leaked goroutines are
 // blocked long before the check starts and are proven at the first ask; the
 // later asks catch the ones that had not blocked yet.
 func proofAttempt(i int) bool {
@@ -86,6 +86,7 @@ func settle(cfg *config, lk looker) (verdict, error) {
 	// clean checks a second look.
 	runtime.Gosched()
 	pause := firstPause
+	proofs := 0
 	for i := 0; ; i++ {
 		last := !time.Now().Before(deadline)
 		askProof := proof && (last || proofAttempt(i))
@@ -100,19 +101,20 @@ func settle(cfg *config, lk looker) (verdict, error) {
 			return done(nil)
 		}
 		if askProof {
-			proven, err := cfg.look.leaked()
+			// The first proof runs one collection; when it leaves a
+			// survivor unproven, the later ones run a regular collection
+			// first (see profile.CaptureProof).
+			proven, err := cfg.look.proof(proofs > 0)
+			proofs++
 			if err != nil {
 				return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
 			}
-			// Look again after the proof: a goroutine created between
-			// the first look and the proof (by a survivor that blocked
-			// for good right after) is in neither, and a verdict on the
-			// first look would miss it. In the second look it is a
-			// survivor the proof did not prove, so the check waits.
-			if leaks, err = capture(cfg, lk); err != nil {
-				return v, err
-			}
-			if len(leaks) == 0 {
+			// The proof's own traceback, taken after its collection, is
+			// the look the verdict rests on: a goroutine created between
+			// the first look and the proof (by a survivor that blocked for
+			// good right after) is in it, a survivor the proof did not
+			// prove, so the check waits.
+			if leaks = lk.survivors(proven); len(leaks) == 0 {
 				return done(nil)
 			}
 			if markLeaked(leaks, proven) == len(leaks) {
