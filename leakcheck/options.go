@@ -65,9 +65,9 @@ type looks struct {
 
 // runtimeLooks look at this process through the profile package.
 var runtimeLooks = looks{
-	full:   profile.Capture,
-	proof:  profile.CaptureProof,
-	ids:    profile.CaptureIDs,
+	full:  profile.Capture,
+	proof: profile.CaptureProof,
+	ids:   profile.CaptureIDs,
 }
 
 // filter is one reason to leave a goroutine out of a check.
