@@ -102,7 +102,11 @@ type testCheck struct {
 	// sawNew is set once a look found goroutines created since Check
 	// other than the check's own; from then on only full captures can
 	// tell whose they are.
-	sawNew  bool
+	sawNew bool
+	// pending is the traceback over() read the IDs of, when they showed a
+	// goroutine new since Check: the next capture parses it instead of
+	// taking another.
+	pending *profile.Look
 	selfGID int64   // the goroutine running the cleanup
 	result  verdict // the outcome, once finish has run
 	// overlapped names the tests whose checks ran at some moment between
@@ -162,13 +166,27 @@ func (tc *testCheck) over() bool {
 	if tc.sawNew {
 		return false
 	}
-	for _, id := range takeIDLook(tc.cfg.look.ids).ids {
+	look, full := takeLook(tc.cfg.look)
+	for _, id := range look.ids {
 		if id != tc.testGID && id != tc.selfGID && !tc.before.has(id) {
 			tc.sawNew = true
+			// The same traceback, parsed, is the capture that follows.
+			tc.pending = full
 			return false
 		}
 	}
+	if full != nil {
+		full.Release()
+	}
 	return true
+}
+
+// pendingLook hands the traceback over() kept, if any, to the next
+// capture.
+func (tc *testCheck) pendingLook() *profile.Look {
+	l := tc.pending
+	tc.pending = nil
+	return l
 }
 
 // survivors picks the test's goroutines from a full capture.

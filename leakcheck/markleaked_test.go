@@ -83,6 +83,7 @@ func TestProofDoesNotHideLaterGoroutines(t *testing.T) {
 			Frames: []profile.Frame{{Func: "example.com/p.push"}}}
 	}
 	fakes := optionFunc(func(c *config) {
+		c.look.look = nil // so that every capture goes through full
 		c.look.full = func() (*profile.Snapshot, error) {
 			looks++
 			if looks == 1 {

@@ -61,6 +61,11 @@ type looks struct {
 	// ids lists the IDs of the goroutines running now, sorted, appended
 	// to its argument[:0].
 	ids func([]int64) []int64
+	// look takes a traceback whose IDs are read first and which is parsed
+	// only when they show a goroutine worth a full capture, sparing the
+	// check a second traceback; nil makes the check use ids, then full
+	// (tests that fake full set it so).
+	look func() *profile.Look
 }
 
 // runtimeLooks look at this process through the profile package.
@@ -68,6 +73,7 @@ var runtimeLooks = looks{
 	full:  profile.Capture,
 	proof: profile.CaptureProof,
 	ids:   profile.CaptureIDs,
+	look:  profile.TakeLook,
 }
 
 // filter is one reason to leave a goroutine out of a check.

@@ -129,9 +129,20 @@ func settle(cfg *config, lk looker) (verdict, error) {
 	}
 }
 
-// capture takes a full capture and picks the survivors from it.
+// capture takes a full capture and picks the survivors from it. A looker
+// that kept the traceback of its cheap look (pendingLook) has it parsed
+// instead of taking another.
 func capture(cfg *config, lk looker) ([]report.Leak, error) {
-	s, err := cfg.look.full()
+	var s *profile.Snapshot
+	var err error
+	if p, ok := lk.(interface{ pendingLook() *profile.Look }); ok {
+		if l := p.pendingLook(); l != nil {
+			s, err = l.Snapshot()
+		}
+	}
+	if s == nil && err == nil {
+		s, err = cfg.look.full()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("capturing the goroutines: %w", err)
 	}

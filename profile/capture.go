@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -64,25 +65,7 @@ var bytesPerGoroutine atomic.Int64
 // that the profile attributes to exactly one label set, and left nil for
 // the others.
 func Capture() (*Snapshot, error) {
-	labelsInText := EnableTracebackLabels()
-	text := stackOfAll()
-	s, err := parseStack(text)
-	releaseStackBuffer(text)
-	if err != nil {
-		return nil, fmt.Errorf("reading this process's goroutine traceback: %w", err)
-	}
-	s.Format = FormatCapture
-	if len(s.Goroutines) > 0 {
-		bytesPerGoroutine.Store(int64(len(text)/len(s.Goroutines)) + 1)
-	}
-	if !labelsInText {
-		agg, err := CaptureAggregate()
-		if err != nil {
-			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
-		}
-		joinLabels(s, agg)
-	}
-	return s, nil
+	return TakeLook().Snapshot()
 }
 
 // stackOfAll returns runtime.Stack(buf, true) output, in a buffer sized from
@@ -217,29 +200,24 @@ func CaptureProof(gcFirst bool) (*Snapshot, error) {
 	if p == nil {
 		return nil, ErrLeakProfileUnavailable
 	}
-	labelsInText := EnableTracebackLabels()
 	if gcFirst {
 		runtime.GC()
 	}
-	var buf bytes.Buffer
-	if err := p.WriteTo(&buf, 2); err != nil {
+	// The profile's collection moves the goroutines it proves leaked to
+	// the leaked state, where they stay, and every traceback from then on
+	// marks them "(leaked)". So the profile is written in its aggregated
+	// form, which is cheap, and thrown away; the traceback that follows is
+	// one Capture. The profile's own traceback form (debug=2) would take
+	// one runtime.Stack per doubling of a buffer starting at 1 MiB: six for
+	// 50,000 goroutines.
+	if err := p.WriteTo(io.Discard, 1); err != nil {
 		return nil, fmt.Errorf("writing the goroutineleak profile: %w", err)
 	}
-	all, err := parseStack(buf.Bytes())
+	s, err := Capture()
 	if err != nil {
-		return nil, fmt.Errorf("reading the goroutineleak profile the runtime wrote: %w", err)
+		return nil, err
 	}
-	if !labelsInText {
-		// Joined over all goroutines, not just the leaked ones, so that the
-		// counts compared with the profile's are like for like.
-		agg, err := CaptureAggregate()
-		if err != nil {
-			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
-		}
-		joinLabels(all, agg)
-	}
-	all.Format = FormatCapture
-	return all, nil
+	return s, nil
 }
 
 // CurrentID returns the ID of the calling goroutine, read from the header of
