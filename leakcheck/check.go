@@ -107,8 +107,12 @@ type testCheck struct {
 	// goroutine new since Check: the next capture parses it instead of
 	// taking another.
 	pending *profile.Look
-	selfGID int64   // the goroutine running the cleanup
-	result  verdict // the outcome, once finish has run
+	// pendingCreated is the creation count read just before that
+	// traceback, if pendingCreatedOK (see allProven).
+	pendingCreated   uint64
+	pendingCreatedOK bool
+	selfGID          int64   // the goroutine running the cleanup
+	result           verdict // the outcome, once finish has run
 	// overlapped names the tests whose checks ran at some moment between
 	// this Check and its verdict; guarded by checks.mu (see orphans.go).
 	overlapped []string
@@ -172,6 +176,7 @@ func (tc *testCheck) over() bool {
 			tc.sawNew = true
 			// The same traceback, parsed, is the capture that follows.
 			tc.pending = full
+			tc.pendingCreated, tc.pendingCreatedOK = look.created, full != nil && tc.createdOK
 			return false
 		}
 	}
@@ -187,6 +192,35 @@ func (tc *testCheck) pendingLook() *profile.Look {
 	l := tc.pending
 	tc.pending = nil
 	return l
+}
+
+// allProven reports whether the proof's aggregated records agg prove every
+// survivor of the capture parsed from over()'s traceback: no goroutine was
+// created since that traceback (so it holds every goroutine alive now),
+// every survivor carries this check's label and was blocked, and the proof
+// counts exactly as many leaked goroutines with the label. Then each of
+// them is leaked, and no look after the proof is needed.
+func (tc *testCheck) allProven(agg *profile.Snapshot, leaks []report.Leak) bool {
+	ok := tc.pendingCreatedOK
+	tc.pendingCreatedOK = false // only for the capture of that traceback
+	if !ok || agg == nil {
+		return false
+	}
+	if now, nowOK := goroutinesCreated(); !nowOK || now != tc.pendingCreated {
+		return false
+	}
+	for _, l := range leaks {
+		if l.Attribution != profile.ByLabel || isRunning(l.Goroutine) {
+			return false
+		}
+	}
+	n := 0
+	for _, r := range agg.Goroutines {
+		if r.Labels[LabelKey] == tc.label {
+			n += r.Count
+		}
+	}
+	return n == len(leaks)
 }
 
 // survivors picks the test's goroutines from a full capture.

@@ -54,9 +54,9 @@ type config struct {
 // looks are the ways a check looks at the process's goroutines.
 type looks struct {
 	full func() (*profile.Snapshot, error)
-	// proof asks the runtime which goroutines are leaked: every goroutine,
-	// those proven marked Leaked, from the traceback taken after the
-	// proof's collection; gcFirst runs a regular collection before it.
+	// proof asks the runtime which goroutines are leaked, in aggregated
+	// form (profile.ProveLeaks); the full captures taken afterwards mark
+	// them Leaked. gcFirst runs a regular collection before it.
 	proof func(gcFirst bool) (*profile.Snapshot, error)
 	// ids lists the IDs of the goroutines running now, sorted, appended
 	// to its argument[:0].
@@ -71,7 +71,7 @@ type looks struct {
 // runtimeLooks look at this process through the profile package.
 var runtimeLooks = looks{
 	full:  profile.Capture,
-	proof: profile.CaptureProof,
+	proof: profile.ProveLeaks,
 	ids:   profile.CaptureIDs,
 	look:  profile.TakeLook,
 }

@@ -103,21 +103,30 @@ func settle(cfg *config, lk looker) (verdict, error) {
 		if askProof {
 			// The first proof runs one collection; when it leaves a
 			// survivor unproven, the later ones run a regular collection
-			// first (see profile.CaptureProof).
-			proven, err := cfg.look.proof(proofs > 0)
+			// first (see profile.ProveLeaks).
+			agg, err := cfg.look.proof(proofs > 0)
 			proofs++
 			if err != nil {
 				return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
 			}
-			// The proof's own traceback, taken after its collection, is
-			// the look the verdict rests on: a goroutine created between
+			if c, ok := lk.(countProver); ok && c.allProven(agg, leaks) {
+				for i := range leaks {
+					leaks[i].Goroutine.Leaked = true
+				}
+				return done(leaks)
+			}
+			// Look again after the proof: its traceback marks the
+			// goroutines proven leaked, and a goroutine created between
 			// the first look and the proof (by a survivor that blocked for
 			// good right after) is in it, a survivor the proof did not
 			// prove, so the check waits.
-			if leaks = lk.survivors(proven); len(leaks) == 0 {
+			if leaks, err = capture(cfg, lk); err != nil {
+				return v, err
+			}
+			if len(leaks) == 0 {
 				return done(nil)
 			}
-			if markLeaked(leaks, proven) == len(leaks) {
+			if markLeaked(leaks) == len(leaks) {
 				last = true
 			}
 		}
@@ -149,26 +158,20 @@ func capture(cfg *config, lk looker) ([]report.Leak, error) {
 	return lk.survivors(s), nil
 }
 
-// markLeaked marks the survivors the leak detector's snapshot lists as
-// proven leaked, and returns how many survivors are marked.
-//
-// A marked survivor is shown as the proof saw it: its goroutine is replaced
-// by the proof's, state and stack included, since the capture it came from
-// may be older than the proof and show a state the goroutine has left. A
-// goroutine running or runnable in the proof is never proven: the detector
-// only proves goroutines blocked for good.
-func markLeaked(leaks []report.Leak, proven *profile.Snapshot) int {
-	leaked := make(map[int64]*profile.Goroutine, len(proven.Goroutines))
-	for _, g := range proven.Goroutines {
-		if g.Leaked && !isRunning(g) {
-			leaked[g.ID] = g
-		}
-	}
+// countProver is a looker that can tell, from the proof's aggregated
+// records alone, that every survivor of its latest look is proven leaked,
+// sparing the look after the proof.
+type countProver interface {
+	allProven(agg *profile.Snapshot, leaks []report.Leak) bool
+}
+
+// markLeaked counts the survivors proven leaked: those the capture taken
+// after the proof marks "(leaked)" and does not show running (the detector
+// only proves goroutines blocked for good). A mark on a running goroutine
+// is cleared.
+func markLeaked(leaks []report.Leak) int {
 	n := 0
 	for i := range leaks {
-		if p := leaked[leaks[i].Goroutine.ID]; p != nil {
-			leaks[i].Goroutine = p
-		}
 		if leaks[i].Goroutine.Leaked && !isRunning(leaks[i].Goroutine) {
 			n++
 		} else {

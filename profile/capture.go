@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -185,37 +184,47 @@ func CaptureLeaked() (*Snapshot, error) {
 	return s, nil
 }
 
-// CaptureProof is CaptureLeaked returning every goroutine of the leak
-// profile's traceback, taken after its collection, with Leaked set on those
-// proven leaked: one traceback serves both as the proof and as a capture,
-// so a check needs no second look after the proof.
+// CaptureProof is CaptureLeaked returning every goroutine, from one
+// traceback taken after the proof, with Leaked set on those proven leaked.
+// gcFirst is as for ProveLeaks.
+func CaptureProof(gcFirst bool) (*Snapshot, error) {
+	if _, err := ProveLeaks(gcFirst); err != nil {
+		return nil, err
+	}
+	return Capture()
+}
+
+// ProveLeaks runs the runtime's leak detection and returns its findings in
+// aggregated form: one record per distinct stack and label set of the
+// goroutines proven leaked, with Count, Labels and Frames, no IDs (the
+// Format is FormatProfileText). It is the cheap half of CaptureLeaked:
+// the collection moves the goroutines it proves leaked to the leaked
+// state, where they stay, so every traceback from then on (Capture) marks
+// them "(leaked)", with their IDs. The profile's own traceback form
+// (debug=2) would take one runtime.Stack per doubling of a buffer starting
+// at 1 MiB: six for 50,000 goroutines.
 //
 // With gcFirst a regular collection runs before the profile's own: in a
 // fresh process the profile's first run was seen to miss a goroutine
 // blocked on a lock kept in a tiny allocation, which a regular cycle first
 // settles. Without it the proof costs one collection; a caller that finds
 // survivors unproven can ask again with gcFirst.
-func CaptureProof(gcFirst bool) (*Snapshot, error) {
+func ProveLeaks(gcFirst bool) (*Snapshot, error) {
 	p := pprof.Lookup(leakProfileName)
 	if p == nil {
 		return nil, ErrLeakProfileUnavailable
 	}
+	EnableTracebackLabels()
 	if gcFirst {
 		runtime.GC()
 	}
-	// The profile's collection moves the goroutines it proves leaked to
-	// the leaked state, where they stay, and every traceback from then on
-	// marks them "(leaked)". So the profile is written in its aggregated
-	// form, which is cheap, and thrown away; the traceback that follows is
-	// one Capture. The profile's own traceback form (debug=2) would take
-	// one runtime.Stack per doubling of a buffer starting at 1 MiB: six for
-	// 50,000 goroutines.
-	if err := p.WriteTo(io.Discard, 1); err != nil {
+	var buf bytes.Buffer
+	if err := p.WriteTo(&buf, 1); err != nil {
 		return nil, fmt.Errorf("writing the goroutineleak profile: %w", err)
 	}
-	s, err := Capture()
+	s, err := parseDebug1(buf.Bytes())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading the goroutineleak profile the runtime wrote: %w", err)
 	}
 	return s, nil
 }
