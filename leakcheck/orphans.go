@@ -118,6 +118,9 @@ type orphanFate struct {
 	owner string
 	// failed is set once any check failed for it, owner or candidate.
 	failed bool
+	// asParent is set when owner was failed as the parent of all the
+	// candidates, not knowing which subtest started it.
+	asParent bool
 }
 
 // narrowOrphan records that a check saw orphan id new, with candidates
@@ -141,7 +144,7 @@ func narrowOrphan(id int64, cands []string) (narrowed []string, fate orphanFate)
 // claimOrphan records owner as failed for orphan id; it reports false when
 // a test was already failed for it as its owner. ID 0 (a dump without
 // IDs) is never recorded.
-func claimOrphan(id int64, owner string) bool {
+func claimOrphan(id int64, owner string, asParent bool) bool {
 	if id == 0 {
 		return true
 	}
@@ -155,7 +158,7 @@ func claimOrphan(id int64, owner string) bool {
 	if f.owner != "" {
 		return false
 	}
-	f.owner, f.failed = owner, true
+	f.owner, f.failed, f.asParent = owner, true, asParent
 	return true
 }
 
@@ -164,7 +167,7 @@ func unclaimOrphan(id int64) {
 	orphanBook.mu.Lock()
 	defer orphanBook.mu.Unlock()
 	if f := orphanBook.byID[id]; f != nil {
-		f.owner, f.failed = "", false
+		f.owner, f.failed, f.asParent = "", false, false
 	}
 }
 
@@ -187,6 +190,17 @@ func orphanCandidates(id int64) (cands []string, owner string, ok bool) {
 		return nil, "", false
 	}
 	return slices.Clone(f.candidates), f.owner, true
+}
+
+// orphanParent returns the test a check failed for orphan id as the parent
+// of its candidates, not knowing which subtest started it; "" when none.
+func orphanParent(id int64) string {
+	orphanBook.mu.Lock()
+	defer orphanBook.mu.Unlock()
+	if f := orphanBook.byID[id]; f != nil && f.asParent {
+		return f.owner
+	}
+	return ""
 }
 
 // intersect returns the names in both sorted lists.
@@ -266,7 +280,7 @@ func placeOrphans(tc *testCheck, leaks []report.Leak, others []string, parentFai
 			}
 			show(l, cands, what)
 		case len(cands) == 1:
-			claimOrphan(l.Goroutine.ID, tc.test)
+			claimOrphan(l.Goroutine.ID, tc.test, false)
 			l.Attribution = profile.ByAlone
 			kept = append(kept, l)
 		case parent == tc.test:
@@ -288,7 +302,7 @@ func placeOrphans(tc *testCheck, leaks []report.Leak, others []string, parentFai
 	for _, parent := range slices.Sorted(mapKeys(toParent)) {
 		var claimed []report.Leak
 		for _, l := range toParent[parent] {
-			if l.Goroutine.ID == 0 || claimOrphan(l.Goroutine.ID, parent) {
+			if l.Goroutine.ID == 0 || claimOrphan(l.Goroutine.ID, parent, true) {
 				l.Attribution = profile.ByParent
 				l.Test = parent
 				claimed = append(claimed, l)
@@ -313,7 +327,7 @@ func placeOrphans(tc *testCheck, leaks []report.Leak, others []string, parentFai
 		ov.candidateCands = appendNames(ov.candidateCands, parentCands[parent])
 	}
 	for _, l := range ov.asParent {
-		claimOrphan(l.Goroutine.ID, tc.test)
+		claimOrphan(l.Goroutine.ID, tc.test, true)
 	}
 	for _, l := range ov.asCandidate {
 		markOrphanFailed(l.Goroutine.ID)

@@ -561,8 +561,8 @@ func nameLeaks(leaks, shared []report.Leak, runs *testRuns, p *prober) naming {
 		}
 	}
 	for _, l := range shared {
-		if _, owner, ok := orphanCandidates(l.Goroutine.ID); ok && owner != "" {
-			name(l, owner, nil)
+		if parent := orphanParent(l.Goroutine.ID); parent != "" {
+			name(l, parent, nil)
 		}
 	}
 	if p == nil {

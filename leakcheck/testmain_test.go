@@ -177,6 +177,11 @@ func TestVerifyTestMain(t *testing.T) {
 			wantNot: []string{"outlived the tests"},
 		},
 		{
+			name: "a timer callback a Check failed its test for alone is not run again", mode: modeVerifyMain, test: "TestHelperTimerAlone",
+			wantCode: 1, want: []string{"1 goroutine left running, already reported by TestHelperTimerAlone, not failing again"},
+			wantNot: []string{"outlived the tests", "ran parts of the tests again"},
+		},
+		{
 			name: "failing test still checked", mode: modeVerifyMain, test: "TestHelperFailsAndLeaks",
 			wantCode: 1, want: []string{"fails on purpose", "outlived the tests", "TestHelperFailsAndLeaks"},
 		},

@@ -68,6 +68,17 @@ func TestHelperTimerTable(t *testing.T) {
 	}
 }
 
+// TestHelperTimerAlone leaks a timer callback under its own Check, with no
+// other check running: the check fails it as the test's own.
+func TestHelperTimerAlone(t *testing.T) {
+	helperMode(t)
+	Check(t, SettleBudget(100*time.Millisecond))
+	var started sync.WaitGroup
+	started.Add(1)
+	time.AfterFunc(time.Millisecond, func() { started.Done(); timerTableLeak() })
+	started.Wait()
+}
+
 // TestCheckTimerTable: the table's leak fails something that owns it, with
 // and without VerifyTestMain, no clean subtest fails or is named, and with
 // VerifyTestMain the leaking subtest is named.
