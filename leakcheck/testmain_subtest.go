@@ -513,6 +513,9 @@ type naming struct {
 	untiedNamed int
 	runs        int    // the probes run
 	why         string // why some are unnamed, "" when all are named
+	// spent says why the runs stopped early, "" when they did not: a
+	// "one of" answer may then be wider than the runs could have made it.
+	spent string
 }
 
 // nameLeaks names, by running parts of the tests again, the test behind
@@ -572,6 +575,7 @@ func nameLeaks(leaks, shared []report.Leak, runs *testRuns, p *prober) naming {
 		return out
 	}
 	out.runs = p.runs
+	out.spent = p.spent
 	switch {
 	case out.unnamed == 0:
 	case p.spent != "":
@@ -609,6 +613,8 @@ func (n naming) note() string {
 	}
 	if n.unnamed > 0 {
 		notes = append(notes, fmt.Sprintf("%s not named more closely than above: %s.", words.Plural(n.unnamed, "goroutine"), n.why))
+	} else if n.spent != "" {
+		notes = append(notes, "The runs stopped early ("+n.spent+"): a name given as \"one of\" several may be wider than it would otherwise be.")
 	}
 	return strings.Join(notes, " ")
 }

@@ -1,12 +1,16 @@
 package leakcheck
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
 )
 
 // Helper tests and tests for VerifyTestMain's verdict on goroutines no
@@ -289,5 +293,43 @@ func TestVerifyTestMainInitGoroutines(t *testing.T) {
 				t.Logf("output:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestNameLeaksSaysBudgetSpent: a leak that needs two of a table's 40
+// subtests together makes the runs drop subtests one at a time until the
+// budget is spent; the answer is a wide "one of", and the note says the
+// runs stopped early.
+func TestNameLeaksSaysBudgetSpent(t *testing.T) {
+	var children []string
+	for i := range 40 {
+		children = append(children, fmt.Sprintf("c%02d", i))
+	}
+	g := &profile.Goroutine{ID: 9, State: "chan receive", Frames: []profile.Frame{{Func: "example.com/p.pair"}}}
+	kind := leakKind(g)
+	p := &prober{seen: make(map[string]probeResult)}
+	p.runFn = func(pattern string, _ time.Duration) (probeResult, error) {
+		r := probeResult{kinds: map[string]int{}}
+		switch {
+		case pattern == "^TestT$":
+			for _, c := range children {
+				r.names = append(r.names, "TestT/"+c)
+			}
+			r.kinds[kind] = 1
+		case strings.Contains(pattern, "c00") && strings.Contains(pattern, "c39"):
+			r.kinds[kind] = 1
+		}
+		return r, nil
+	}
+	runs := &testRuns{subs: map[string]bool{"TestT": true}, ran: map[string]bool{"TestT": true}}
+	n := nameLeaks([]report.Leak{{Goroutine: g, Test: "TestT", Attribution: profile.ByLabel}}, nil, runs, p)
+	if p.runs != maxProbeRuns {
+		t.Errorf("%d runs, want the budget of %d", p.runs, maxProbeRuns)
+	}
+	if len(n.named) != 1 || !strings.HasPrefix(n.named[0].Test, "one of ") {
+		t.Fatalf("named %+v, want one \"one of\" answer", n.named)
+	}
+	if note := n.note(); !strings.Contains(note, "stopped early") || !strings.Contains(note, "budget of 32 runs") {
+		t.Errorf("the note does not say the budget was spent: %q", note)
 	}
 }
