@@ -91,6 +91,21 @@ func takeIDLook(ids func([]int64) []int64) *idLook {
 	return l
 }
 
+// takeLook is takeIDLook through lk.look when there is one, returning the
+// traceback too, for a full capture of the same moment; the caller parses
+// or releases it. Without lk.look it is takeIDLook through lk.ids.
+func takeLook(lk looks) (*idLook, *profile.Look) {
+	if lk.look == nil {
+		return takeIDLook(lk.ids), nil
+	}
+	var full *profile.Look
+	l := takeIDLook(func(dst []int64) []int64 {
+		full = lk.look()
+		return full.IDs(dst)
+	})
+	return l, full
+}
+
 // createdMetric counts the goroutines created since the program started.
 const createdMetric = "/sched/goroutines-created:goroutines"
 

@@ -111,9 +111,17 @@ type testCheck struct {
 	// sawNew is set once a look found goroutines created since Check
 	// other than the check's own; from then on only full captures can
 	// tell whose they are.
-	sawNew  bool
-	selfGID int64   // the goroutine running the cleanup
-	result  verdict // the outcome, once finish has run
+	sawNew bool
+	// pending is the traceback over() read the IDs of, when they showed a
+	// goroutine new since Check: the next capture parses it instead of
+	// taking another.
+	pending *profile.Look
+	// pendingCreated is the creation count read just before that
+	// traceback, if pendingCreatedOK (see allProven).
+	pendingCreated   uint64
+	pendingCreatedOK bool
+	selfGID          int64   // the goroutine running the cleanup
+	result           verdict // the outcome, once finish has run
 	// overlapped names the tests whose checks ran at some moment between
 	// this Check and its verdict; guarded by checks.mu (see orphans.go).
 	overlapped []string
@@ -135,16 +143,27 @@ func (tc *testCheck) finish(t testing.TB) {
 		t.Errorf("leakcheck: cannot check %s for leaked goroutines: %v", tc.test, err)
 		return
 	}
-	others := checks.alongside(tc)
-	v.leaks, v.shared = placeOrphans(v.leaks, len(others) == 0)
-	v.alongside = others
-	tc.result = v
-	emit(t, tc.cfg, v, report.Options{
+	opts := report.Options{
 		Title:      tc.test,
 		Package:    tc.pkg,
 		ModuleRoot: moduleRoot(),
 		NoSource:   tc.cfg.noSource,
+	}
+	v.leaks, v.orphans = placeOrphans(tc, v.leaks, checks.alongside(tc), func(parent string, ls []report.Leak, cands []string) bool {
+		popts := opts
+		popts.Title = parent
+		r := buildReport(ls, tc.cfg, popts)
+		if r == nil {
+			return true // every one of them is ignored
+		}
+		if !failParent(t, parent, parentMsg(parent, r.Total, cands)+"\n"+reportText(r)) {
+			return false
+		}
+		noteReported(parent, r)
+		return true
 	})
+	tc.result = v
+	emit(t, tc.cfg, v, opts)
 }
 
 // over tells, from the IDs of the goroutines running now, whether no
@@ -160,13 +179,57 @@ func (tc *testCheck) over() bool {
 	if tc.sawNew {
 		return false
 	}
-	for _, id := range takeIDLook(tc.cfg.look.ids).ids {
+	look, full := takeLook(tc.cfg.look)
+	for _, id := range look.ids {
 		if id != tc.testGID && id != tc.selfGID && !tc.before.has(id) {
 			tc.sawNew = true
+			// The same traceback, parsed, is the capture that follows.
+			tc.pending = full
+			tc.pendingCreated, tc.pendingCreatedOK = look.created, full != nil && tc.createdOK
 			return false
 		}
 	}
+	if full != nil {
+		full.Release()
+	}
 	return true
+}
+
+// pendingLook hands the traceback over() kept, if any, to the next
+// capture.
+func (tc *testCheck) pendingLook() *profile.Look {
+	l := tc.pending
+	tc.pending = nil
+	return l
+}
+
+// allProven reports whether the proof's aggregated records agg prove every
+// survivor of the capture parsed from over()'s traceback: no goroutine was
+// created since that traceback (so it holds every goroutine alive now),
+// every survivor carries this check's label and was blocked, and the proof
+// counts exactly as many leaked goroutines with the label. Then each of
+// them is leaked, and no look after the proof is needed.
+func (tc *testCheck) allProven(agg *profile.Snapshot, leaks []report.Leak) bool {
+	ok := tc.pendingCreatedOK
+	tc.pendingCreatedOK = false // only for the capture of that traceback
+	if !ok || agg == nil {
+		return false
+	}
+	if now, nowOK := goroutinesCreated(); !nowOK || now != tc.pendingCreated {
+		return false
+	}
+	for _, l := range leaks {
+		if l.Attribution != profile.ByLabel || isRunning(l.Goroutine) {
+			return false
+		}
+	}
+	n := 0
+	for _, r := range agg.Goroutines {
+		if r.Labels[LabelKey] == tc.label {
+			n += r.Count
+		}
+	}
+	return n == len(leaks)
 }
 
 // survivors picks the test's goroutines from a full capture.

@@ -206,7 +206,7 @@ func runSequential(t *testing.T, p *program) []mismatch {
 	ft.runCleanups()
 	armsDone.Wait()
 	runs.check = idsOf(tc.result.leaks)
-	runs.noted = idsOf(tc.result.shared)
+	runs.noted = idsOf(tc.result.orphans.shown)
 	runs.find = map[int64]*profile.Goroutine{}
 	var le *LeakError
 	if errors.As(findErr, &le) {
@@ -354,22 +354,28 @@ func TestDifferential(t *testing.T) {
 const parallelGroup = 4
 
 // TestDifferentialParallel runs random programs in groups, as parallel
-// subtests each with its own Check; every program's goroutines stay blocked
-// until the whole group has been checked. Goroutines that kept the test's
-// label must fail exactly their own test; the others (relabelled, started
-// by timers) must fail their own test or be shown by some check, and fail
-// no other.
+// subtests of one parent, each with its own Check; every program's
+// goroutines stay blocked until the whole group has been checked.
+// Goroutines that kept the test's label must fail exactly their own test;
+// the others (relabelled, started by timers) must fail their own test or
+// the group's parent, as the owner of its subtests (orphans.go), and no
+// other program's test: every leaked goroutine fails something that truly
+// owns it, and no check fails for a goroutine of another program.
 func TestDifferentialParallel(t *testing.T) {
 	tally := map[string]int{}
+	// unlabelled counts the leaked goroutines without the test's label by
+	// what failed for them: their own test, or the group's parent.
+	var unlabelled struct{ own, parent int }
 	seeds := diffSeedList(*diffPSeeds, 1<<20)
 	for start := 0; start < len(seeds); start += parallelGroup {
 		group := seeds[start:min(start+parallelGroup, len(seeds))]
 		runs := make([]*parallelRun, len(group))
+		parent := newFakeTB(t, fmt.Sprintf("TestGroup%d", group[0]))
 		t.Run("group", func(t *testing.T) {
 			for i, seed := range group {
 				t.Run(strconv.FormatInt(seed, 10), func(t *testing.T) {
 					t.Parallel()
-					runs[i] = runParallelProgram(t, generate(seed))
+					runs[i] = runParallelProgram(t, parent, generate(seed))
 				})
 			}
 		})
@@ -377,7 +383,19 @@ func TestDifferentialParallel(t *testing.T) {
 			if r == nil {
 				continue
 			}
-			judgeMismatches(t, r.p, compareParallel(runs, i), tally)
+			judgeMismatches(t, r.p, compareParallel(runs, i, parent), tally)
+			for id, gi := range r.truth {
+				if !gi.leak || gi.labelled {
+					continue
+				}
+				_, owner, _ := orphanCandidates(id)
+				switch {
+				case r.fail[id] != nil:
+					unlabelled.own++
+				case owner == parent.Name():
+					unlabelled.parent++
+				}
+			}
 		}
 		for _, r := range runs {
 			if r != nil {
@@ -385,20 +403,22 @@ func TestDifferentialParallel(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("unlabelled leaked goroutines: %d failed their own test, %d the group's parent", unlabelled.own, unlabelled.parent)
 	t.Logf("%d programs; known-gap mismatches: %v", len(seeds), tally)
 }
 
 // parallelRun is one program of a parallel group, checked, still blocked.
 type parallelRun struct {
-	p      *program
-	w      *world
-	truth  map[int64]goroutineInfo
-	fail   map[int64]*profile.Goroutine
-	shared map[int64]*profile.Goroutine
-	how    map[int64]string // attribution of the failing goroutines
+	p     *program
+	w     *world
+	truth map[int64]goroutineInfo
+	// fail are the goroutines the program's check failed for, as their
+	// starter or, claiming no ownership, as one of their candidates.
+	fail map[int64]*profile.Goroutine
+	how  map[int64]string // attribution of the failing goroutines
 }
 
-func runParallelProgram(t *testing.T, p *program) *parallelRun {
+func runParallelProgram(t *testing.T, parent *fakeTB, p *program) *parallelRun {
 	w, err := newWorld()
 	if err != nil {
 		t.Error(err)
@@ -410,35 +430,39 @@ func runParallelProgram(t *testing.T, p *program) *parallelRun {
 		jobs[i] = &node{end: e}
 	}
 	w.startBefore(p, burst)
-	ft, tc := startCheck(t, fmt.Sprintf("TestProgram%d", p.seed), SettleBudget(diffBudget), NoSource())
+	ft := newFakeSubTB(t, parent, fmt.Sprintf("TestProgram%d", p.seed))
+	tc := check(ft, "example.com/pkg", []Option{SettleBudget(diffBudget), NoSource()})
+	if tc == nil {
+		t.Fatalf("check did not start: %s", ft.errorText())
+	}
 	w.runBody(p, jobs)
 	ft.runCleanups()
 	pr := &parallelRun{
 		p: p, w: w, truth: truthOf(p),
-		fail: idsOf(tc.result.leaks), shared: idsOf(tc.result.shared),
-		how: map[int64]string{},
+		fail: idsOf(tc.result.leaks),
+		how:  map[int64]string{},
 	}
 	for _, l := range tc.result.leaks {
 		pr.how[l.Goroutine.ID] = string(l.Attribution)
 	}
+	for _, l := range append(tc.result.orphans.asParent, tc.result.orphans.asCandidate...) {
+		pr.fail[l.Goroutine.ID] = l.Goroutine
+		pr.how[l.Goroutine.ID] = "one of several"
+	}
 	return pr
 }
 
-// compareParallel holds the verdict of runs[i] against its truth and the
-// other programs' verdicts.
-func compareParallel(runs []*parallelRun, i int) []mismatch {
+// compareParallel holds the verdict of runs[i] against its truth, the
+// other programs' verdicts and the group's parent.
+func compareParallel(runs []*parallelRun, i int, parent *fakeTB) []mismatch {
 	r := runs[i]
 	var out []mismatch
 	add := func(gap, format string, args ...any) {
 		out = append(out, mismatch{gap: gap, msg: fmt.Sprintf(format, args...)})
 	}
-	shownAnywhere := func(id int64) bool {
-		for _, o := range runs {
-			if o != nil && o.shared[id] != nil {
-				return true
-			}
-		}
-		return false
+	parentFailed := func(id int64) bool {
+		_, owner, ok := orphanCandidates(id)
+		return ok && owner == parent.Name() && parent.failed()
 	}
 	for _, id := range slices.Sorted(mapsKeys(r.truth)) {
 		gi := r.truth[id]
@@ -454,8 +478,8 @@ func compareParallel(runs []*parallelRun, i int) []mismatch {
 		case r.fail[id] != nil:
 		case gi.labelled:
 			add("", "Check missed goroutine %d, which kept the test's label: %s", id, gi.desc)
-		case !shownAnywhere(id):
-			add("", "goroutine %d, without the test's label, was neither failed nor shown: %s", id, gi.desc)
+		case !parentFailed(id):
+			add("", "goroutine %d, without the test's label, failed neither its test nor the group's parent: %s", id, gi.desc)
 		}
 	}
 	signalSeen := false

@@ -38,13 +38,17 @@
 // returned shows no creator at all. Whether such a goroutine is new since
 // Check is decided by its ID: Check knows the IDs of every goroutine alive
 // when it is called, so one of them is never the test's, whatever its
-// function. A check judges a new one by the checks running while it could
-// have appeared: when no
-// other check ran at any moment between this Check and its verdict, it is
-// this test's and fails it; when checks overlapped (parallel tests), it
-// fails none of them, since nothing shows which test started it, and each
-// overlapping check that sees it shows it in its test's log. VerifyTestMain
-// reports it at the end if it is still running.
+// function. A new one still running at the verdict appeared while this
+// check ran, so one of the checked tests running then started it: its
+// candidates, narrowed by every check that sees it. When there is one, it
+// fails that test. When they are subtests of one test (a table's parallel
+// cases), that parent fails, once: "one of its subtests A, B, C leaked
+// this". Otherwise, under VerifyTestMain, the checks only log it and
+// VerifyTestMain fails the package at exit, naming the test by running the
+// candidates apart; without VerifyTestMain each candidate's check fails,
+// worded to claim no ownership ("one of A, B leaked this"). No log names a
+// test as the starter of a goroutine it cannot be shown to have started:
+// they say "appeared while A, B, C ran".
 //
 // # Waiting, and proof
 //
@@ -84,10 +88,16 @@
 // VerifyTestMain checks, from TestMain, that no goroutine outlives the
 // package's tests, and names the test that started each one, subtests
 // included, with no GODEBUG and no Check in the tests: it labels each
-// top-level test as it starts, and finds the subtest by running parts of a
-// leaking test again (see VerifyTestMain). A leak a Check or VerifyNone
+// top-level test as it starts, and finds the subtest, or the test behind a
+// goroutine no label ties to one, by running parts of the tests again,
+// after printing its report, within a share of -test.timeout (see
+// VerifyTestMain; NoReruns turns that off). A leak a Check or VerifyNone
 // already failed its test for is counted there, not failed twice; later
 // VerifyNone calls name it as left over from that test, without failing.
+// Goroutines started before the tests and still running fail the package
+// too, in a section of their own, as with goleak; IgnoreInitGoroutines
+// leaves them out, and IgnoreKnown leaves out well-known library daemons by
+// named set.
 //
 // VerifyTestMain, VerifyNone, Find, IgnoreTopFunction, IgnoreAnyFunction,
 // IgnoreCurrent and Cleanup mean what they mean in go.uber.org/goleak

@@ -97,9 +97,7 @@ func buildReport(leaks []report.Leak, cfg *config, opts report.Options) *report.
 func emit(t testing.TB, cfg *config, v verdict, opts report.Options) {
 	t.Helper()
 	out := judge(cfg, v, opts)
-	if shared := buildReport(v.shared, cfg, opts); shared != nil {
-		t.Logf("leakcheck: %s\n%s", sharedNote(shared.Total, v.alongside), reportText(shared))
-	}
+	emitOrphans(t, cfg, v.orphans, opts)
 	fail := deliver(cfg, opts.Package, out, testAudience{t}, intros{
 		noted: "goroutines this test left running; they do not fail it because of OnlyProvenLeaks:",
 		known: "goroutines this test left running, all known leaks in the baseline; they do not fail it:",
@@ -171,4 +169,27 @@ func writeFiles(cfg *config, pkg string, reports ...*report.Report) error {
 		return fmt.Errorf("writing report files to %s: %w", dir, err)
 	}
 	return nil
+}
+
+// emitOrphans reports, through t, the orphans a check did not keep as its
+// test's own (see orphans.go): those it fails as their parent or as one of
+// their candidates, and those it only shows. Neither report names a test
+// as their starter: the parent's names the parent, the others none.
+func emitOrphans(t testing.TB, cfg *config, ov orphanVerdict, opts report.Options) {
+	t.Helper()
+	shown := opts
+	shown.Title = "goroutines that appeared while " + strings.Join(ov.shownCands, ", ") + " ran"
+	if r := buildReport(ov.shown, cfg, shown); r != nil {
+		t.Logf("%s\n%s", shownMsg(r.Total, ov.shownCands, ov.fates), reportText(r))
+	}
+	if r := buildReport(ov.asParent, cfg, opts); r != nil {
+		t.Errorf("%s\n%s", parentMsg(t.Name(), r.Total, ov.parentCands), reportText(r))
+		noteReported(t.Name(), r)
+	}
+	cand := opts
+	cand.Title = "goroutines that appeared while " + strings.Join(ov.candidateCands, ", ") + " ran"
+	if r := buildReport(ov.asCandidate, cfg, cand); r != nil {
+		t.Errorf("%s\n%s", candidateMsg(r.Total, ov.candidateCands), reportText(r))
+		noteReported(t.Name(), r)
+	}
 }

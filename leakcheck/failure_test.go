@@ -17,8 +17,9 @@ func breakLook(which string) Option {
 		switch which {
 		case "full":
 			c.look.full = broken
+			c.look.look = nil // so that every capture goes through full
 		case "leaked":
-			c.look.leaked = broken
+			c.look.proof = func(bool) (*profile.Snapshot, error) { return broken() }
 		}
 	})
 }

@@ -13,6 +13,8 @@ import (
 type fakeTB struct {
 	testing.TB
 	name string
+	// parent is the test this one is a subtest of, nil for none.
+	parent *fakeTB
 
 	mu       sync.Mutex
 	errors   []string
@@ -22,6 +24,19 @@ type fakeTB struct {
 
 func newFakeTB(t testing.TB, name string) *fakeTB {
 	return &fakeTB{TB: t, name: name}
+}
+
+// newFakeSubTB returns a fake subtest of parent, named parent's name, "/"
+// and name.
+func newFakeSubTB(t testing.TB, parent *fakeTB, name string) *fakeTB {
+	return &fakeTB{TB: t, name: parent.name + "/" + name, parent: parent}
+}
+
+func (f *fakeTB) leakcheckParent() testing.TB {
+	if f.parent == nil {
+		return nil
+	}
+	return f.parent
 }
 
 func (f *fakeTB) Name() string { return f.name }

@@ -16,6 +16,9 @@ const (
 	modeVerifyMainSkip = "verifymain-skip" // the same, with SkipOnTestFailure
 	modeHelperTest     = "helper-test"     // plain m.Run, to run one helper test
 	modeAfterRun       = "after-run"       // m.Run, then VerifyTestMain: a misuse
+	modeVerifyInit     = "verifymain-init" // VerifyTestMain, a package-level variable's worker blocked
+	modeVerifyInitOK   = "verifymain-init-ignored"
+	modeVerifyNoReruns = "verifymain-noreruns" // VerifyTestMain with NoReruns
 )
 
 func TestMain(m *testing.M) {
@@ -28,6 +31,12 @@ func TestMain(m *testing.M) {
 		code := m.Run()
 		VerifyTestMain(m, SettleBudget(100*time.Millisecond))
 		os.Exit(code)
+	case modeVerifyInit:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond))
+	case modeVerifyInitOK:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond), IgnoreInitGoroutines())
+	case modeVerifyNoReruns:
+		VerifyTestMain(m, SettleBudget(100*time.Millisecond), NoReruns())
 	default:
 		os.Exit(m.Run())
 	}

@@ -7,61 +7,71 @@ import (
 	"github.com/leakhound/leakhound/report"
 )
 
-// TestMarkLeaked: a survivor the proof lists is shown as the proof saw it,
-// and a goroutine running or runnable is never proven, whatever the
-// capture it came from said.
+// TestMarkLeaked: a survivor the capture after the proof marks leaked
+// counts as proven, and a goroutine running or runnable never does, whatever
+// its mark.
 func TestMarkLeaked(t *testing.T) {
 	blocked := frames("example.com/p.worker")
 	tests := []struct {
 		name       string
 		captured   *profile.Goroutine
-		proof      *profile.Goroutine // nil: not in the proof
 		wantMarked bool
-		wantState  string
 	}{
-		{
-			name:       "capture older than the proof",
-			captured:   &profile.Goroutine{ID: 7, State: "runnable", Frames: blocked},
-			proof:      &profile.Goroutine{ID: 7, State: "chan receive", Leaked: true, Frames: blocked},
-			wantMarked: true,
-			wantState:  "chan receive",
-		},
-		{
-			name:      "runnable in the proof",
-			captured:  &profile.Goroutine{ID: 7, State: "chan receive", Frames: blocked},
-			proof:     &profile.Goroutine{ID: 7, State: "runnable", Leaked: true, Frames: blocked},
-			wantState: "chan receive",
-		},
-		{
-			name:      "not in the proof",
-			captured:  &profile.Goroutine{ID: 7, State: "runnable", Frames: blocked},
-			wantState: "runnable",
-		},
-		{
-			name:       "same state in both",
-			captured:   &profile.Goroutine{ID: 7, State: "sync.Mutex.Lock", Frames: blocked},
-			proof:      &profile.Goroutine{ID: 7, State: "sync.Mutex.Lock", Leaked: true, Frames: blocked},
-			wantMarked: true,
-			wantState:  "sync.Mutex.Lock",
-		},
+		{"marked and blocked", &profile.Goroutine{ID: 7, State: "chan receive", Leaked: true, Frames: blocked}, true},
+		{"marked but runnable", &profile.Goroutine{ID: 7, State: "runnable", Leaked: true, Frames: blocked}, false},
+		{"not marked", &profile.Goroutine{ID: 7, State: "sync.Mutex.Lock", Frames: blocked}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			leaks := []report.Leak{{Goroutine: tt.captured, Test: "TestX", Attribution: profile.ByLabel}}
-			proof := &profile.Snapshot{}
-			if tt.proof != nil {
-				proof.Goroutines = append(proof.Goroutines, tt.proof)
+			n := markLeaked(leaks)
+			if got := n == 1; got != tt.wantMarked || leaks[0].Goroutine.Leaked != tt.wantMarked {
+				t.Errorf("marked %d (leaked = %v), want marked = %v", n, leaks[0].Goroutine.Leaked, tt.wantMarked)
 			}
-			n := markLeaked(leaks, proof)
-			if got := n == 1; got != tt.wantMarked {
-				t.Errorf("marked %d, want marked = %v", n, tt.wantMarked)
+		})
+	}
+}
+
+// TestAllProven: the proof's aggregated records settle a verdict without a
+// look after the proof only when they must cover every survivor: nothing
+// created since the look, every survivor labelled by this check and
+// blocked, and exactly as many leaked goroutines with the label.
+func TestAllProven(t *testing.T) {
+	const label = "TestX#1"
+	blocked := func(id int64) report.Leak {
+		return report.Leak{Goroutine: &profile.Goroutine{ID: id, State: "chan receive", Labels: map[string]string{LabelKey: label}}, Attribution: profile.ByLabel}
+	}
+	record := func(lbl string, n int) *profile.Goroutine {
+		return &profile.Goroutine{Count: n, Labels: map[string]string{LabelKey: lbl}}
+	}
+	tests := []struct {
+		name    string
+		leaks   []report.Leak
+		records []*profile.Goroutine
+		moved   bool // a goroutine was created since the look
+		want    bool
+	}{
+		{name: "every survivor counted", leaks: []report.Leak{blocked(1), blocked(2)}, records: []*profile.Goroutine{record(label, 2), record("TestY#2", 5)}, want: true},
+		{name: "one short", leaks: []report.Leak{blocked(1), blocked(2)}, records: []*profile.Goroutine{record(label, 1)}},
+		{name: "created since the look", leaks: []report.Leak{blocked(1)}, records: []*profile.Goroutine{record(label, 1)}, moved: true},
+		{name: "a survivor without the label", leaks: []report.Leak{blocked(1), {Goroutine: &profile.Goroutine{ID: 2, State: "chan receive"}, Attribution: profile.ByAlone}}, records: []*profile.Goroutine{record(label, 2)}},
+		{name: "a survivor running", leaks: []report.Leak{{Goroutine: &profile.Goroutine{ID: 1, State: "runnable"}, Attribution: profile.ByLabel}}, records: []*profile.Goroutine{record(label, 1)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now, ok := goroutinesCreated()
+			if !ok {
+				t.Skip("this runtime does not count created goroutines")
 			}
-			g := leaks[0].Goroutine
-			if g.Leaked != tt.wantMarked || g.State != tt.wantState {
-				t.Errorf("shown as %q, leaked = %v; want %q, %v", g.State, g.Leaked, tt.wantState, tt.wantMarked)
+			if tt.moved {
+				now--
 			}
-			if leaks[0].Test != "TestX" || leaks[0].Attribution != profile.ByLabel {
-				t.Errorf("the test tie was lost: %+v", leaks[0])
+			tc := &testCheck{label: label, pendingCreated: now, pendingCreatedOK: true}
+			if got := tc.allProven(&profile.Snapshot{Goroutines: tt.records}, tt.leaks); got != tt.want {
+				t.Errorf("allProven = %v, want %v", got, tt.want)
+			}
+			if tc.allProven(&profile.Snapshot{Goroutines: tt.records}, tt.leaks) {
+				t.Errorf("a second call stood on the same look")
 			}
 		})
 	}
@@ -78,11 +88,13 @@ func TestProofDoesNotHideLaterGoroutines(t *testing.T) {
 	}
 	var label string
 	looks := 0
+	proven := false
 	g := func(id int64, state string) *profile.Goroutine {
 		return &profile.Goroutine{ID: id, State: state, Labels: map[string]string{LabelKey: label},
 			Frames: []profile.Frame{{Func: "example.com/p.push"}}}
 	}
 	fakes := optionFunc(func(c *config) {
+		c.look.look = nil // so that every capture goes through full
 		c.look.full = func() (*profile.Snapshot, error) {
 			looks++
 			if looks == 1 {
@@ -90,12 +102,15 @@ func TestProofDoesNotHideLaterGoroutines(t *testing.T) {
 				return &profile.Snapshot{Goroutines: []*profile.Goroutine{g(1001, "runnable")}}, nil
 			}
 			// Later: it blocked, after starting another.
-			return &profile.Snapshot{Goroutines: []*profile.Goroutine{g(1001, "chan send"), g(1002, "runnable")}}, nil
-		}
-		c.look.leaked = func() (*profile.Snapshot, error) {
 			p := g(1001, "chan send")
-			p.Leaked = true
-			return &profile.Snapshot{Goroutines: []*profile.Goroutine{p}}, nil
+			p.Leaked = proven
+			return &profile.Snapshot{Goroutines: []*profile.Goroutine{p, g(1002, "runnable")}}, nil
+		}
+		c.look.proof = func(bool) (*profile.Snapshot, error) {
+			// The survivor is proven; the capture after the proof shows it
+			// marked, and the goroutine it started since the first look.
+			proven = true
+			return &profile.Snapshot{Goroutines: []*profile.Goroutine{{Count: 1, Labels: map[string]string{LabelKey: label}}}}, nil
 		}
 	})
 	ft, tc := startCheck(t, "TestProofRace", SettleBudget(leakBudget), fakes, NoSource())

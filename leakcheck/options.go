@@ -42,6 +42,8 @@ type config struct {
 	cleanup       func(exitCode int)
 	skipOnFailure bool
 	noSource      bool
+	noReruns      bool
+	ignoreInit    bool
 	// look takes the snapshots; tests replace it to simulate failures.
 	look looks
 	// errs are failures of options that do work when created (IgnoreCurrent);
@@ -51,17 +53,27 @@ type config struct {
 
 // looks are the ways a check looks at the process's goroutines.
 type looks struct {
-	full, leaked func() (*profile.Snapshot, error)
+	full func() (*profile.Snapshot, error)
+	// proof asks the runtime which goroutines are leaked, in aggregated
+	// form (profile.ProveLeaks); the full captures taken afterwards mark
+	// them Leaked. gcFirst runs a regular collection before it.
+	proof func(gcFirst bool) (*profile.Snapshot, error)
 	// ids lists the IDs of the goroutines running now, sorted, appended
 	// to its argument[:0].
 	ids func([]int64) []int64
+	// look takes a traceback whose IDs are read first and which is parsed
+	// only when they show a goroutine worth a full capture, sparing the
+	// check a second traceback; nil makes the check use ids, then full
+	// (tests that fake full set it so).
+	look func() *profile.Look
 }
 
 // runtimeLooks look at this process through the profile package.
 var runtimeLooks = looks{
-	full:   profile.Capture,
-	leaked: profile.CaptureLeaked,
-	ids:    profile.CaptureIDs,
+	full:  profile.Capture,
+	proof: profile.ProveLeaks,
+	ids:   profile.CaptureIDs,
+	look:  profile.TakeLook,
 }
 
 // filter is one reason to leave a goroutine out of a check.
@@ -229,6 +241,26 @@ func OnlyProvenLeaks() Option {
 // code is non-zero either way.
 func SkipOnTestFailure() Option {
 	return optionFunc(func(c *config) { c.skipOnFailure = true })
+}
+
+// NoReruns stops VerifyTestMain from running parts of the tests again, in
+// copies of the test binary, to name the test or subtest behind a goroutine
+// it could only tie to a top-level test, a parent test or no test; the
+// environment variable LEAKHOUND_RERUNS=off does the same without changing
+// code. Use it when the tests have side effects that must not repeat. The
+// report is the same, with names only as close as the first run shows them.
+func NoReruns() Option {
+	return optionFunc(func(c *config) { c.noReruns = true })
+}
+
+// IgnoreInitGoroutines makes VerifyTestMain leave out the goroutines that
+// were running before the tests (started by init functions, package-level
+// variables or TestMain), as it did before it reported them. goleak's
+// VerifyTestMain reports them; so does this one unless told otherwise.
+// Prefer an ignore set (IgnoreSets) or IgnoreTopFunction for one library's
+// daemon: this leaves out every such goroutine, real leaks included.
+func IgnoreInitGoroutines() Option {
+	return optionFunc(func(c *config) { c.ignoreInit = true })
 }
 
 // NoSource stops reports from reading source files to sharpen their

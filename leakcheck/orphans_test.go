@@ -2,6 +2,7 @@ package leakcheck
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"runtime"
@@ -127,65 +128,110 @@ var orphanLeakers = []func(running *sync.WaitGroup, id *int64, ch chan int) func
 	},
 }
 
-// TestCheckOrphansUnderParallel runs checks in parallel subtests, some
-// leaking a timer's goroutine, some clean, while the parent's own check is
-// open, so every check overlaps another whatever -parallel allows. An
-// orphan appears while several checks overlap, so it must fail no test,
-// never a clean one, and must still be shown by the check that started it.
+// TestCheckOrphansUnderParallel runs checks side by side, each on its own
+// goroutine, some leaking a timer's goroutine, some clean, all looking
+// before any orphan appears and judging after they all have: every check
+// sees every orphan new. The rule of orphans.go decides by the tests'
+// names and the parent's check: never silent, never a clean test failed as
+// the starter, and no log naming a test as the starter.
 func TestCheckOrphansUnderParallel(t *testing.T) {
-	type result struct {
-		failed bool
-		shown  bool
+	tests := []struct {
+		name        string
+		parent      string // the fakes are subtests of it; "" for top-level tests
+		parentCheck bool   // the parent has a check of its own
+		// wantParent: the parent fails for the orphans, once each, and no
+		// subtest fails; otherwise every check fails as a candidate.
+		wantParent bool
+	}{
+		{name: "subtests, parent with a check", parent: "TestTable", parentCheck: true, wantParent: true},
+		{name: "subtests, parent without a check", parent: "TestTable", wantParent: true},
+		{name: "top-level tests, no VerifyTestMain", parent: ""},
 	}
-	n := 2 * len(orphanLeakers)
-	results := make(chan result, n)
-	var releases []func()
-	var mu sync.Mutex
-	parent, _ := startCheck(t, "TestParent", SettleBudget(cleanBudget))
-	t.Run("group", func(t *testing.T) {
-		for i := range n {
-			t.Run("case", func(t *testing.T) {
-				t.Parallel()
-				ft, tc := startCheck(t, t.Name(), SettleBudget(leakBudget))
-				if i%2 == 1 {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := 2 * len(orphanLeakers)
+			var parent *fakeTB
+			var parentTC *testCheck
+			fakes := make([]*fakeTB, n)
+			for i := range fakes {
+				name := fmt.Sprintf("case_%d", i)
+				if tt.parent == "" {
+					fakes[i] = newFakeTB(t, "TestTop"+name)
+					continue
+				}
+				if parent == nil {
+					if tt.parentCheck {
+						parent, parentTC = startCheck(t, tt.parent, SettleBudget(cleanBudget))
+					} else {
+						parent = newFakeTB(t, tt.parent)
+					}
+				}
+				fakes[i] = newFakeSubTB(t, parent, name)
+			}
+			tcs := make([]*testCheck, n)
+			var looked, leaked, judged sync.WaitGroup
+			looked.Add(n)
+			leaked.Add(n)
+			judged.Add(n)
+			var releases sync.Map
+			for i, ft := range fakes {
+				go func() {
+					defer judged.Done()
+					tcs[i] = check(ft, "example.com/pkg", []Option{SettleBudget(leakBudget)})
+					looked.Done()
+					looked.Wait()
+					if i%2 == 0 {
+						ch := make(chan int)
+						var running sync.WaitGroup
+						running.Add(1)
+						var id int64
+						time.AfterFunc(time.Millisecond, orphanLeakers[i/2](&running, &id, ch))
+						running.Wait()
+						releases.Store(id, func() { <-ch })
+					}
+					leaked.Done()
+					leaked.Wait()
 					ft.runCleanups()
-					results <- result{failed: ft.failed(), shown: true}
-					return
+				}()
+			}
+			judged.Wait()
+			if parentTC != nil {
+				parent.runCleanups()
+			}
+			releases.Range(func(_, release any) bool { release.(func())(); return true })
+			orphans := 0
+			releases.Range(func(any, any) bool { orphans++; return true })
+
+			for i, ft := range fakes {
+				if tcs[i] == nil {
+					t.Fatalf("check %d did not start: %s", i, ft.errorText())
 				}
-				ch := make(chan int)
-				var running sync.WaitGroup
-				running.Add(1)
-				var id int64
-				time.AfterFunc(time.Millisecond, orphanLeakers[i/2](&running, &id, ch))
-				running.Wait()
-				mu.Lock()
-				releases = append(releases, func() { <-ch })
-				mu.Unlock()
-				ft.runCleanups()
-				shown := false
-				for _, l := range tc.result.shared {
-					shown = shown || l.Goroutine.ID == id
+				for _, l := range tcs[i].result.leaks {
+					t.Errorf("%s failed as the starter of goroutine %d, which it cannot be shown to have started", ft.Name(), l.Goroutine.ID)
 				}
-				shown = shown && strings.Contains(ft.logText(), "started outside any test's goroutines")
-				results <- result{failed: ft.failed(), shown: shown}
-			})
-		}
-	})
-	for _, release := range releases {
-		release()
-	}
-	parent.runCleanups()
-	if parent.failed() {
-		t.Errorf("the parent's check failed:\n%s", parent.errorText())
-	}
-	close(results)
-	for r := range results {
-		if r.failed {
-			t.Errorf("a check failed for a goroutine no test can be shown to own")
-		}
-		if !r.shown {
-			t.Errorf("a check did not show in its log the goroutine its timer started")
-		}
+				if strings.Contains(ft.logText(), "test: ") {
+					t.Errorf("%s's log names a test for a goroutine:\n%s", ft.Name(), ft.logText())
+				}
+				switch {
+				case tt.wantParent && ft.failed():
+					t.Errorf("%s failed; its parent owns the orphans:\n%s", ft.Name(), ft.errorText())
+				case !tt.wantParent && !strings.Contains(ft.errorText(), "one of TestTopcase_0, "):
+					t.Errorf("%s did not fail as one of the candidates:\n%s", ft.Name(), ft.errorText())
+				}
+			}
+			if tt.wantParent {
+				text := parent.errorText()
+				if got := strings.Count(text, "leakcheck: "); got != 1 {
+					t.Errorf("the parent failed %d times, want once:\n%s", got, text)
+				}
+				if !strings.Contains(text, "one of its subtests TestTable/case_0") {
+					t.Errorf("the parent did not fail as the owner of its subtests' orphans:\n%s", text)
+				}
+				if !strings.Contains(text, "leaked "+thisOrThese(orphans)+":") {
+					t.Errorf("the parent's failure does not show the orphans:\n%s", text)
+				}
+			}
+		})
 	}
 }
 

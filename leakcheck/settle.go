@@ -51,12 +51,9 @@ type verdict struct {
 	// leaks are the survivors at the end; Goroutine.Leaked is set on those
 	// the runtime proved leaked.
 	leaks []report.Leak
-	// shared are goroutines started outside any test that appeared while
-	// several checks ran, so none of them can be shown to own them: shown,
-	// failing none (see orphans.go).
-	shared []report.Leak
-	// alongside names the tests whose checks overlapped this one.
-	alongside []string
+	// orphans are the goroutines started outside any test that appeared
+	// while several checks ran, as the rule of orphans.go placed them.
+	orphans orphanVerdict
 	// proofAvailable reports whether the runtime could prove leaks.
 	proofAvailable bool
 	// waited is how long settling took.
@@ -64,8 +61,8 @@ type verdict struct {
 }
 
 // proofAttempt reports whether the look with index i (0 for the first)
-// asks the leak detector for proof. Each ask costs two garbage collections
-// and a traceback, so they are spread out: most leaked goroutines are
+// asks the leak detector for proof. Each ask costs a garbage collection (two
+// after the first) and a traceback, so they are spread out: most leaked goroutines are
 // blocked long before the check starts and are proven at the first ask; the
 // later asks catch the ones that had not blocked yet.
 func proofAttempt(i int) bool {
@@ -89,6 +86,7 @@ func settle(cfg *config, lk looker) (verdict, error) {
 	// clean checks a second look.
 	runtime.Gosched()
 	pause := firstPause
+	proofs := 0
 	for i := 0; ; i++ {
 		last := !time.Now().Before(deadline)
 		askProof := proof && (last || proofAttempt(i))
@@ -103,22 +101,32 @@ func settle(cfg *config, lk looker) (verdict, error) {
 			return done(nil)
 		}
 		if askProof {
-			proven, err := cfg.look.leaked()
+			// The first proof runs one collection; when it leaves a
+			// survivor unproven, the later ones run a regular collection
+			// first (see profile.ProveLeaks).
+			agg, err := cfg.look.proof(proofs > 0)
+			proofs++
 			if err != nil {
 				return v, fmt.Errorf("asking the runtime which goroutines are leaked: %w", err)
 			}
-			// Look again after the proof: a goroutine created between
-			// the first look and the proof (by a survivor that blocked
-			// for good right after) is in neither, and a verdict on the
-			// first look would miss it. In the second look it is a
-			// survivor the proof did not prove, so the check waits.
+			if c, ok := lk.(countProver); ok && c.allProven(agg, leaks) {
+				for i := range leaks {
+					leaks[i].Goroutine.Leaked = true
+				}
+				return done(leaks)
+			}
+			// Look again after the proof: its traceback marks the
+			// goroutines proven leaked, and a goroutine created between
+			// the first look and the proof (by a survivor that blocked for
+			// good right after) is in it, a survivor the proof did not
+			// prove, so the check waits.
 			if leaks, err = capture(cfg, lk); err != nil {
 				return v, err
 			}
 			if len(leaks) == 0 {
 				return done(nil)
 			}
-			if markLeaked(leaks, proven) == len(leaks) {
+			if markLeaked(leaks) == len(leaks) {
 				last = true
 			}
 		}
@@ -130,35 +138,40 @@ func settle(cfg *config, lk looker) (verdict, error) {
 	}
 }
 
-// capture takes a full capture and picks the survivors from it.
+// capture takes a full capture and picks the survivors from it. A looker
+// that kept the traceback of its cheap look (pendingLook) has it parsed
+// instead of taking another.
 func capture(cfg *config, lk looker) ([]report.Leak, error) {
-	s, err := cfg.look.full()
+	var s *profile.Snapshot
+	var err error
+	if p, ok := lk.(interface{ pendingLook() *profile.Look }); ok {
+		if l := p.pendingLook(); l != nil {
+			s, err = l.Snapshot()
+		}
+	}
+	if s == nil && err == nil {
+		s, err = cfg.look.full()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("capturing the goroutines: %w", err)
 	}
 	return lk.survivors(s), nil
 }
 
-// markLeaked marks the survivors the leak detector's snapshot lists as
-// proven leaked, and returns how many survivors are marked.
-//
-// A marked survivor is shown as the proof saw it: its goroutine is replaced
-// by the proof's, state and stack included, since the capture it came from
-// may be older than the proof and show a state the goroutine has left. A
-// goroutine running or runnable in the proof is never proven: the detector
-// only proves goroutines blocked for good.
-func markLeaked(leaks []report.Leak, proven *profile.Snapshot) int {
-	leaked := make(map[int64]*profile.Goroutine, len(proven.Goroutines))
-	for _, g := range proven.Goroutines {
-		if g.Leaked && !isRunning(g) {
-			leaked[g.ID] = g
-		}
-	}
+// countProver is a looker that can tell, from the proof's aggregated
+// records alone, that every survivor of its latest look is proven leaked,
+// sparing the look after the proof.
+type countProver interface {
+	allProven(agg *profile.Snapshot, leaks []report.Leak) bool
+}
+
+// markLeaked counts the survivors proven leaked: those the capture taken
+// after the proof marks "(leaked)" and does not show running (the detector
+// only proves goroutines blocked for good). A mark on a running goroutine
+// is cleared.
+func markLeaked(leaks []report.Leak) int {
 	n := 0
 	for i := range leaks {
-		if p := leaked[leaks[i].Goroutine.ID]; p != nil {
-			leaks[i].Goroutine = p
-		}
 		if leaks[i].Goroutine.Leaked && !isRunning(leaks[i].Goroutine) {
 			n++
 		} else {

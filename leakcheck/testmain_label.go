@@ -4,9 +4,11 @@ import (
 	"context"
 	"flag"
 	"io"
+	"maps"
 	"reflect"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -61,6 +63,7 @@ type testRuns struct {
 	names  map[string]bool // the top-level names of tests, benchmarks, fuzz targets and examples
 	mu     sync.Mutex
 	subs   map[string]bool // top-level test → ran subtests in some run
+	ran    map[string]bool // the top-level tests that started
 }
 
 // testDepsAPI is testing's testDeps interface, method for method.
@@ -131,7 +134,7 @@ func installTestNaming(m TestingM) *testRuns {
 	if !ok {
 		return nil
 	}
-	r := &testRuns{base: ownLabels(), names: make(map[string]bool), subs: make(map[string]bool)}
+	r := &testRuns{base: ownLabels(), names: make(map[string]bool), subs: make(map[string]bool), ran: make(map[string]bool)}
 	r.baseCtx = labelContext(r.base)
 	hook := reflect.ValueOf(namingDeps{testDepsAPI: inner, runs: r})
 	if !hook.Type().Implements(depsField.Type()) || !r.collectNames(v) {
@@ -198,6 +201,9 @@ func (r *testRuns) matched(name string) {
 	}
 	if r.startsTopLevel() {
 		pprof.SetGoroutineLabels(pprof.WithLabels(r.baseCtx, pprof.Labels(LabelKey, newLabelValue(name))))
+		r.mu.Lock()
+		r.ran[name] = true
+		r.mu.Unlock()
 		return
 	}
 	r.mu.Lock()
@@ -278,6 +284,16 @@ func (r *testRuns) hadSubtests(name string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.subs[name]
+}
+
+// ranTopLevel returns the top-level tests that started, sorted.
+func (r *testRuns) ranTopLevel() []string {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Sorted(maps.Keys(r.ran))
 }
 
 // fieldPtr returns a pointer to the unexported field name of the struct v

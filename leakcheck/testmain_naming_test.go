@@ -56,6 +56,7 @@ func TestHelperLeakSubtest(t *testing.T) {
 	helperMode(t)
 	for i := range 6 {
 		t.Run(fmt.Sprintf("case_%d", i), func(t *testing.T) {
+			logRun(t)
 			if i == 3 {
 				startSubtestLeak()
 			}
@@ -164,21 +165,24 @@ func runHelperArgs(t *testing.T, mode string, args ...string) (int, string) {
 	return runTestBinary(t, append(env, helperEnv+"="+mode), append([]string{"-test.count=1", "-test.v"}, args...)...)
 }
 
-// testsOfGroup returns the "test:" line of the report group whose text
-// mentions fn, or "" when no group does.
+// testsOfGroup returns the "test:" line of the last report group whose
+// text mentions fn, or "" when no group names a test: VerifyTestMain's
+// report comes first, with the names known then, and the names found by
+// running parts of the tests again follow it.
 func testsOfGroup(out, fn string) string {
+	found := ""
 	for _, block := range strings.Split(out, "\n#") {
 		if !strings.Contains(block, fn) {
 			continue
 		}
 		for line := range strings.Lines(block) {
 			if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "test: "); ok {
-				test, _, _ := strings.Cut(rest, " · ")
-				return test
+				found, _, _ = strings.Cut(rest, " · ")
+				break
 			}
 		}
 	}
-	return ""
+	return found
 }
 
 // TestVerifyTestMainNamesTests checks that VerifyTestMain names the test
@@ -284,7 +288,8 @@ func TestPassedArgs(t *testing.T) {
 		want []string
 	}{
 		{"nothing", nil, nil},
-		{"kept", []string{"-test.short", "-test.timeout=10m", "-update", "-db=x"}, []string{"-test.short", "-test.timeout=10m", "-update", "-db=x"}},
+		{"kept", []string{"-test.short", "-test.parallel=8", "-update", "-db=x"}, []string{"-test.short", "-test.parallel=8", "-update", "-db=x"}},
+		{"timeout set by the probe", []string{"-test.timeout=10m", "-test.short"}, []string{"-test.short"}},
 		{"dropped with values", []string{"-test.run=^TestA$", "-test.coverprofile=c.out", "-test.count=3", "-test.testlogfile=/tmp/l"}, nil},
 		{"dropped, value apart", []string{"-test.run", "^TestA$", "-test.short"}, []string{"-test.short"}},
 		{"dropped booleans keep the next argument", []string{"-test.v", "-test.failfast", "-flag"}, []string{"-flag"}},

@@ -3,7 +3,13 @@ package leakcheck
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -12,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
@@ -30,19 +37,61 @@ import (
 // narrowed to parts of TestX, each copy reporting what it left running
 // (probeMain), and halves the set of subtests until the one that leaves a
 // goroutine of the same kind is found, level by level: TestX alone, TestX's
-// body without subtests, then halves of its subtests. This costs runs only
-// when a leak is found, at most maxProbeRuns, and is exact when the leak
-// recurs when its subtest runs alone. When it recurs only with several
+// body without subtests, then halves of its subtests. A goroutine no label
+// ties to a test starts one level up: halves of its candidate top-level
+// tests. This costs runs only when a leak is found, at most maxProbeRuns,
+// each with a share of what is left of -test.timeout, and is exact when the
+// leak recurs when its subtest runs alone. When it recurs only with several
 // subtests together, they are all named with "one of"; when it does not
-// recur at all, the top-level test is named and the report says so.
+// recur at all, or the runs stop early, the top-level test is named and the
+// report says why.
 
 // probeEnv names, in the environment of a copy of the test binary started
-// to find a subtest, the file where its VerifyTestMain writes what the
-// tests left running instead of reporting it.
+// to find a subtest, the directory of that probe and its token, as
+// "dir:token". A user's environment cannot make a test binary a probe
+// (which would hide its failures): the copy is one only when dir holds the
+// file probeTokenFile, written by the process that started it, with the
+// same token (128 random bits, new for each VerifyTestMain) and that
+// process's ID, which must be the copy's parent. The copy writes what it
+// found to a new file in dir, never over an existing one.
 const probeEnv = "LEAKHOUND_PROBE"
+
+// probeTokenFile and probeKindsFile are the names of the files in a
+// probe's directory: the token the parent wrote, and what the probe found.
+const (
+	probeTokenFile = "token"
+	probeKindsFile = "kinds"
+)
 
 // maxProbeRuns bounds the copies of the test binary one VerifyTestMain runs.
 const maxProbeRuns = 32
+
+// probeTarget returns, when this process is a probe started by a
+// VerifyTestMain, the file to write its findings to. A probeEnv that does
+// not check out is named on w and ignored, so the tests run and fail as
+// usual. probeEnv is unset either way, so processes the tests start do not
+// inherit it.
+func probeTarget(w io.Writer, value string) (string, bool) {
+	if value == "" {
+		return "", false
+	}
+	os.Unsetenv(probeEnv)
+	dir, token, _ := strings.Cut(value, ":")
+	tokenPath := filepath.Join(dir, probeTokenFile)
+	if fi, err := os.Lstat(tokenPath); err == nil && fi.Mode().IsRegular() && token != "" {
+		if data, err := os.ReadFile(tokenPath); err == nil && string(data) == probeTokenText(token, os.Getppid()) {
+			return filepath.Join(dir, probeKindsFile), true
+		}
+	}
+	fmt.Fprintf(w, "leakcheck: ignoring %s: this process was not started by VerifyTestMain to name a test\n", probeEnv)
+	return "", false
+}
+
+// probeTokenText is the content of the token file for a probe started by
+// the process with ID pid.
+func probeTokenText(token string, pid int) string {
+	return token + "\n" + strconv.Itoa(pid) + "\n"
+}
 
 // probeMain runs the tests and writes the kinds of the goroutines they left
 // to path, one "kind<TAB>count" line each; its exit code is always 0.
@@ -64,7 +113,11 @@ func probeMain(m TestingM, cfg *config, path string) int {
 			fmt.Fprintf(&buf, "%s\t%d\n", k, counts[k])
 		}
 	}
-	_ = os.WriteFile(path, buf.Bytes(), 0o600)
+	// A new file only: a probe never writes over one that exists.
+	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		_, _ = f.Write(buf.Bytes())
+		_ = f.Close()
+	}
 	return 0
 }
 
@@ -90,11 +143,22 @@ func leakKind(g *profile.Goroutine) string {
 type prober struct {
 	bin  string   // the test binary
 	args []string // its arguments, minus those a probe sets or must not pass on
-	runs int
-	// runFn runs one probe; tests replace it.
-	runFn func(pattern string) (probeResult, error)
+	// userRun is the user's -test.run split into its per-level elements,
+	// and userSkip the user's -test.skip: a probe runs nothing the user's
+	// run did not.
+	userRun  []string
+	userSkip string
+	// deadline is when the user's -test.timeout ends the process (zero
+	// when it does not); each probe gets a share of the time left.
+	deadline time.Time
+	token    string // the probes' token (see probeEnv)
+	runs     int
+	// runFn runs one probe with a timeout; tests replace it.
+	runFn func(pattern string, timeout time.Duration) (probeResult, error)
 	seen  map[string]probeResult
-	err   error // the first failure to run a probe
+	err   error // the latest failure of a probe
+	// spent says why probing stopped early, "" while it has not.
+	spent string
 }
 
 // probeResult is what one probe run left and which tests it ran.
@@ -103,10 +167,52 @@ type probeResult struct {
 	names []string // tests and subtests run, as -test.v prints them
 }
 
-func newProber() *prober {
-	p := &prober{bin: os.Args[0], args: passedArgs(os.Args[1:]), seen: make(map[string]probeResult)}
+// Probe time: each probe may take probeShare of what is left of the
+// user's -test.timeout, less probeReserve kept for the report and exit;
+// with no timeout, probeCap. A probe needs at least probeMin.
+const (
+	probeShare   = 4 // a probe takes at most 1/probeShare of the time left
+	probeReserve = 5 * time.Second
+	probeCap     = 2 * time.Minute
+	probeMin     = 2 * time.Second
+)
+
+// newProber returns a prober for this test binary, started at start, with
+// the user's -test.run and -test.skip as they were before VerifyTestMain
+// touched them.
+func newProber(start time.Time, userRun, userSkip string) *prober {
+	p := &prober{
+		bin: os.Args[0], args: passedArgs(os.Args[1:]),
+		userRun: splitRunPattern(userRun), userSkip: userSkip,
+		token: randomToken(), seen: make(map[string]probeResult),
+	}
+	if f := flag.Lookup("test.timeout"); f != nil {
+		if g, ok := f.Value.(flag.Getter); ok {
+			if d, ok := g.Get().(time.Duration); ok && d > 0 {
+				p.deadline = start.Add(d)
+			}
+		}
+	}
 	p.runFn = p.exec
 	return p
+}
+
+// randomToken returns 128 random bits in hex.
+func randomToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// probeTimeout is the time the next probe may take; ok is false when too
+// little is left under the user's -test.timeout.
+func (p *prober) probeTimeout() (time.Duration, bool) {
+	if p.deadline.IsZero() {
+		return probeCap, true
+	}
+	left := time.Until(p.deadline) - probeReserve
+	d := min(left/probeShare, probeCap)
+	return d, d >= probeMin
 }
 
 // probeDropped are the test flags a probe does not pass on: those it sets
@@ -114,7 +220,7 @@ func newProber() *prober {
 // runs.
 var probeDropped = map[string]bool{
 	"run": true, "skip": true, "count": true, "v": true, "list": true, "shuffle": true,
-	"cpu": true, "failfast": true, "json": true,
+	"cpu": true, "failfast": true, "json": true, "timeout": true,
 	"bench": true, "benchtime": true, "benchmem": true,
 	"fuzz": true, "fuzztime": true, "fuzzminimizetime": true, "fuzzcachedir": true, "fuzzworker": true,
 	"cpuprofile": true, "memprofile": true, "memprofilerate": true, "blockprofile": true,
@@ -126,8 +232,7 @@ var probeDropped = map[string]bool{
 var probeBoolFlags = map[string]bool{"v": true, "failfast": true, "benchmem": true, "json": true, "fuzzworker": true, "artifacts": true}
 
 // passedArgs returns the arguments of this test binary that a probe passes
-// on: the user's own flags and test flags such as -test.short and
-// -test.timeout.
+// on: the user's own flags and test flags such as -test.short.
 func passedArgs(args []string) []string {
 	var kept []string
 	for i := 0; i < len(args); i++ {
@@ -144,25 +249,85 @@ func passedArgs(args []string) []string {
 	return kept
 }
 
+// splitRunPattern splits a -test.run or -test.skip pattern into its
+// per-level elements at the slashes outside brackets and parentheses, as
+// the testing package does.
+func splitRunPattern(pat string) []string {
+	if pat == "" {
+		return nil
+	}
+	var elems []string
+	var cur strings.Builder
+	brackets, parens := 0, 0
+	for i := 0; i < len(pat); i++ {
+		c := pat[i]
+		switch {
+		case c == '\\' && i+1 < len(pat):
+			cur.WriteByte(c)
+			i++
+			c = pat[i]
+		case brackets > 0:
+			if c == ']' {
+				brackets--
+			}
+		case c == '[':
+			brackets++
+		case c == '(':
+			parens++
+		case c == ')' && parens > 0:
+			parens--
+		case c == '/' && parens == 0:
+			elems = append(elems, cur.String())
+			cur.Reset()
+			continue
+		}
+		cur.WriteByte(c)
+	}
+	return append(elems, cur.String())
+}
+
+// pattern is the -test.run of a probe narrowed to elems, one per level:
+// the levels below them keep the user's own elements.
+func (p *prober) pattern(elems []string) string {
+	all := slices.Clone(elems)
+	if len(p.userRun) > len(elems) && (len(elems) == 0 || elems[len(elems)-1] != "^$") {
+		all = append(all, p.userRun[len(elems):]...)
+	}
+	return strings.Join(all, "/")
+}
+
 // exec runs one probe: the test binary with -test.run=pattern, verbose, in
-// probe mode, its output kept from the user.
-func (p *prober) exec(pattern string) (probeResult, error) {
+// probe mode, its output kept from the user, killed after timeout.
+func (p *prober) exec(pattern string, timeout time.Duration) (probeResult, error) {
 	dir, err := os.MkdirTemp("", "leakhound-probe-")
 	if err != nil {
 		return probeResult{}, fmt.Errorf("making a directory for a probe run: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	out := filepath.Join(dir, "kinds")
-	args := append(slices.Clone(p.args), "-test.run="+pattern, "-test.count=1", "-test.v=true")
-	cmd := exec.Command(p.bin, args...)
+	if err := os.WriteFile(filepath.Join(dir, probeTokenFile), []byte(probeTokenText(p.token, os.Getpid())), 0o600); err != nil {
+		return probeResult{}, fmt.Errorf("writing a probe's token: %w", err)
+	}
+	out := filepath.Join(dir, probeKindsFile)
+	args := append(slices.Clone(p.args), "-test.run="+pattern, "-test.count=1", "-test.v=true", "-test.timeout="+timeout.String())
+	if p.userSkip != "" {
+		args = append(args, "-test.skip="+p.userSkip)
+	}
+	// The probe's own -test.timeout ends a hung probe with a panic; the
+	// context is the backstop for one that hangs in its exit.
+	ctx, cancel := context.WithTimeout(context.Background(), timeout+probeReserve)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, p.bin, args...)
 	// Coverage of the probe runs goes to the throw-away directory, so the
 	// user's coverage counts only the real run.
-	cmd.Env = append(os.Environ(), probeEnv+"="+out, "GOCOVERDIR="+dir)
+	cmd.Env = append(os.Environ(), probeEnv+"="+dir+":"+p.token, "GOCOVERDIR="+dir)
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stdout
 	runErr := cmd.Run()
 	data, err := os.ReadFile(out)
 	if err != nil {
+		if strings.Contains(stdout.String(), "test timed out after") || ctx.Err() != nil {
+			return probeResult{}, fmt.Errorf("running %s -test.run=%s: it did not end within %v (%w)", filepath.Base(p.bin), pattern, timeout, errProbeTimeout)
+		}
 		return probeResult{}, fmt.Errorf("running %s -test.run=%s: %w (%v)", filepath.Base(p.bin), pattern, err, runErr)
 	}
 	res := probeResult{kinds: make(map[string]int)}
@@ -182,17 +347,31 @@ func (p *prober) exec(pattern string) (probeResult, error) {
 	return res, nil
 }
 
-// run runs one probe, once per pattern; ok is false when the run budget is
+// errProbeTimeout marks a probe that did not end in its time: the tests it
+// ran need others to run first, or hang alone.
+var errProbeTimeout = errors.New("probe timed out")
+
+// run runs one probe, once per pattern; ok is false when the budget is
 // spent or the probe failed.
-func (p *prober) run(pattern string) (probeResult, bool) {
+func (p *prober) run(elems []string) (probeResult, bool) {
+	pattern := p.pattern(elems)
 	if r, ok := p.seen[pattern]; ok {
 		return r, true
 	}
-	if p.runs >= maxProbeRuns || p.err != nil {
+	if p.spent != "" {
+		return probeResult{}, false
+	}
+	if p.runs >= maxProbeRuns {
+		p.spent = fmt.Sprintf("the budget of %d runs was spent", maxProbeRuns)
+		return probeResult{}, false
+	}
+	timeout, ok := p.probeTimeout()
+	if !ok {
+		p.spent = "too little was left of -test.timeout for another run"
 		return probeResult{}, false
 	}
 	p.runs++
-	r, err := p.runFn(pattern)
+	r, err := p.runFn(pattern, timeout)
 	if err != nil {
 		p.err = err
 		return probeResult{}, false
@@ -206,8 +385,11 @@ func (p *prober) run(pattern string) (probeResult, bool) {
 // together leave it, or "" when it cannot tell (the leak does not recur
 // when test runs alone, or the budget ran out).
 func (p *prober) subtestOf(test, kind string) string {
-	elems := []string{"^" + regexp.QuoteMeta(test) + "$"}
-	all, ok := p.run(elems[0])
+	var elems []string
+	for _, e := range strings.Split(test, "/") {
+		elems = append(elems, "^"+regexp.QuoteMeta(e)+"$")
+	}
+	all, ok := p.run(elems)
 	if !ok || all.kinds[kind] == 0 {
 		return ""
 	}
@@ -217,7 +399,7 @@ func (p *prober) subtestOf(test, kind string) string {
 		if len(children) == 0 {
 			return path
 		}
-		if body, ok := p.run(strings.Join(append(slices.Clone(elems), "^$"), "/")); !ok {
+		if body, ok := p.run(append(slices.Clone(elems), "^$")); !ok {
 			return ""
 		} else if body.kinds[kind] > 0 {
 			return path // the test's own body starts it
@@ -227,7 +409,7 @@ func (p *prober) subtestOf(test, kind string) string {
 			half := len(cand) / 2
 			found := false
 			for _, part := range [][]string{cand[:half], cand[half:]} {
-				r, ok := p.run(strings.Join(append(slices.Clone(elems), alternation(part)), "/"))
+				r, ok := p.run(append(slices.Clone(elems), alternation(part)))
 				if !ok {
 					return ""
 				}
@@ -241,7 +423,7 @@ func (p *prober) subtestOf(test, kind string) string {
 				// leak does not need, one at a time.
 				for i := 0; i < len(cand) && len(cand) > 1; {
 					rest := slices.Delete(slices.Clone(cand), i, i+1)
-					r, ok := p.run(strings.Join(append(slices.Clone(elems), alternation(rest)), "/"))
+					r, ok := p.run(append(slices.Clone(elems), alternation(rest)))
 					if !ok {
 						break
 					}
@@ -293,39 +475,146 @@ func alternation(names []string) string {
 	return "^(" + strings.Join(quoted, "|") + ")$"
 }
 
-// nameSubtests replaces, in leaks, a top-level test that ran subtests by the
-// subtest that left the goroutine, when a goroutine other than the test's
-// own started it. It returns a note for the reader, "" when there is none.
-func nameSubtests(leaks []report.Leak, runs *testRuns, p *prober) string {
+// testOf finds which of the top-level tests tops leaves goroutines of the
+// kind, halving the set, then its subtest (subtestOf); "one of A, B" when
+// only several together leave it, "" when it cannot tell.
+func (p *prober) testOf(tops []string, kind string) string {
+	cand := tops
+	for len(cand) > 1 {
+		half := len(cand) / 2
+		found := false
+		for _, part := range [][]string{cand[:half], cand[half:]} {
+			r, ok := p.run([]string{alternation(part)})
+			if !ok {
+				return ""
+			}
+			if r.kinds[kind] > 0 {
+				cand, found = part, true
+				break
+			}
+		}
+		if !found {
+			return "one of " + strings.Join(cand, ", ")
+		}
+	}
+	if len(cand) == 0 {
+		return ""
+	}
+	return p.subtestOf(cand[0], kind)
+}
+
+// naming is what VerifyTestMain learned, after its report, about the tests
+// behind the goroutines it could only tie to a top-level test, a parent, or
+// no test.
+type naming struct {
+	named   []report.Leak // the goroutines named, each with its test
+	unnamed int           // those the runs could not name
+	// untiedNamed counts the named goroutines no test was tied to before.
+	untiedNamed int
+	runs        int    // the probes run
+	why         string // why some are unnamed, "" when all are named
+	// spent says why the runs stopped early, "" when they did not: a
+	// "one of" answer may then be wider than the runs could have made it.
+	spent string
+}
+
+// nameLeaks names, by running parts of the tests again, the test behind
+// each leak tied only to a top-level test that ran subtests (by the label
+// VerifyTestMain puts on each top-level test), tied to no test (a timer's
+// or finalizer's goroutine: the candidates are the tests whose checks saw
+// it appear, else every test that ran), and, among shared, those a Check
+// failed a parent test for as one of its subtests. p is nil when probing
+// is off: only what needs no run is named then.
+func nameLeaks(leaks, shared []report.Leak, runs *testRuns, p *prober) naming {
+	var out naming
 	found := make(map[[2]string]string)
-	unknown := 0
-	for i := range leaks {
-		l := &leaks[i]
-		if l.Attribution != profile.ByLabel || strings.Contains(l.Test, "/") || !runs.hadSubtests(l.Test) {
-			continue
-		}
-		key := [2]string{l.Test, leakKind(l.Goroutine)}
-		name, ok := found[key]
+	name := func(l report.Leak, test string, tops []string) {
+		kind := leakKind(l.Goroutine)
+		key := [2]string{test + "|" + strings.Join(tops, "|"), kind}
+		got, ok := found[key]
 		if !ok {
-			name = p.subtestOf(key[0], key[1])
-			found[key] = name
+			switch {
+			case test == "" && len(tops) == 1 && !runs.hadSubtests(tops[0]):
+				// The one test that ran: nothing to run again.
+				got = tops[0]
+			case p == nil:
+			case test != "":
+				got = p.subtestOf(test, kind)
+			default:
+				got = p.testOf(tops, kind)
+			}
+			found[key] = got
 		}
-		if name == "" {
-			unknown++
-			continue
+		if got == "" {
+			out.unnamed++
+			return
 		}
-		l.Test = name
+		if l.Test == "" {
+			out.untiedNamed++
+		}
+		l.Test, l.Attribution = got, profile.ByRerun
+		out.named = append(out.named, l)
 	}
+	for _, l := range leaks {
+		switch {
+		case l.Test == "":
+			name(l, "", orphanTops(l.Goroutine.ID, runs))
+		case l.Attribution == profile.ByLabel && !strings.Contains(l.Test, "/") && runs.hadSubtests(l.Test):
+			name(l, l.Test, nil)
+		}
+	}
+	for _, l := range shared {
+		if parent := orphanParent(l.Goroutine.ID); parent != "" {
+			name(l, parent, nil)
+		}
+	}
+	if p == nil {
+		if out.unnamed > 0 {
+			out.why = "running parts of the tests again is off (NoReruns or " + rerunsEnv + "=off)"
+		}
+		return out
+	}
+	out.runs = p.runs
+	out.spent = p.spent
+	switch {
+	case out.unnamed == 0:
+	case p.spent != "":
+		out.why = "the runs stopped early: " + p.spent
+	case p.err != nil:
+		out.why = p.err.Error()
+	default:
+		out.why = "they did not recur when their tests ran again"
+	}
+	return out
+}
+
+// orphanTops returns the top-level tests that may have started goroutine
+// id, which no label or creator ties to a test: those of the candidates
+// Checks recorded for it, else every top-level test that ran.
+func orphanTops(id int64, runs *testRuns) []string {
+	cands, _, ok := orphanCandidates(id)
+	if !ok {
+		return runs.ranTopLevel()
+	}
+	var tops []string
+	for _, c := range cands {
+		top, _, _ := strings.Cut(c, "/")
+		tops = append(tops, top)
+	}
+	slices.Sort(tops)
+	return slices.Compact(tops)
+}
+
+// note says in a line what the runs did and what they could not do.
+func (n naming) note() string {
 	var notes []string
-	if p.runs > 0 {
-		notes = append(notes, fmt.Sprintf("ran parts of the tests again %s to name the subtests behind the goroutines.", times(p.runs)))
+	if n.runs > 0 {
+		notes = append(notes, fmt.Sprintf("ran parts of the tests again %s to name the tests behind the goroutines.", times(n.runs)))
 	}
-	if unknown > 0 {
-		why := "they did not recur when their test ran again"
-		if p.err != nil {
-			why = p.err.Error()
-		}
-		notes = append(notes, fmt.Sprintf("%s named by top-level test only: %s.", words.Plural(unknown, "goroutine"), why))
+	if n.unnamed > 0 {
+		notes = append(notes, fmt.Sprintf("%s not named more closely than above: %s.", words.Plural(n.unnamed, "goroutine"), n.why))
+	} else if n.spent != "" {
+		notes = append(notes, "The runs stopped early ("+n.spent+"): a name given as \"one of\" several may be wider than it would otherwise be.")
 	}
 	return strings.Join(notes, " ")
 }

@@ -142,9 +142,21 @@ func TestVerifyTestMain(t *testing.T) {
 			wantNot: []string{"could not be tied to a test"},
 		},
 		{
-			name: "label dropped in a goroutine that exited, test unknown", mode: modeVerifyMain, test: "TestHelperLeakUnlabelled",
+			name: "label dropped in a goroutine that exited, test unknown", mode: modeVerifyNoReruns, test: "TestHelperLeakUnlabelled|TestHelperClean",
 			env:      []string{"GODEBUG=tracebackancestors=0"},
-			wantCode: 1, want: []string{"outlived the tests", "could not be tied to a test", "tracebackancestors"},
+			wantCode: 1, want: []string{"outlived the tests", "could not be tied to a test", "tracebackancestors", "running parts of the tests again is off"},
+		},
+		{
+			name: "label dropped in a goroutine that exited, named as the one test that ran", mode: modeVerifyMain, test: "TestHelperLeakUnlabelled",
+			env:      []string{"GODEBUG=tracebackancestors=0"},
+			wantCode: 1, want: []string{"outlived the tests", "the tests behind 1 goroutine", "test: TestHelperLeakUnlabelled"},
+			wantNot: []string{"could not be tied to a test", "ran parts of the tests again"},
+		},
+		{
+			name: "label dropped in a goroutine that exited, named by running the tests apart", mode: modeVerifyMain, test: "TestHelperLeakUnlabelled|TestHelperClean",
+			env:      []string{"GODEBUG=tracebackancestors=0"},
+			wantCode: 1, want: []string{"outlived the tests", "the tests behind 1 goroutine", "test: TestHelperLeakUnlabelled", "ran parts of the tests again"},
+			wantNot: []string{"could not be tied to a test"},
 		},
 		{
 			name: "label dropped in a goroutine that exited, test named by ancestors", mode: modeVerifyMain, test: "TestHelperLeakUnlabelled",
@@ -163,6 +175,11 @@ func TestVerifyTestMain(t *testing.T) {
 			wantCode: 1, want: []string{"goroutines started by this test are still running",
 				"2 goroutines left over from TestHelperCheckedAndLeaks, already reported, not failing again"},
 			wantNot: []string{"outlived the tests"},
+		},
+		{
+			name: "a timer callback a Check failed its test for alone is not run again", mode: modeVerifyMain, test: "TestHelperTimerAlone",
+			wantCode: 1, want: []string{"1 goroutine left running, already reported by TestHelperTimerAlone, not failing again"},
+			wantNot: []string{"outlived the tests", "ran parts of the tests again"},
 		},
 		{
 			name: "failing test still checked", mode: modeVerifyMain, test: "TestHelperFailsAndLeaks",

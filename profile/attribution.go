@@ -20,6 +20,13 @@ const (
 	// timer, a finalizer, a creator that returned), and it appeared while
 	// exactly one checked test was running.
 	ByAlone Attribution = "alone"
+	// ByParent: like ByAlone, but it appeared while several checked tests
+	// ran, all this test or its subtests: the test owns it, and which of
+	// its subtests started it is not known.
+	ByParent Attribution = "parent"
+	// ByRerun: VerifyTestMain ran parts of the tests again, each in a copy
+	// of the test binary, and only runs with this test left it.
+	ByRerun Attribution = "rerun"
 )
 
 // TestTie is the test a goroutine belongs to and how that is known; the

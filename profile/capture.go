@@ -64,25 +64,7 @@ var bytesPerGoroutine atomic.Int64
 // that the profile attributes to exactly one label set, and left nil for
 // the others.
 func Capture() (*Snapshot, error) {
-	labelsInText := EnableTracebackLabels()
-	text := stackOfAll()
-	s, err := parseStack(text)
-	releaseStackBuffer(text)
-	if err != nil {
-		return nil, fmt.Errorf("reading this process's goroutine traceback: %w", err)
-	}
-	s.Format = FormatCapture
-	if len(s.Goroutines) > 0 {
-		bytesPerGoroutine.Store(int64(len(text)/len(s.Goroutines)) + 1)
-	}
-	if !labelsInText {
-		agg, err := CaptureAggregate()
-		if err != nil {
-			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
-		}
-		joinLabels(s, agg)
-	}
-	return s, nil
+	return TakeLook().Snapshot()
 }
 
 // stackOfAll returns runtime.Stack(buf, true) output, in a buffer sized from
@@ -189,37 +171,60 @@ func LeakProfileAvailable() bool {
 //
 // It returns ErrLeakProfileUnavailable where the runtime lacks the profile.
 func CaptureLeaked() (*Snapshot, error) {
-	p := pprof.Lookup(leakProfileName)
-	if p == nil {
-		return nil, ErrLeakProfileUnavailable
-	}
-	labelsInText := EnableTracebackLabels()
-	// The profile runs its own leak-detecting GC, yet in a fresh process its
-	// first run was seen to miss a goroutine blocked on a lock kept in a tiny
-	// allocation; a regular cycle first settles that.
-	runtime.GC()
-	var buf bytes.Buffer
-	if err := p.WriteTo(&buf, 2); err != nil {
-		return nil, fmt.Errorf("writing the goroutineleak profile: %w", err)
-	}
-	all, err := parseStack(buf.Bytes())
+	all, err := CaptureProof(true)
 	if err != nil {
-		return nil, fmt.Errorf("reading the goroutineleak profile the runtime wrote: %w", err)
-	}
-	if !labelsInText {
-		// Joined over all goroutines, not just the leaked ones, so that the
-		// counts compared with the profile's are like for like.
-		agg, err := CaptureAggregate()
-		if err != nil {
-			return nil, fmt.Errorf("reading goroutine labels from the pprof goroutine profile: %w", err)
-		}
-		joinLabels(all, agg)
+		return nil, err
 	}
 	s := &Snapshot{Format: FormatCapture, Text: all.Text}
 	for _, g := range all.Goroutines {
 		if g.Leaked {
 			s.Goroutines = append(s.Goroutines, g)
 		}
+	}
+	return s, nil
+}
+
+// CaptureProof is CaptureLeaked returning every goroutine, from one
+// traceback taken after the proof, with Leaked set on those proven leaked.
+// gcFirst is as for ProveLeaks.
+func CaptureProof(gcFirst bool) (*Snapshot, error) {
+	if _, err := ProveLeaks(gcFirst); err != nil {
+		return nil, err
+	}
+	return Capture()
+}
+
+// ProveLeaks runs the runtime's leak detection and returns its findings in
+// aggregated form: one record per distinct stack and label set of the
+// goroutines proven leaked, with Count, Labels and Frames, no IDs (the
+// Format is FormatProfileText). It is the cheap half of CaptureLeaked:
+// the collection moves the goroutines it proves leaked to the leaked
+// state, where they stay, so every traceback from then on (Capture) marks
+// them "(leaked)", with their IDs. The profile's own traceback form
+// (debug=2) would take one runtime.Stack per doubling of a buffer starting
+// at 1 MiB: six for 50,000 goroutines.
+//
+// With gcFirst a regular collection runs before the profile's own: in a
+// fresh process the profile's first run was seen to miss a goroutine
+// blocked on a lock kept in a tiny allocation, which a regular cycle first
+// settles. Without it the proof costs one collection; a caller that finds
+// survivors unproven can ask again with gcFirst.
+func ProveLeaks(gcFirst bool) (*Snapshot, error) {
+	p := pprof.Lookup(leakProfileName)
+	if p == nil {
+		return nil, ErrLeakProfileUnavailable
+	}
+	EnableTracebackLabels()
+	if gcFirst {
+		runtime.GC()
+	}
+	var buf bytes.Buffer
+	if err := p.WriteTo(&buf, 1); err != nil {
+		return nil, fmt.Errorf("writing the goroutineleak profile: %w", err)
+	}
+	s, err := parseDebug1(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("reading the goroutineleak profile the runtime wrote: %w", err)
 	}
 	return s, nil
 }

@@ -2,7 +2,6 @@ package profile
 
 import (
 	"bytes"
-	"slices"
 )
 
 // CaptureIDs returns the IDs of every goroutine of this process, sorted,
@@ -15,11 +14,9 @@ import (
 // IDs are never reused while a process runs, so a goroutine whose ID is not
 // in an earlier CaptureIDs was started after it.
 func CaptureIDs(dst []int64) []int64 {
-	text := stackOfAll()
-	ids := appendHeaderIDs(dst[:0], text)
-	releaseStackBuffer(text)
-	slices.Sort(ids)
-	return ids
+	l := &Look{text: stackOfAll()}
+	defer l.Release()
+	return l.IDs(dst)
 }
 
 // goroutineSection starts every goroutine of a traceback but the first: a
