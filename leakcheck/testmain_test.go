@@ -178,7 +178,7 @@ func TestVerifyTestMain(t *testing.T) {
 		},
 		{
 			name: "a timer callback a Check failed its test for alone is not run again", mode: modeVerifyMain, test: "TestHelperTimerAlone",
-			wantCode: 1, want: []string{"1 goroutine left running, already reported by TestHelperTimerAlone, not failing again"},
+			wantCode: 1, want: []string{"1 goroutine left over from TestHelperTimerAlone, already reported, not failing again"},
 			wantNot: []string{"outlived the tests", "ran parts of the tests again"},
 		},
 		{
