@@ -25,11 +25,17 @@
 // count, and only goroutines that stay do. Options.Min and Options.Growth
 // set how far the floor must rise. Otherwise it is Stable.
 //
-// A target that restarts (the highest goroutine ID of its dump falls,
-// which cannot happen in one process, because the watcher's own request
-// runs on a goroutine newer than every earlier one) starts a new epoch:
-// counts before the restart are not compared with counts after it, so a
-// restart is neither a drop nor a leak, and it is reported as an Event.
+// A target that restarts starts a new epoch: counts before the restart
+// are not compared with counts after it, so a restart is neither a drop
+// nor a leak, and it is reported as an Event. A restart shows as a fall
+// of the highest goroutine ID in the dump: the watcher opens a new
+// connection for every fetch, so the goroutine serving it is among the
+// newest of the process, and IDs only grow in one process. They grow in
+// batches per P, though, so a small fall is taken for a restart only
+// after the target failed to answer (it went away and came back); a
+// process restarted between two looks that both answered, having started
+// few goroutines, may go unnoticed, and its counts are then read as they
+// are (a steady group that dips and comes back is not growing).
 //
 // # Limits
 //

@@ -228,13 +228,14 @@ func (w *Watcher) apply(i int, t *target, s *sight, look int, now time.Time) []E
 		t.lastErr = s.err
 		return events
 	}
-	if t.failures > 0 {
+	wasDown := t.failures > 0
+	if wasDown {
 		events = append(events, Event{Time: now, Kind: TargetBack, Target: t.url})
 	}
 	t.failures, t.retryAt, t.lastErr = 0, 0, nil
 	t.looks++
 	t.goroutines = s.total
-	if t.maxID > 0 && s.maxID > 0 && s.maxID < t.maxID {
+	if restarted(t.maxID, s.maxID, wasDown) {
 		t.restarts++
 		for _, g := range w.groups {
 			g.restart(i, w.line.current())
@@ -270,6 +271,25 @@ func (w *Watcher) apply(i int, t *target, s *sight, look int, now time.Time) []E
 	}
 	return events
 }
+
+// restarted tells a new process from the highest goroutine ID of the
+// last dump (was) and of this one (now). IDs only grow in a process, but
+// not strictly: each P takes them from the shared counter in batches of
+// 16, so a goroutine started on a P holding an old batch can get a lower
+// ID than one started earlier elsewhere. A fall of the highest ID is
+// therefore taken for a restart when the target failed to answer in
+// between (it went away and came back), or when it fell by more than
+// half and by more than any batches left on the Ps could explain.
+func restarted(was, now int64, wasDown bool) bool {
+	if was <= 0 || now <= 0 || now >= was {
+		return false
+	}
+	return wasDown || (now < was/2 && was-now > restartFall)
+}
+
+// restartFall is a fall of the highest goroutine ID too large to come
+// from the batches the Ps hold: 16 IDs for each of 256 Ps.
+const restartFall = 16 * 256
 
 // Looks returns how many looks were taken.
 func (w *Watcher) Looks() int {
