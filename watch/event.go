@@ -3,6 +3,8 @@ package watch
 import (
 	"fmt"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
 // EventKind says what an Event reports.
@@ -17,7 +19,7 @@ const (
 	TargetBack
 	// TargetRestarted: Target is a new process; its counts start over.
 	TargetRestarted
-	// GroupSeen: a group appeared after the first look.
+	// GroupSeen: a group appeared already Proven or Growing.
 	GroupSeen
 	// VerdictChanged: a group's verdict changed from Was to Verdict.
 	VerdictChanged
@@ -52,9 +54,9 @@ func (e Event) String() string {
 	case TargetRestarted:
 		return fmt.Sprintf("%s %s: restarted (goroutine IDs started over); its counts start again", at, e.Target)
 	case GroupSeen:
-		return fmt.Sprintf("%s new group %s, %d goroutines: %s [%s]", at, e.Fingerprint, e.Count, e.Group, e.Verdict)
+		return fmt.Sprintf("%s %s: new group %s, %s: %s", at, e.Verdict, e.Fingerprint, words.Plural(e.Count, "goroutine"), e.Group)
 	case VerdictChanged:
-		return fmt.Sprintf("%s %s → %s: group %s, %d goroutines: %s", at, e.Was, e.Verdict, e.Fingerprint, e.Count, e.Group)
+		return fmt.Sprintf("%s %s → %s: group %s, %s: %s", at, e.Was, e.Verdict, e.Fingerprint, words.Plural(e.Count, "goroutine"), e.Group)
 	}
 	return fmt.Sprintf("%s event %d", at, int(e.Kind))
 }

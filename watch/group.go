@@ -18,9 +18,6 @@ type group struct {
 	rep         *report.Group
 	first, last time.Time
 	inst        []*series // by target index; nil where never seen
-	// isNew marks a group first seen after the first look, to be told
-	// as an event.
-	isNew bool
 }
 
 func newGroup(sg sightGroup, targets int, now time.Time) *group {

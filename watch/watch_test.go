@@ -67,7 +67,7 @@ func TestVerdicts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := startService(t, tt.toolchain, tt.mode, "127.0.0.1:0")
-			w, err := watch.New([]string{s.url}, watch.Options{})
+			w, err := watch.New([]string{s.URL}, watch.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestVerdicts(t *testing.T) {
 // are neither a drop nor a leak.
 func TestRestart(t *testing.T) {
 	s := startService(t, goWithout, "steady", "127.0.0.1:0")
-	w, err := watch.New([]string{s.url}, watch.Options{})
+	w, err := watch.New([]string{s.URL}, watch.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestRestart(t *testing.T) {
 	drive(t, look, 8, func(int) { s.get(t, "/work") })
 	s.stop()
 	look(context.Background()) // fails: the service is down
-	s = startService(t, goWithout, "steady", s.addr)
+	s = startService(t, goWithout, "steady", s.Addr)
 	drive(t, look, 8, func(int) { s.get(t, "/work") })
 
 	kinds := map[watch.EventKind]int{}
@@ -157,7 +157,7 @@ func TestRestart(t *testing.T) {
 // in the new process, and not hidden by the drop to zero.
 func TestRestartOfALeak(t *testing.T) {
 	s := startService(t, goWithout, "leak", "127.0.0.1:0")
-	w, err := watch.New([]string{s.url}, watch.Options{})
+	w, err := watch.New([]string{s.URL}, watch.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestRestartOfALeak(t *testing.T) {
 	drive(t, look, 10, work)
 	s.stop()
 	look(context.Background()) // fails: the service is down
-	s = startService(t, goWithout, "leak", s.addr)
+	s = startService(t, goWithout, "leak", s.Addr)
 	drive(t, look, 10, work)
 	res := w.Report(watch.ReportOptions{})
 	if len(res.Groups) != 1 || res.Report.Groups[0].Block.Func != "main.leakOne.func1" || res.Groups[0].Verdict != watch.Growing {

@@ -192,13 +192,14 @@ func (w *Watcher) Look(ctx context.Context) []Event {
 		g := w.groups[fp]
 		v := g.verdict(&w.opts)
 		if old, ok := before[fp]; !ok {
-			if v != Stable || g.isNew {
+			// A stable group appearing is no change worth a line: an
+			// idle connection, a request in flight.
+			if v != Stable {
 				events = append(events, Event{Time: now, Kind: GroupSeen, Fingerprint: fp, Group: g.describe(), Count: g.total(), Verdict: v})
 			}
 		} else if old != v {
 			events = append(events, Event{Time: now, Kind: VerdictChanged, Fingerprint: fp, Group: g.describe(), Count: g.total(), Verdict: v, Was: old})
 		}
-		g.isNew = false
 	}
 	w.looks++
 	return events
@@ -257,7 +258,6 @@ func (w *Watcher) apply(i int, t *target, s *sight, look int, now time.Time) []E
 				continue
 			}
 			g = newGroup(sg, len(w.targets), now)
-			g.isNew = w.looks > 0
 			w.groups[sg.fingerprint] = g
 			w.order = append(w.order, sg.fingerprint)
 		}

@@ -38,7 +38,7 @@ func docSource() []byte {
 	b.WriteString("// leakcheck tests print. Install it with\n//\n")
 	b.WriteString("//\tgo install github.com/leakhound/leakhound/cmd/leakhound@latest\n//\n")
 	b.WriteString("// What follows is its help, as \"leakhound help\" and \"leakhound help\n")
-	b.WriteString("// COMMAND\" print it for report, merge, baseline and version.\n")
+	b.WriteString("// COMMAND\" print it for report, merge, baseline, watch and version.\n")
 	for _, help := range []func(io.Writer){
 		writeMainUsage,
 		func(w io.Writer) { writeReportUsage(w, newReportFlags().fs) },
@@ -47,6 +47,7 @@ func docSource() []byte {
 			fs, _ := newBaselineFlags(io.Discard)
 			writeBaselineUsage(w, fs)
 		},
+		func(w io.Writer) { writeWatchUsage(w, newWatchFlags().fs) },
 		func(w io.Writer) { io.WriteString(w, versionHelp) },
 	} {
 		var h strings.Builder

@@ -34,6 +34,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runMerge(rest, stdout, stderr)
 	case "baseline":
 		return runBaseline(rest, stdout, stderr)
+	case "watch":
+		return runWatch(rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		return runHelp(rest, stdout, stderr)
 	case "version", "-version", "--version":
@@ -61,6 +63,9 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 		fs, _ := newBaselineFlags(io.Discard)
 		writeBaselineUsage(stdout, fs)
 		return exitOK
+	case "watch":
+		writeWatchUsage(stdout, newWatchFlags().fs)
+		return exitOK
 	case "help":
 		writeMainUsage(stdout)
 		return exitOK
@@ -73,4 +78,4 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 }
 
 // commandNames lists the subcommands, for messages that suggest them.
-var commandNames = []string{"report", "merge", "baseline", "help", "version"}
+var commandNames = []string{"report", "merge", "baseline", "watch", "help", "version"}
