@@ -96,9 +96,11 @@ func TestWatchService(t *testing.T) {
 			}
 			var doc struct {
 				Looks   int
-				Targets []struct{ LeakProfile bool `json:"leak_profile"` }
-				Groups  []struct{ Verdict string }
-				Report  json.RawMessage
+				Targets []struct {
+					LeakProfile bool `json:"leak_profile"`
+				}
+				Groups []struct{ Verdict string }
+				Report json.RawMessage
 			}
 			data, err := os.ReadFile(js)
 			if err != nil {
