@@ -22,6 +22,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/leakhound/leakhound/livepage"
 )
 
 // hold keeps the steady goroutines' channel reachable: they wait, but not
@@ -35,6 +37,8 @@ func main() {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.Handle("/debug/leaks", livepage.Handler(livepage.Options{}))
+	mux.Handle("/debug/leaks-src", livepage.Handler(livepage.Options{Source: true}))
 	mux.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
 		switch *mode {
 		case "leak":
@@ -65,9 +69,9 @@ func main() {
 // leakOne starts a goroutine that receives from a channel no one sends on
 // and no one else can reach.
 func leakOne() {
-	ch := make(chan int)
+	forgotten := make(chan int)
 	go func() {
-		<-ch
+		<-forgotten
 	}()
 }
 
