@@ -33,13 +33,13 @@ func newGroup(sg sightGroup, targets int, now time.Time) *group {
 }
 
 // record adds one look of target i.
-func (g *group) record(i, count, leaked int, now time.Time, line *timeline) {
+func (g *group) record(i, count, leaked int, now time.Time, line *timeline, history int) {
 	s := g.inst[i]
 	if s == nil {
 		if count == 0 {
 			return
 		}
-		s = newSeries(len(line.times))
+		s = newSeries(len(line.times), history)
 		g.inst[i] = s
 	}
 	s.b[line.current()].add(count)

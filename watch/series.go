@@ -52,20 +52,20 @@ func (l *timeline) advance(now time.Time, history int, groups map[string]*group)
 	l.fill = 1
 }
 
-// bucket is one stretch of a series: the smallest, largest and last count
-// of the looks it covers. n == 0 means no look of the target landed in it
-// (the target was failing, or the group not yet seen there).
+// bucket is one stretch of a series: the smallest count of the looks it
+// covers (what the fit reads) and the last (what the sparkline draws).
+// n == 0 means no look of the target landed in it (the target was
+// failing, or the group not yet seen there). It takes 12 bytes: a watch
+// holds one per bucket, group and target.
 type bucket struct {
-	min, max, last int32
-	n              int32
+	min, last int32
+	n         uint32
 }
 
 func (b *bucket) add(count int) {
 	c := int32(min(count, 1<<31-1))
-	if b.n == 0 {
-		b.min, b.max = c, c
-	} else {
-		b.min, b.max = min(b.min, c), max(b.max, c)
+	if b.n == 0 || c < b.min {
+		b.min = c
 	}
 	b.last = c
 	b.n++
@@ -78,7 +78,7 @@ func mergeBuckets(a, b bucket) bucket {
 	case b.n == 0:
 		return a
 	}
-	return bucket{min: min(a.min, b.min), max: max(a.max, b.max), last: b.last, n: a.n + b.n}
+	return bucket{min: min(a.min, b.min), last: b.last, n: a.n + b.n}
 }
 
 // series is one group's counts on one target.
@@ -93,7 +93,11 @@ type series struct {
 	proven        bool
 }
 
-func newSeries(buckets int) *series { return &series{b: make([]bucket, buckets)} }
+// newSeries returns a series of buckets empty buckets with room for the
+// whole history, so appending never reallocates it.
+func newSeries(buckets, history int) *series {
+	return &series{b: make([]bucket, buckets, max(buckets, history+history%2))}
+}
 
 func (s *series) halve() {
 	for i := 0; i < len(s.b)/2; i++ {
