@@ -87,7 +87,8 @@ func (w *Watcher) get(ctx context.Context, u string) ([]byte, error) {
 // summarize groups a snapshot by fingerprint. Running goroutines are left
 // out: in a dump they are busy (one of them is serving the dump), not
 // stuck. The diagnosis here reads no source: only the fingerprint and a
-// representative are kept, and the report is built once at the end.
+// representative are kept, and the report is built once at the end. The
+// sight shares no memory with the dump, which is garbage once it returns.
 func summarize(snap *profile.Snapshot) *sight {
 	s := &sight{}
 	leaks := make([]report.Leak, 0, len(snap.Goroutines))
@@ -107,7 +108,7 @@ func summarize(snap *profile.Snapshot) *sight {
 		if !ok {
 			i = len(s.groups)
 			index[fp] = i
-			s.groups = append(s.groups, sightGroup{fingerprint: fp, group: g})
+			s.groups = append(s.groups, sightGroup{fingerprint: fp, group: cloneGroup(g)})
 		}
 		s.groups[i].count += g.Count
 		s.groups[i].leaked += g.Leaked

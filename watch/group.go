@@ -13,23 +13,27 @@ import (
 // group is what a watch keeps of one fingerprint: a representative and a
 // series per target, nothing per goroutine.
 type group struct {
-	// rep is the group as first seen, its stack a copy that holds no
-	// memory of the dump it came from.
+	// rep is the group as first seen (cloneGroup).
 	rep         *report.Group
 	first, last time.Time
 	inst        []*series // by target index; nil where never seen
 }
 
 func newGroup(sg sightGroup, targets int, now time.Time) *group {
-	rep := *sg.group
-	rep.Stack = cloneGoroutine(sg.group.Stack)
-	rep.Block = cloneFrame(rep.Block)
-	rep.CreatedBy = cloneFramePtr(rep.CreatedBy)
-	rep.Origin = cloneFramePtr(rep.Origin)
-	rep.IDs, rep.Tests = nil, nil
-	rep.State = strings.Clone(rep.State)
-	rep.Diagnosis = report.Diagnosis{PatternID: strings.Clone(rep.Diagnosis.PatternID), Summary: strings.Clone(rep.Diagnosis.Summary)}
-	return &group{rep: &rep, first: now, inst: make([]*series, targets)}
+	return &group{rep: sg.group, first: now, inst: make([]*series, targets)}
+}
+
+// cloneGroup copies what a watch keeps of a group of one dump, sharing no
+// memory with the dump: parsed strings point into it, and a look must let
+// each dump go as soon as it is summarized.
+func cloneGroup(g *report.Group) *report.Group {
+	c := &report.Group{Reason: g.Reason, State: strings.Clone(g.State), Count: g.Count, Leaked: g.Leaked, WaitMinutes: g.WaitMinutes}
+	c.Stack = cloneGoroutine(g.Stack)
+	c.Block = cloneFrame(g.Block)
+	c.CreatedBy = cloneFramePtr(g.CreatedBy)
+	c.Origin, c.OriginFrom = cloneFramePtr(g.Origin), g.OriginFrom
+	c.Diagnosis = report.Diagnosis{PatternID: strings.Clone(g.Diagnosis.PatternID), Summary: strings.Clone(g.Diagnosis.Summary)}
+	return c
 }
 
 // record adds one look of target i.

@@ -20,7 +20,10 @@ type Options struct {
 	// Timeout bounds one fetch of one target, connecting and reading the
 	// whole dump (default 10 s).
 	Timeout time.Duration
-	// Concurrency is how many targets are fetched at once (default 8).
+	// Concurrency is how many targets are fetched at once (default 4).
+	// Each fetch in flight holds its dump, about three times its size
+	// while it is read and parsed: 4 fetches of 10,000-goroutine dumps
+	// take some 80 MB.
 	Concurrency int
 	// MaxDump bounds the size of one dump in bytes (default
 	// profile.MaxDumpSize).
@@ -54,7 +57,7 @@ func (o *Options) fill() {
 		o.Timeout = 10 * time.Second
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 8
+		o.Concurrency = 4
 	}
 	if o.MaxDump <= 0 {
 		o.MaxDump = profile.MaxDumpSize
@@ -383,7 +386,8 @@ type sight struct {
 	groups     []sightGroup
 }
 
-// sightGroup is one fingerprint's goroutines in one dump.
+// sightGroup is one fingerprint's goroutines in one dump, group its
+// first report group, cloned.
 type sightGroup struct {
 	fingerprint string
 	count       int

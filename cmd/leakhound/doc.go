@@ -286,7 +286,7 @@
 //	  -all
 //	    	also report the stable groups
 //	  -concurrency N
-//	    	fetch at most N targets at once (default 8)
+//	    	fetch at most N targets at once; each fetch in flight holds its dump (default 4)
 //	  -every DURATION
 //	    	look at every target once every DURATION (default 30s)
 //	    	example: -every 10s
