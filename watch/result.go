@@ -16,8 +16,9 @@ import (
 type ReportOptions struct {
 	// Title names the report; "" gives one naming the targets.
 	Title string
-	// ModuleRoot is the local checkout the diagnosis reads source from
-	// (when the paths in the dumps point into it); "" shows paths as
+	// ModuleRoot is the local checkout the diagnosis reads source from:
+	// a file the dumps name that is not on this machine is looked for
+	// under it by the tail of its path (see relocated); "" shows paths as
 	// the targets printed them.
 	ModuleRoot string
 	// NoSource reads no source file at all.
@@ -63,7 +64,11 @@ func (w *Watcher) Report(o ReportOptions) *Result {
 		if st.Group == nil || st.Group.Stack == nil {
 			continue
 		}
-		one := report.New([]report.Leak{{Goroutine: st.Group.Stack}},
+		stack := st.Group.Stack
+		if !o.NoSource {
+			stack = relocated(stack, o.ModuleRoot)
+		}
+		one := report.New([]report.Leak{{Goroutine: stack}},
 			report.Options{ModuleRoot: o.ModuleRoot, NoSource: o.NoSource, Dump: true})
 		if len(one.Groups) != 1 {
 			continue
