@@ -59,7 +59,9 @@ func (p *pageProblems) listen(ev any) {
 	case *cdpruntime.EventExceptionThrown:
 		p.problems = append(p.problems, "uncaught exception: "+ev.ExceptionDetails.Text)
 	case *cdplog.EventEntryAdded:
-		if ev.Entry.Level == cdplog.EntryLevelError {
+		// The browser asks an http origin for /favicon.ico by itself; the
+		// service serving none is not the page's fault.
+		if ev.Entry.Level == cdplog.EntryLevelError && !strings.HasSuffix(ev.Entry.URL, "/favicon.ico") {
 			p.problems = append(p.problems, "browser log: "+ev.Entry.Text+" "+ev.Entry.URL)
 		}
 	case *network.EventRequestWillBeSent:
