@@ -241,18 +241,19 @@ func (w *Watcher) apply(i int, t *target, s *sight, look int, now time.Time) []E
 	t.failures, t.retryAt, t.lastErr = 0, 0, nil
 	t.looks++
 	t.goroutines = s.total
+	t.leakKnown, t.leakServed = true, s.leakServed
 	if restarted(t.maxID, s.maxID, wasDown) {
 		t.restarts++
 		for _, g := range w.groups {
 			g.restart(i, w.line.current())
 		}
 		events = append(events, Event{Time: now, Kind: TargetRestarted, Target: t.url})
+		// The new process may run another Go: ask again at the next look
+		// whether it serves the leak profile.
+		t.leakKnown = false
 	}
 	if s.maxID > 0 {
 		t.maxID = s.maxID
-	}
-	if !t.leakKnown || t.leakServed != s.leakServed {
-		t.leakKnown, t.leakServed = true, s.leakServed
 	}
 	seen := make(map[string]bool, len(s.groups))
 	for _, sg := range s.groups {
