@@ -101,7 +101,8 @@ func BenchmarkLook100x10k(b *testing.B) {
 // variants, so groups come and go, and whose counts change every look.
 // It is long, so it runs only when LEAKHOUND_WATCH_SOAK sets the number
 // of looks (1000 for the figure in BENCHMARKS.md); LEAKHOUND_WATCH_SOAK_N
-// sets the goroutines per dump (default 1,000).
+// sets the goroutines per dump (default 1,000), and
+// LEAKHOUND_WATCH_SOAK_CONCURRENCY Options.Concurrency.
 func TestSoak(t *testing.T) {
 	looks, _ := strconv.Atoi(os.Getenv("LEAKHOUND_WATCH_SOAK"))
 	if looks <= 0 {
@@ -111,6 +112,7 @@ func TestSoak(t *testing.T) {
 	if n, _ := strconv.Atoi(os.Getenv("LEAKHOUND_WATCH_SOAK_N")); n > 0 {
 		perDump = n
 	}
+	conc, _ := strconv.Atoi(os.Getenv("LEAKHOUND_WATCH_SOAK_CONCURRENCY")) // 0: the default
 	// The dumps are written as they are made, so the simulated targets,
 	// which run in this process, hold next to no memory: what is measured
 	// is the watcher's. Sizes vary by a quarter so counts move between
@@ -119,7 +121,7 @@ func TestSoak(t *testing.T) {
 	urls := simTargets(t, 100, func(w io.Writer, target int, look int64) {
 		simWrite(w, perDump*(4+int(look)%4)/4, 100, (int(look)/25+target)%variants*10)
 	})
-	w, err := watch.New(urls, watch.Options{})
+	w, err := watch.New(urls, watch.Options{Concurrency: conc})
 	if err != nil {
 		t.Fatal(err)
 	}
