@@ -20,10 +20,11 @@ type Options struct {
 	// Timeout bounds one fetch of one target, connecting and reading the
 	// whole dump (default 10 s).
 	Timeout time.Duration
-	// Concurrency is how many targets are fetched at once (default 4).
-	// Each fetch in flight holds its dump, about three times its size
-	// while it is read and parsed: 4 fetches of 10,000-goroutine dumps
-	// take some 80 MB.
+	// Concurrency is how many targets are fetched at once (default 2).
+	// Each fetch in flight holds its dump, some three times its size
+	// while it is read and parsed (a 10,000-goroutine dump: 5 MB, read
+	// and parsed in about 25 MB), and parsing is CPU-bound; raise it for
+	// targets far away, where fetches mostly wait.
 	Concurrency int
 	// MaxDump bounds the size of one dump in bytes (default
 	// profile.MaxDumpSize).
@@ -57,7 +58,7 @@ func (o *Options) fill() {
 		o.Timeout = 10 * time.Second
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 4
+		o.Concurrency = 2
 	}
 	if o.MaxDump <= 0 {
 		o.MaxDump = profile.MaxDumpSize

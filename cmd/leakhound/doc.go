@@ -286,7 +286,8 @@
 //	  -all
 //	    	also report the stable groups
 //	  -concurrency N
-//	    	fetch at most N targets at once; each fetch in flight holds its dump (default 4)
+//	    	fetch at most N targets at once; each fetch in flight holds its dump,
+//	    	so memory grows with N (raise it for targets far away) (default 2)
 //	  -every DURATION
 //	    	look at every target once every DURATION (default 30s)
 //	    	example: -every 10s

@@ -76,7 +76,8 @@ func newWatchFlags() *watchFlags {
 		"example: -src ~/src/myservice")
 	fs.BoolVar(&f.noSource, "nosource", false, "read no source file: the diagnosis rests on the stacks alone")
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up fetching one target after `DURATION`")
-	fs.IntVar(&f.concurrency, "concurrency", 4, "fetch at most `N` targets at once; each fetch in flight holds its dump")
+	fs.IntVar(&f.concurrency, "concurrency", 2, "fetch at most `N` targets at once; each fetch in flight holds its dump,\n"+
+		"so memory grows with N (raise it for targets far away)")
 	return f
 }
 
