@@ -2,6 +2,9 @@ package watch_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -179,5 +182,52 @@ func TestRestartOfALeak(t *testing.T) {
 	}
 	if r := res.Groups[0].Instances[0].Rise; r == nil || r.From > 3 {
 		t.Errorf("the rise is not measured from the restart: %+v", r)
+	}
+}
+
+// TestFleet watches two targets holding the same groups and one that does
+// not answer: the groups merge by fingerprint with a count per target, and
+// the dead target is told once and named in the notes.
+func TestFleet(t *testing.T) {
+	small, big := simDump(30, 3, 0), simDump(60, 3, 0)
+	urls := simTargets(t, 2, func(w io.Writer, target int, _ int64) {
+		w.Write([][]byte{small, big}[target])
+	})
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	w, err := watch.New(append(urls, dead.URL), watch.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []watch.Event
+	for range 5 {
+		events = append(events, w.Look(context.Background())...)
+	}
+	failed := 0
+	for _, e := range events {
+		if e.Kind == watch.TargetFailed && e.Target == dead.URL {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Errorf("the dead target was told %d times, want once: %v", failed, events)
+	}
+	groups := w.Groups()
+	if len(groups) != 3 {
+		t.Fatalf("%d groups, want 3", len(groups))
+	}
+	for _, g := range groups {
+		if g.Count != 30 || len(g.Instances) != 2 || g.Instances[0].Count+g.Instances[1].Count != 30 ||
+			g.Instances[0].Target == g.Instances[1].Target || g.Verdict != watch.Stable {
+			t.Errorf("group %s: %+v", g.Fingerprint, g)
+		}
+	}
+	res := w.Report(watch.ReportOptions{All: true, NoSource: true})
+	notes := strings.Join(res.Report.Notes, "\n")
+	if !strings.Contains(notes, "Failing at the end: "+dead.URL) {
+		t.Errorf("the notes do not name the dead target:\n%s", notes)
+	}
+	if res.Targets[2].Looks != 0 || res.Targets[0].Looks != 5 {
+		t.Errorf("looks per target: %+v", res.Targets)
 	}
 }
