@@ -2,6 +2,7 @@ package watch_test
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"testing"
 
@@ -35,6 +36,22 @@ func (s *service) get(t *testing.T, path string) {
 }
 
 func (s *service) stop() { s.Stop() }
+
+// churn makes the process start n goroutines and let them end: n requests
+// on new connections, each served on a goroutine of its own. Goroutine IDs
+// grow in batches per P, so a test of restart detection first makes the
+// old process's IDs clearly higher than a new process starts with.
+func (s *service) churn(t *testing.T, n int) {
+	t.Helper()
+	c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for range n {
+		resp, err := c.Get(s.URL + "/drain")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+}
 
 // drive calls f before each of n looks.
 func drive(t *testing.T, look func(context.Context) error, n int, f func(i int)) {

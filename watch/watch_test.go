@@ -120,6 +120,8 @@ func TestRestart(t *testing.T) {
 	var events []watch.Event
 	look := lookAll(w, &events)
 	drive(t, look, 8, func(int) { s.get(t, "/work") })
+	s.churn(t, 100)
+	look(context.Background()) // sees the churned IDs
 	s.stop()
 	look(context.Background()) // fails: the service is down
 	s = startService(t, goWithout, "steady", s.Addr)
@@ -172,6 +174,8 @@ func TestRestartOfALeak(t *testing.T) {
 		}
 	}
 	drive(t, look, 10, work)
+	s.churn(t, 100)
+	look(context.Background()) // sees the churned IDs
 	s.stop()
 	look(context.Background()) // fails: the service is down
 	s = startService(t, goWithout, "leak", s.Addr)
