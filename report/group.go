@@ -38,7 +38,7 @@ type Options struct {
 // New is linear in the number of goroutines; leakcheck calls it with what
 // a test leaked, the CLI with a whole dump.
 func New(leaks []Leak, opts Options) *Report {
-	r := &Report{Title: opts.Title, Package: opts.Package, ModuleRoot: opts.ModuleRoot, Dump: opts.Dump, Context: opts.Context}
+	r := &Report{Title: opts.Title, Package: opts.Package, ModuleRoot: opts.ModuleRoot, Dump: opts.Dump, Context: opts.Context, NoSource: opts.NoSource}
 	index := make(map[string]int)
 	var builds []*groupBuild
 	var key []byte

@@ -141,6 +141,8 @@ type htmlGroup struct {
 	IDList      string
 	TestsAttr   string
 	FilterText  string
+	// Spark draws Trend; nil when the group has none.
+	Spark *htmlSpark
 	// Status is "known" for a leak in the baseline, "new" for one that is
 	// not, "" when the report was not compared with a baseline.
 	Status string
@@ -200,6 +202,7 @@ func newHTMLPage(title, subtitle string, reports []*Report, patterns patternSour
 	p := &htmlPage{Title: title, Subtitle: subtitle, CSS: css, Script: js, Generated: time.Now().UTC().Format("2006-01-02 15:04 UTC"), Noun: "leaked"}
 	if len(reports) == 1 && reports[0] != nil {
 		p.Noun, p.Context = reports[0].noun(), reports[0].ContextLines()
+		p.Notes = reports[0].Notes
 	}
 	used := map[string]bool{}
 	var all []*Group
@@ -272,7 +275,8 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 			hg.Pattern = &pat
 		}
 	}
-	if withSource {
+	hg.Spark = htmlSparkOf(g.Trend)
+	if withSource && !r.NoSource {
 		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
 		hg.Source.ID = anchor + "-src"
 		hg.Source.Shown = r.RelPath(g.Block.File)

@@ -42,6 +42,12 @@ type Report struct {
 	// channels), each listed once; the members' Diagnosis.Facts.Cycle
 	// points here.
 	Cycles []Cycle
+	// Notes say how the report was assembled (a watch's targets and
+	// looks); the HTML page lists them.
+	Notes []string
+	// NoSource is Options.NoSource: no source file was read, and the HTML
+	// page shows no source excerpt either.
+	NoSource bool
 }
 
 // Group is a set of goroutines blocked for the same reason at the same
@@ -86,6 +92,10 @@ type Group struct {
 	// Baseline: a leak known before, listed but not failing. A group of a
 	// report with a Baseline that is not Known is new.
 	Known bool
+	// Trend is the group's count over time, oldest first, when it was
+	// followed over time (leakhound watch); the HTML page draws it as a
+	// sparkline. Nil for a single look.
+	Trend []int
 }
 
 // Diagnosis is what a group of leaked goroutines most likely means.

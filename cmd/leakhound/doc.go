@@ -6,7 +6,7 @@
 //	go install github.com/leakhound/leakhound/cmd/leakhound@latest
 //
 // What follows is its help, as "leakhound help" and "leakhound help
-// COMMAND" print it for report, merge, baseline, test, init, fix and version.
+// COMMAND" print it for report, merge, baseline, test, init, fix, watch and version.
 //
 //	leakhound explains goroutine dumps: which goroutines are stuck, why, where,
 //	and which test started them.
@@ -18,6 +18,7 @@
 //	  leakhound test [go test flags] [packages]   run the tests with leak checking in every package
 //	  leakhound init [packages]                   add leak checking to the packages for good
 //	  leakhound fix [flags] [packages]            verify the suggested edits and apply them
+//	  leakhound watch [flags] TARGET...           watch running programs for leaks
 //	  leakhound help [command]                    show help for a command
 //	  leakhound version                           print the version
 //
@@ -26,11 +27,12 @@
 //	  go test ./... 2>&1 | leakhound report -
 //	  leakhound test ./...
 //	  leakhound report -html report.html http://localhost:6060/debug/pprof/goroutine?debug=2
+//	  leakhound watch -for 2m -fail-on growing http://localhost:6060
 //
-//	exit status: 0 report printed, 1 blocked goroutines found with -fail,
-//	2 usage or input error.
+//	exit status: 0 report printed, 1 blocked goroutines found with -fail (or
+//	leaking groups with watch -fail-on), 2 usage or input error.
 //
-//	Run "leakhound help report" for the flags.
+//	Run "leakhound help report" or "leakhound help watch" for the flags.
 //
 //	usage: leakhound report [flags] [FILE | - | URL]
 //
@@ -339,6 +341,112 @@
 //
 //	exit status: 0 every leaking group has a verified fix (or nothing leaked),
 //	1 some group has none, 2 usage error or fix could not run.
+//
+//	usage: leakhound watch [flags] TARGET...
+//
+//	Watches running Go programs for goroutine leaks: end-to-end test runs,
+//	staging services, a fleet. TARGET is the base URL of a process serving
+//	net/http/pprof (http://127.0.0.1:6060), or a file listing such URLs, one
+//	per line (# starts a comment). Only http:// and https:// targets are read.
+//
+//	Every -every, for -for or until interrupted (Ctrl-C), leakhound fetches
+//	each target's goroutine dump (/debug/pprof/goroutine?debug=2), or, where
+//	the process serves it (Go 1.27, or Go 1.26 built with
+//	GOEXPERIMENT=goroutineleakprofile), /debug/pprof/goroutineleak?debug=2,
+//	which also runs the runtime's leak detection (a garbage collection) and
+//	marks the goroutines it proves leaked. Goroutines are grouped as "leakhound
+//	report" groups them, and groups merge across targets by the fingerprint
+//	baselines use (reason, blocking function, creating function, pattern),
+//	with a count per target. Only the counts over time (a fixed number of
+//	points per group), when each group was first and last seen and one
+//	stack per group are kept, never the dumps, so a watch of days takes the
+//	memory of a watch of minutes.
+//
+//	Verdicts:
+//	  proven   the runtime's leak profile marked goroutines of the group
+//	           leaked: nothing can ever unblock them (Go 1.27 targets)
+//	  growing  the goroutines of the group that stay rose on some target: at
+//	           each look leakhound takes the smallest count from then on, so
+//	           goroutines that a burst of requests started and that ended
+//	           later are not counted; the rise must reach -min goroutines and
+//	           -growth of where it started, and still be rising in the second
+//	           half of the watch (a pool that filled once is not growing)
+//	  stable   the rest, reported with -all
+//	Targets without the leak profile (before Go 1.27) are judged by growth
+//	only; the report says which targets could prove leaks.
+//
+//	A target that fails is retried after 1, 2, 4, ... up to 32 looks. One that
+//	restarts (it went away and came back with lower goroutine IDs) is reported,
+//	and its counts start again: a restart is neither a drop nor a leak. Each
+//	fetch is bounded by -timeout and in size; at most -concurrency targets are
+//	fetched at once.
+//
+//	While watching, a line per change goes to standard error: a target
+//	failing, coming back or restarting, a group appearing or changing verdict.
+//	At the end, the reported groups are printed with their blocking line, the
+//	user's line that started them, the explanation and the fix, read from the
+//	source in -src when the paths in the dumps lead there (the report says
+//	when the source was not found); -html, -json and -pprof write the report,
+//	the HTML page with a sparkline of each group's count over time.
+//
+//	examples:
+//	  leakhound watch http://127.0.0.1:6060
+//	  leakhound watch -every 5s -for 2m -fail-on growing -html leaks.html http://127.0.0.1:6060
+//	  leakhound watch -every 1m -known leakhound-baseline.txt -json fleet.json hosts.txt
+//
+//	An end-to-end job in CI:
+//	  ./myservice -debug-addr 127.0.0.1:6060 &
+//	  go test ./e2e/... &   # drive the service
+//	  leakhound watch -every 5s -for 2m -fail-on growing -html leaks.html http://127.0.0.1:6060
+//
+//	flags:
+//	  -all
+//	    	also report the stable groups
+//	  -concurrency N
+//	    	fetch at most N targets at once; each fetch in flight holds its dump,
+//	    	so memory grows with N (raise it for targets far away) (default 2)
+//	  -every DURATION
+//	    	look at every target once every DURATION (default 30s)
+//	    	example: -every 10s
+//	  -fail-on VERDICT
+//	    	exit with status 1 when a group not in the baseline is VERDICT or worse:
+//	    	proven (the runtime proved it leaked) or growing (proven, or growing)
+//	    	example: -fail-on growing
+//	  -for DURATION
+//	    	end the watch after DURATION and write the report; 0 watches until interrupted (default 0s)
+//	    	example: -for 2m
+//	  -growth FRACTION
+//	    	a group is growing when the goroutines that stay rise by this FRACTION of
+//	    	where they started (and by at least one) on some target (default 0.1)
+//	    	example: -growth 0.5
+//	  -html FILE
+//	    	write the report as an HTML page, a sparkline per group, to FILE
+//	    	example: -html watch.html
+//	  -json FILE
+//	    	write the verdicts, the counts over time and the report as JSON to FILE
+//	  -known FILE
+//	    	groups in this baseline FILE of known leaks are reported but never fail
+//	    	(default $LEAKHOUND_BASELINE)
+//	  -min N
+//	    	a group is growing only once at least N of its goroutines stay on a target (default 5)
+//	    	example: -min 20
+//	  -nosource
+//	    	read no source file: the diagnosis rests on the stacks alone
+//	  -pprof FILE
+//	    	write the reported groups as a pprof profile to FILE
+//	  -src DIR
+//	    	read source from the checkout in DIR for the diagnosis, where the paths in
+//	    	the dumps lead into it (default: the module of the current directory)
+//	    	example: -src ~/src/myservice
+//	  -timeout DURATION
+//	    	give up fetching one target after DURATION (default 10s)
+//	  -title TEXT
+//	    	name the report TEXT (default: the targets)
+//
+//	exit status:
+//	  0  the watch ended and nothing failed it
+//	  1  -fail-on: a group not in the -known baseline was proven (or growing)
+//	  2  usage error, or no target ever answered
 //
 //	usage: leakhound version
 //

@@ -38,20 +38,16 @@ func docSource() []byte {
 	b.WriteString("// leakcheck tests print. Install it with\n//\n")
 	b.WriteString("//\tgo install github.com/leakhound/leakhound/cmd/leakhound@latest\n//\n")
 	b.WriteString("// What follows is its help, as \"leakhound help\" and \"leakhound help\n")
-	b.WriteString("// COMMAND\" print it for report, merge, baseline, test, init, fix and version.\n")
-	for _, help := range []func(io.Writer){
-		writeMainUsage,
-		func(w io.Writer) { writeReportUsage(w, newReportFlags().fs) },
-		func(w io.Writer) { writeMergeUsage(w, newMergeFlags(io.Discard).fs) },
-		func(w io.Writer) {
-			fs, _ := newBaselineFlags(io.Discard)
-			writeBaselineUsage(w, fs)
-		},
-		func(w io.Writer) { io.WriteString(w, testHelp) },
-		func(w io.Writer) { io.WriteString(w, initHelp) },
-		func(w io.Writer) { writeFixUsage(w, newFixFlags(io.Discard).fs) },
-		func(w io.Writer) { io.WriteString(w, versionHelp) },
-	} {
+	names := make([]string, 0, len(commands))
+	helps := []func(io.Writer){writeMainUsage}
+	for _, c := range commands {
+		if c.name != "help" {
+			names = append(names, c.name)
+			helps = append(helps, c.help)
+		}
+	}
+	b.WriteString("// COMMAND\" print it for " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + ".\n")
+	for _, help := range helps {
 		var h strings.Builder
 		help(&h)
 		b.WriteString("//\n")

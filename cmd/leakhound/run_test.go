@@ -22,7 +22,7 @@ func TestRun(t *testing.T) {
 		{"version", []string{"version"}, "", exitOK, "leakhound", ""},
 		{"version with args", []string{"version", "x"}, "", exitUsage, "", "no arguments"},
 		{"help", []string{"help"}, "", exitOK, "leakhound report", ""},
-		{"help unknown", []string{"help", "nope"}, "", exitUsage, "", "report, merge, baseline, test, init, fix, help, version"},
+		{"help unknown", []string{"help", "nope"}, "", exitUsage, "", "report, merge, baseline, test, init, fix, watch, help, version"},
 		{"no args", nil, "", exitUsage, "", "usage:"},
 		{"stdin dump", []string{"report", "-nosource"}, dump, exitOK, "produce", ""},
 		{"stdin dump, -fail", []string{"report", "-nosource", "-fail"}, dump, exitFound, "produce", ""},
