@@ -60,11 +60,11 @@ func TestSuggestedEditsRemoveLeaks(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, args := range [][]string{
-				{"vet", "-overlay", overlay, "./examples/" + s.Name},
-				{"test", "-overlay", overlay, "-count=1", "-run", "^TestLeakhoundSuggestedEdit$", "./examples/" + s.Name},
+				{"vet", "-overlay", overlay, "./" + s.Name},
+				{"test", "-overlay", overlay, "-count=1", "-run", "^TestLeakhoundSuggestedEdit$", "./" + s.Name},
 			} {
 				cmd := exec.Command(goCmd, args...)
-				cmd.Dir = root
+				cmd.Dir = filepath.Join(root, "examples") // the examples' own module
 				cmd.Env = append(os.Environ(), "GOFLAGS=")
 				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Fatalf("go %s: %v\n%s\nedits: %+v", args[0], err, out, edits)

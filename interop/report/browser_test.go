@@ -1,14 +1,17 @@
+// Package report opens leakhound's HTML report in headless Chromium and
+// uses it as a reader would. It is a nested module's test so that
+// chromedp is required by this module alone, not by leakhound's.
 package report
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,10 +23,17 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/leakhound/leakhound/internal/testenv"
+	"github.com/leakhound/leakhound/report"
 )
 
+// update copies the screenshot to report/testdata/screenshot.png, for a
+// person to look at.
+var update = flag.Bool("update", false, "keep the browser test's screenshot in report/testdata")
+
 // envScreenshot names a file to copy the browser test's screenshot to;
-// `go test -run Browser -update` copies it to testdata/screenshot.png.
+// `go test -run Browser -update` copies it to report/testdata/screenshot.png.
 const envScreenshot = "LEAKHOUND_SCREENSHOT"
 
 // findBrowser returns a Chromium-family browser. Without one the test is
@@ -132,35 +142,8 @@ func TestBrowserReport(t *testing.T) {
 	browser := findBrowser(t)
 
 	dir := t.TempDir()
-	leakyPkg := strings.TrimSuffix(leakyPath, ".")
-	real := realReports(t)
-	fixture := fixtureReports(t, t.TempDir(), "example.com/app/store")
-	writePagesDir(t, dir, packageDoc(leakyPkg, real...), packageDoc("example.com/app/store", fixture...))
-	// What the pages must show, counted from the reports.
-	var total, groups, realGroups, mutexGroups, sendGroups, poolGroups int
-	reasons := map[Reason]bool{}
-	for i, r := range slices.Concat(real, fixture) {
-		for _, g := range r.Groups {
-			total += g.Count
-			groups++
-			reasons[g.Reason] = true
-			if i < len(real) {
-				realGroups++
-			}
-			if g.Reason == ReasonMutex {
-				mutexGroups++
-			}
-			if g.Reason == ReasonChanSend {
-				sendGroups++
-			}
-			if slices.Contains(g.Tests, "TestPool") {
-				poolGroups++
-			}
-		}
-	}
-	if mutexGroups == 0 || sendGroups == 0 || poolGroups != 1 {
-		t.Fatalf("fixture lacks the groups the filters are tried on: %d mutex, %d send, %d TestPool", mutexGroups, sendGroups, poolGroups)
-	}
+	want := writePages(t, dir)
+	total, groups, realGroups, mutexGroups, sendGroups, poolGroups := want.Total, want.Groups, want.RealGroups, want.MutexGroups, want.SendGroups, want.PoolGroups
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(browser),
@@ -193,7 +176,7 @@ func TestBrowserReport(t *testing.T) {
 	}
 
 	t.Run("index", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, IndexPage))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, report.IndexPage))))
 		if got := eval[string](t, ctx, `document.querySelector(".verdict b").textContent`); got != strconv.Itoa(total) {
 			t.Errorf("headline says %s goroutines, want %d", got, total)
 		}
@@ -203,8 +186,8 @@ func TestBrowserReport(t *testing.T) {
 		if got := visibleCount(t, ctx, "ul.rows li"); got != groups {
 			t.Errorf("%d group rows, want %d", got, groups)
 		}
-		if got := visibleCount(t, ctx, ".chart svg g[data-pick-reason]"); got != len(reasons) {
-			t.Errorf("%d chart bars, want one per reason (%d)", got, len(reasons))
+		if got := visibleCount(t, ctx, ".chart svg g[data-pick-reason]"); got != want.Reasons {
+			t.Errorf("%d chart bars, want one per reason (%d)", got, want.Reasons)
 		}
 		if visibleCount(t, ctx, "#filters") != 1 {
 			t.Fatal("the script did not reveal the filter bar")
@@ -235,7 +218,7 @@ func TestBrowserReport(t *testing.T) {
 	})
 
 	t.Run("package page", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(leakyPkg).HTML))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, want.PackagePage))))
 		if got := visibleCount(t, ctx, "article.group"); got != realGroups {
 			t.Errorf("%d group cards, want %d", got, realGroups)
 		}
@@ -272,7 +255,7 @@ func TestBrowserReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		saveScreenshot(t, shot)
+		saveScreenshot(t, shot, want.Screenshot)
 	})
 
 	t.Run("without JavaScript", func(t *testing.T) {
@@ -284,7 +267,7 @@ func TestBrowserReport(t *testing.T) {
 		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
 		}
-		do(t, tab, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(leakyPkg).HTML))))
+		do(t, tab, chromedp.Navigate(fileURL(filepath.Join(dir, want.PackagePage))))
 		if visibleCount(t, tab, "#filters") != 0 {
 			t.Error("the filter bar shows though no script can make it work")
 		}
@@ -301,9 +284,9 @@ func TestBrowserReport(t *testing.T) {
 }
 
 // saveScreenshot keeps the screenshot with the test's files, and copies it
-// where LEAKHOUND_SCREENSHOT says, or to testdata/screenshot.png with
-// -update, for a person to look at.
-func saveScreenshot(t *testing.T, png []byte) {
+// where LEAKHOUND_SCREENSHOT says, or to kept with -update, for a person to
+// look at.
+func saveScreenshot(t *testing.T, png []byte, kept string) {
 	t.Helper()
 	if len(png) < 8 || string(png[1:4]) != "PNG" {
 		t.Fatalf("the screenshot is not a PNG (%d bytes)", len(png))
@@ -312,8 +295,8 @@ func saveScreenshot(t *testing.T, png []byte) {
 	if p := os.Getenv(envScreenshot); p != "" {
 		dests = append(dests, p)
 	}
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		dests = append(dests, filepath.Join("testdata", "screenshot.png"))
+	if *update {
+		dests = append(dests, kept)
 	}
 	for _, d := range dests {
 		if err := os.WriteFile(d, png, 0o644); err != nil {
@@ -321,4 +304,36 @@ func saveScreenshot(t *testing.T, png []byte) {
 		}
 	}
 	t.Logf("screenshot saved to %s", strings.Join(dests, ", "))
+}
+
+// pages is what the pages must show, as package report's TestBrowserPages
+// counts it from the reports it writes.
+type pages struct {
+	Total, Groups, RealGroups, MutexGroups, SendGroups, PoolGroups, Reasons int
+	PackagePage, Screenshot                                                 string
+}
+
+// writePages has package report's TestBrowserPages write its report
+// directory into dir, and returns what the pages must show.
+func writePages(t *testing.T, dir string) pages {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testenv.GoCommand(t), "test", "-count=1", "-run", "^TestBrowserPages$", "./report", "-args", "-browser.pages="+dir)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("writing the pages: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "expect.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p pages
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatalf("reading what the pages must show: %v", err)
+	}
+	return p
 }
