@@ -63,7 +63,7 @@ func VerifyTestMain(m TestingM, opts ...Option) {
 // verifyMain runs the tests and the check, writes what it found to w, and
 // returns the exit code.
 func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
-	if path := os.Getenv(probeEnv); path != "" {
+	if path := cfg.env.probe; path != "" {
 		return probeMain(m, cfg, path)
 	}
 	before := make(map[int64]bool)
