@@ -44,6 +44,8 @@ type config struct {
 	noSource      bool
 	// env is what the process's environment says (environment.go).
 	env *environment
+	// hook names tests for VerifyTestMain (testmain_hook.go).
+	hook testHook
 	// look takes the snapshots; tests replace it to simulate failures.
 	look looks
 	// errs are failures of options that do work when created (IgnoreCurrent);
@@ -81,6 +83,9 @@ func newConfig(opts []Option) *config {
 	}
 	if c.env == nil {
 		c.env = environmentOnce(os.Stderr)
+	}
+	if c.hook == nil {
+		c.hook = defaultTestHook()
 	}
 	return c
 }

@@ -74,7 +74,10 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 			before[g.ID] = true
 		}
 	}
-	runs := installTestNaming(m)
+	runs, err := cfg.hook.attach(m)
+	if err != nil {
+		warnNoHook(w, err)
+	}
 	code := m.Run()
 	runs.done()
 	if code != 0 && cfg.skipOnFailure {
