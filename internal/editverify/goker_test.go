@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/leakhound/leakhound/internal/golden" // -update, taken by every test binary
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )

@@ -49,7 +49,6 @@ var Internal = []string{
 	"LEAKHOUND_TEST_WRITER_DIR",  // reportdir's many-writer tests
 	"LEAKHOUND_TEST_WRITER_ID",   // reportdir's many-writer tests
 	"LEAKHOUND_TEST_WRITER_MODE", // reportdir's many-writer tests
-	"LEAKHOUND_WRITE_DOC",        // cmd/leakhound's doc.go generator
 }
 
 // Prefix starts the names of leakhound's own variables.

@@ -1,14 +1,13 @@
 package settings
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the README's table of variables from Vars")
+	"github.com/leakhound/leakhound/internal/golden"
+)
 
 func TestUnknown(t *testing.T) {
 	tests := []struct {
@@ -62,7 +61,7 @@ func TestREADMETable(t *testing.T) {
 	if want == s {
 		return
 	}
-	if *update {
+	if golden.Updating() {
 		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ package report
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -24,13 +23,10 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/leakhound/leakhound/internal/golden"
 	"github.com/leakhound/leakhound/internal/testenv"
 	"github.com/leakhound/leakhound/report"
 )
-
-// update copies the screenshot to report/testdata/screenshot.png, for a
-// person to look at.
-var update = flag.Bool("update", false, "keep the browser test's screenshot in report/testdata")
 
 // envScreenshot names a file to copy the browser test's screenshot to;
 // `go test -run Browser -update` copies it to report/testdata/screenshot.png.
@@ -295,7 +291,7 @@ func saveScreenshot(t *testing.T, png []byte, kept string) {
 	if p := os.Getenv(envScreenshot); p != "" {
 		dests = append(dests, p)
 	}
-	if *update {
+	if golden.Updating() {
 		dests = append(dests, kept)
 	}
 	for _, d := range dests {
