@@ -54,7 +54,11 @@ func TestSuggestedEditsRemoveLeaks(t *testing.T) {
 			pkgDir := filepath.Join(root, "examples", s.Name)
 			test := fmt.Sprintf("package %s\n\nimport (\n\t\"testing\"\n\n\t\"github.com/leakhound/leakhound/examples/internal/leaktest\"\n)\n\n"+
 				"func TestLeakhoundSuggestedEdit(t *testing.T) { leaktest.EditRemovesLeak(t, Scenario()) }\n", s.Name)
-			overlay, err := editverify.Overlay(t.TempDir(), edits,
+			edited, err := report.EditFiles(edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			overlay, err := editverify.Overlay(t.TempDir(), edited,
 				map[string][]byte{filepath.Join(pkgDir, "leakhound_edit_test.go"): []byte(test)})
 			if err != nil {
 				t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/stacks"
 )
 
 // Goroutines is the number of goroutines the dump holds.
@@ -75,7 +77,7 @@ func Write(dir string) (string, error) {
 	var dump []byte
 	for {
 		if runtime.NumGoroutine() >= base+Goroutines {
-			dump = allStacks()
+			dump = stacks.All()
 			if bytes.Count(dump, []byte(" [running]:")) <= 1 && bytes.Count(dump, []byte(" [runnable]:")) == 0 &&
 				bytes.Count(dump, []byte("\ngoroutine ")) >= Goroutines {
 				break
@@ -94,17 +96,4 @@ func Write(dir string) (string, error) {
 		return "", err
 	}
 	return path, os.WriteFile(path, dump, 0o644)
-}
-
-// allStacks is runtime.Stack of every goroutine, into a buffer grown
-// until the dump fits.
-func allStacks() []byte {
-	buf := make([]byte, 64<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return buf[:n]
-		}
-		buf = make([]byte, 2*len(buf))
-	}
 }

@@ -267,7 +267,11 @@ func runKernel(t *testing.T, exe string, c gokerCase, n int) ([]report.Leak, err
 // vets and reruns the kernel.
 func verifyKernelEdit(t *testing.T, goCmd, dir string, env []string, edits []report.Edit, baseVet []string, c gokerCase) (string, string) {
 	tmp := t.TempDir()
-	overlay, err := Overlay(tmp, edits, nil)
+	edited, err := report.EditFiles(edits)
+	if err != nil {
+		return "build fails", err.Error()
+	}
+	overlay, err := Overlay(tmp, edited, nil)
 	if err != nil {
 		return "build fails", err.Error()
 	}

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/leakhound/leakhound/internal/stacks"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -106,11 +107,7 @@ func (p *stwPauses) report(b *testing.B) {
 // buffer already big enough.
 func BenchmarkRuntimeStack(b *testing.B) {
 	atEachSize(b, func(b *testing.B) {
-		buf := make([]byte, 1<<20)
-		for runtime.Stack(buf, true) == len(buf) {
-			buf = make([]byte, 2*len(buf))
-		}
-		buf = make([]byte, 2*len(buf)) // room for growth during the run
+		buf := make([]byte, 2*len(stacks.All())) // room for growth during the run
 		b.ReportAllocs()
 		stw := startSTW()
 		b.ResetTimer()
