@@ -5,11 +5,13 @@ import (
 	"runtime"
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/leakhound/leakhound/internal/stacks"
 )
 
-// Benchmarks against goleak, in the same run. Commands and results are in
-// BENCHMARKS.md, section "leakcheck".
+// The clean check's cost beside the runtime's floor. The arms that run
+// goleak, and the subtest benchmark that interleaves leakcheck's and
+// goleak's arms in one run, are in interop/leakcheck, the nested module
+// that may require goleak. Commands and results are in BENCHMARKS.md.
 
 // background starts n goroutines that stay blocked until the benchmark
 // ends, the kind of load a large test binary carries.
@@ -38,12 +40,6 @@ func background(b *testing.B, n int) {
 // The arms, all in the same run:
 //
 //   - leakcheck: a whole Check, start and verdict.
-//   - goleak: goleak.VerifyNone told to ignore the background goroutines by
-//     an IgnoreCurrent taken once, before the loop: goleak's cheapest
-//     configuration, the one the targets are judged against.
-//   - goleak-current: the goleak idiom with Check's guarantee (goroutines
-//     that existed before the test are never blamed), VerifyNone with an
-//     IgnoreCurrent taken as the test starts.
 //   - runtime.Stack: one runtime.Stack(buf, true), the raw traceback every
 //     text-based checker starts from.
 //   - runtime-looks: the runtime calls an exact Check cannot do without
@@ -51,16 +47,9 @@ func background(b *testing.B, n int) {
 //     traceback for the IDs as the test starts, then (when the test started
 //     a goroutine) another for the IDs at the end; the floor of this design.
 //
-// Under "subtests" the same sizes run as real t.Run subtests, with the arms
-// interleaved subtest by subtest (see benchCleanCheckSubtests); under "fake"
-// each arm runs alone through a fake testing.TB.
+// Each arm runs alone through a fake testing.TB ("fake"); goleak's arms of
+// the same shape, and the arms as real subtests, are in interop/leakcheck.
 func BenchmarkCleanCheck(b *testing.B) {
-	for _, n := range cleanCheckSizes {
-		b.Run(fmt.Sprintf("subtests/goroutines=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			benchCleanCheckSubtests(b, n)
-		})
-	}
 	for _, n := range cleanCheckSizes {
 		for _, spawning := range []bool{false, true} {
 			kind := map[bool]string{false: "idle", true: "spawning"}[spawning]
@@ -87,15 +76,9 @@ func BenchmarkCleanCheck(b *testing.B) {
 					}
 				}
 			})
-			b.Run(name("goleak"), func(b *testing.B) { benchGoleak(b, n, work, false) })
-			b.Run(name("goleak-current"), func(b *testing.B) { benchGoleak(b, n, work, true) })
 			b.Run(name("runtime.Stack"), func(b *testing.B) {
 				background(b, n)
-				buf := make([]byte, 64<<10)
-				for runtime.Stack(buf, true) == len(buf) {
-					buf = make([]byte, 2*len(buf))
-				}
-				buf = make([]byte, 2*len(buf))
+				buf := make([]byte, 2*len(stacks.All())) // room for growth during the run
 				b.ReportAllocs()
 				for b.Loop() {
 					work()
@@ -118,27 +101,6 @@ func BenchmarkCleanCheck(b *testing.B) {
 	}
 }
 
-// benchGoleak is a goleak arm of BenchmarkCleanCheck: work, then
-// goleak.VerifyNone ignoring the goroutines present before, as recorded by
-// goleak.IgnoreCurrent once before the loop or, with perTest, as each
-// iteration starts.
-func benchGoleak(b *testing.B, n int, work func(), perTest bool) {
-	background(b, n)
-	ignore := goleak.IgnoreCurrent()
-	b.ReportAllocs()
-	for b.Loop() {
-		if perTest {
-			ignore = goleak.IgnoreCurrent()
-		}
-		work()
-		var rt recordingT
-		goleak.VerifyNone(&rt, ignore)
-		if rt.failed() {
-			b.Fatal(rt.errors)
-		}
-	}
-}
-
 // leakUnreachable leaks a goroutine blocked on a channel nothing else can
 // reach, which the runtime can prove leaked where it has the goroutineleak
 // profile. It can never be released: run this benchmark with a small
@@ -152,7 +114,8 @@ func leakUnreachable() {
 
 // BenchmarkLeakVerdict is the time from the end of a leaking test to its
 // verdict, with the default settle budget: leakcheck reports a proven leak
-// at once, goleak retries for its full budget.
+// at once. goleak's arm, which retries for its full budget, is in
+// interop/leakcheck.
 func BenchmarkLeakVerdict(b *testing.B) {
 	b.Run("leakcheck", func(b *testing.B) {
 		b.ReportAllocs()
@@ -168,18 +131,8 @@ func BenchmarkLeakVerdict(b *testing.B) {
 			}
 		}
 	})
-	b.Run("goleak", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
-			ignore := goleak.IgnoreCurrent()
-			leakUnreachable()
-			b.StartTimer()
-			var rt recordingT
-			goleak.VerifyNone(&rt, ignore)
-			if !rt.failed() {
-				b.Fatal("the leak was not reported")
-			}
-		}
-	})
 }
+
+// cleanCheckSizes are the numbers of background goroutines the clean-check
+// benchmarks run with.
+var cleanCheckSizes = []int{0, 10, 100, 1000, 10000}

@@ -41,7 +41,7 @@ func deliver(cfg *config, pkg string, out outcome, to audience, in intros) *repo
 	if out.fail == nil {
 		return nil
 	}
-	annotate(out.fail)
+	annotate(cfg, out.fail)
 	if err := writeFiles(cfg, pkg, out.fail); err != nil {
 		to.problem(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,24 +11,23 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
 
 // The differential test: random goroutine programs (program_test.go), each
-// run as a test under Check, and, on the same goroutines, under goleak's
-// VerifyNone(IgnoreCurrent()) and Find(IgnoreCurrent()). Check must report
-// exactly the goroutines the program left blocked, and every goroutine
-// goleak reports that the test started must be among them. A parallel mode
+// run as a test under Check, and, on the same goroutines, under
+// Find(IgnoreCurrent()), which looks at the whole process as goleak's
+// VerifyNone(IgnoreCurrent()) does (interop/leakcheck holds the two side by
+// side). Check must report exactly the goroutines the program left
+// blocked, and every goroutine Find reports that the test started must be
+// among them. A parallel mode
 // runs programs as parallel subtests, each with its own Check.
 //
 //	go test ./leakcheck/ -run TestDifferential -seeds=300 -pseeds=1000
 //	go test ./leakcheck/ -run TestDifferential -seed=1234 -v   # one program, printed
 //
-// -seeds counts the programs run one at a time (each costs goleak's retries,
-// about half a second, when anything is left running), -pseeds those run
+// -seeds counts the programs run one at a time, -pseeds those run
 // as parallel subtests; -firstseed moves both ranges.
 //
 // A failing program prints its seed and itself; -seed runs it again.
@@ -115,16 +113,12 @@ type mismatch struct {
 	msg string
 }
 
-// runsOf is what the three arms reported for one program.
+// runsOf is what the two arms reported for one program.
 type runsOf struct {
-	check  map[int64]*profile.Goroutine // failing the check
-	noted  map[int64]*profile.Goroutine // shown without failing
-	goleak []int64
-	find   map[int64]*profile.Goroutine
+	check map[int64]*profile.Goroutine // failing the check
+	noted map[int64]*profile.Goroutine // shown without failing
+	find  map[int64]*profile.Goroutine
 }
-
-// goleakIDs reads goroutine IDs from goleak's error text.
-var goleakIDs = regexp.MustCompile(`(?m)goroutine (\d+) \[`)
 
 func idsOf(leaks []report.Leak) map[int64]*profile.Goroutine {
 	m := make(map[int64]*profile.Goroutine, len(leaks))
@@ -152,35 +146,20 @@ func isSignalCtx(g *profile.Goroutine) bool {
 	return g != nil && hasFunction(g.Frames, "os/signal.NotifyContext.func1")
 }
 
-// runSequential runs p as one test under the three arms at once: the arms
-// look at the same goroutines, Check on the test goroutine, goleak and Find
-// on goroutines started before the program (so each leaves the others
-// out).
+// runSequential runs p as one test under both arms at once: the arms look
+// at the same goroutines, Check on the test goroutine, Find on goroutines
+// started before the program (so each leaves the other out).
 func runSequential(t *testing.T, p *program) []mismatch {
 	w, err := newWorld()
 	if err != nil {
 		t.Fatal(err)
 	}
-	go1, go2 := make(chan struct{}), make(chan struct{})
+	go2 := make(chan struct{})
 	var runs runsOf
 	var armsDone sync.WaitGroup
-	armsDone.Add(2)
-	var theirs goleak.Option
+	armsDone.Add(1)
 	var ours Option
 	ready := make(chan struct{})
-	go func() {
-		defer armsDone.Done()
-		<-ready
-		<-go1
-		rec := &recordingT{}
-		goleak.VerifyNone(rec, theirs)
-		for _, e := range rec.errors {
-			for _, m := range goleakIDs.FindAllStringSubmatch(e, -1) {
-				id, _ := strconv.ParseInt(m[1], 10, 64)
-				runs.goleak = append(runs.goleak, id)
-			}
-		}
-	}()
 	var findErr error
 	go func() {
 		defer armsDone.Done()
@@ -196,12 +175,10 @@ func runSequential(t *testing.T, p *program) []mismatch {
 	}
 	w.startBefore(p, burst)
 	ours = IgnoreCurrent()
-	theirs = goleak.IgnoreCurrent()
 	close(ready)
 
 	ft, tc := startCheck(t, fmt.Sprintf("TestProgram%d", p.seed), SettleBudget(diffBudget), NoSource())
 	w.runBody(p, jobs)
-	close(go1)
 	close(go2)
 	ft.runCleanups()
 	armsDone.Wait()
@@ -220,7 +197,7 @@ func runSequential(t *testing.T, p *program) []mismatch {
 	return out
 }
 
-// compareSequential holds the three arms' reports against the truth.
+// compareSequential holds both arms' reports against the truth.
 func compareSequential(p *program, w *world, truth map[int64]goroutineInfo, runs runsOf) []mismatch {
 	var out []mismatch
 	add := func(gap, format string, args ...any) {
@@ -260,7 +237,7 @@ func compareSequential(p *program, w *world, truth map[int64]goroutineInfo, runs
 	if p.signalCtx == 2 && !signalSeen {
 		add("signal", "Check missed the goroutine of signal.NotifyContext, never stopped")
 	}
-	for _, id := range runs.goleak {
+	for _, id := range slices.Sorted(mapsKeys(runs.find)) {
 		if _, ok := w.notOurs.Load(id); ok {
 			continue
 		}
@@ -279,7 +256,7 @@ func compareSequential(p *program, w *world, truth map[int64]goroutineInfo, runs
 			}
 			gap = "signal"
 		}
-		add(gap, "goleak reported goroutine %d, Check did not: %s", id, describe(runs.find[id]))
+		add(gap, "Find reported goroutine %d, Check did not: %s", id, describe(runs.find[id]))
 	}
 	return out
 }
@@ -335,8 +312,8 @@ func judgeMismatches(t *testing.T, p *program, ms []mismatch, tally map[string]i
 	}
 }
 
-// TestDifferential runs random programs one at a time under Check, goleak
-// and Find.
+// TestDifferential runs random programs one at a time under Check and
+// Find.
 func TestDifferential(t *testing.T) {
 	tally := map[string]int{}
 	seeds := diffSeedList(*diffSeeds, 0)

@@ -99,6 +99,18 @@
 // leaves them out, and IgnoreKnown leaves out well-known library daemons by
 // named set.
 //
+// The labelling rests on the testing package's internals, which no Go
+// release promises to keep: VerifyTestMain puts its own matcher in front
+// of testing.M's unexported test dependencies and recognises testing's
+// top-level loops by their function names. It checks testing's shape once
+// per process; on a Go whose testing no longer matches, it still checks
+// every goroutine but prints one line saying that tests are named from
+// stacks only, on which Go, and how to get the names back (Check in those
+// tests, or a leakhound release that knows that Go). leakhound's tests fail
+// on any supported Go release where the labelling cannot attach. Once the
+// testing package labels test goroutines itself (golang/go#75047),
+// VerifyTestMain uses that label instead. Check relies on none of this.
+//
 // VerifyTestMain, VerifyNone, Find, IgnoreTopFunction, IgnoreAnyFunction,
 // IgnoreCurrent and Cleanup mean what they mean in go.uber.org/goleak
 // v1.3.0, its latest release, so moving over is a change of import path;

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,31 +141,33 @@ func reportText(r *report.Report) string {
 // where the runner looks for them. Paths are relative to the repository's
 // checkout (GITHUB_WORKSPACE), which is what GitHub resolves them against
 // when the module is in a subdirectory.
-func annotate(r *report.Report) {
-	if os.Getenv("GITHUB_ACTIONS") != "true" {
+func annotate(cfg *config, r *report.Report) {
+	if !cfg.env.annotate {
 		return
 	}
-	_ = r.WriteAnnotationsIn(os.Stdout, os.Getenv("GITHUB_WORKSPACE"))
+	_ = r.WriteAnnotationsIn(os.Stdout, cfg.env.workspace)
 }
 
 // writeFiles writes report files when the ReportDir option or the
 // LEAKHOUND_REPORT variable asks for them.
 func writeFiles(cfg *config, pkg string, reports ...*report.Report) error {
-	dir := cfg.reportDir
-	if dir != "" {
-		// go test runs in the package directory; an absolute path keeps
-		// the reports of all packages together.
-		if abs, err := filepath.Abs(dir); err == nil {
-			dir = abs
-		}
-	} else {
-		dir = reportdir.DirFromEnv()
+	dir := cfg.env.reportDir
+	if cfg.reportDir != "" {
+		dir = reportdir.FromRoot(moduleRoot(), cfg.reportDir)
 	}
 	if dir == "" || len(reports) == 0 {
 		return nil
 	}
-	if err := reportdir.WriteDir(dir, pkg, reports); err != nil {
+	doc, err := reportdir.WriteDirWith(dir, pkg, reports, reportdir.WriteOptions{Shard: cfg.env.shard})
+	if err != nil {
 		return fmt.Errorf("writing report files to %s: %w", dir, err)
+	}
+	// In GitHub Actions the package's summary also goes to the job's
+	// step summary, once per package.
+	if cfg.env.stepSummary != "" {
+		if err := reportdir.WritePackageSummary(cfg.env.stepSummary, doc, cfg.env.artifact); err != nil {
+			return fmt.Errorf("writing the step summary %s: %w", cfg.env.stepSummary, err)
+		}
 	}
 	return nil
 }

@@ -2,7 +2,7 @@ package leakcheck
 
 import (
 	"fmt"
-	"path/filepath"
+	"os"
 	"time"
 
 	"github.com/leakhound/leakhound/profile"
@@ -44,6 +44,10 @@ type config struct {
 	noSource      bool
 	noReruns      bool
 	ignoreInit    bool
+	// env is what the process's environment says (environment.go).
+	env *environment
+	// hook names tests for VerifyTestMain (testmain_hook.go).
+	hook testHook
 	// look takes the snapshots; tests replace it to simulate failures.
 	look looks
 	// errs are failures of options that do work when created (IgnoreCurrent);
@@ -88,6 +92,12 @@ func newConfig(opts []Option) *config {
 		if o != nil {
 			o.apply(c)
 		}
+	}
+	if c.env == nil {
+		c.env = environmentOnce(os.Stderr)
+	}
+	if c.hook == nil {
+		c.hook = defaultTestHook()
 	}
 	return c
 }
@@ -206,7 +216,9 @@ func SettleBudget(d time.Duration) Option {
 // ReportDir makes a check that finds leaks also write report files (HTML,
 // JSON and pprof, plus an index.html of all reports) into dir. Setting the
 // environment variable LEAKHOUND_REPORT=dir (reportdir.Env) does the same for every check
-// without changing code; this option wins over it.
+// without changing code; this option wins over it. A relative path is
+// taken from the module root, as the variable's is, so that every package
+// of a `go test ./...` run writes into the same directory.
 func ReportDir(dir string) Option {
 	return optionFunc(func(c *config) { c.reportDir = dir })
 }
@@ -282,12 +294,12 @@ func Cleanup(cleanup func(exitCode int)) Option {
 // environment name; nil when none is named. It is read only when a check
 // finds leaks, so clean checks never touch the file.
 func (c *config) baseline() (*reportdir.Baseline, error) {
-	if c.knownLeaks == "" {
-		return reportdir.BaselineFromEnv(moduleRoot())
+	path := c.env.baseline
+	if c.knownLeaks != "" {
+		path = reportdir.FromRoot(moduleRoot(), c.knownLeaks)
 	}
-	path := c.knownLeaks
-	if root := moduleRoot(); !filepath.IsAbs(path) && root != "" {
-		path = filepath.Join(root, path)
+	if path == "" {
+		return nil, nil
 	}
 	return reportdir.ReadBaseline(path)
 }

@@ -14,8 +14,8 @@ import (
 // ReportDir option does.
 func TestCheckReportDirFromEnv(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(reportdir.Env, dir)
-	ft, _ := startCheck(t, "TestReportDirFromEnv", SettleBudget(leakBudget))
+	env := readEnvironment(lookupIn(map[string]string{reportdir.Env: dir}), nil, t.TempDir())
+	ft, _ := startCheck(t, "TestReportDirFromEnv", SettleBudget(leakBudget), withEnvironment(env))
 	p := park()
 	ft.runCleanups()
 	p.stop()
@@ -37,8 +37,10 @@ func TestCheckAnnotatesOnGitHub(t *testing.T) {
 	wantFile := "file=" + filepath.Base(root) + "/leakcheck/check_test.go,"
 	for _, onGitHub := range []bool{false, true} {
 		t.Run(map[bool]string{false: "elsewhere", true: "github"}[onGitHub], func(t *testing.T) {
-			t.Setenv("GITHUB_ACTIONS", map[bool]string{false: "", true: "true"}[onGitHub])
-			t.Setenv("GITHUB_WORKSPACE", filepath.Dir(root))
+			env := readEnvironment(lookupIn(map[string]string{
+				"GITHUB_ACTIONS":   map[bool]string{false: "", true: "true"}[onGitHub],
+				"GITHUB_WORKSPACE": filepath.Dir(root),
+			}), nil, "")
 			r, w, err := os.Pipe()
 			if err != nil {
 				t.Fatal(err)
@@ -50,7 +52,7 @@ func TestCheckAnnotatesOnGitHub(t *testing.T) {
 			}()
 			stdout := os.Stdout
 			os.Stdout = w
-			ft, _ := startCheck(t, "TestAnnotate", SettleBudget(leakBudget))
+			ft, _ := startCheck(t, "TestAnnotate", SettleBudget(leakBudget), withEnvironment(env))
 			p := park()
 			ft.runCleanups()
 			os.Stdout = stdout

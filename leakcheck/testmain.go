@@ -89,11 +89,11 @@ const rerunsEnv = "LEAKHOUND_RERUNS"
 // verifyMain runs the tests and the check, writes what it found to w, and
 // returns the exit code.
 func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
-	if path, ok := probeTarget(w, os.Getenv(probeEnv)); ok {
+	if path, ok := probeTarget(w, cfg.env.probe); ok {
 		return probeMain(m, cfg, path)
 	}
 	start := time.Now()
-	reruns := !cfg.noReruns && os.Getenv(rerunsEnv) != "off"
+	reruns := !cfg.noReruns && cfg.env.reruns != "off"
 	before := make(map[int64]bool)
 	if s, err := cfg.look.full(); err != nil {
 		fmt.Fprintf(w, "leakcheck: cannot list the goroutines running before the tests, so they are reported as the tests': %v\n", err)
@@ -105,7 +105,10 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	// The user's narrowing, before VerifyTestMain adds to -test.skip:
 	// runs of parts of the tests keep it.
 	userRun, userSkip := testFlag("test.run"), testFlag("test.skip")
-	runs := installTestNaming(m)
+	runs, err := cfg.hook.attach(m)
+	if err != nil {
+		warnNoHook(w, err)
+	}
 	verifyMainRunning.Store(true)
 	code := m.Run()
 	verifyMainRunning.Store(false)

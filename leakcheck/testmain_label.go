@@ -2,7 +2,9 @@ package leakcheck
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"maps"
 	"reflect"
@@ -40,9 +42,10 @@ import (
 // breaks tests that count stack frames (a logging library's caller-skip
 // tests do).
 //
-// When the testing package changes shape, the naming turns itself off and
-// the process-wide check still runs; the test is then named by the go
-// statement or the creators' stacks, as before.
+// When the testing package changes shape, the naming turns itself off,
+// VerifyTestMain says so, and the process-wide check still runs; the test
+// is then named by the go statement or the creators' stacks
+// (testmain_hook.go).
 
 // skipProbe is the -test.skip element VerifyTestMain adds: it matches every
 // name element, and MatchString recognises it without compiling it.
@@ -112,33 +115,37 @@ func (d namingDeps) MatchString(pat, str string) (bool, error) {
 
 // installTestNaming sets m up so that each top-level test's goroutine
 // carries a label naming it. It must run on the goroutine that then calls
-// m.Run; it returns nil, changing nothing, when m is not a *testing.M of
-// the expected shape or the flags cannot be set.
-func installTestNaming(m TestingM) *testRuns {
+// m.Run; it returns nil, changing nothing, when m is not a *testing.M (a
+// fake of tests), and an error, changing nothing, when m is not of the
+// expected shape or the flags cannot be set.
+func installTestNaming(m TestingM) (*testRuns, error) {
 	tm, ok := m.(*testing.M)
 	if !ok || tm == nil {
-		return nil
+		return nil, nil
 	}
 	v := reflect.ValueOf(tm).Elem()
 	depsField := v.FieldByName("deps")
 	if !depsField.IsValid() || depsField.Kind() != reflect.Interface || !depsField.CanAddr() {
-		return nil
+		return nil, errors.New("testing.M has no deps interface")
 	}
 	if depsField.IsNil() {
-		return nil
+		return nil, errors.New("testing.M has no testDeps")
 	}
 	// The field is unexported, so reflect will not hand out its value;
 	// reading it through its address does.
 	exported := reflect.NewAt(depsField.Type(), unsafe.Pointer(depsField.UnsafeAddr())).Elem()
 	inner, ok := exported.Interface().(testDepsAPI)
 	if !ok {
-		return nil
+		return nil, errors.New("testing's testDeps is not the one leakcheck knows")
 	}
 	r := &testRuns{base: ownLabels(), names: make(map[string]bool), subs: make(map[string]bool), ran: make(map[string]bool)}
 	r.baseCtx = labelContext(r.base)
 	hook := reflect.ValueOf(namingDeps{testDepsAPI: inner, runs: r})
-	if !hook.Type().Implements(depsField.Type()) || !r.collectNames(v) {
-		return nil
+	if !hook.Type().Implements(depsField.Type()) {
+		return nil, errors.New("leakcheck's testDeps does not implement testing's")
+	}
+	if !r.collectNames(v) {
+		return nil, errors.New("testing.M has no test list")
 	}
 	// testing parses its flags in m.Run when TestMain has not; parsing
 	// them here first is the same parse.
@@ -147,7 +154,7 @@ func installTestNaming(m TestingM) *testRuns {
 	}
 	skip := flag.Lookup("test.skip")
 	if skip == nil {
-		return nil
+		return nil, errors.New("testing has no -test.skip flag")
 	}
 	probe := strings.Repeat(skipProbe+"/", skipLevels-1) + skipProbe
 	value := probe
@@ -157,10 +164,10 @@ func installTestNaming(m TestingM) *testRuns {
 		value = user + "|" + probe
 	}
 	if err := skip.Value.Set(value); err != nil {
-		return nil
+		return nil, fmt.Errorf("setting -test.skip: %w", err)
 	}
 	exported.Set(hook)
-	return r
+	return r, nil
 }
 
 // collectNames reads the top-level names m can run.

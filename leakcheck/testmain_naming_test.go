@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // Helper tests for naming the test behind a leak from VerifyTestMain alone,
@@ -31,10 +29,31 @@ func newPool() *pool {
 	return p
 }
 
-// newGroupWorker starts a worker through errgroup and returns without
+// taskGroup has errgroup.Group's shape: Go starts f in a goroutine of the
+// group's own method, which keeps the first error. It stands in for
+// golang.org/x/sync/errgroup so that this package's tests need no module
+// beyond the standard library; examples/errgroupcancel runs the real one.
+type taskGroup struct {
+	wg   sync.WaitGroup
+	once sync.Once
+	err  error
+}
+
+// Go runs f in a new goroutine, as errgroup.Group.Go does.
+func (g *taskGroup) Go(f func() error) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		if err := f(); err != nil {
+			g.once.Do(func() { g.err = err })
+		}
+	}()
+}
+
+// newGroupWorker starts a worker through a group and returns without
 // waiting for it.
-func newGroupWorker() *errgroup.Group {
-	g := new(errgroup.Group)
+func newGroupWorker() *taskGroup {
+	g := new(taskGroup)
 	g.Go(func() error { blockedGroupWorker(); return nil })
 	return g
 }
@@ -187,7 +206,7 @@ func testsOfGroup(out, fn string) string {
 
 // TestVerifyTestMainNamesTests checks that VerifyTestMain names the test
 // behind leaks started by the test, a helper that returned, constructors
-// using sync.WaitGroup.Go and errgroup, subtests, and parallel shuffled
+// using sync.WaitGroup.Go and an errgroup-shaped group, subtests, and parallel shuffled
 // tests, with no GODEBUG in the environment.
 func TestVerifyTestMainNamesTests(t *testing.T) {
 	tests := []struct {
@@ -207,7 +226,7 @@ func TestVerifyTestMainNamesTests(t *testing.T) {
 			want: map[string]string{"startBackgroundWork.func1": "TestHelperLeakViaHelper"},
 		},
 		{
-			name: "(c) by constructors through WaitGroup.Go and errgroup",
+			name: "(c) by constructors through WaitGroup.Go and a group's Go",
 			args: []string{"-test.run=^TestHelperLeakConstructor$"},
 			want: map[string]string{
 				"blockedWorker":      "TestHelperLeakConstructor",

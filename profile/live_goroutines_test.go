@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/stacks"
 )
 
 // Helpers for tests that look at goroutines of the test process itself.
@@ -92,15 +94,7 @@ func waitParked(t testing.TB, ids []int64) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		buf := make([]byte, 1<<20)
-		for {
-			n := runtime.Stack(buf, true)
-			if n < len(buf) {
-				buf = buf[:n]
-				break
-			}
-			buf = make([]byte, 2*len(buf))
-		}
+		buf := stacks.All()
 		parked := countParked(buf, want)
 		if parked == len(want) {
 			return

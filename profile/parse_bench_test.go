@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/stacks"
 )
 
 // Capture costs one runtime.Stack(buf, true) plus one parseStack. These
@@ -52,14 +54,8 @@ func parseBenchWorker(depth int, ch chan struct{}, started chan<- struct{}) {
 // dumpAll returns a buffer large enough for runtime.Stack of every
 // goroutine, and the dump it holds.
 func dumpAll() ([]byte, int) {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return buf, n
-		}
-		buf = make([]byte, 2*len(buf))
-	}
+	dump := stacks.All()
+	return dump[:cap(dump)], len(dump)
 }
 
 func BenchmarkParseStack(b *testing.B) {

@@ -12,21 +12,6 @@ import (
 	"github.com/leakhound/leakhound/internal/testenv"
 )
 
-// gzipBomb returns gzip data that decompresses to n MiB of block repeated:
-// one gzip member per MiB, concatenated (gzip readers read all members), so
-// building a 1 GiB bomb costs compressing one MiB.
-func gzipBomb(t testing.TB, block []byte, n int) []byte {
-	t.Helper()
-	mib := bytes.Repeat(block, (1<<20)/len(block)+1)[:1<<20]
-	var member bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
-	zw.Write(mib)
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Repeat(member.Bytes(), n)
-}
-
 // endless is a reader that never ends: block, again and again.
 type endless struct {
 	block []byte
@@ -48,7 +33,7 @@ const section = "goroutine 7 [chan receive]:\nmain.f()\n\t/src/main.go:3 +0x1\n\
 // TestParseBytesGzipBomb: a 1 GiB gzip bomb of zeros is refused after its
 // first chunk, not decompressed whole (it took 7.2 GB and 29 s).
 func TestParseBytesGzipBomb(t *testing.T) {
-	bomb := gzipBomb(t, []byte{0}, 1024)
+	bomb := testenv.GzipBomb(t, []byte{0}, 1024)
 	var err error
 	n := testenv.Allocated(func() { _, err = ParseBytes(bomb) })
 	if !errors.Is(err, ErrBinary) {
@@ -76,10 +61,10 @@ func TestLimits(t *testing.T) {
 		maxHeld uint64
 	}{
 		{"gunzip text bomb", func() ([]byte, error) {
-			return gunzip(gzipBomb(t, []byte(section), 64), limit)
+			return gunzip(testenv.GzipBomb(t, []byte(section), 64), limit)
 		}, ErrTooLarge, 3 * limit},
 		{"gunzip zeros", func() ([]byte, error) {
-			return gunzip(gzipBomb(t, []byte{0}, 64), limit)
+			return gunzip(testenv.GzipBomb(t, []byte{0}, 64), limit)
 		}, ErrBinary, limit / 4},
 		{"endless dump", func() ([]byte, error) {
 			return ReadDump(&endless{block: []byte(section)}, limit)

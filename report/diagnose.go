@@ -64,8 +64,7 @@ func (d *diagnoser) pos(f profile.Frame) string {
 	return d.rel(f.File) + ":" + strconv.Itoa(f.Line)
 }
 
-// diagnose explains one group. Groups blocked on a plain channel operation
-// are remembered in d.ops for mutualWaits.
+// diagnose explains one group.
 func (d *diagnoser) diagnose(g *Group) Diagnosis {
 	ev := []string{"state: " + stateEvidence(g)}
 	if g.Block.Func != "" {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/golden"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -80,24 +81,7 @@ func TestGokerGolden(t *testing.T) {
 			if err := gokerReport(t, name).WriteText(&buf); err != nil {
 				t.Fatal(err)
 			}
-			got := normalise(buf.String())
-			path := filepath.Join("testdata", "goker", "golden", name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestGokerGolden -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("report differs from %s (-update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "goker", "golden", name+".txt"), gokerStable(normalise(buf.String())))
 		})
 	}
 }

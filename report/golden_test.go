@@ -2,18 +2,15 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/golden"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report/internal/leaky"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the current output")
 
 // normalise makes a text report stable across runs, machines and Go
 // versions: goroutine IDs vary by run, and line numbers inside Go's own
@@ -89,23 +86,7 @@ func TestGoldenText(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := normalise(buf.String())
-			path := filepath.Join("testdata", "golden", tt.name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestGoldenText -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("text report differs from %s (-update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-			}
+			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".txt"), got)
 		})
 	}
 }

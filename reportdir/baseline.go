@@ -15,8 +15,9 @@ import (
 
 // BaselineEnv is the environment variable that names a baseline file of
 // known leaks: checks list the leaks in it without failing, and fail on
-// new ones. A relative path is taken from the module root, where the file
-// is usually kept next to go.mod.
+// new ones. A relative path is taken from the module root (FromRoot), where
+// the file is usually kept next to go.mod. leakcheck and the leakhound
+// command read it; this package reads no environment.
 const BaselineEnv = "LEAKHOUND_BASELINE"
 
 // Baseline is a set of known leaks, by Group.Fingerprint, read from a
@@ -73,20 +74,6 @@ func isFingerprint(s string) bool {
 		}
 	}
 	return true
-}
-
-// BaselineFromEnv reads the baseline named by BaselineEnv, nil when the
-// variable is unset or blank. A relative path is joined to root (the
-// module root; "" for the working directory).
-func BaselineFromEnv(root string) (*Baseline, error) {
-	path := strings.TrimSpace(os.Getenv(BaselineEnv))
-	if path == "" {
-		return nil, nil
-	}
-	if !filepath.IsAbs(path) && root != "" {
-		path = filepath.Join(root, path)
-	}
-	return ReadBaseline(path)
 }
 
 // Len is the number of known leaks.

@@ -18,9 +18,10 @@ import (
 // set it to a directory and every package whose tests leak writes its
 // reports there, for example
 //
-//	LEAKHOUND_REPORT=$PWD/leaks go test ./...
+//	LEAKHOUND_REPORT=leaks go test ./...
 //
-// then open leaks/index.html.
+// then open leaks/index.html. leakcheck reads it (this package reads no
+// environment: its callers pass what they read, see ResolveDir).
 const Env = "LEAKHOUND_REPORT"
 
 // BazelOutputsEnv is the variable Bazel sets for a test to its directory
@@ -28,33 +29,45 @@ const Env = "LEAKHOUND_REPORT"
 // outputs.zip by default); rules_go passes it to go_test.
 const BazelOutputsEnv = "TEST_UNDECLARED_OUTPUTS_DIR"
 
-// BazelSubdir is the directory DirFromEnv names inside Bazel's outputs
+// BazelSubdir is the directory ResolveDir names inside Bazel's outputs
 // directory, so the reports stay apart from other tools' outputs.
 const BazelSubdir = "leakhound"
 
-// DirFromEnv returns the report directory named by LEAKHOUND_REPORT, or ""
-// when the variable is set but blank, meaning no report files are wanted.
-// When LEAKHOUND_REPORT is not set at all and the test runs under Bazel
-// (BazelOutputsEnv is set), reports go to the leakhound directory inside
-// Bazel's outputs directory, which Bazel keeps with the test's results.
-// A relative path is made absolute against the working directory, because
-// `go test` runs each package's tests in that package's directory and a
-// relative path would scatter the reports.
-func DirFromEnv() string {
-	val, set := os.LookupEnv(Env)
+// ResolveDir returns the report directory the value of LEAKHOUND_REPORT
+// names (val, and set: whether the variable is set at all), or "" when it
+// is set but blank, meaning no report files are wanted. When it is not set
+// and the test runs under Bazel (bazelOutputs, the value of
+// BazelOutputsEnv, is not blank), reports go to the leakhound directory
+// inside Bazel's outputs directory, which Bazel keeps with the test's
+// results. A relative path is joined to root: leakcheck passes the module
+// root, so that the reports of every package of a `go test ./...` run,
+// each run in its own package's directory, land in one directory.
+func ResolveDir(val string, set bool, bazelOutputs, root string) string {
 	dir := strings.TrimSpace(val)
 	if !set {
-		if out := strings.TrimSpace(os.Getenv(BazelOutputsEnv)); out != "" {
+		if out := strings.TrimSpace(bazelOutputs); out != "" {
 			dir = filepath.Join(out, BazelSubdir)
 		}
 	}
 	if dir == "" {
 		return ""
 	}
-	if abs, err := filepath.Abs(dir); err == nil {
+	return FromRoot(root, dir)
+}
+
+// FromRoot is the rule for every relative path leakhound is given in its
+// variables and options (LEAKHOUND_REPORT, LEAKHOUND_BASELINE, ReportDir,
+// KnownLeaks): joined to root, the module root of the package under test,
+// then made absolute. With root "" it is taken from the working
+// directory.
+func FromRoot(root, path string) string {
+	if !filepath.IsAbs(path) && root != "" {
+		path = filepath.Join(root, path)
+	}
+	if abs, err := filepath.Abs(path); err == nil {
 		return abs
 	}
-	return dir
+	return path
 }
 
 // Names of the files in a report directory.
@@ -89,10 +102,10 @@ const (
 // results instead of piling them up. Reports of other packages are left
 // alone; remove the directory to forget packages that no longer leak.
 //
-// In GitHub Actions (StepSummaryEnv set), WriteDir also puts the
-// package's summary into the job's step summary, once per package (see
-// WriteStepSummary). The package's document records the shard of a split
-// Bazel test (Document.Shard) for Merge.
+// WriteDir reads no environment and writes nothing but the directory:
+// WriteDirWith takes the shard of a split test run and returns the
+// package's document, for a caller that also writes a step summary
+// (WritePackageSummary).
 //
 // WriteDir is safe to call from many goroutines and many processes at
 // once, as `go test ./...` does with one test binary per package: the
@@ -100,8 +113,25 @@ const (
 // temporary name and renamed into place. pkg is the package's import path;
 // when empty, the reports' Package is used.
 func WriteDir(dir, pkg string, reports []*report.Report) error {
+	_, err := WriteDirWith(dir, pkg, reports, WriteOptions{})
+	return err
+}
+
+// WriteOptions are what WriteDirWith takes beyond the reports.
+type WriteOptions struct {
+	// Shard names the shard of a split test run the writing process is,
+	// as "index/total" (see Shard); the package's document records it
+	// (Document.Shard), so Merge combines shards instead of taking one as
+	// a rerun. "" when the tests are not split.
+	Shard string
+}
+
+// WriteDirWith is WriteDir with options. It returns the package's
+// document as written: every report the process has given for the
+// package, for a step summary of it.
+func WriteDirWith(dir, pkg string, reports []*report.Report, opts WriteOptions) (*report.Document, error) {
 	if dir == "" {
-		return errors.New("writing the leak report: no report directory given")
+		return nil, errors.New("writing the leak report: no report directory given")
 	}
 	if pkg == "" {
 		for _, r := range reports {
@@ -115,26 +145,31 @@ func WriteDir(dir, pkg string, reports []*report.Report) error {
 		pkg = "unknown"
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating the report directory: %w", err)
+		return nil, fmt.Errorf("creating the report directory: %w", err)
 	}
 	processReports.Lock()
 	defer processReports.Unlock()
 	all := rememberReports(dir, pkg, reports)
 	unlock, err := lockDir(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	doc := &report.Document{Package: pkg, GeneratedAt: time.Now(), Reports: compactReports(all), Shard: shardFromEnv()}
+	doc := &report.Document{Package: pkg, GeneratedAt: time.Now(), Reports: compactReports(all), Shard: opts.Shard}
 	err = writePackageFiles(dir, doc)
 	if ierr := rebuildIndexLocked(dir); ierr != nil {
 		err = errors.Join(err, ierr)
 	}
 	err = errors.Join(err, unlock())
-	if summary := os.Getenv(StepSummaryEnv); summary != "" && err == nil {
-		opts := report.SummaryOptions{Page: packageFiles(pkg).HTML, Artifact: strings.TrimSpace(os.Getenv(ArtifactEnv))}
-		err = WriteStepSummary(summary, []*report.Document{doc}, pkg, opts)
-	}
-	return err
+	return doc, err
+}
+
+// WritePackageSummary puts the summary of one package's document, as
+// WriteDirWith returned it, into the step summary file at path, once per
+// package (see WriteStepSummary), pointing to the package's page and to
+// artifact, the name the report directory is uploaded as ("" if unknown).
+func WritePackageSummary(path string, doc *report.Document, artifact string) error {
+	opts := report.SummaryOptions{Page: packageFiles(doc.Package).HTML, Artifact: strings.TrimSpace(artifact)}
+	return WriteStepSummary(path, []*report.Document{doc}, doc.Package, opts)
 }
 
 // writePackageFiles writes the files of a package's document. The JSON

@@ -55,11 +55,10 @@ func TestPackageFileBase(t *testing.T) {
 	}
 }
 
-func TestDirFromEnv(t *testing.T) {
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestResolveDir: LEAKHOUND_REPORT's value, Bazel's outputs directory and
+// the module root make the report directory.
+func TestResolveDir(t *testing.T) {
+	root := t.TempDir()
 	abs := filepath.Join(t.TempDir(), "leaks")
 	bazel := filepath.Join(t.TempDir(), "test.outputs")
 	const unset = "(unset)"
@@ -68,7 +67,7 @@ func TestDirFromEnv(t *testing.T) {
 		{"", unset, ""},
 		{"   ", unset, ""},
 		{abs, unset, abs},
-		{"leaks", unset, filepath.Join(wd, "leaks")},
+		{"leaks", unset, filepath.Join(root, "leaks")},
 		{" " + abs + "\n", unset, abs},
 		// Under Bazel, reports go to its outputs directory unless the
 		// variable says otherwise, blank included.
@@ -78,14 +77,42 @@ func TestDirFromEnv(t *testing.T) {
 		{"", bazel, ""},
 	}
 	for _, tt := range tests {
-		for name, val := range map[string]string{Env: tt.env, BazelOutputsEnv: tt.bazel} {
-			t.Setenv(name, val) // restored after the test, even when unset below
-			if val == unset {
-				os.Unsetenv(name)
-			}
+		val, set := tt.env, tt.env != unset
+		if !set {
+			val = ""
 		}
-		if got := DirFromEnv(); got != tt.want {
-			t.Errorf("%s=%q %s=%q: DirFromEnv() = %q, want %q", Env, tt.env, BazelOutputsEnv, tt.bazel, got, tt.want)
+		bz := tt.bazel
+		if bz == unset {
+			bz = ""
+		}
+		if got := ResolveDir(val, set, bz, root); got != tt.want {
+			t.Errorf("%s=%q %s=%q: ResolveDir = %q, want %q", Env, tt.env, BazelOutputsEnv, tt.bazel, got, tt.want)
+		}
+	}
+}
+
+func TestShard(t *testing.T) {
+	tests := []struct {
+		index, total, want string
+		bad                bool
+	}{
+		{"", "", "", false},
+		{"0", "1", "", false},
+		{"0", "4", "0/4", false},
+		{" 3 ", "4", "3/4", false},
+		{"4", "4", "", true},
+		{"-1", "4", "", true},
+		{"x", "4", "", true},
+		{"1", "", "", true},
+		{"0", "0", "", true},
+	}
+	for _, tt := range tests {
+		got, err := Shard(tt.index, tt.total)
+		if got != tt.want || (err != nil) != tt.bad {
+			t.Errorf("Shard(%q, %q) = %q, %v; want %q, error %v", tt.index, tt.total, got, err, tt.want, tt.bad)
+		}
+		if err != nil && !strings.Contains(err.Error(), ShardIndexEnv) {
+			t.Errorf("the error does not name the variable: %v", err)
 		}
 	}
 }

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The project's test command: formatting, vet, staticcheck, then the whole
-# suite under -race on every Go version leakhound supports:
-#   Go 1.26.8 as installed, Go 1.26.8 with GOEXPERIMENT=goroutineleakprofile,
-#   and Go 1.27.3 (fetched by the go command through GOTOOLCHAIN).
+# suite under -race on every Go version leakhound supports, each at its
+# latest patch release, fetched by the go command through GOTOOLCHAIN:
+#   Go 1.26.11, Go 1.26.11 with GOEXPERIMENT=goroutineleakprofile, and
+#   Go 1.27.4.
+#
+# The repository holds three modules: leakhound itself (the root, whose
+# go.mod requires only what the library imports), examples/ (the leak
+# patterns, which use x/sync, testify and goleak) and interop/ (the tests
+# that need chromedp, goleak or panicparse). Every step covers all three.
 # Each step prints its name when it starts and its time when it ends; a
 # table of the times closes the run.
 #
@@ -31,8 +37,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
-GO127=go1.27.3
+GO126=go1.26.11
+GO127=go1.27.4
 CACHED=(./report/... ./cmd/... ./internal/...)
+# The nested modules, each tested whole and always run: the examples and
+# the goleak comparisons watch the live runtime, and the browser test runs
+# go test on the root module, which the cache would not see change.
+NESTED=(examples interop)
 
 # The packages that always run: every package not matched by CACHED.
 # (Import paths hold no spaces, so plain word splitting lists them; the
@@ -40,7 +51,7 @@ CACHED=(./report/... ./cmd/... ./internal/...)
 # The slowest of them are named first, so go test starts them first: a
 # suite lasts at least as long as its slowest package, and one started last
 # would run alone on a machine the others have left idle.
-SLOWEST=(./leakcheck ./reportdir ./profile ./examples/demo)
+SLOWEST=(./leakcheck ./reportdir ./profile)
 cached_pkgs=$(GOTOOLCHAIN=local go list "${CACHED[@]}")
 slowest_pkgs=$(GOTOOLCHAIN=local go list "${SLOWEST[@]}")
 LIVE="$slowest_pkgs
@@ -85,36 +96,63 @@ gofmt_check() {
 export GORACE="atexit_sleep_ms=0${GORACE:+ $GORACE}"
 
 # suite ENV... runs the tests under -race with the given environment: the
-# cached packages first, then the ones that always run. Both run even when
-# the first fails; the status is the first failure's.
+# root module's cached packages first, then the ones that always run, with
+# the nested modules' tests beside them (their output follows the root's).
+# All run even when one fails; the status is the first failure's.
 suite() {
   local rc=0
   # -timeout: a package's tests under -race on a busy CI machine may pass
   # go test's default 10 minutes without anything being stuck.
   env "$@" go test -race -timeout 25m ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} "${CACHED[@]}" || rc=$?
   # shellcheck disable=SC2086 # LIVE is a list of import paths
+  local m p nested nested_pids=()
+  nested=$(mktemp -d)
+  for m in "${NESTED[@]}"; do
+    (
+      cd "$m" && env "$@" go test -race -timeout 25m -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} ./...
+    ) >"$nested/$m.log" 2>&1 &
+    nested_pids+=($!)
+  done
   env "$@" go test -race -timeout 25m -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} $LIVE || { [ $rc -ne 0 ] || rc=$?; }
+  for p in "${nested_pids[@]}"; do
+    wait "$p" || { [ $rc -ne 0 ] || rc=$?; }
+  done
+  for m in "${NESTED[@]}"; do
+    cat "$nested/$m.log"
+  done
+  rm -rf "$nested"
   return $rc
 }
 TEST_ARGS=("$@")
 
+# in_modules COMMAND... runs the command in the root module and in each
+# nested one; the status is the first failure's.
+in_modules() {
+  local rc=0 m
+  "$@" || rc=$?
+  for m in "${NESTED[@]}"; do
+    (cd "$m" && "$@") || { [ $rc -ne 0 ] || rc=$?; }
+  done
+  return $rc
+}
+
 step "gofmt" gofmt_check
-step "go vet" go vet ./...
+step "go vet" in_modules go vet ./...
 # The first run downloads and builds staticcheck; later runs reuse both.
-step "staticcheck" go run "$STATICCHECK" ./...
-# The first run downloads Go 1.27.3 ("go: downloading go1.27.3").
-step "fetch $GO127" env GOTOOLCHAIN=$GO127 go version
+step "staticcheck" in_modules go run "$STATICCHECK" ./...
+# The first run downloads the toolchains ("go: downloading go1.27.4").
+fetch_toolchains() { GOTOOLCHAIN=$GO126 go version && GOTOOLCHAIN=$GO127 go version; }
+step "fetch $GO126 and $GO127" fetch_toolchains
 
 # The suites: a name and an environment each (words split on spaces).
-GO126=$(GOTOOLCHAIN=local go env GOVERSION)
 SUITE_NAMES=(
-  "go test -race, Go $GO126"
-  "go test -race, Go $GO126 GOEXPERIMENT=goroutineleakprofile"
+  "go test -race, $GO126"
+  "go test -race, $GO126 GOEXPERIMENT=goroutineleakprofile"
   "go test -race, $GO127"
 )
 SUITE_ENVS=(
-  "GOTOOLCHAIN=local"
-  "GOTOOLCHAIN=local GOEXPERIMENT=goroutineleakprofile"
+  "GOTOOLCHAIN=$GO126"
+  "GOTOOLCHAIN=$GO126 GOEXPERIMENT=goroutineleakprofile"
   "GOTOOLCHAIN=$GO127"
 )
 

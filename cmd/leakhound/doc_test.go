@@ -3,30 +3,19 @@ package main
 import (
 	"bytes"
 	"io"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/golden"
 )
 
 // TestDocIsHelp checks that doc.go, the command's package documentation,
 // is the help the command prints, so the two cannot drift apart. After a
 // change to the help texts or the flags, regenerate doc.go with
 //
-//	LEAKHOUND_WRITE_DOC=1 go test ./cmd/leakhound -run TestDocIsHelp
+//	go test ./cmd/leakhound -run TestDocIsHelp -update
 func TestDocIsHelp(t *testing.T) {
-	want := docSource()
-	if os.Getenv("LEAKHOUND_WRITE_DOC") != "" {
-		if err := os.WriteFile("doc.go", want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile("doc.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("doc.go is not the command's help; regenerate it with\n\tLEAKHOUND_WRITE_DOC=1 go test ./cmd/leakhound -run TestDocIsHelp\n--- doc.go\n%s\n--- generated\n%s", got, want)
-	}
+	golden.Check(t, "doc.go", string(docSource()))
 }
 
 // docSource renders doc.go: a sentence on what the command is, then its

@@ -3,12 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/stacks"
 )
 
 // parked holds goroutines parked in known ways until release, so a dump
@@ -79,16 +80,7 @@ func startBlocked(t testing.TB) {
 }
 
 // stackDump is runtime.Stack of every goroutine, grown until it fits.
-func stackDump() string {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return string(buf[:n])
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-}
+func stackDump() string { return string(stacks.All()) }
 
 // profileDump writes the named pprof profile at the given debug level.
 func profileDump(t testing.TB, name string, debug int) []byte {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,19 +10,6 @@ import (
 
 	"github.com/leakhound/leakhound/internal/testenv"
 )
-
-// gzipBomb is gzip data that decompresses to n MiB of zeros: one member
-// per MiB, concatenated, so it is cheap to build (1 GiB is about 1 MB).
-func gzipBomb(t *testing.T, n int) []byte {
-	t.Helper()
-	var member bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
-	zw.Write(make([]byte, 1<<20))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Repeat(member.Bytes(), n)
-}
 
 // TestReportHostileInput: input built to exhaust memory ends with a clear
 // error after a few megabytes, whatever the source: a 1 GiB gzip bomb (7.2
@@ -54,7 +39,7 @@ func TestReportHostileInput(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
-	bomb := writeInput(t, "dump.txt.gz", gzipBomb(t, 1024))
+	bomb := writeInput(t, "dump.txt.gz", testenv.GzipBomb(t, []byte{0}, 1024))
 	tests := []struct {
 		name string
 		args []string

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/leakhound/leakhound/internal/words"
@@ -33,11 +32,12 @@ type mergeFlags struct {
 func newMergeFlags(errOut io.Writer) *mergeFlags {
 	f := &mergeFlags{fs: flag.NewFlagSet("merge", flag.ContinueOnError)}
 	f.fs.SetOutput(errOut)
+	env := readCLIEnv()
 	f.fs.StringVar(&f.out, "o", "leakhound-report", "write the merged report `directory` here (created if needed)")
-	f.fs.StringVar(&f.known, "known", os.Getenv(reportdir.BaselineEnv), "compare the leaks with this baseline `file` of known leaks, marking each new or known\n(default $"+reportdir.BaselineEnv+")")
+	f.fs.StringVar(&f.known, "known", env.baseline, "compare the leaks with this baseline `file` of known leaks, marking each new or known\n(default $"+reportdir.BaselineEnv+")")
 	f.fs.StringVar(&f.writeBaseline, "write-baseline", "", "also write a baseline `file` knowing every merged leak, as \"leakhound baseline\" does")
-	f.fs.StringVar(&f.summary, "summary", os.Getenv(reportdir.StepSummaryEnv), "append a Markdown summary to this `file` (default $"+reportdir.StepSummaryEnv+", GitHub Actions' job summary)")
-	f.fs.StringVar(&f.artifact, "artifact", os.Getenv(reportdir.ArtifactEnv), "the `name` the merged directory is uploaded as, for the summary to point to (default $"+reportdir.ArtifactEnv+")")
+	f.fs.StringVar(&f.summary, "summary", env.stepSummary, "append a Markdown summary to this `file` (default $"+reportdir.StepSummaryEnv+", GitHub Actions' job summary)")
+	f.fs.StringVar(&f.artifact, "artifact", env.artifact, "the `name` the merged directory is uploaded as, for the summary to point to (default $"+reportdir.ArtifactEnv+")")
 	f.fs.BoolVar(&f.fail, "fail", false, "exit with status 1 when a leak is new: not in -known, or any leak without -known")
 	f.fs.Usage = func() { writeMergeUsage(errOut, f.fs) }
 	return f

@@ -54,17 +54,21 @@ func TestSuggestedEditsRemoveLeaks(t *testing.T) {
 			pkgDir := filepath.Join(root, "examples", s.Name)
 			test := fmt.Sprintf("package %s\n\nimport (\n\t\"testing\"\n\n\t\"github.com/leakhound/leakhound/examples/internal/leaktest\"\n)\n\n"+
 				"func TestLeakhoundSuggestedEdit(t *testing.T) { leaktest.EditRemovesLeak(t, Scenario()) }\n", s.Name)
-			overlay, err := editverify.Overlay(t.TempDir(), edits,
+			edited, err := report.EditFiles(edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			overlay, err := editverify.Overlay(t.TempDir(), edited,
 				map[string][]byte{filepath.Join(pkgDir, "leakhound_edit_test.go"): []byte(test)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, args := range [][]string{
-				{"vet", "-overlay", overlay, "./examples/" + s.Name},
-				{"test", "-overlay", overlay, "-count=1", "-run", "^TestLeakhoundSuggestedEdit$", "./examples/" + s.Name},
+				{"vet", "-overlay", overlay, "./" + s.Name},
+				{"test", "-overlay", overlay, "-count=1", "-run", "^TestLeakhoundSuggestedEdit$", "./" + s.Name},
 			} {
 				cmd := exec.Command(goCmd, args...)
-				cmd.Dir = root
+				cmd.Dir = filepath.Join(root, "examples") // the examples' own module
 				cmd.Env = append(os.Environ(), "GOFLAGS=")
 				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Fatalf("go %s: %v\n%s\nedits: %+v", args[0], err, out, edits)

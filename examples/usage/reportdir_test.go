@@ -9,7 +9,6 @@ import (
 
 	"github.com/leakhound/leakhound/examples/internal/leaktest"
 	"github.com/leakhound/leakhound/leakcheck"
-	"github.com/leakhound/leakhound/reportdir"
 )
 
 // A check that finds leaks can also write them as an HTML page (with JSON
@@ -17,9 +16,12 @@ import (
 // and test that leaked. Two ways turn it on:
 //
 //	leakcheck.Check(t, leakcheck.ReportDir("leaks"))  // in code
-//	LEAKHOUND_REPORT=$PWD/leaks go test ./...          // for a whole run
+//	LEAKHOUND_REPORT=leaks go test ./...               // for a whole run
 //
-// then open leaks/index.html. The test below leaks on purpose, under a
+// then open leaks/index.html (a relative path is taken from the module
+// root in both). leakcheck reads the variable once, on the first check of
+// a test binary, so it is set for the run, not from inside a test; the
+// test below uses the option. It leaks on purpose, under a
 // leaktest.Recorder so that it can look at the files without failing.
 
 func TestReportFiles(t *testing.T) {
@@ -29,10 +31,6 @@ func TestReportFiles(t *testing.T) {
 	}{
 		{"ReportDir option", func(_ *testing.T, dir string) []leakcheck.Option {
 			return []leakcheck.Option{leakcheck.ReportDir(dir)}
-		}},
-		{"LEAKHOUND_REPORT", func(t *testing.T, dir string) []leakcheck.Option {
-			t.Setenv(reportdir.Env, dir) // no t.Parallel: the environment is shared
-			return nil
 		}},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,8 @@
-// Package editverify applies leakhound's suggested edits to a copy of the
-// code, for the tests that prove an edit removes its leak: the edited files
-// go into a go build overlay (go test -overlay), so the real tree is never
-// touched.
+// Package editverify puts edited copies of source files into a go build
+// overlay (go test -overlay), for the tests that prove a suggested edit
+// removes its leak, so the real tree is never touched. The edits are
+// applied by report.EditFiles; this package, like all of internal/,
+// imports none of leakhound's packages.
 package editverify
 
 import (
@@ -14,36 +15,28 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/leakhound/leakhound/report"
 )
 
-// Overlay applies edits to the files they name and writes, under dir, the
-// edited files, the extra files (absolute path to content: files the
-// overlay adds, such as a test) and the overlay description go build reads.
-// It returns the description's path. An edited file that does not parse,
-// or that was gofmt-clean and is not any more, is an error: suggested edits
-// must leave the user's code formatted.
-func Overlay(dir string, edits []report.Edit, extra map[string][]byte) (string, error) {
-	byFile := make(map[string][]report.Edit)
-	for _, e := range edits {
-		byFile[e.File] = append(byFile[e.File], e)
-	}
+// Overlay writes, under dir, the edited files (absolute path to the
+// file's edited content, as report.EditFiles returns them), the extra
+// files (absolute path to content: files the overlay adds, such as a test)
+// and the overlay description go build reads. It returns the description's
+// path. An edited file that does not parse, or that was gofmt-clean and is
+// not any more, is an error: suggested edits must leave the user's code
+// formatted.
+func Overlay(dir string, edited, extra map[string][]byte) (string, error) {
 	replace := make(map[string]string)
-	files := make([]string, 0, len(byFile))
-	for f := range byFile {
+	files := make([]string, 0, len(edited))
+	for f := range edited {
 		files = append(files, f)
 	}
 	slices.Sort(files)
 	for i, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
-			return "", fmt.Errorf("reading the source to edit: %w", err)
+			return "", fmt.Errorf("reading the source before its edit: %w", err)
 		}
-		out, err := report.ApplyEdits(src, byFile[f])
-		if err != nil {
-			return "", fmt.Errorf("applying the suggested edits to %s: %w", f, err)
-		}
+		out := edited[f]
 		formatted, err := format.Source(out)
 		if err != nil {
 			return "", fmt.Errorf("the edited %s does not parse: %w\n%s", f, err, out)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/editverify"
+	"github.com/leakhound/leakhound/internal/gokerrun"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -30,7 +31,7 @@ func TestFixGoKer(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	kernels, err := editverify.Kernels(goroot)
+	kernels, err := gokerrun.Kernels(goroot)
 	if err != nil {
 		t.Skip(err)
 	}
@@ -39,23 +40,23 @@ func TestFixGoKer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("LEAKHOUND_GOKER_RUN: %v", err)
 		}
-		kernels = slices.DeleteFunc(kernels, func(k editverify.Kernel) bool { return !re.MatchString(k.Name) })
+		kernels = slices.DeleteFunc(kernels, func(k gokerrun.Kernel) bool { return !re.MatchString(k.Name) })
 	}
 	dir := t.TempDir()
-	if err := editverify.CopyKernels(editverify.KernelsDir(goroot), dir); err != nil {
+	if err := gokerrun.CopyKernels(gokerrun.KernelsDir(goroot), dir); err != nil {
 		t.Skip(err)
 	}
-	env := editverify.KernelBuildEnv(goCmd, dir)
+	env := gokerrun.KernelBuildEnv(goCmd, dir)
 	exe := filepath.Join(t.TempDir(), "goker")
-	if out, err := editverify.BuildKernels(goCmd, dir, env, "", exe); err != nil {
+	if out, err := gokerrun.BuildKernels(goCmd, dir, env, "", exe); err != nil {
 		t.Fatalf("building the kernels: %v\n%s", err, out)
 	}
-	baseVet := editverify.VetFindings(goCmd, dir, env, "")
+	baseVet := gokerrun.VetFindings(goCmd, dir, env, "")
 	s := &session{module: dir}
 	var leaking, verified, own int
 	var table []string
 	for _, k := range kernels {
-		leaks, _ := editverify.RunKernel(exe, k, editverify.Reps(k, false))
+		leaks, _ := gokerrun.RunKernel(exe, k, gokerrun.Reps(k, false))
 		if len(leaks) == 0 {
 			continue
 		}
@@ -69,7 +70,7 @@ func TestFixGoKer(t *testing.T) {
 		cands := s.candidates(tg)
 		state, tried := "no candidate", []string{}
 		for _, c := range cands {
-			o := editverify.VerifyKernelEdits(goCmd, dir, t.TempDir(), env, c.edits, baseVet, k)
+			o := gokerrun.VerifyKernelEdits(goCmd, dir, t.TempDir(), env, c.edits, baseVet, k)
 			tried = append(tried, fmt.Sprintf("%s: %s", c.summary, o.Outcome))
 			if o.Outcome == "fixed" {
 				verified++

@@ -81,7 +81,12 @@ func (s *session) verify(ctx context.Context, t *target, c *candidate, a *Attemp
 	if err != nil {
 		return fmt.Errorf("creating a temporary overlay: %w", err)
 	}
-	overlay, err := editverify.Overlay(dir, c.edits, nil)
+	edited, err := report.EditFiles(c.edits)
+	if err != nil {
+		a.Outcome, a.Detail = OutcomeBuild, err.Error()
+		return nil
+	}
+	overlay, err := editverify.Overlay(dir, edited, nil)
 	if err != nil {
 		a.Outcome, a.Detail = OutcomeBuild, err.Error()
 		return nil

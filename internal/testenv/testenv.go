@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	// Every test binary that uses testenv takes -update, so that one
+	// `go test ./... -update` regenerates every golden file.
+	_ "github.com/leakhound/leakhound/internal/golden"
 )
 
 // GoCommand finds the go command: the one on PATH (which honours

@@ -3,6 +3,8 @@ package words
 import (
 	"strconv"
 	"testing"
+
+	_ "github.com/leakhound/leakhound/internal/golden" // -update, taken by every test binary
 )
 
 func TestPlural(t *testing.T) {

@@ -34,7 +34,8 @@ func GroupAt(rep *report.Report, file string, line int) *report.Group {
 	return nil
 }
 
-// ModuleRoot is the directory of leakhound's go.mod, found from this
+// ModuleRoot is the repository root, the directory of leakhound's go.mod
+// (the examples are a module nested in it), found from this
 // source file's position; "" when the source is not where it was built.
 func ModuleRoot() string {
 	_, file, _, ok := runtime.Caller(0)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/stacks"
 )
 
 // spec describes one goroutine the generator starts: start runs on the
@@ -346,16 +348,7 @@ func waitBlocked(gs []started) {
 }
 
 // stackAll returns runtime.Stack of all goroutines, whatever its size.
-func stackAll() string {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			return string(buf[:n])
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-}
+func stackAll() string { return string(stacks.All()) }
 
 // truths returns what the started goroutines recorded, with the labels
 // only when the dump prints them.

@@ -1,11 +1,10 @@
 // Command gendump writes the goroutine dumps profile's tests read, each with
 // a truth file saying what the goroutines in it are.
 //
-// Usage, from the module root, once per Go variant:
+// Usage: go generate ./profile, which runs it once per Go variant (the
+// directives are in profile/corpus_generate.go), for example
 //
-//	go run ./profile/internal/gendump -out profile/testdata/dumps/go1.26.8
-//	GOEXPERIMENT=goroutineleakprofile go run ./profile/internal/gendump -out profile/testdata/dumps/go1.26.8-leakexp
-//	GOTOOLCHAIN=go1.27.3 go run ./profile/internal/gendump -out profile/testdata/dumps/go1.27.3
+//	GOTOOLCHAIN=go1.27.3 go run ./internal/gendump -out testdata/dumps/go1.27.3
 //
 // The goroutines it starts record their own IDs, creators and stacks (see
 // rec), so the truth never comes from reading a dump. Crash and SIGQUIT

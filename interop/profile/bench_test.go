@@ -1,4 +1,4 @@
-package profile
+package profile_test
 
 import (
 	"fmt"
@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/leakhound/leakhound/internal/stacks"
+	"github.com/leakhound/leakhound/profile"
 )
 
 // The capture benchmarks compare, at growing numbers of goroutines, the
@@ -104,11 +107,7 @@ func (p *stwPauses) report(b *testing.B) {
 // buffer already big enough.
 func BenchmarkRuntimeStack(b *testing.B) {
 	atEachSize(b, func(b *testing.B) {
-		buf := make([]byte, 1<<20)
-		for runtime.Stack(buf, true) == len(buf) {
-			buf = make([]byte, 2*len(buf))
-		}
-		buf = make([]byte, 2*len(buf)) // room for growth during the run
+		buf := make([]byte, 2*len(stacks.All())) // room for growth during the run
 		b.ReportAllocs()
 		stw := startSTW()
 		b.ResetTimer()
@@ -128,7 +127,7 @@ func BenchmarkCleanCheck(b *testing.B) {
 		stw := startSTW()
 		b.ResetTimer()
 		for b.Loop() {
-			s, err := CaptureAggregate()
+			s, err := profile.CaptureAggregate()
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -145,14 +144,14 @@ func BenchmarkCleanCheck(b *testing.B) {
 // something.
 func BenchmarkCapture(b *testing.B) {
 	atEachSize(b, func(b *testing.B) {
-		if _, err := Capture(); err != nil { // settles the buffer estimate
+		if _, err := profile.Capture(); err != nil { // settles the buffer estimate
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
 		stw := startSTW()
 		b.ResetTimer()
 		for b.Loop() {
-			s, err := Capture()
+			s, err := profile.Capture()
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -196,7 +195,7 @@ func BenchmarkCleanCheckPauses(b *testing.B) {
 		for b.Loop() {
 			metrics.Read(sample)
 			before := copyHistogram(sample[0].Value.Float64Histogram())
-			if _, err := CaptureAggregate(); err != nil {
+			if _, err := profile.CaptureAggregate(); err != nil {
 				b.Fatal(err)
 			}
 			metrics.Read(sample)

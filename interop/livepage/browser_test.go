@@ -3,6 +3,7 @@ package livepage_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -16,9 +17,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/leakhound/leakhound/internal/testservice"
+	"github.com/leakhound/leakhound/report"
 )
 
-// The browser test follows report/browser_test.go: headless Chromium
+// The browser test follows interop/report/browser_test.go: headless Chromium
 // through chromedp, skipped without a browser unless CI is set.
 
 // findBrowser returns a Chromium-family browser, as report's browser
@@ -82,7 +84,7 @@ func TestBrowserPage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	leakGroup(t, s, 3) // all three blocked before the page is asked for
+	waitLeaked(t, s, 3) // all three blocked before the page is asked for
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(browser),
@@ -149,4 +151,29 @@ func TestBrowserPage(t *testing.T) {
 			t.Errorf("the page requested %s: it must need nothing but itself", u)
 		}
 	}
+}
+
+// waitLeaked waits until the service's page lists its n leaked goroutines
+// blocked in their receive.
+func waitLeaked(t *testing.T, s *testservice.Service, n int) {
+	t.Helper()
+	for range 100 {
+		resp, err := http.Get(s.URL + "/debug/leaks?format=json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := report.ReadJSON(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("the JSON form does not read back: %v", err)
+		}
+		for _, r := range doc.Reports {
+			for _, g := range r.Groups {
+				if g.Block.Func == "main.leakOne.func1" && g.Reason == report.ReasonChanReceive && g.Count == n {
+					return
+				}
+			}
+		}
+	}
+	t.Fatalf("no group of %d goroutines blocked in main.leakOne.func1", n)
 }

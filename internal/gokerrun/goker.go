@@ -1,4 +1,8 @@
-package editverify
+// Package gokerrun builds and runs the GoKer kernels of the Go toolchain's
+// leak corpus (GOROOT/src/runtime/testdata/testgoroutineleakprofile/goker),
+// reports their leaks, and verifies suggested edits on a copy of them in a
+// go build overlay: the harness the edit and fix measurements share.
+package gokerrun
 
 import (
 	"context"
@@ -11,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/editverify"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -189,7 +194,11 @@ type KernelOutcome struct {
 // VerifyKernelEdits applies edits to the kernels in dir (an overlay under
 // tmp), rebuilds, vets against baseVet and reruns kernel k.
 func VerifyKernelEdits(goCmd, dir, tmp string, env []string, edits []report.Edit, baseVet []string, k Kernel) KernelOutcome {
-	overlay, err := Overlay(tmp, edits, nil)
+	edited, err := report.EditFiles(edits)
+	if err != nil {
+		return KernelOutcome{Outcome: "build fails", Detail: err.Error()}
+	}
+	overlay, err := editverify.Overlay(tmp, edited, nil)
 	if err != nil {
 		return KernelOutcome{"build fails", err.Error()}
 	}

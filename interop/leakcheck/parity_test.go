@@ -1,4 +1,4 @@
-package leakcheck
+package leakcheck_test
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/leakhound/leakhound/leakcheck"
 )
 
 // The goleak-compatible functions are run side by side with goleak's on the
@@ -21,7 +23,7 @@ type scenario struct {
 	name  string
 	start func() (release func())
 	// ours and theirs are the options of each library for the scenario.
-	ours   []Option
+	ours   []leakcheck.Option
 	theirs []goleak.Option
 	found  bool // whether both must report goroutines
 }
@@ -31,7 +33,7 @@ type scenario struct {
 const parityBudget = 100 * time.Millisecond
 
 func parityScenarios() []scenario {
-	const top = "github.com/leakhound/leakhound/leakcheck.park.func1"
+	const top = "github.com/leakhound/leakhound/interop/leakcheck_test.park.func1"
 	return []scenario{
 		{name: "nothing running", start: func() func() { return func() {} }},
 		{name: "one goroutine blocked", start: func() func() { return park().stop }, found: true},
@@ -42,31 +44,31 @@ func parityScenarios() []scenario {
 				timer := time.AfterFunc(10*time.Millisecond, func() { close(p.release) })
 				return func() { timer.Stop(); <-p.done }
 			},
-			ours: []Option{SettleBudget(DefaultSettleBudget)},
+			ours: []leakcheck.Option{leakcheck.SettleBudget(leakcheck.DefaultSettleBudget)},
 		},
 		{
 			name:   "top function ignored",
 			start:  func() func() { return park().stop },
-			ours:   []Option{IgnoreTopFunction(top)},
+			ours:   []leakcheck.Option{leakcheck.IgnoreTopFunction(top)},
 			theirs: []goleak.Option{goleak.IgnoreTopFunction(top)},
 		},
 		{
 			name:   "another top function ignored",
 			start:  func() func() { return park().stop },
-			ours:   []Option{IgnoreTopFunction("example.com/other.f")},
+			ours:   []leakcheck.Option{leakcheck.IgnoreTopFunction("example.com/other.f")},
 			theirs: []goleak.Option{goleak.IgnoreTopFunction("example.com/other.f")},
 			found:  true,
 		},
 		{
 			name:   "function anywhere in the stack ignored",
 			start:  func() func() { return park().stop },
-			ours:   []Option{IgnoreAnyFunction(top)},
+			ours:   []leakcheck.Option{leakcheck.IgnoreAnyFunction(top)},
 			theirs: []goleak.Option{goleak.IgnoreAnyFunction(top)},
 		},
 		{
 			name:   "another function ignored",
 			start:  func() func() { return park().stop },
-			ours:   []Option{IgnoreAnyFunction("example.com/other.f")},
+			ours:   []leakcheck.Option{leakcheck.IgnoreAnyFunction("example.com/other.f")},
 			theirs: []goleak.Option{goleak.IgnoreAnyFunction("example.com/other.f")},
 			found:  true,
 		},
@@ -76,8 +78,8 @@ func parityScenarios() []scenario {
 // ourOptions and theirOptions ignore what runs before a scenario starts,
 // so only the scenario's goroutines can be found. The two libraries take
 // turns, each on a fresh run of the scenario, so neither sees the other.
-func ourOptions(sc scenario) []Option {
-	return append([]Option{IgnoreCurrent(), SettleBudget(parityBudget)}, sc.ours...)
+func ourOptions(sc scenario) []leakcheck.Option {
+	return append([]leakcheck.Option{leakcheck.IgnoreCurrent(), leakcheck.SettleBudget(parityBudget)}, sc.ours...)
 }
 
 func theirOptions(sc scenario) []goleak.Option {
@@ -89,7 +91,7 @@ func TestFindLikeGoleak(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			ours := ourOptions(sc)
 			release := sc.start()
-			ourErr := Find(ours...)
+			ourErr := leakcheck.Find(ours...)
 			release()
 
 			theirs := theirOptions(sc)
@@ -101,7 +103,7 @@ func TestFindLikeGoleak(t *testing.T) {
 				t.Fatalf("want found=%v; leakcheck: %v; goleak: %v", sc.found, ourErr, theirErr)
 			}
 			if ourErr != nil {
-				var le *LeakError
+				var le *leakcheck.LeakError
 				if !errors.As(ourErr, &le) || le.Report.Total != 1 {
 					t.Fatalf("want a *LeakError for one goroutine, got %v", ourErr)
 				}
@@ -133,9 +135,9 @@ func TestVerifyNoneLikeGoleak(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			var ourT, theirT recordingT
 			ourCode, theirCode := -1, -1
-			ours := append(ourOptions(sc), Cleanup(func(code int) { ourCode = code }))
+			ours := append(ourOptions(sc), leakcheck.Cleanup(func(code int) { ourCode = code }))
 			release := sc.start()
-			VerifyNone(&ourT, ours...)
+			leakcheck.VerifyNone(&ourT, ours...)
 			release()
 
 			theirs := append(theirOptions(sc), goleak.Cleanup(func(code int) { theirCode = code }))
@@ -154,7 +156,7 @@ func TestVerifyNoneLikeGoleak(t *testing.T) {
 }
 
 func TestFindRefusesCleanupLikeGoleak(t *testing.T) {
-	ourErr := Find(Cleanup(func(int) {}))
+	ourErr := leakcheck.Find(leakcheck.Cleanup(func(int) {}))
 	theirErr := goleak.Find(goleak.Cleanup(func(int) {}))
 	if ourErr == nil || theirErr == nil {
 		t.Fatalf("both must refuse Cleanup; leakcheck: %v; goleak: %v", ourErr, theirErr)
@@ -204,7 +206,7 @@ func TestVerifyTestMainLikeGoleak(t *testing.T) {
 				stops = nil
 			}
 			ourCode, theirCode := -1, -1
-			VerifyTestMain(m, IgnoreCurrent(), SettleBudget(parityBudget), Cleanup(func(c int) { ourCode = c }))
+			leakcheck.VerifyTestMain(m, leakcheck.IgnoreCurrent(), leakcheck.SettleBudget(parityBudget), leakcheck.Cleanup(func(c int) { ourCode = c }))
 			release()
 			goleak.VerifyTestMain(m, goleak.IgnoreCurrent(), goleak.Cleanup(func(c int) { theirCode = c }))
 			release()
@@ -213,4 +215,28 @@ func TestVerifyTestMainLikeGoleak(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parked is a goroutine blocked on a channel until released.
+type parked struct {
+	release chan struct{}
+	done    chan struct{}
+}
+
+// park starts a goroutine that blocks until released. Every scenario that
+// leaks uses this one go statement, so the top function the ignore options
+// name is the same in every scenario.
+func park() *parked {
+	p := &parked{release: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		<-p.release
+	}()
+	return p
+}
+
+// stop releases the goroutine and waits until it has returned.
+func (p *parked) stop() {
+	close(p.release)
+	<-p.done
 }

@@ -1,4 +1,4 @@
-package leakcheck
+package leakcheck_test
 
 import (
 	"flag"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/leakhound/leakhound/leakcheck"
 )
 
 // The clean check as users run it: real t.Run subtests, each starting and
@@ -32,7 +34,7 @@ func subtestArms(once goleak.Option, n int) []subtestArm {
 	return []subtestArm{
 		{name: "bare", test: uncheckedSubtest},
 		// leakcheck comes right after a subtest that is not checked, as in
-		// a package where some tests call Check and others do not: the
+		// a package where some tests call leakcheck.Check and others do not: the
 		// check finds no look of an earlier check to stand on.
 		{name: "leakcheck", test: checkedSubtest, before: uncheckedSubtest},
 		{
@@ -53,7 +55,7 @@ func subtestArms(once goleak.Option, n int) []subtestArm {
 		}},
 		{name: "floor", test: func(t *testing.T, work func()) {
 			// The cheapest looks an exact check makes when it cannot stand
-			// on an earlier look: the IDs alive at Check and the IDs alive
+			// on an earlier look: the IDs alive at leakcheck.Check and the IDs alive
 			// at the end, each one traceback of every goroutine into a
 			// buffer that is already big enough, and nothing else.
 			runtime.Stack(stackBuf, true)
@@ -72,9 +74,9 @@ func subtestArms(once goleak.Option, n int) []subtestArm {
 // uncheckedSubtest is a subtest that only calls work.
 func uncheckedSubtest(t *testing.T, work func()) { work() }
 
-// checkedSubtest is a subtest that calls Check, then work.
+// checkedSubtest is a subtest that calls leakcheck.Check, then work.
 func checkedSubtest(t *testing.T, work func()) {
-	Check(t)
+	leakcheck.Check(t)
 	work()
 }
 
@@ -178,7 +180,3 @@ func runAsTest(b *testing.B, fn func(t *testing.T)) {
 		b.Fatal("a subtest failed: a checker reported a clean subtest")
 	}
 }
-
-// cleanCheckSizes are the numbers of background goroutines the clean-check
-// benchmarks run with.
-var cleanCheckSizes = []int{0, 10, 100, 1000, 10000}

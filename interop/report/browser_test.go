@@ -1,14 +1,16 @@
+// Package report opens leakhound's HTML report in headless Chromium and
+// uses it as a reader would. It is a nested module's test so that
+// chromedp is required by this module alone, not by leakhound's.
 package report
 
 import (
 	"context"
-	"flag"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,10 +22,14 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/leakhound/leakhound/internal/golden"
+	"github.com/leakhound/leakhound/internal/testenv"
+	"github.com/leakhound/leakhound/report"
 )
 
 // envScreenshot names a file to copy the browser test's screenshot to;
-// `go test -run Browser -update` copies it to testdata/screenshot.png.
+// `go test -run Browser -update` copies it to report/testdata/screenshot.png.
 const envScreenshot = "LEAKHOUND_SCREENSHOT"
 
 // findBrowser returns a Chromium-family browser. Without one the test is
@@ -132,35 +138,8 @@ func TestBrowserReport(t *testing.T) {
 	browser := findBrowser(t)
 
 	dir := t.TempDir()
-	leakyPkg := strings.TrimSuffix(leakyPath, ".")
-	real := realReports(t)
-	fixture := fixtureReports(t, t.TempDir(), "example.com/app/store")
-	writePagesDir(t, dir, packageDoc(leakyPkg, real...), packageDoc("example.com/app/store", fixture...))
-	// What the pages must show, counted from the reports.
-	var total, groups, realGroups, mutexGroups, sendGroups, poolGroups int
-	reasons := map[Reason]bool{}
-	for i, r := range slices.Concat(real, fixture) {
-		for _, g := range r.Groups {
-			total += g.Count
-			groups++
-			reasons[g.Reason] = true
-			if i < len(real) {
-				realGroups++
-			}
-			if g.Reason == ReasonMutex {
-				mutexGroups++
-			}
-			if g.Reason == ReasonChanSend {
-				sendGroups++
-			}
-			if slices.Contains(g.Tests, "TestPool") {
-				poolGroups++
-			}
-		}
-	}
-	if mutexGroups == 0 || sendGroups == 0 || poolGroups != 1 {
-		t.Fatalf("fixture lacks the groups the filters are tried on: %d mutex, %d send, %d TestPool", mutexGroups, sendGroups, poolGroups)
-	}
+	want := writePages(t, dir)
+	total, groups, realGroups, mutexGroups, sendGroups, poolGroups := want.Total, want.Groups, want.RealGroups, want.MutexGroups, want.SendGroups, want.PoolGroups
 
 	ctx := startBrowser(t, browser, 1280)
 
@@ -173,7 +152,7 @@ func TestBrowserReport(t *testing.T) {
 	}
 
 	t.Run("index", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, IndexPage))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, report.IndexPage))))
 		if got := eval[string](t, ctx, `document.querySelector(".verdict b").textContent`); got != strconv.Itoa(total) {
 			t.Errorf("headline says %s goroutines, want %d", got, total)
 		}
@@ -183,8 +162,8 @@ func TestBrowserReport(t *testing.T) {
 		if got := visibleCount(t, ctx, "ul.rows li"); got != groups {
 			t.Errorf("%d group rows, want %d", got, groups)
 		}
-		if got := visibleCount(t, ctx, ".chart svg g[data-pick-reason]"); got != len(reasons) {
-			t.Errorf("%d chart bars, want one per reason (%d)", got, len(reasons))
+		if got := visibleCount(t, ctx, ".chart svg g[data-pick-reason]"); got != want.Reasons {
+			t.Errorf("%d chart bars, want one per reason (%d)", got, want.Reasons)
 		}
 		if visibleCount(t, ctx, "#filters") != 1 {
 			t.Fatal("the script did not reveal the filter bar")
@@ -215,7 +194,7 @@ func TestBrowserReport(t *testing.T) {
 	})
 
 	t.Run("package page", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(leakyPkg).HTML))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, want.PackagePage))))
 		if got := visibleCount(t, ctx, "article.group"); got != realGroups {
 			t.Errorf("%d group cards, want %d", got, realGroups)
 		}
@@ -252,7 +231,7 @@ func TestBrowserReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		saveScreenshot(t, shot)
+		saveScreenshot(t, shot, want.Screenshot)
 	})
 
 	t.Run("without JavaScript", func(t *testing.T) {
@@ -264,7 +243,7 @@ func TestBrowserReport(t *testing.T) {
 		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatal(err)
 		}
-		do(t, tab, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(leakyPkg).HTML))))
+		do(t, tab, chromedp.Navigate(fileURL(filepath.Join(dir, want.PackagePage))))
 		if visibleCount(t, tab, "#filters") != 0 {
 			t.Error("the filter bar shows though no script can make it work")
 		}
@@ -319,17 +298,7 @@ func TestBrowserLongNames(t *testing.T) {
 	}
 	browser := findBrowser(t)
 	dir := t.TempDir()
-	pkg := "github.com/example/a-rather-long-organisation-name/with-a-long-repository-name/internal/and/deep/packages/v3"
-	long := func(i int) string {
-		return fmt.Sprintf("TestTable/case_%d_", i) + strings.Repeat("with_every_option_spelled_out_", 7)[:200-len(fmt.Sprintf("TestTable/case_%d_", i))]
-	}
-	reports := fixtureReports(t, t.TempDir(), pkg)
-	for _, r := range reports {
-		for i, g := range r.Groups {
-			g.Tests = []string{long(i), long(i + 10)}
-		}
-	}
-	writePagesDir(t, dir, packageDoc(pkg, reports...))
+	want := writeLongNamePages(t, dir)
 	ctx := startBrowser(t, browser, 1280)
 	var problems pageProblems
 	if err := chromedp.Listen(ctx, problems.listen); err != nil {
@@ -339,7 +308,7 @@ func TestBrowserLongNames(t *testing.T) {
 	// window, outside the boxes that scroll on their own (source, stacks).
 	const overflowing = `[...document.querySelectorAll("body *")].filter(e => e.checkVisibility() &&
 		e.getBoundingClientRect().right > window.innerWidth + 0.5 && !e.closest("pre")).map(e => e.tagName + "." + e.className)`
-	for name, page := range map[string]string{"index": IndexPage, "package page": testPageFiles(pkg).HTML} {
+	for name, page := range map[string]string{"index": report.IndexPage, "package page": want.PackagePage} {
 		t.Run(name, func(t *testing.T) {
 			do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, page))))
 			if w, inner := eval[float64](t, ctx, `document.documentElement.scrollWidth`), eval[float64](t, ctx, `window.innerWidth`); w > inner {
@@ -348,19 +317,19 @@ func TestBrowserLongNames(t *testing.T) {
 			if out := eval[[]string](t, ctx, overflowing); len(out) > 0 {
 				t.Errorf("elements past the window's right edge: %v", out)
 			}
-			if got := eval[string](t, ctx, `[...document.querySelectorAll(".testlist code")].map(c => c.title).join("\n")`); !strings.Contains(got, long(0)) {
-				t.Errorf("no test chip carries the full name %q in its title: %q", long(0), got)
+			if got := eval[string](t, ctx, `[...document.querySelectorAll(".testlist code")].map(c => c.title).join("\n")`); !strings.Contains(got, want.LongName) {
+				t.Errorf("no test chip carries the full name %q in its title: %q", want.LongName, got)
 			}
 		})
 	}
 	t.Run("packages table", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, IndexPage))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, report.IndexPage))))
 		if right := eval[float64](t, ctx, `Math.max(...[...document.querySelectorAll("table.pkgs td.files a")].map(a => a.getBoundingClientRect().right))`); right > eval[float64](t, ctx, `window.innerWidth`) {
 			t.Errorf("the files column ends at %v px, off screen", right)
 		}
 	})
 	t.Run("package name", func(t *testing.T) {
-		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, testPageFiles(pkg).HTML))))
+		do(t, ctx, chromedp.Navigate(fileURL(filepath.Join(dir, want.PackagePage))))
 		text := eval[string](t, ctx, `document.body.innerText`)
 		if !strings.Contains(text, "packages.Fetch") || strings.Contains(text, "v3.Fetch") {
 			t.Errorf("the page names the function by the version suffix, not the package:\n%s", text)
@@ -370,9 +339,9 @@ func TestBrowserLongNames(t *testing.T) {
 }
 
 // saveScreenshot keeps the screenshot with the test's files, and copies it
-// where LEAKHOUND_SCREENSHOT says, or to testdata/screenshot.png with
-// -update, for a person to look at.
-func saveScreenshot(t *testing.T, png []byte) {
+// where LEAKHOUND_SCREENSHOT says, or to kept with -update, for a person to
+// look at.
+func saveScreenshot(t *testing.T, png []byte, kept string) {
 	t.Helper()
 	if len(png) < 8 || string(png[1:4]) != "PNG" {
 		t.Fatalf("the screenshot is not a PNG (%d bytes)", len(png))
@@ -381,8 +350,8 @@ func saveScreenshot(t *testing.T, png []byte) {
 	if p := os.Getenv(envScreenshot); p != "" {
 		dests = append(dests, p)
 	}
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		dests = append(dests, filepath.Join("testdata", "screenshot.png"))
+	if golden.Updating() {
+		dests = append(dests, kept)
 	}
 	for _, d := range dests {
 		if err := os.WriteFile(d, png, 0o644); err != nil {
@@ -390,4 +359,67 @@ func saveScreenshot(t *testing.T, png []byte) {
 		}
 	}
 	t.Logf("screenshot saved to %s", strings.Join(dests, ", "))
+}
+
+// pages is what the pages must show, as package report's TestBrowserPages
+// counts it from the reports it writes.
+type pages struct {
+	Total, Groups, RealGroups, MutexGroups, SendGroups, PoolGroups, Reasons int
+	PackagePage, Screenshot                                                 string
+}
+
+// writePages has package report's TestBrowserPages write its report
+// directory into dir, and returns what the pages must show.
+func writePages(t *testing.T, dir string) pages {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testenv.GoCommand(t), "test", "-count=1", "-run", "^TestBrowserPages$", "./report", "-args", "-browser.pages="+dir)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("writing the pages: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "expect.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p pages
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatalf("reading what the pages must show: %v", err)
+	}
+	return p
+}
+
+// longNamePages is what TestBrowserLongNames looks for: the pages' first
+// long test name and the package page.
+type longNamePages struct {
+	LongName, PackagePage string
+}
+
+// writeLongNamePages has package report's TestBrowserLongNamePages write
+// its pages into dir.
+func writeLongNamePages(t *testing.T, dir string) longNamePages {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testenv.GoCommand(t), "test", "-count=1", "-run", "^TestBrowserLongNamePages$", "./report", "-args", "-browser.longpages="+dir)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("writing the pages: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "expect-long.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p longNamePages
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatalf("reading what the pages must show: %v", err)
+	}
+	return p
 }

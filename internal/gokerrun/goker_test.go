@@ -1,4 +1,4 @@
-package editverify
+package gokerrun
 
 import (
 	"os"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/editverify"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -32,7 +33,7 @@ func TestGoKerEdits(t *testing.T) {
 	if os.Getenv("LEAKHOUND_GOKER") == "" {
 		t.Skip("set LEAKHOUND_GOKER=1 to build and run the GoKer kernels with the suggested edits (minutes)")
 	}
-	goCmd, goroot, err := GoCommand()
+	goCmd, goroot, err := editverify.GoCommand()
 	if err != nil {
 		t.Skip(err)
 	}
