@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -112,7 +113,7 @@ func TestHTMLEscapesReportValues(t *testing.T) {
 func TestHTMLReportContent(t *testing.T) {
 	src := t.TempDir()
 	reports := fixtureReports(t, src, "example.com/app/store")
-	merged := &Report{Title: "TestFetch", Package: "example.com/app/store", ModuleRoot: src}
+	merged := &Report{Title: "TestFetch", Package: "example.com/app/store", ModuleRoot: src, sources: reports[0].sources}
 	for _, r := range reports {
 		merged.Groups = append(merged.Groups, r.Groups...)
 		merged.Total += r.Total
@@ -221,6 +222,10 @@ func TestHTMLReadSource(t *testing.T) {
 	if err := os.WriteFile(file, []byte("l1\nl2\n\tl3\nl4\nl5\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	goDir := filepath.Join(dir, "d.go")
+	if err := os.Mkdir(goDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		file      string
@@ -234,13 +239,19 @@ func TestHTMLReadSource(t *testing.T) {
 		{"last line", file, 5, []int{4, 5}, 5, ""},
 		{"past the end", file, 9, nil, 0, "fewer than line 9"},
 		{"missing file", filepath.Join(dir, "gone.go"), 3, nil, 0, "not on this machine"},
-		{"directory", dir, 3, nil, 0, "not a regular file"},
+		{"directory", dir, 3, nil, 0, "not a Go source file"},
+		{"directory named .go", goDir, 3, nil, 0, "not a Go source file"},
+		{"no reader", file, 3, nil, 0, "not read for this report"},
 		{"unknown line", file, 0, nil, 0, "not known"},
 		{"no file", "", 3, nil, 0, "not known"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := htmlReadSource(tt.file, tt.line, 1)
+			read := srcfile.New(dir)
+			if tt.name == "no reader" {
+				read = nil
+			}
+			s := htmlReadSource(read, tt.file, tt.line, 1)
 			var got []int
 			hit := 0
 			for _, l := range s.Lines {
@@ -257,7 +268,7 @@ func TestHTMLReadSource(t *testing.T) {
 			}
 		})
 	}
-	if s := htmlReadSource(file, 3, 1); s.Lines[1].Text != "    l3" {
+	if s := htmlReadSource(srcfile.New(dir), file, 3, 1); s.Lines[1].Text != "    l3" {
 		t.Errorf("tab not expanded: %q", s.Lines[1].Text)
 	}
 }

@@ -7,14 +7,16 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
-	"os"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/srcfile"
 )
 
 // sourceCache reads and parses each source file at most once per report
 // build, so a hundred groups blocking in one file cost one parse. It is
 // owned by one New call and never shared.
 type sourceCache struct {
+	read  *srcfile.Reader
 	fset  *token.FileSet
 	files map[string]*srcFile // nil entry: tried and not readable
 	dirs  map[string]*pkgOps  // dirOps's index by directory; nil entry: unreadable
@@ -29,8 +31,8 @@ type srcFile struct {
 	sites map[int]*site // locate's results by line: many groups block on one line
 }
 
-func newSourceCache() *sourceCache {
-	return &sourceCache{fset: token.NewFileSet(), files: make(map[string]*srcFile)}
+func newSourceCache(read *srcfile.Reader) *sourceCache {
+	return &sourceCache{read: read, fset: token.NewFileSet(), files: make(map[string]*srcFile)}
 }
 
 // file returns the parsed file at path, or nil when it cannot be read or
@@ -44,7 +46,7 @@ func (c *sourceCache) file(path string) *srcFile {
 		return f
 	}
 	var sf *srcFile
-	if src, err := os.ReadFile(path); err == nil {
+	if src, err := c.read.Read(path); err == nil {
 		if af, err := parser.ParseFile(c.fset, path, src, parser.SkipObjectResolution); err == nil {
 			sf = &srcFile{path: path, ast: af, tok: c.fset.File(af.Pos()), src: src}
 		}

@@ -143,6 +143,10 @@
 //	  -sort ORDER
 //	    	order groups by ORDER: count (largest first) or minutes (longest blocked first) (default count)
 //	    	example: -sort minutes
+//	  -src DIR
+//	    	also read Go source under DIR (repeatable); without it only .go files under the module of the
+//	    	current directory, -root, GOROOT and the module cache are read, whatever paths the dump names
+//	    	example: -src ../vendor-src
 //	  -timeout DURATION
 //	    	give up fetching a URL after DURATION, connecting and reading the whole answer
 //	    	(an endpoint that streams without end is cut there; the answer is also bounded in size) (default 15s)
