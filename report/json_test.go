@@ -65,10 +65,8 @@ func fullDocument(t *testing.T) *Document {
 		GeneratedAt:   time.Date(2026, 11, 26, 21, 0, 5, 0, time.UTC),
 		Reports:       reports,
 		Shard:         "2/4",
-		Patterns: map[string]Pattern{"LH001": {
-			ID: "LH001", Title: "Unbuffered send after the receiver left", Why: "why", Fix: "fix",
-			Before: "ch := make(chan T)", After: "ch := make(chan T, n)",
-		}},
+		// The catalog's own text: a document's never replaces it.
+		Patterns: map[string]Pattern{"LH001": mustPattern(t, "LH001")},
 	}
 }
 
@@ -188,4 +186,13 @@ func collectJSONPaths(v any, prefix string, out map[string]bool) {
 			collectJSONPaths(e, prefix+"[]", out)
 		}
 	}
+}
+
+func mustPattern(t testing.TB, id string) Pattern {
+	t.Helper()
+	p, ok := PatternByID(id)
+	if !ok {
+		t.Fatalf("no pattern %s in the catalog", id)
+	}
+	return p
 }

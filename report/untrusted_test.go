@@ -4,8 +4,11 @@ package report
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -110,5 +113,112 @@ func TestNoDisclosure(t *testing.T) {
 				t.Errorf("the output shows the module's own source: %v, want %v", got, tt.showOwn)
 			}
 		})
+	}
+}
+
+// shardJSON is a small valid document with one report of one group of n
+// goroutines, its total set to total; edit changes the text before it is
+// read, to plant a hostile value.
+func shardJSON(count, total string) string {
+	return `{"schema_version":1,"package":"p","generated_at":"2026-01-02T03:04:05Z","reports":[{"title":"T","total":` + total +
+		`,"groups":[{"reason":"chan receive","state":"chan receive","count":` + count +
+		`,"block":{"func":"p.f","file":"/src/p/f.go","line":3},"diagnosis":{"from_source":false}}]}]}`
+}
+
+// TestReadJSONRejectsHostileData: counts that would wrap sums or print
+// "-7 goroutines", indexes out of range and trailing data are errors,
+// not a report.
+func TestReadJSONRejectsHostileData(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"negative count", shardJSON("-22", "-22"), "count -22"},
+		{"count near MaxInt64", shardJSON("9223372036854775806", "9223372036854775806"), "count 9223372036854775806"},
+		{"total that disagrees", shardJSON("3", "-22"), "total -22"},
+		{"zero count", shardJSON("0", "0"), "count 0"},
+		{"more IDs than goroutines", strings.Replace(shardJSON("1", "1"), `"count":1`, `"count":1,"goroutine_ids":[1,2]`, 1), "2 goroutine IDs"},
+		{"more leaked than goroutines", strings.Replace(shardJSON("1", "1"), `"count":1`, `"count":1,"leaked":5`, 1), "5 leaked of 1"},
+		{"a cycle naming a group not there", strings.Replace(shardJSON("1", "1"), `"total":1`, `"total":1,"cycles":[{"kind":"lock order","groups":[0,7]}]`, 1), "names group 7"},
+		{"trailing garbage", shardJSON("1", "1") + "garbage", "data after the report"},
+		{"a second document", shardJSON("1", "1") + shardJSON("1", "1"), "data after the report"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := ReadJSON(strings.NewReader(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("ReadJSON = %v, %v; want an error saying %q", d, err, tt.want)
+			}
+		})
+	}
+	if _, err := ReadJSON(strings.NewReader(shardJSON("2", "2") + "\n\n")); err != nil {
+		t.Errorf("a valid document with trailing blank lines: %v", err)
+	}
+}
+
+// endless streams a JSON document whose one string never ends: n bytes,
+// produced as read, never held.
+type endless struct{ n, head int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	const start = `{"schema_version":1,"package":"`
+	if e.n <= 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), e.n)]
+	k := 0
+	if e.head < int64(len(start)) {
+		k = copy(p, start[e.head:])
+		e.head += int64(k)
+	}
+	for i := k; i < len(p); i++ {
+		p[i] = 'a'
+	}
+	e.n -= int64(len(p))
+	return len(p), nil
+}
+
+// TestReadJSONBounded: a 1 GB report (a plain shard JSON, or what a zip
+// bomb inflates to) is refused at MaxJSONBytes, with memory bounded.
+func TestReadJSONBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 128 MiB")
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := ReadJSON(&endless{n: 1 << 30})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("ReadJSON of 1 GiB = %v, want ErrTooLarge", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 1<<30 {
+		t.Errorf("allocated %d MiB reading it, want under 1 GiB", alloc>>20)
+	} else {
+		t.Logf("allocated %d MiB reading it", alloc>>20)
+	}
+}
+
+// TestShardPatternsDoNotOverrideCatalog: a document's pattern texts for
+// an ID this build knows never reach the pages.
+func TestShardPatternsDoNotOverrideCatalog(t *testing.T) {
+	const planted = "PLANTED_PATTERN_TEXT"
+	in := strings.Replace(shardJSON("1", "1"), `"from_source":false`, `"from_source":false,"pattern_id":"LH001"`, 1)
+	in = strings.Replace(in, `"reports":`, `"patterns":[{"id":"LH001","title":"`+planted+`","fix":"`+planted+`"}],"reports":`, 1)
+	d, err := ReadJSON(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WritePackagePage(&b, d, PackageFiles{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCatalogPage(&b, []*Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), planted) {
+		t.Error("the shard's pattern text replaced the catalog's")
 	}
 }
