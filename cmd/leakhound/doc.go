@@ -182,6 +182,9 @@
 //	  leakhound merge -known leakhound-baseline.txt -fail -o report artifacts/
 //
 //	flags:
+//	  -allow-empty
+//	    	write an empty report when the inputs hold no reports (no test leaked), instead of
+//	    	failing: without it, finding none is an error, as it is when the inputs are not where they should be
 //	  -artifact name
 //	    	the name the merged directory is uploaded as, for the summary to point to (default $LEAKHOUND_ARTIFACT)
 //	  -fail
@@ -220,6 +223,8 @@
 //	  leakhound baseline -o leakhound-baseline.txt merged-report
 //
 //	flags:
+//	  -allow-empty
+//	    	write an empty baseline when the inputs hold no reports, instead of failing
 //	  -o file
 //	    	write the baseline to this file instead of standard output
 //

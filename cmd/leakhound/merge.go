@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/words"
 
@@ -28,6 +29,7 @@ type mergeFlags struct {
 	summary       string
 	artifact      string
 	fail          bool
+	allowEmpty    bool
 }
 
 func newMergeFlags(errOut io.Writer) *mergeFlags {
@@ -39,6 +41,8 @@ func newMergeFlags(errOut io.Writer) *mergeFlags {
 	f.fs.StringVar(&f.summary, "summary", os.Getenv(reportdir.StepSummaryEnv), "append a Markdown summary to this `file` (default $"+reportdir.StepSummaryEnv+", GitHub Actions' job summary)")
 	f.fs.StringVar(&f.artifact, "artifact", os.Getenv(reportdir.ArtifactEnv), "the `name` the merged directory is uploaded as, for the summary to point to (default $"+reportdir.ArtifactEnv+")")
 	f.fs.BoolVar(&f.fail, "fail", false, "exit with status 1 when a leak is new: not in -known, or any leak without -known")
+	f.fs.BoolVar(&f.allowEmpty, "allow-empty", false, "write an empty report when the inputs hold no reports (no test leaked), instead of\n"+
+		"failing: without it, finding none is an error, as it is when the inputs are not where they should be")
 	f.fs.Usage = func() { writeMergeUsage(errOut, f.fs) }
 	return f
 }
@@ -94,6 +98,10 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
 		return exitUsage
 	}
+	if err := checkFound(m, f.fs.Args(), f.allowEmpty); err != nil {
+		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
+		return exitUsage
+	}
 	newLeaks, known, err := markKnown(m, f.known)
 	if err != nil {
 		fmt.Fprintf(stderr, "leakhound merge: %v\n", err)
@@ -116,10 +124,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	total := 0
-	for _, d := range m.Docs {
-		total += docGoroutines(d)
-	}
+	total := m.Goroutines()
 	fmt.Fprintf(stdout, "leakhound merge: %s from %s: %s leaked", words.Plural(len(m.Docs), "package"), words.Plural(m.Shards, "shard"), words.Plural(total, "goroutine"))
 	if f.known != "" {
 		fmt.Fprintf(stdout, ", %d new, %d known in %s", newLeaks, known, f.known)
@@ -141,15 +146,23 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// checkFound fails a merge that found no report at all, unless allowEmpty:
+// with no report, "no leak" and "the reports are not where this looked" (a
+// wrong path, an artifact not downloaded) look the same, and only the
+// caller knows which to expect.
+func checkFound(m *reportdir.Merged, inputs []string, allowEmpty bool) error {
+	if m.Shards > 0 || len(m.Skipped) > 0 || allowEmpty {
+		return nil
+	}
+	return fmt.Errorf("found no reports in %s: either no test leaked, or the reports are not there; give -allow-empty when none is expected", strings.Join(inputs, ", "))
+}
+
 // markKnown compares the merged leaks with the baseline file, when one is
 // named, and counts the goroutines of new and of known leaks. Without a
 // baseline every leak is new.
 func markKnown(m *reportdir.Merged, path string) (newLeaks, known int, err error) {
 	if path == "" {
-		for _, d := range m.Docs {
-			newLeaks += docGoroutines(d)
-		}
-		return newLeaks, 0, nil
+		return m.Goroutines(), 0, nil
 	}
 	b, err := reportdir.ReadBaseline(path)
 	if err != nil {
@@ -157,12 +170,4 @@ func markKnown(m *reportdir.Merged, path string) (newLeaks, known int, err error
 	}
 	newLeaks, known = m.MarkKnown(b)
 	return newLeaks, known, nil
-}
-
-func docGoroutines(d *report.Document) int {
-	n := 0
-	for _, r := range d.Reports {
-		n += r.Total
-	}
-	return n
 }
