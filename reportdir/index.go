@@ -66,6 +66,9 @@ func readDocFile(name string) (*report.Document, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > report.MaxJSONBytes {
+		return nil, fmt.Errorf("%d MiB, more than a report can be (%d MiB): %w", st.Size()>>20, report.MaxJSONBytes>>20, report.ErrTooLarge)
+	}
 	return report.ReadJSON(f)
 }
 

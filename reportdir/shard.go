@@ -59,9 +59,11 @@ func findShards(inputs []string) ([]shard, error) {
 			if err != nil {
 				return err
 			}
-			if !d.Type().IsRegular() {
+			if d.IsDir() {
 				return nil
 			}
+			// A link, FIFO or device named like a report file is found
+			// too, so that reading it says why its shard is left out.
 			name := d.Name()
 			// Messages name the path as the user gave it.
 			shown := filepath.Join(in, strings.TrimPrefix(p, real))
@@ -189,7 +191,7 @@ func (s shard) read() ([]shardDoc, error) {
 	for _, e := range entries {
 		name := e.Name()
 		if (isPackageJSON(name) || name == MergedJSON) && !names[name] {
-			return nil, fmt.Errorf("%w: %s is not a regular file (%s)", errTorn, name, e.Type())
+			return nil, fmt.Errorf("%w: %s is not a regular file but %s", errTorn, name, srcfile.Kind(e.Type()))
 		}
 		switch {
 		case isTempName(name):
@@ -293,7 +295,7 @@ func checkZipEntry(f *zip.File, limit int64) error {
 	size, packed := f.UncompressedSize64, f.CompressedSize64
 	switch {
 	case !f.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file (%s)", f.Name, f.Mode().Type())
+		return fmt.Errorf("%s is not a regular file but %s", f.Name, srcfile.Kind(f.Mode()))
 	case size > uint64(limit):
 		return fmt.Errorf("%s inflates to %d MiB, more than %d MiB", f.Name, size>>20, limit>>20)
 	case size > packed*maxZipRatio+zipSlack:

@@ -2,6 +2,7 @@ package srcfile
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 )
 
@@ -22,7 +23,26 @@ func OpenRegular(path string) (*os.File, error) {
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
-		return nil, fmt.Errorf("%s is not a regular file (%s)", path, st.Mode().Type())
+		return nil, fmt.Errorf("%s is not a regular file but %s", path, Kind(st.Mode()))
 	}
 	return f, nil
+}
+
+// Kind names the type of a file that is not a regular one, for messages.
+func Kind(m fs.FileMode) string {
+	switch t := m.Type(); {
+	case t&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case t&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case t&fs.ModeDevice != 0:
+		return "a device"
+	case t&fs.ModeDir != 0:
+		return "a directory"
+	case t&fs.ModeSocket != 0:
+		return "a socket"
+	case t == 0:
+		return "a regular file"
+	}
+	return "a special file"
 }
