@@ -222,3 +222,56 @@ func TestShardPatternsDoNotOverrideCatalog(t *testing.T) {
 		t.Error("the shard's pattern text replaced the catalog's")
 	}
 }
+
+// TestTextEscapesControlCharacters (item 11): escape sequences in names
+// (a terminal hyperlink, a screen clear, a carriage return) are shown
+// escaped in the text report, never sent to the terminal.
+func TestTextEscapesControlCharacters(t *testing.T) {
+	fn := "p.f\x1b]8;;http://evil.example\x07click\x1b]8;;\x07"
+	g := &profile.Goroutine{ID: 1, State: "chan receive\x1b[2J\rfake", Frames: []profile.Frame{{Func: fn, File: "/src/p/f\x9b31m\u009b2J.go", Line: 3}}}
+	r := New([]Leak{{Goroutine: g, Test: "TestX\x1b[31m"}}, Options{Title: "T\x1b]0;title\x07", NoSource: true})
+	var b bytes.Buffer
+	if err := r.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, c := range []string{"\x1b", "\x07", "\r", "\u009b", "\x9b"} {
+		if strings.Contains(out, c) {
+			t.Errorf("the text report holds the control character %q:\n%s", c, out)
+		}
+	}
+	if !strings.Contains(out, `click\x1b]8;;\a`) || !strings.Contains(out, `f\x9b31m\u009b2J.go`) {
+		t.Errorf("the escape sequence is not shown escaped:\n%s", out)
+	}
+}
+
+// TestMarkdownSummaryNeutralisesMarkup (item 11): a reason, package or
+// test name with line breaks and Markdown cannot add headings, links or
+// images to a step summary.
+func TestMarkdownSummaryNeutralisesMarkup(t *testing.T) {
+	in := strings.Replace(shardJSON("1", "1"), `"reason":"chan receive"`, `"reason":"x\n\n# Injected heading\n![img](http://evil.example/i.png) <img src=x>"`, 1)
+	in = strings.Replace(in, `"package":"p"`, `"package":"p\n# Package heading"`, 1)
+	in = strings.Replace(in, `"count":1`, `"count":1,"tests":["TestX\n[link](http://evil.example)"]`, 1)
+	d, err := ReadJSON(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteMarkdownSummary(&b, []*Document{d}, SummaryOptions{Page: "index.html\n# Page", Artifact: "a\n![x](y)"}); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") && !strings.HasPrefix(line, "### leakhound") {
+			t.Errorf("a value started a heading: %q", line)
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "[") || strings.HasPrefix(strings.TrimSpace(line), "!") {
+			t.Errorf("a value started a link or image line: %q", line)
+		}
+	}
+	for _, raw := range []string{"![img](", "<img"} {
+		if strings.Contains(md, raw) {
+			t.Errorf("the summary holds %q as markup:\n%s", raw, md)
+		}
+	}
+}
