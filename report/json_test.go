@@ -16,7 +16,7 @@ import (
 
 // fullDocument is a document that sets every field the schema has, so a
 // round trip that loses any of them fails.
-func fullDocument(t *testing.T) *Document {
+func fullDocument(t testing.TB) *Document {
 	reports := fixtureReports(t, t.TempDir(), "example.com/app/store")
 	reports[0].ModuleRoot = "/src/app"
 	for _, r := range reports {
