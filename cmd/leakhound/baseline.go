@@ -28,13 +28,16 @@ func newBaselineFlags(errOut io.Writer) (*flag.FlagSet, *baselineFlags) {
 }
 
 func writeBaselineUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `usage: leakhound baseline [-o FILE] INPUT...
+	fmt.Fprint(w, `usage: leakhound baseline [-o FILE] [-allow-empty] INPUT...
 
 Writes a baseline of known leaks: the fingerprint of every leak in the
 report directories (INPUT as for "leakhound merge"), one per line with what
 the leak is. A fingerprint is made of the blocking reason, the blocking
 function, the function with the go statement and the pattern, never line
-numbers, so it holds while unrelated code moves.
+numbers, so it holds while unrelated code moves. Each line also records the
+goroutines the leak held: a known leak that grows past the file's
+"tolerance N" line (N times; 2 as written, 0 for no limit) fails as new.
+Finding no report at all is an error unless -allow-empty.
 
 With LEAKHOUND_BASELINE=FILE (or leakcheck.KnownLeaks(FILE)), checks list
 the leaks in the baseline without failing and fail on new ones; "leakhound

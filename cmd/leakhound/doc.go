@@ -174,7 +174,16 @@
 //	reported by two shards is a rerun: the copy written last is kept, and the
 //	index says so. A Bazel test split with shard_count has its shards combined.
 //	A torn shard (a job killed while writing, an artifact cut short) is left out
-//	whole and named.
+//	whole and named. Finding no report at all is an error unless -allow-empty.
+//
+//	Shards may come from untrusted jobs (a fork's pull request): merge reads
+//	only regular report files (no link, FIFO or device is followed, read or
+//	copied), bounds every JSON file and zip entry in size and zip entries in how
+//	much they inflate, checks every count, never reads a file of this machine for
+//	a page (pages rendered anew show no source excerpt), and escapes every name.
+//	The output is written to a new directory and swapped in whole, so a failed
+//	merge leaves the previous one; an -o that overlaps an input, or names a
+//	directory holding files a report directory does not, is refused.
 //
 //	examples:
 //	  leakhound merge -o report artifacts/
@@ -196,6 +205,9 @@
 //	    	write the merged report directory here (created if needed) (default leakhound-report)
 //	  -summary file
 //	    	append a Markdown summary to this file (default $GITHUB_STEP_SUMMARY, GitHub Actions' job summary)
+//	  -tolerance N
+//	    	a known leak that grows past N times the goroutines the baseline recorded fails as new
+//	    	(default: the baseline's "tolerance" line, else 2; 0: no limit)
 //	  -write-baseline file
 //	    	also write a baseline file knowing every merged leak, as "leakhound baseline" does
 //
@@ -205,13 +217,16 @@
 //	  2  usage or input error, or the report could not be written
 //	  3  the report was written without the torn shards it names
 //
-//	usage: leakhound baseline [-o FILE] INPUT...
+//	usage: leakhound baseline [-o FILE] [-allow-empty] INPUT...
 //
 //	Writes a baseline of known leaks: the fingerprint of every leak in the
 //	report directories (INPUT as for "leakhound merge"), one per line with what
 //	the leak is. A fingerprint is made of the blocking reason, the blocking
 //	function, the function with the go statement and the pattern, never line
-//	numbers, so it holds while unrelated code moves.
+//	numbers, so it holds while unrelated code moves. Each line also records the
+//	goroutines the leak held: a known leak that grows past the file's
+//	"tolerance N" line (N times; 2 as written, 0 for no limit) fails as new.
+//	Finding no report at all is an error unless -allow-empty.
 //
 //	With LEAKHOUND_BASELINE=FILE (or leakcheck.KnownLeaks(FILE)), checks list
 //	the leaks in the baseline without failing and fail on new ones; "leakhound
