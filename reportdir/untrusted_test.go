@@ -6,10 +6,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -410,5 +412,32 @@ func TestMergeHugeJSON(t *testing.T) {
 	}
 	if len(m.Skipped) != 1 || !strings.Contains(m.Skipped[0], "more than a report can be") {
 		t.Errorf("skipped %q, want the 1 GB file refused by its size", m.Skipped)
+	}
+}
+
+// TestMergeAmplification (item 10): a shard of many tiny groups, the
+// input that makes the most output per byte (each group a card on the
+// page, a row on the index), writes far less than 64 times its size.
+func TestMergeAmplification(t *testing.T) {
+	in, out := t.TempDir(), filepath.Join(t.TempDir(), "merged")
+	const n = 2000
+	var b strings.Builder
+	b.WriteString(`{"schema_version":1,"package":"p","generated_at":"2026-01-02T03:04:05Z","reports":[{"title":"T","total":` + strconv.Itoa(n) + `,"groups":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"reason":"r%d","state":"s","count":1,"block":{"func":"f%d","file":"","line":0},"diagnosis":{"from_source":false}}`, i, i)
+	}
+	b.WriteString(`]}]}`)
+	if err := os.WriteFile(filepath.Join(in, "pkg-p.json"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	merge(t, out, in)
+	written := int64(len(outputText(t, out)))
+	if ratio := float64(written) / float64(b.Len()); ratio > 64 {
+		t.Errorf("wrote %d bytes from %d, %.0f times", written, b.Len(), ratio)
+	} else {
+		t.Logf("wrote %d bytes from %d, %.1f times", written, b.Len(), ratio)
 	}
 }
