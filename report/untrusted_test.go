@@ -181,7 +181,7 @@ func (e *endless) Read(p []byte) (int, error) {
 // bomb inflates to) is refused at MaxJSONBytes, with memory bounded.
 func TestReadJSONBounded(t *testing.T) {
 	if testing.Short() {
-		t.Skip("reads 128 MiB")
+		t.Skip("reads 64 MiB")
 	}
 	var before, after runtime.MemStats
 	runtime.GC()

@@ -172,7 +172,7 @@ func (m *Merged) goroutines() (int, error) {
 	for _, d := range m.Docs {
 		for _, r := range d.Reports {
 			// report.ReadJSON keeps each Total below 2^54 (at most 2^32
-			// per group, as many groups as 128 MiB holds), so the sum
+			// per group, as many groups as 64 MiB holds), so the sum
 			// cannot wrap before the check stops it.
 			n += r.Total
 			if n > maxGoroutines {
