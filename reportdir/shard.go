@@ -99,7 +99,7 @@ func checkOutput(inputs []string, out string) error {
 		if err != nil {
 			return err
 		}
-		if within(i, o) || within(o, i) {
+		if srcfile.Within(i, o) || srcfile.Within(o, i) {
 			return fmt.Errorf("the output directory %s overlaps the input %s: the merge replaces its output whole, so it would lose the reports it reads; write it elsewhere", out, in)
 		}
 	}
@@ -123,13 +123,6 @@ func resolvePath(path string) (string, error) {
 		}
 		rest = append([]string{filepath.Base(p)}, rest...)
 	}
-}
-
-// within reports whether path is dir or lies under it; both are clean and
-// absolute.
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // isShardFile tells the files that make a directory a report directory:

@@ -136,15 +136,16 @@ func (r *Reader) resolve(path string) (string, error) {
 		return "", fmt.Errorf("reading %s: a link to a file not named .go: %w", path, ErrNotAllowed)
 	}
 	for _, root := range r.roots {
-		if within(root, real) {
+		if Within(root, real) {
 			return real, nil
 		}
 	}
 	return "", fmt.Errorf("reading %s: outside the module, GOROOT, the module cache and the named source directories: %w", path, ErrNotAllowed)
 }
 
-// within reports whether path lies under dir; both are clean and absolute.
-func within(dir, path string) bool {
+// Within reports whether path is dir or lies under it; both are clean and
+// absolute.
+func Within(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
