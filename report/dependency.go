@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // A goroutine that blocks in a dependency's code and was started there (a
@@ -52,7 +55,7 @@ func (r *Report) DependencyFix(g *Group) (fix DependencyFix, ok bool) {
 	} else {
 		fix.Ignore = fmt.Sprintf("leakcheck.IgnoreAnyFunction(%q)", g.Block.Func)
 	}
-	fix.Baseline = g.BaselineLine()
+	fix.Baseline = g.BaselineLine(g.Count)
 	if o := g.Origin; o != nil && r.inModule(o.File) {
 		fix.StartedBy = fmt.Sprintf("%s in %s", r.pos(o.File, o.Line), funcShort(o.Func))
 	}
@@ -70,21 +73,49 @@ func (r *Report) inModule(file string) bool {
 	return rel != "vendor" && !strings.HasPrefix(rel, "vendor/")
 }
 
-// BaselineLine is g's line in a baseline file of known leaks: the
-// fingerprint, then for the people who review the file the blocking
-// reason, blocking function, creating function and pattern.
-func (g *Group) BaselineLine() string {
-	orDash := func(s string) string {
-		if s == "" {
-			return "-"
-		}
-		return s
-	}
+// BaselineLine is g's line in a baseline file of known leaks, recording
+// count goroutines: the fingerprint, the count, then for the people who
+// review the file the blocking reason, blocking function, creating
+// function and pattern, each made one line (see baselineWord), so a name
+// can neither start a line of its own nor make one the reader refuses.
+func (g *Group) BaselineLine(count int) string {
 	creator := ""
 	if g.CreatedBy != nil {
 		creator = g.CreatedBy.Func
 	}
-	return strings.Join([]string{g.Fingerprint(), string(g.Reason), orDash(g.Block.Func), orDash(creator), orDash(g.Diagnosis.PatternID)}, " ")
+	parts := []string{g.Fingerprint(), strconv.Itoa(count)}
+	for _, p := range []string{string(g.Reason), g.Block.Func, creator, g.Diagnosis.PatternID} {
+		parts = append(parts, baselineWord(p))
+	}
+	return strings.Join(parts, " ")
+}
+
+// MaxBaselineWord is the longest a name in a baseline line is written, in
+// bytes (a longer one is cut, with an ellipsis after it).
+const MaxBaselineWord = 200
+
+// baselineWord is a name as a baseline line holds it: "-" for none,
+// control and invalid characters escaped as Go quotes them (a newline in a
+// name cannot start a line of its own), at most MaxBaselineWord bytes.
+func baselineWord(s string) string {
+	if s == "" {
+		return "-"
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if b.Len() >= MaxBaselineWord {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case r == utf8.RuneError, unicode.IsControl(r), r == '\u2028', r == '\u2029':
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // The words of a DependencyFix, for the text and the HTML alike.

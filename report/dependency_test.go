@@ -68,7 +68,7 @@ func TestDependencyFix(t *testing.T) {
 					}
 					continue
 				}
-				for _, want := range append(tt.want, dependencyIntro, tt.g.BaselineLine(), tt.g.Fingerprint()) {
+				for _, want := range append(tt.want, dependencyIntro, tt.g.BaselineLine(tt.g.Count), tt.g.Fingerprint()) {
 					if !strings.Contains(text, want) {
 						t.Errorf("%s: the report lacks %q:\n%s", form, want, text)
 					}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -135,7 +136,7 @@ func TestDiagnoseWithoutSource(t *testing.T) {
 
 func TestSourceReadOncePerFile(t *testing.T) {
 	path, m := writeSource(t, diagSource)
-	c := newSourceCache()
+	c := newSourceCache(srcfile.New(filepath.Dir(path)))
 	f1 := c.file(path)
 	if f1 == nil {
 		t.Fatal("source not read")

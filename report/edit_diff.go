@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 )
@@ -29,7 +28,7 @@ func (r *Report) WriteDiff(w io.Writer) error {
 			j++
 		}
 		file := edits[i].File
-		src, err := os.ReadFile(file)
+		src, err := r.sources.Read(file)
 		if err == nil {
 			err = writeFileDiff(bw, diffPath(r.RelPath(file)), src, edits[i:j])
 		}

@@ -1,9 +1,6 @@
 package report
 
-import (
-	"os"
-	"strings"
-)
+import "strings"
 
 // htmlEdit is a group's suggested edit as the HTML report shows it: a diff
 // of the user's own lines, per file.
@@ -48,7 +45,7 @@ func newHTMLEdit(r *Report, sug *Suggestion) *htmlEdit {
 			j++
 		}
 		file := edits[i].File
-		src, err := os.ReadFile(file)
+		src, err := r.sources.Read(file)
 		var hunks []hunk
 		if err == nil {
 			hunks, err = fileHunks(src, edits[i:j], htmlEditContext)

@@ -32,6 +32,9 @@ var responseFields = []string{"Body", "StatusCode", "Status", "Header", "Content
 // HTTP client connection goroutines from the package under test's code.
 // It reports whether it found that code.
 func (d *diagnoser) suggestHTTP(g *Group) bool {
+	if d.src == nil { // NoSource: not even go.mod is read
+		return false
+	}
 	dir := packageDir(d.root, d.pkg)
 	if dir == "" {
 		return false

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"go/format"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -271,7 +272,7 @@ func TestSuggestedEdits(t *testing.T) {
 			if tt.createdBy != "" {
 				g.CreatedBy = &profile.Frame{Func: strings.TrimSuffix(tt.fn, ".func1"), File: path, Line: goLine(tt.createdBy)}
 			}
-			rep := New([]Leak{{Goroutine: g}}, Options{})
+			rep := New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)})
 			d := rep.Groups[0].Diagnosis
 			if tt.noEdit != "" {
 				if d.Suggestion != nil || !strings.Contains(d.NoEdit, tt.noEdit) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report/internal/leaky"
 )
@@ -82,6 +83,9 @@ func fixtureReports(t testing.TB, dir, pkg string) []*Report {
 			Block: profile.Frame{Func: pkg + ".idle", File: "/nonexistent/idle.go", Line: 3},
 		}},
 	}
+	// Built by hand, not by New: let them read the fixture's source as a
+	// report New built over dir would.
+	r1.sources, r2.sources = srcfile.New(dir), srcfile.New(dir)
 	return []*Report{r1, r2}
 }
 

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
+
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -17,12 +19,19 @@ type Options struct {
 	// ModuleRoot is the directory of the user's go.mod; paths under it are
 	// shown relative to it. Empty means paths are shown as captured.
 	ModuleRoot string
-	// NoSource turns off reading source files for the diagnosis.
+	// NoSource turns off reading source files for the diagnosis, the
+	// HTML excerpts and the diff: no file is read at all.
 	NoSource bool
 	// NoTypes keeps the diagnosis on the syntax: the packages on the stack
 	// are not type-checked (no go list is run), and values are matched by
 	// their names.
 	NoTypes bool
+	// SourceRoots are the directories, besides ModuleRoot, whose Go files
+	// may be read (see internal/srcfile: only regular *.go files under
+	// them, links resolved). Nil means the toolchain's: GOROOT and the
+	// module cache. A dump names any path it likes; files outside these
+	// directories are never read.
+	SourceRoots []string
 	// Dump says the leaks are every goroutine of a dump (Report.Dump).
 	Dump bool
 	// Context is why the dump was printed (Report.Context).
@@ -60,7 +69,12 @@ func New(leaks []Leak, opts Options) *Report {
 
 	d := &diagnoser{root: opts.ModuleRoot, pkg: opts.Package}
 	if !opts.NoSource {
-		d.src = newSourceCache()
+		roots := opts.SourceRoots
+		if roots == nil {
+			roots = srcfile.ToolchainDirs("")
+		}
+		r.sources = srcfile.New(append([]string{opts.ModuleRoot}, roots...)...)
+		d.src = newSourceCache(r.sources)
 		d.src.noTypes = opts.NoTypes
 	}
 	r.Groups = make([]*Group, len(builds))

@@ -1,18 +1,18 @@
 package report
 
 import (
-	"bufio"
 	"embed"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 )
@@ -277,7 +277,7 @@ func newHTMLGroup(r *Report, g *Group, anchor string, patterns patternSource, ca
 	}
 	hg.Spark = htmlSparkOf(g.Trend)
 	if withSource && !r.NoSource {
-		hg.Source = htmlReadSource(g.Block.File, g.Block.Line, 3)
+		hg.Source = htmlReadSource(r.sources, g.Block.File, g.Block.Line, 3)
 		hg.Source.ID = anchor + "-src"
 		hg.Source.Shown = r.RelPath(g.Block.File)
 		hg.Edit = newHTMLEdit(r, g.Diagnosis.Suggestion)
@@ -532,42 +532,30 @@ func htmlShortFunc(name string) string {
 	return funcShort(name)
 }
 
-// Source files larger than this are not read for the excerpt: a blocking
-// line is in hand-written code, and reading a huge generated file for a
-// few lines is not worth the time.
-const htmlMaxSourceBytes = 4 << 20
-
-// htmlReadSource reads the lines around line of file. It never fails: a
-// missing or changed file is reported in Why for the page to show.
-func htmlReadSource(file string, line, around int) *htmlSource {
+// htmlReadSource reads the lines around line of file with read (see
+// internal/srcfile: nil reads nothing). It never fails: a missing, changed
+// or forbidden file is reported in Why for the page to show.
+func htmlReadSource(read *srcfile.Reader, file string, line, around int) *htmlSource {
 	s := &htmlSource{File: file}
 	if file == "" || line <= 0 {
 		s.Why = "the blocking position is not known."
 		return s
 	}
-	st, err := os.Stat(file)
+	src, err := read.Read(file)
 	switch {
+	case read == nil:
+		s.Why = "the source is not read for this report."
+		return s
+	case errors.Is(err, srcfile.ErrNotAllowed):
+		s.Why = file + " is not a Go source file this report reads."
+		return s
 	case err != nil:
 		s.Why = file + " is not on this machine."
 		return s
-	case !st.Mode().IsRegular():
-		s.Why = file + " is not a regular file."
-		return s
-	case st.Size() > htmlMaxSourceBytes:
-		s.Why = file + " is too large to excerpt."
-		return s
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		s.Why = file + " could not be opened."
-		return s
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), htmlMaxSourceBytes)
 	first, last := max(line-around, 1), line+around
 	n := 0
-	for sc.Scan() {
+	for text := range strings.Lines(string(src)) {
 		n++
 		if n < first {
 			continue
@@ -575,7 +563,8 @@ func htmlReadSource(file string, line, around int) *htmlSource {
 		if n > last {
 			break
 		}
-		s.Lines = append(s.Lines, htmlSourceLine{N: n, Text: strings.ReplaceAll(sc.Text(), "\t", "    "), Hit: n == line})
+		text = strings.TrimRight(text, "\r\n")
+		s.Lines = append(s.Lines, htmlSourceLine{N: n, Text: strings.ReplaceAll(text, "\t", "    "), Hit: n == line})
 	}
 	if n < line {
 		s.Lines = nil

@@ -128,7 +128,7 @@ func newHTMLFacts(r *Report, ri int, hg *htmlGroup, withSource bool) *htmlFacts 
 		if len(hf.Excerpts) == maxHTMLExcerpts {
 			return h
 		}
-		src := htmlReadSource(s.File, s.Line, htmlExcerptAround)
+		src := htmlReadSource(r.sources, s.File, s.Line, htmlExcerptAround)
 		if len(src.Lines) == 0 {
 			return h
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -112,7 +113,7 @@ func TestHTMLEscapesReportValues(t *testing.T) {
 func TestHTMLReportContent(t *testing.T) {
 	src := t.TempDir()
 	reports := fixtureReports(t, src, "example.com/app/store")
-	merged := &Report{Title: "TestFetch", Package: "example.com/app/store", ModuleRoot: src}
+	merged := &Report{Title: "TestFetch", Package: "example.com/app/store", ModuleRoot: src, sources: reports[0].sources}
 	for _, r := range reports {
 		merged.Groups = append(merged.Groups, r.Groups...)
 		merged.Total += r.Total
@@ -165,7 +166,10 @@ func TestHTMLReportContent(t *testing.T) {
 
 func TestHTMLPatternFix(t *testing.T) {
 	r := fixtureReports(t, t.TempDir(), "example.com/app/store")[0]
-	pat := Pattern{ID: "LH001", Title: "Send nobody receives", Why: "The receiver returned early.", Fix: "Buffer the channel.",
+	// A pattern this build's catalog does not know (a newer writer's),
+	// so the document's own text is what the page shows.
+	r.Groups[0].Diagnosis.PatternID = "LH999"
+	pat := Pattern{ID: "LH999", Title: "Send nobody receives", Why: "The receiver returned early.", Fix: "Buffer the channel.",
 		Before: "ch := make(chan string)", After: "ch := make(chan string, len(keys))"}
 	tests := []struct {
 		name        string
@@ -173,20 +177,20 @@ func TestHTMLPatternFix(t *testing.T) {
 		want        []string
 	}{
 		{"patterns on the page", "", []string{
-			`<h4><span class="pid">LH001</span>Send nobody receives · <a href="#LH001">catalog entry</a></h4>`,
+			`<h4><span class="pid">LH999</span>Send nobody receives · <a href="#LH999">catalog entry</a></h4>`,
 			`<p><strong>Fix:</strong> Buffer the channel.</p>`,
 			`<div class="before"><h5>Before</h5><pre><code>ch := make(chan string)</code></pre></div>`,
 			`<div class="after"><h5>After</h5><pre><code>ch := make(chan string, len(keys))</code></pre></div>`,
-			`<article class="pattern" id="LH001">`,
+			`<article class="pattern" id="LH999">`,
 			`<p>The receiver returned early.</p>`,
 		}},
 		{"patterns on the catalog page", "catalog.html", []string{
-			`<a href="catalog.html#LH001">catalog entry</a>`,
+			`<a href="catalog.html#LH999">catalog entry</a>`,
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := newHTMLPage("t", "", []*Report{r}, patternSource{"LH001": pat}, tt.catalogPage)
+			p := newHTMLPage("t", "", []*Report{r}, patternSource{"LH999": pat}, tt.catalogPage)
 			var buf bytes.Buffer
 			if err := p.render(&buf, "report"); err != nil {
 				t.Fatal(err)
@@ -221,6 +225,10 @@ func TestHTMLReadSource(t *testing.T) {
 	if err := os.WriteFile(file, []byte("l1\nl2\n\tl3\nl4\nl5\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	goDir := filepath.Join(dir, "d.go")
+	if err := os.Mkdir(goDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name      string
 		file      string
@@ -234,13 +242,19 @@ func TestHTMLReadSource(t *testing.T) {
 		{"last line", file, 5, []int{4, 5}, 5, ""},
 		{"past the end", file, 9, nil, 0, "fewer than line 9"},
 		{"missing file", filepath.Join(dir, "gone.go"), 3, nil, 0, "not on this machine"},
-		{"directory", dir, 3, nil, 0, "not a regular file"},
+		{"directory", dir, 3, nil, 0, "not a Go source file"},
+		{"directory named .go", goDir, 3, nil, 0, "not a Go source file"},
+		{"no reader", file, 3, nil, 0, "not read for this report"},
 		{"unknown line", file, 0, nil, 0, "not known"},
 		{"no file", "", 3, nil, 0, "not known"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := htmlReadSource(tt.file, tt.line, 1)
+			read := srcfile.New(dir)
+			if tt.name == "no reader" {
+				read = nil
+			}
+			s := htmlReadSource(read, tt.file, tt.line, 1)
 			var got []int
 			hit := 0
 			for _, l := range s.Lines {
@@ -257,7 +271,7 @@ func TestHTMLReadSource(t *testing.T) {
 			}
 		})
 	}
-	if s := htmlReadSource(file, 3, 1); s.Lines[1].Text != "    l3" {
+	if s := htmlReadSource(srcfile.New(dir), file, 3, 1); s.Lines[1].Text != "    l3" {
 		t.Errorf("tab not expanded: %q", s.Lines[1].Text)
 	}
 }

@@ -78,20 +78,35 @@ func (d *Document) WriteCompactJSON(w io.Writer) error {
 // in a schema version this version of leakhound cannot read.
 var ErrSchemaVersion = errors.New("unsupported leakhound JSON schema version")
 
-// ReadJSON reads a document written by WriteJSON or reportdir.WriteDir. It fails on
-// malformed JSON, on a missing schema_version (the input is not a
-// leakhound report) and on a schema version newer than SchemaVersion.
+// ReadJSON reads a document written by WriteJSON or reportdir.WriteDir. It
+// fails on malformed JSON, on anything after the document, on input larger
+// than MaxJSONBytes (ErrTooLarge), on a missing schema_version (the input
+// is not a leakhound report), on a schema version newer than SchemaVersion,
+// and on counts that are negative or disagree with each other: a report
+// may come from anyone (a shard of an untrusted CI job), so what it says is
+// checked before anything sums or renders it. The patterns it carries are
+// kept for IDs this build's catalog does not know; they never replace the
+// catalog's own text.
 func ReadJSON(r io.Reader) (*Document, error) {
 	var w jsonDocument
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(&capReader{r: r, n: MaxJSONBytes})
 	if err := dec.Decode(&w); err != nil {
 		return nil, fmt.Errorf("reading the JSON report: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = errors.New("more JSON")
+		}
+		return nil, fmt.Errorf("reading the JSON report: data after the report: %w", err)
 	}
 	switch {
 	case w.SchemaVersion == 0:
 		return nil, fmt.Errorf("reading the JSON report: no schema_version field, so this is not a leakhound report")
 	case w.SchemaVersion > SchemaVersion || w.SchemaVersion < 0:
 		return nil, fmt.Errorf("reading the JSON report: schema version %d, this leakhound reads up to %d: %w", w.SchemaVersion, SchemaVersion, ErrSchemaVersion)
+	}
+	if err := w.check(); err != nil {
+		return nil, fmt.Errorf("reading the JSON report: %w", err)
 	}
 	return w.document(), nil
 }

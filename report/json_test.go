@@ -16,9 +16,12 @@ import (
 
 // fullDocument is a document that sets every field the schema has, so a
 // round trip that loses any of them fails.
-func fullDocument(t *testing.T) *Document {
+func fullDocument(t testing.TB) *Document {
 	reports := fixtureReports(t, t.TempDir(), "example.com/app/store")
 	reports[0].ModuleRoot = "/src/app"
+	for _, r := range reports {
+		r.sources = nil // a reader of the JSON reads no source files
+	}
 	g := reports[0].Groups[0]
 	g.Leaked = 3
 	g.Known = true
@@ -62,10 +65,8 @@ func fullDocument(t *testing.T) *Document {
 		GeneratedAt:   time.Date(2026, 11, 26, 21, 0, 5, 0, time.UTC),
 		Reports:       reports,
 		Shard:         "2/4",
-		Patterns: map[string]Pattern{"LH001": {
-			ID: "LH001", Title: "Unbuffered send after the receiver left", Why: "why", Fix: "fix",
-			Before: "ch := make(chan T)", After: "ch := make(chan T, n)",
-		}},
+		// The catalog's own text: a document's never replaces it.
+		Patterns: map[string]Pattern{"LH001": mustPattern(t, "LH001")},
 	}
 }
 
@@ -185,4 +186,13 @@ func collectJSONPaths(v any, prefix string, out map[string]bool) {
 			collectJSONPaths(e, prefix+"[]", out)
 		}
 	}
+}
+
+func mustPattern(t testing.TB, id string) Pattern {
+	t.Helper()
+	p, ok := PatternByID(id)
+	if !ok {
+		t.Fatalf("no pattern %s in the catalog", id)
+	}
+	return p
 }

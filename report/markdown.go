@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/leakhound/leakhound/internal/words"
 )
@@ -79,7 +80,7 @@ func WriteMarkdownSummary(w io.Writer, docs []*Document, opts SummaryOptions) er
 	reasons := sortedKeys(all.byReason)
 	sort.SliceStable(reasons, func(i, j int) bool { return all.byReason[reasons[i]] > all.byReason[reasons[j]] })
 	for _, r := range reasons {
-		fmt.Fprintf(bw, "| %s | %d |\n", mdCell(Reason(r).Title()), all.byReason[r])
+		fmt.Fprintf(bw, "| %s | %d |\n", mdText(Reason(r).Title()), all.byReason[r])
 	}
 	if len(docs) > 1 {
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].goroutines > rows[j].goroutines })
@@ -175,11 +176,46 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // mdCode puts s in a Markdown code span. A code span cannot hold its own
 // delimiter, and Go names never contain a backquote, so one in s is shown
-// as a quote rather than breaking the span.
+// as a quote rather than breaking the span; line breaks and other control
+// characters become spaces, so a value cannot end the span's line and
+// start a heading, a link or an image of its own.
 func mdCode(s string) string {
 	s = strings.ReplaceAll(s, "`", "'")
-	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	s = strings.Map(noControl, s)
 	return "`" + s + "`"
+}
+
+// mdText makes s plain text in Markdown: every character Markdown or the
+// HTML GitHub allows in it would read as markup is escaped, and line
+// breaks become spaces (a pipe is escaped too, so the text is safe in a
+// table cell). Values in a summary (a reason a shard names) come from
+// anyone.
+func mdText(s string) string {
+	var b strings.Builder
+	for _, r := range strings.Map(noControl, s) {
+		switch {
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r < 0x80 && strings.ContainsRune("\\`*_{}[]()#+-.!|~", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// noControl maps control characters (line breaks among them) to a space.
+func noControl(r rune) rune {
+	if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+		return ' '
+	}
+	return r
 }
 
 // mdCell makes s safe in a table cell: a pipe would end the cell, even in

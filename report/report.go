@@ -1,6 +1,9 @@
 package report
 
-import "github.com/leakhound/leakhound/profile"
+import (
+	"github.com/leakhound/leakhound/internal/srcfile"
+	"github.com/leakhound/leakhound/profile"
+)
 
 // Leak is one goroutine to report, with what is known of the test that
 // started it.
@@ -48,6 +51,11 @@ type Report struct {
 	// NoSource is Options.NoSource: no source file was read, and the HTML
 	// page shows no source excerpt either.
 	NoSource bool
+
+	// sources reads the source files the HTML excerpts and the diff show;
+	// nil (a report read from JSON, or built with NoSource) reads none, so
+	// rendering a shard never reads the renderer's files.
+	sources *srcfile.Reader
 }
 
 // Group is a set of goroutines blocked for the same reason at the same

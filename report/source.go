@@ -7,10 +7,10 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/internal/values"
 )
 
@@ -18,6 +18,7 @@ import (
 // build, so a hundred groups blocking in one file cost one parse. It is
 // owned by one New call and never shared.
 type sourceCache struct {
+	read  *srcfile.Reader
 	fset  *token.FileSet
 	files map[string]*srcFile // nil entry: tried and not readable
 	dirs  map[string]*pkgOps  // dirOps's index by directory; nil entry: unreadable
@@ -48,8 +49,8 @@ type srcFile struct {
 	union *values.Union
 }
 
-func newSourceCache() *sourceCache {
-	return &sourceCache{fset: token.NewFileSet(), files: make(map[string]*srcFile), union: values.NewUnion()}
+func newSourceCache(read *srcfile.Reader) *sourceCache {
+	return &sourceCache{read: read, fset: token.NewFileSet(), files: make(map[string]*srcFile), union: values.NewUnion()}
 }
 
 // typeDir loads the package of directory dir with its types, once per
@@ -122,7 +123,7 @@ func (c *sourceCache) file(path string) *srcFile {
 		return f
 	}
 	var sf *srcFile
-	if src, err := os.ReadFile(path); err == nil {
+	if src, err := c.read.Read(path); err == nil {
 		if af, err := parser.ParseFile(c.fset, path, src, parser.SkipObjectResolution); err == nil {
 			sf = &srcFile{path: path, ast: af, tok: c.fset.File(af.Pos()), src: src}
 		}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -23,8 +24,12 @@ const maxTextIDs = 5
 // which tests, the diagnosis, the fix with its pattern ID, and the user's
 // frames of one representative stack. Paths are relative to the module
 // root. It never prints every stack; the HTML report has them.
+//
+// Control characters in the report's names (an escape sequence planted in
+// a dump) are shown escaped, never sent to the terminal.
 func (r *Report) WriteText(w io.Writer) error {
-	bw := bufio.NewWriter(w)
+	var text bytes.Buffer
+	bw := bufio.NewWriter(&text)
 	r.writeHeader(bw)
 	r.writeCycles(bw)
 	for i, g := range r.Groups {
@@ -39,7 +44,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		r.writeGroup(bw, i+1, g)
 	}
-	if err := bw.Flush(); err != nil {
+	bw.Flush() // into memory: cannot fail
+	if _, err := w.Write(terminalSafe(text.Bytes())); err != nil {
 		return fmt.Errorf("writing the text report: %w", err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -56,12 +57,18 @@ func readPackageDocs(dir string) (docs []*report.Document, problems []string) {
 	return docs, problems
 }
 
+// readDocFile reads a package's JSON file: a regular file only (a link or
+// a FIFO planted among a shard's files is an error, never followed or
+// waited on), bounded by report.ReadJSON.
 func readDocFile(name string) (*report.Document, error) {
-	f, err := os.Open(name)
+	f, err := srcfile.OpenRegular(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > report.MaxJSONBytes {
+		return nil, fmt.Errorf("%d MiB, more than a report can be (%d MiB): %w", st.Size()>>20, report.MaxJSONBytes>>20, report.ErrTooLarge)
+	}
 	return report.ReadJSON(f)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/internal/words"
 
 	"github.com/leakhound/leakhound/report"
@@ -43,6 +45,10 @@ type Merged struct {
 	// the zero pageSource when the page must be rendered (no page, or a
 	// document Collect or MarkKnown changed).
 	pages []pageSource
+
+	// wrap, when set, wraps the writer of each file Write writes: tests
+	// inject a failing writer (a full disk) through it.
+	wrap func(name string, w io.Writer) io.Writer
 }
 
 // Collect reads the report directories under the inputs (directories
@@ -57,10 +63,20 @@ type Merged struct {
 // package are combined, an identical report given twice counted once. A
 // shard that is torn (a file that does not parse, a writer's unfinished
 // file, a zip cut short) is left out whole and listed in Skipped, so a
-// half-written shard never counts half a package. skip names a directory
-// not to search, the output of the merge.
-func Collect(inputs []string, skip string) (*Merged, error) {
-	shards, err := findShards(inputs, skip)
+// half-written shard never counts half a package. out names the output
+// of the merge, "" when there is none: an output that is an input, lies
+// inside one or holds one is refused, since writing it would replace the
+// reports read.
+//
+// Shards may come from anyone (the artifacts of untrusted CI jobs): only
+// regular files are read, links inside the inputs are not followed, every
+// JSON file and zip entry is bounded in size (report.MaxJSONBytes) and zip
+// entries in how much they inflate, and report.ReadJSON checks every count.
+func Collect(inputs []string, out string) (*Merged, error) {
+	if err := checkOutput(inputs, out); err != nil {
+		return nil, err
+	}
+	shards, err := findShards(inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +155,38 @@ func Collect(inputs []string, skip string) (*Merged, error) {
 		}
 		m.pages = append(m.pages, page)
 	}
+	if _, err := m.goroutines(); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// maxGoroutines bounds the goroutines a merge counts: far more than any
+// run leaks, far below where a sum could wrap.
+const maxGoroutines = 1 << 53
+
+// goroutines is how many goroutines the merged reports hold; an error
+// when they add up past maxGoroutines (shards made up to wrap the sums).
+func (m *Merged) goroutines() (int, error) {
+	n := 0
+	for _, d := range m.Docs {
+		for _, r := range d.Reports {
+			// report.ReadJSON keeps each Total below 2^54 (at most 2^32
+			// per group, as many groups as 64 MiB holds), so the sum
+			// cannot wrap before the check stops it.
+			n += r.Total
+			if n > maxGoroutines {
+				return 0, fmt.Errorf("the shards report more than %d goroutines, which no run leaks: not merging them", int64(maxGoroutines))
+			}
+		}
+	}
+	return n, nil
+}
+
+// Goroutines is how many goroutines the merged reports hold.
+func (m *Merged) Goroutines() int {
+	n, _ := m.goroutines()
+	return n
 }
 
 // shardLess orders shards "i/n" by number, so shard 10 comes after 9.
@@ -218,39 +265,112 @@ func (m *Merged) MarkKnown(b *Baseline) (newGoroutines, known int) {
 // catalog.html; every package's reports in one JSON document (MergedJSON:
 // Package empty, each report naming its package) and one pprof profile
 // (MergedPprof); and each package's page, linked or copied from its shard
-// when the merge kept the package as the shard had it. Files of an earlier
-// merge or report in out that this merge does not write are removed: out
-// is the merge's, not a mix of runs. A merged directory can be merged
-// again, alone or with more shards.
+// when the merge kept the package as the shard had it. A merged directory
+// can be merged again, alone or with more shards.
+//
+// The merge is written whole into a new directory next to out, then
+// swapped in: out is the merge's, not a mix of runs, and a write that
+// fails (a full disk) leaves the previous merge in out as it was. An
+// existing out must be a report directory (only the files one holds), so
+// a mistyped -o never replaces a directory of other files. If the process
+// dies between the two renames of the swap, out is missing and the
+// previous merge is in .NAME.leakhound-previous next to it; the next Write
+// puts it back before it starts.
 func (m *Merged) Write(out string) error {
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	out = filepath.Clean(out)
+	parent, base := filepath.Dir(out), filepath.Base(out)
+	previous := filepath.Join(parent, "."+base+".leakhound-previous")
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("creating the merged report directory: %w", err)
 	}
-	unlock, err := lockDir(out)
+	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
+		// A swap that did not finish: the previous merge comes back, if
+		// there is one, and is replaced below like any previous merge.
+		_ = os.Rename(previous, out)
+	}
+	exists, err := replaceable(out)
 	if err != nil {
 		return err
 	}
-	return errors.Join(m.writeLocked(out), unlock())
+	tmp, err := os.MkdirTemp(parent, "."+base+".leakhound-new-*")
+	if err != nil {
+		return fmt.Errorf("creating the merged report directory: %w", err)
+	}
+	if err := m.writeInto(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	// MkdirTemp makes the directory private; a report is for anyone who
+	// can read its parent.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("writing the merged report directory: %w", err)
+	}
+	if exists {
+		if err := os.Rename(out, previous); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("replacing the merged report directory %s: %w", out, err)
+		}
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if exists {
+			os.Rename(previous, out)
+		}
+		os.RemoveAll(tmp)
+		return fmt.Errorf("replacing the merged report directory %s: %w", out, err)
+	}
+	if exists {
+		if err := os.RemoveAll(previous); err != nil {
+			return fmt.Errorf("removing the previous merge %s: %w", previous, err)
+		}
+	}
+	return nil
 }
 
-func (m *Merged) writeLocked(out string) error {
-	keep := map[string]bool{}
-	for i, d := range m.Docs {
-		f := packageFiles(d.Package)
-		keep[f.HTML] = true
-		if m.pages[i] != (pageSource{}) {
-			// A kept page brings its package's JSON and profile along.
-			keep[f.JSON], keep[f.Pprof] = true, true
+// replaceable reports whether out exists, and refuses it when it is not a
+// report directory: a file, or a directory holding anything but the files
+// a report directory holds.
+func replaceable(out string) (exists bool, err error) {
+	st, err := os.Lstat(out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("writing the merged report directory: %w", err)
+	case !st.IsDir():
+		return false, fmt.Errorf("writing the merged report directory: %s exists and is not a directory", out)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return false, fmt.Errorf("writing the merged report directory: %w", err)
+	}
+	for _, e := range entries {
+		if !isReportFile(e.Name()) || e.IsDir() {
+			return false, fmt.Errorf("writing the merged report directory: %s holds %s, which a report directory does not; not replacing it (name a new or report directory with -o)", out, e.Name())
 		}
 	}
-	old, _ := filepath.Glob(filepath.Join(out, packagePrefix+"*"))
-	for _, name := range old {
-		if !keep[filepath.Base(name)] {
-			os.Remove(name)
-		}
-	}
-	removeStaleTemps(out)
+	return true, nil
+}
 
+// isReportFile tells the names a report directory (merged or not) holds.
+func isReportFile(name string) bool {
+	switch name {
+	case indexFileName, catalogFileName, MergedJSON, MergedPprof, lockFileName:
+		return true
+	}
+	return strings.HasPrefix(name, packagePrefix) || isTempName(name)
+}
+
+// writeFile writes name in dir atomically, through m.wrap when set.
+func (m *Merged) writeFile(dir, name string, write func(io.Writer) error) error {
+	if m.wrap == nil {
+		return writeFileAtomic(dir, name, write)
+	}
+	return writeFileAtomic(dir, name, func(w io.Writer) error { return write(m.wrap(name, w)) })
+}
+
+// writeInto writes the merge into the new, empty directory out.
+func (m *Merged) writeInto(out string) error {
 	// Every package in one document: each report names its package, as
 	// the document names none.
 	all := &report.Document{GeneratedAt: time.Now()}
@@ -270,19 +390,20 @@ func (m *Merged) writeLocked(out string) error {
 			all.Patterns[id] = p
 		}
 	}
-	// The pages first, the JSON last: a reader of a directory being
-	// written finds no JSON naming a package whose page is missing.
 	const whole = 3 // the index, the catalog, the profile
 	errs := make([]error, len(m.Docs)+whole)
 	parallel(len(errs), func(i int) {
 		switch i {
 		case 0:
 			ix := &report.Index{Problems: m.Skipped, Notes: m.notes(), MaxGroupRows: mergedIndexRows}
-			errs[i] = writeIndex(out, ix, m.Docs, mergedFiles)
+			for _, d := range m.Docs {
+				ix.Packages = append(ix.Packages, report.IndexEntry{Doc: d, Files: mergedFiles(d.Package)})
+			}
+			errs[i] = m.writeFile(out, indexFileName, ix.WriteHTML)
 		case 1:
-			errs[i] = writeCatalog(out, m.Docs)
+			errs[i] = m.writeFile(out, catalogFileName, func(w io.Writer) error { return report.WriteCatalogPage(w, m.Docs) })
 		case 2:
-			errs[i] = writeFileAtomic(out, MergedPprof, all.WritePprof)
+			errs[i] = m.writeFile(out, MergedPprof, all.WritePprof)
 		default:
 			errs[i] = m.writePage(out, i-whole)
 		}
@@ -290,7 +411,7 @@ func (m *Merged) writeLocked(out string) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return writeFileAtomic(out, MergedJSON, all.WriteCompactJSON)
+	return m.writeFile(out, MergedJSON, all.WriteCompactJSON)
 }
 
 // mergedIndexRows bounds the group list of a merged index: the largest
@@ -306,67 +427,98 @@ func mergedFiles(pkg string) report.PackageFiles {
 // writePage puts the page of m.Docs[i] into out: the shard's page when
 // the merge kept the package as the shard had it, else the page rendered
 // anew. A kept page links to its package's JSON and profile files, so they
-// come along. Files are hard links to the shard's where the file system
-// allows (no copy, and a later write replaces the link, never the
-// shard's file), else copies.
+// come along; when any of the three cannot be brought (gone, not a regular
+// file, a zip entry that inflates too much), the page is rendered anew.
+// Files are hard links to the shard's where the file system allows (no
+// copy, and a later write replaces the link, never the shard's file),
+// else copies.
 func (m *Merged) writePage(out string, i int) error {
 	d, src := m.Docs[i], m.pages[i]
 	files := mergedFiles(d.Package)
-	if src.file == "" && src.zip == "" {
-		c := *d
-		c.Reports = compactReports(d.Reports)
-		return writeFileAtomic(out, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, &c, files) })
-	}
-	own := packageFiles(d.Package)
-	for _, name := range []string{own.HTML, own.JSON, own.Pprof} {
-		sibling := strings.TrimSuffix(src.file+src.entry, ".html") + strings.TrimPrefix(name, strings.TrimSuffix(own.HTML, ".html"))
-		if err := bring(out, name, src, sibling); err != nil && name == own.HTML {
-			return err
+	if src.file != "" || src.zip != "" {
+		own := packageFiles(d.Package)
+		var err error
+		for _, name := range []string{own.HTML, own.JSON, own.Pprof} {
+			sibling := strings.TrimSuffix(src.file+src.entry, ".html") + strings.TrimPrefix(name, strings.TrimSuffix(own.HTML, ".html"))
+			if err = m.bring(out, name, src, sibling); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			return nil
+		}
+		for _, name := range []string{own.JSON, own.Pprof} {
+			os.Remove(filepath.Join(out, name))
 		}
 	}
-	return nil
+	c := *d
+	c.Reports = compactReports(d.Reports)
+	return m.writeFile(out, files.HTML, func(w io.Writer) error { return report.WritePackagePage(w, &c, files) })
 }
 
+// maxPageBytes bounds a page or profile copied from a shard's zip.
+const maxPageBytes = 256 << 20
+
 // bring links or copies the file path of the shard src (a file, or an
-// entry of src's zip) to name in out.
-func bring(out, name string, src pageSource, path string) error {
+// entry of src's zip) to name in out. Only a regular file is brought: a
+// link in a shard (to /etc/passwd, say) is never linked or copied.
+func (m *Merged) bring(out, name string, src pageSource, path string) error {
 	if src.zip != "" {
-		return writeFileAtomic(out, name, func(w io.Writer) error { return copyZipEntry(w, src.zip, path) })
+		return m.writeFile(out, name, func(w io.Writer) error { return copyZipEntry(w, src.zip, path) })
 	}
-	if _, err := os.Stat(path); err != nil {
+	f, err := srcfile.OpenRegular(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
 		return err
 	}
 	dst := filepath.Join(out, name)
-	os.Remove(dst)
-	if os.Link(path, dst) == nil {
-		return nil
+	if m.wrap == nil && os.Link(path, dst) == nil {
+		// The name may have been swapped for a link since it was opened:
+		// keep the link only when it is the file checked.
+		if lst, err := os.Lstat(dst); err == nil && lst.Mode().IsRegular() && os.SameFile(lst, st) {
+			return nil
+		}
+		os.Remove(dst)
 	}
-	return writeFileAtomic(out, name, func(w io.Writer) error { return copyFile(w, path) })
-}
-
-func copyFile(w io.Writer, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
+	return m.writeFile(out, name, func(w io.Writer) error {
+		_, err := io.Copy(w, f)
 		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
+	})
 }
 
+// copyZipEntry copies a zip entry, bounded in size and in how much it
+// inflates (checkZipEntry).
 func copyZipEntry(w io.Writer, zipPath, entry string) error {
-	zr, err := zip.OpenReader(zipPath)
-	if err != nil {
-		return err
-	}
-	defer zr.Close()
-	f, err := zr.Open(entry)
+	f, err := srcfile.OpenRegular(zipPath)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return err
+	}
+	for _, zf := range zr.File {
+		if zf.Name != entry {
+			continue
+		}
+		rc, err := zipEntryReader(zf, maxPageBytes)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		_, err = io.Copy(w, rc)
+		return err
+	}
+	return fmt.Errorf("%s: no entry %s", zipPath, entry)
 }
 
 // notes is what the index says about how the merge went.

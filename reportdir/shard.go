@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -28,9 +29,10 @@ type shard struct {
 
 // findShards lists the shards under the inputs: every directory that
 // holds a package file, a merge's JSON file or a writer's leftovers, and every zip file holding
-// package files, in path order. A directory named in skip (the merge's
-// output) is not entered.
-func findShards(inputs []string, skip string) ([]shard, error) {
+// package files, in path order. An input that is a symbolic link (Bazel's
+// bazel-testlogs) is resolved first; links inside the inputs are not
+// followed, so a shard cannot lead the merge out of the inputs.
+func findShards(inputs []string) ([]shard, error) {
 	var shards []shard
 	seen := map[string]bool{}
 	add := func(s shard) {
@@ -41,31 +43,35 @@ func findShards(inputs []string, skip string) ([]shard, error) {
 		}
 	}
 	for _, in := range inputs {
-		st, err := os.Stat(in)
+		real, err := filepath.EvalSymlinks(in)
+		if err != nil {
+			return nil, fmt.Errorf("reading the shards: %w", err)
+		}
+		st, err := os.Stat(real)
 		if err != nil {
 			return nil, fmt.Errorf("reading the shards: %w", err)
 		}
 		if !st.IsDir() {
-			add(shard{Name: in, zip: in})
+			add(shard{Name: in, zip: real})
 			continue
 		}
-		err = filepath.WalkDir(in, func(p string, d fs.DirEntry, err error) error {
+		err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if d.IsDir() {
-				if skip != "" && sameDir(p, skip) {
-					return filepath.SkipDir
-				}
 				return nil
 			}
+			// A link, FIFO or device named like a report file is found
+			// too, so that reading it says why its shard is left out.
 			name := d.Name()
+			// Messages name the path as the user gave it.
+			shown := filepath.Join(in, strings.TrimPrefix(p, real))
 			switch {
 			case strings.HasSuffix(name, ".zip"):
-				add(shard{Name: p, zip: p})
+				add(shard{Name: shown, zip: p})
 			case isShardFile(name):
-				dir := filepath.Dir(p)
-				add(shard{Name: dir, dir: dir})
+				add(shard{Name: filepath.Dir(shown), dir: filepath.Dir(p)})
 			}
 			return nil
 		})
@@ -75,6 +81,48 @@ func findShards(inputs []string, skip string) ([]shard, error) {
 	}
 	sort.SliceStable(shards, func(i, j int) bool { return shards[i].Name < shards[j].Name })
 	return shards, nil
+}
+
+// checkOutput refuses an output directory that is an input, lies inside
+// one or holds one: the merge replaces its output whole, so it would
+// delete the reports it reads, or read what it is about to replace.
+func checkOutput(inputs []string, out string) error {
+	if out == "" {
+		return nil
+	}
+	o, err := resolvePath(out)
+	if err != nil {
+		return err
+	}
+	for _, in := range inputs {
+		i, err := resolvePath(in)
+		if err != nil {
+			return err
+		}
+		if srcfile.Within(i, o) || srcfile.Within(o, i) {
+			return fmt.Errorf("the output directory %s overlaps the input %s: the merge replaces its output whole, so it would lose the reports it reads; write it elsewhere", out, in)
+		}
+	}
+	return nil
+}
+
+// resolvePath is path absolute with its symbolic links resolved, as far
+// as it exists: an output directory may not exist yet.
+func resolvePath(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	for p := abs; ; p = filepath.Dir(p) {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if filepath.Dir(p) == p {
+			return abs, nil
+		}
+		rest = append([]string{filepath.Base(p)}, rest...)
+	}
 }
 
 // isShardFile tells the files that make a directory a report directory:
@@ -90,12 +138,6 @@ func isPackageJSON(name string) bool {
 func isTempName(name string) bool {
 	ok, _ := filepath.Match(tempPattern, name)
 	return ok
-}
-
-func sameDir(a, b string) bool {
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // errTorn marks a shard that cannot be trusted whole: a job killed while
@@ -132,13 +174,18 @@ func (s shard) read() ([]shardDoc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errTorn, err)
 	}
+	// names are the regular files: a link or a FIFO among a shard's
+	// files is never read, linked or copied.
 	names := map[string]bool{}
 	for _, e := range entries {
-		names[e.Name()] = true
+		names[e.Name()] = e.Type().IsRegular()
 	}
 	var docs []shardDoc
 	for _, e := range entries {
 		name := e.Name()
+		if (isPackageJSON(name) || name == MergedJSON) && !names[name] {
+			return nil, fmt.Errorf("%w: %s is not a regular file but %s", errTorn, name, srcfile.Kind(e.Type()))
+		}
 		switch {
 		case isTempName(name):
 			return nil, fmt.Errorf("%w: %s is a file a writer had not finished; the job was probably killed while writing", errTorn, name)
@@ -187,14 +234,22 @@ func splitMerged(all *report.Document) []shardDoc {
 }
 
 func (s shard) readZip() ([]shardDoc, error) {
-	zr, err := zip.OpenReader(s.zip)
+	f, err := srcfile.OpenRegular(s.zip)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errTorn, err)
 	}
-	defer zr.Close()
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errTorn, err)
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errTorn, err)
+	}
 	names := map[string]bool{}
 	for _, f := range zr.File {
-		names[f.Name] = true
+		names[f.Name] = f.Mode().IsRegular() && checkZipEntry(f, report.MaxJSONBytes) == nil
 	}
 	var docs []shardDoc
 	for _, f := range zr.File {
@@ -217,8 +272,71 @@ func (s shard) readZip() ([]shardDoc, error) {
 	return docs, nil
 }
 
-func readZipDoc(f *zip.File) (*report.Document, error) {
+// maxZipRatio bounds how much larger than its compressed size a zip entry
+// may be: report files compress well, but not a thousandfold as a zip
+// bomb does, and a merge writes no more than this per byte it reads.
+const maxZipRatio = 64
+
+// zipSlack lets a tiny entry inflate past maxZipRatio: a few kilobytes
+// compress better than large files do.
+const zipSlack = 64 << 10
+
+// checkZipEntry refuses an entry that says it is larger than limit or
+// than maxZipRatio times its compressed size. Reading it is bounded as
+// well (zipEntryReader): the sizes in a zip are the writer's word.
+func checkZipEntry(f *zip.File, limit int64) error {
+	size, packed := f.UncompressedSize64, f.CompressedSize64
+	switch {
+	case !f.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file but %s", f.Name, srcfile.Kind(f.Mode()))
+	case size > uint64(limit):
+		return fmt.Errorf("%s inflates to %d MiB, more than %d MiB", f.Name, size>>20, limit>>20)
+	case size > packed*maxZipRatio+zipSlack:
+		return fmt.Errorf("%s inflates %d times (%d bytes to %d), more than a report does", f.Name, size/max(packed, 1), packed, size)
+	}
+	return nil
+}
+
+// zipEntryReader opens a checked entry, reading no more than it declared.
+func zipEntryReader(f *zip.File, limit int64) (io.ReadCloser, error) {
+	if err := checkZipEntry(f, limit); err != nil {
+		return nil, err
+	}
 	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{&capped{r: rc, n: int64(f.UncompressedSize64), name: f.Name}, rc}, nil
+}
+
+// capped fails a read past n bytes: an entry longer than its header said.
+type capped struct {
+	r    io.Reader
+	n    int64
+	name string
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		var b [1]byte
+		if n, _ := c.r.Read(b[:]); n > 0 {
+			return 0, fmt.Errorf("%s is longer than its zip header says", c.name)
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n -= int64(n)
+	return n, err
+}
+
+func readZipDoc(f *zip.File) (*report.Document, error) {
+	rc, err := zipEntryReader(f, report.MaxJSONBytes)
 	if err != nil {
 		return nil, err
 	}

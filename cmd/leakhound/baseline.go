@@ -11,22 +11,33 @@ import (
 	"github.com/leakhound/leakhound/reportdir"
 )
 
-func newBaselineFlags(errOut io.Writer) (*flag.FlagSet, *string) {
+// baselineFlags holds the parsed flags of "leakhound baseline".
+type baselineFlags struct {
+	out        string
+	allowEmpty bool
+}
+
+func newBaselineFlags(errOut io.Writer) (*flag.FlagSet, *baselineFlags) {
 	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
 	fs.SetOutput(errOut)
-	out := fs.String("o", "", "write the baseline to this `file` instead of standard output")
+	f := &baselineFlags{}
+	fs.StringVar(&f.out, "o", "", "write the baseline to this `file` instead of standard output")
+	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "write an empty baseline when the inputs hold no reports, instead of failing")
 	fs.Usage = func() { writeBaselineUsage(errOut, fs) }
-	return fs, out
+	return fs, f
 }
 
 func writeBaselineUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprint(w, `usage: leakhound baseline [-o FILE] INPUT...
+	fmt.Fprint(w, `usage: leakhound baseline [-o FILE] [-allow-empty] INPUT...
 
 Writes a baseline of known leaks: the fingerprint of every leak in the
 report directories (INPUT as for "leakhound merge"), one per line with what
 the leak is. A fingerprint is made of the blocking reason, the blocking
 function, the function with the go statement and the pattern, never line
-numbers, so it holds while unrelated code moves.
+numbers, so it holds while unrelated code moves. Each line also records the
+goroutines the leak held: a known leak that grows past the file's
+"tolerance N" line (N times; 2 as written, 0 for no limit) fails as new.
+Finding no report at all is an error unless -allow-empty.
 
 With LEAKHOUND_BASELINE=FILE (or leakcheck.KnownLeaks(FILE)), checks list
 the leaks in the baseline without failing and fail on new ones; "leakhound
@@ -49,7 +60,7 @@ exit status:
 
 // runBaseline is "leakhound baseline".
 func runBaseline(args []string, stdout, stderr io.Writer) int {
-	fs, out := newBaselineFlags(stderr)
+	fs, f := newBaselineFlags(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -65,6 +76,10 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "leakhound baseline: %v\n", err)
 		return exitUsage
 	}
+	if err := checkFound(m, fs.Args(), f.allowEmpty); err != nil {
+		fmt.Fprintf(stderr, "leakhound baseline: %v\n", err)
+		return exitUsage
+	}
 	if len(m.Skipped) > 0 {
 		// A baseline missing a shard's leaks would fail them as new.
 		for _, s := range m.Skipped {
@@ -73,14 +88,14 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "leakhound baseline: not writing a baseline that would miss the torn shards' leaks")
 		return exitUsage
 	}
-	if *out == "" {
+	if f.out == "" {
 		if err := reportdir.WriteBaseline(stdout, m.Docs); err != nil {
 			fmt.Fprintf(stderr, "leakhound baseline: %v\n", err)
 			return exitUsage
 		}
 		return exitOK
 	}
-	if err := writeBaselineFile(*out, m.Docs); err != nil {
+	if err := writeBaselineFile(f.out, m.Docs); err != nil {
 		fmt.Fprintf(stderr, "leakhound baseline: %v\n", err)
 		return exitUsage
 	}

@@ -149,6 +149,10 @@
 //	  -sort ORDER
 //	    	order groups by ORDER: count (largest first) or minutes (longest blocked first) (default count)
 //	    	example: -sort minutes
+//	  -src DIR
+//	    	also read Go source under DIR (repeatable); without it only .go files under the module of the
+//	    	current directory, -root, GOROOT and the module cache are read, whatever paths the dump names
+//	    	example: -src ../vendor-src
 //	  -timeout DURATION
 //	    	give up fetching a URL after DURATION, connecting and reading the whole answer
 //	    	(an endpoint that streams without end is cut there; the answer is also bounded in size) (default 15s)
@@ -176,7 +180,16 @@
 //	reported by two shards is a rerun: the copy written last is kept, and the
 //	index says so. A Bazel test split with shard_count has its shards combined.
 //	A torn shard (a job killed while writing, an artifact cut short) is left out
-//	whole and named.
+//	whole and named. Finding no report at all is an error unless -allow-empty.
+//
+//	Shards may come from untrusted jobs (a fork's pull request): merge reads
+//	only regular report files (no link, FIFO or device is followed, read or
+//	copied), bounds every JSON file and zip entry in size and zip entries in how
+//	much they inflate, checks every count, never reads a file of this machine for
+//	a page (pages rendered anew show no source excerpt), and escapes every name.
+//	The output is written to a new directory and swapped in whole, so a failed
+//	merge leaves the previous one; an -o that overlaps an input, or names a
+//	directory holding files a report directory does not, is refused.
 //
 //	examples:
 //	  leakhound merge -o report artifacts/
@@ -184,6 +197,9 @@
 //	  leakhound merge -known leakhound-baseline.txt -fail -o report artifacts/
 //
 //	flags:
+//	  -allow-empty
+//	    	write an empty report when the inputs hold no reports (no test leaked), instead of
+//	    	failing: without it, finding none is an error, as it is when the inputs are not where they should be
 //	  -artifact name
 //	    	the name the merged directory is uploaded as, for the summary to point to (default $LEAKHOUND_ARTIFACT)
 //	  -fail
@@ -195,6 +211,9 @@
 //	    	write the merged report directory here (created if needed) (default leakhound-report)
 //	  -summary file
 //	    	append a Markdown summary to this file (default $GITHUB_STEP_SUMMARY, GitHub Actions' job summary)
+//	  -tolerance N
+//	    	a known leak that grows past N times the goroutines the baseline recorded fails as new
+//	    	(default: the baseline's "tolerance" line, else 2; 0: no limit)
 //	  -write-baseline file
 //	    	also write a baseline file knowing every merged leak, as "leakhound baseline" does
 //
@@ -204,13 +223,16 @@
 //	  2  usage or input error, or the report could not be written
 //	  3  the report was written without the torn shards it names
 //
-//	usage: leakhound baseline [-o FILE] INPUT...
+//	usage: leakhound baseline [-o FILE] [-allow-empty] INPUT...
 //
 //	Writes a baseline of known leaks: the fingerprint of every leak in the
 //	report directories (INPUT as for "leakhound merge"), one per line with what
 //	the leak is. A fingerprint is made of the blocking reason, the blocking
 //	function, the function with the go statement and the pattern, never line
-//	numbers, so it holds while unrelated code moves.
+//	numbers, so it holds while unrelated code moves. Each line also records the
+//	goroutines the leak held: a known leak that grows past the file's
+//	"tolerance N" line (N times; 2 as written, 0 for no limit) fails as new.
+//	Finding no report at all is an error unless -allow-empty.
 //
 //	With LEAKHOUND_BASELINE=FILE (or leakcheck.KnownLeaks(FILE)), checks list
 //	the leaks in the baseline without failing and fail on new ones; "leakhound
@@ -222,6 +244,8 @@
 //	  leakhound baseline -o leakhound-baseline.txt merged-report
 //
 //	flags:
+//	  -allow-empty
+//	    	write an empty baseline when the inputs hold no reports, instead of failing
 //	  -o file
 //	    	write the baseline to this file instead of standard output
 //

@@ -16,6 +16,7 @@ type cliEnv struct {
 	baseline    string // LEAKHOUND_BASELINE: merge -known
 	stepSummary string // GITHUB_STEP_SUMMARY: merge -summary
 	artifact    string // LEAKHOUND_ARTIFACT: merge -artifact
+	gomodcache  string // GOMODCACHE: one of the directories report reads source from
 }
 
 // readCLIEnv reads the command's variables. A relative LEAKHOUND_BASELINE
@@ -25,7 +26,7 @@ type cliEnv struct {
 // directory's, as for any command.
 func readCLIEnv() cliEnv {
 	get := func(name string) string { return strings.TrimSpace(os.Getenv(name)) }
-	env := cliEnv{stepSummary: get(reportdir.StepSummaryEnv), artifact: get(reportdir.ArtifactEnv)}
+	env := cliEnv{stepSummary: get(reportdir.StepSummaryEnv), artifact: get(reportdir.ArtifactEnv), gomodcache: get("GOMODCACHE")}
 	if b := get(reportdir.BaselineEnv); b != "" {
 		env.baseline = reportdir.FromRoot(moduleRootOfWorkingDir(), b)
 	}

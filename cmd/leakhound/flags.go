@@ -21,6 +21,7 @@ type reportFlags struct {
 	title, moduleRoot             string
 	noSource                      bool
 	diff                          bool
+	srcDirs                       dirList
 
 	reasons   reasonList
 	match     *regexp.Regexp
@@ -142,6 +143,9 @@ func newReportFlags() *reportFlags {
 	fs.BoolVar(&f.noSource, "nosource", false, "do not read source files named in the dump to refine the diagnosis\n"+
 		"(use when the dump comes from another machine or another version of the code)\n"+
 		"example: leakhound report -nosource prod-dump.txt")
+	fs.Var(&f.srcDirs, "src", "also read Go source under `DIR` (repeatable); without it only .go files under the module of the\n"+
+		"current directory, -root, GOROOT and the module cache are read, whatever paths the dump names\n"+
+		"example: -src ../vendor-src")
 	fs.BoolVar(&f.diff, "diff", false, "print the suggested edits as one unified diff instead of the text report; paths are\n"+
 		"relative to -root (default: the current directory), so from there git apply or patch -p0 applies it\n"+
 		"example: leakhound report -diff dump.txt | git apply")

@@ -100,8 +100,11 @@ func (f *reportFlags) build(in *input, snap *profile.Snapshot) (*report.Report, 
 	if title == "" {
 		title = in.name
 	}
-	rep := report.New(leaks, report.Options{Title: title, ModuleRoot: f.moduleRoot, NoSource: f.noSource,
-		Dump: true, Context: snap.Context})
+	opts := report.Options{Title: title, ModuleRoot: f.moduleRoot, NoSource: f.noSource, Dump: true, Context: snap.Context}
+	if !f.noSource {
+		opts.SourceRoots = sourceRoots(f.moduleRoot, f.srcDirs)
+	}
+	rep := report.New(leaks, opts)
 	f.filterGroups(rep, st)
 	return rep, st
 }

@@ -63,7 +63,7 @@ func newWatchFlags() *watchFlags {
 	fs.StringVar(&f.failOn, "fail-on", "", "exit with status 1 when a group not in the baseline is `VERDICT` or worse:\n"+
 		"proven (the runtime proved it leaked) or growing (proven, or growing)\n"+
 		"example: -fail-on growing")
-	fs.StringVar(&f.known, "known", os.Getenv(reportdir.BaselineEnv), "groups in this baseline `FILE` of known leaks are reported but never fail\n"+
+	fs.StringVar(&f.known, "known", readCLIEnv().baseline, "groups in this baseline `FILE` of known leaks are reported but never fail\n"+
 		"(default $"+reportdir.BaselineEnv+")")
 	fs.BoolVar(&f.all, "all", false, "also report the stable groups")
 	fs.StringVar(&f.htmlPath, "html", "", "write the report as an HTML page, a sparkline per group, to `FILE`\n"+
