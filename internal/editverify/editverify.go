@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -82,4 +83,41 @@ func GoCommand() (goCmd, goroot string, err error) {
 		return "", "", fmt.Errorf("go env GOROOT: %w", err)
 	}
 	return goCmd, strings.TrimSpace(string(out)), nil
+}
+
+// Findings returns the findings in out, go vet's output, without their
+// positions (edits move lines), one per line; a finding in an overlay's
+// copy of a file is named after the file, so it compares equal to the
+// same finding before the edit.
+func Findings(out []byte) []string {
+	var found []string
+	for l := range strings.SplitSeq(string(out), "\n") {
+		if m := findingPos.FindStringSubmatch(l); m != nil {
+			name := editedPrefix.ReplaceAllString(filepath.Base(m[1]), "")
+			found = append(found, name+": "+l[len(m[0]):])
+		}
+	}
+	return found
+}
+
+// findingPos is the position that starts a go vet finding; go vet puts
+// "vet: " before a type error.
+var findingPos = regexp.MustCompile(`^(?:vet: )?(\S+?\.go):\d+(?::\d+)?: `)
+
+// editedPrefix is how Overlay names an edited file's copy.
+var editedPrefix = regexp.MustCompile(`^edited\d+_`)
+
+// NewFindings returns the findings of now that base does not hold, each
+// of base's matching at most one.
+func NewFindings(now, base []string) []string {
+	base = slices.Clone(base)
+	var added []string
+	for _, f := range now {
+		if i := slices.Index(base, f); i >= 0 {
+			base = slices.Delete(base, i, i+1)
+			continue
+		}
+		added = append(added, f)
+	}
+	return added
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -129,7 +127,7 @@ func (s *session) verify(ctx context.Context, t *target, c *candidate, a *Attemp
 	if err != nil {
 		return err
 	}
-	if added := subtract(now, base); len(added) > 0 {
+	if added := editverify.NewFindings(now, base); len(added) > 0 {
 		a.Outcome, a.Detail = OutcomeVet, strings.Join(added, "\n")
 		return nil
 	}
@@ -219,14 +217,6 @@ func (s *session) baseVet(ctx context.Context, pkg string) ([]string, error) {
 	return v, err
 }
 
-// vetPos is the position that starts a go vet finding; go vet puts
-// "vet: " before a type error.
-var vetPos = regexp.MustCompile(`^(?:vet: )?(\S+?\.go):\d+(?::\d+)?: `)
-
-// editedPrefix is how editverify.Overlay names an edited file's copy, so
-// a finding in the copy compares equal to the same finding in the file.
-var editedPrefix = regexp.MustCompile(`^edited\d+_`)
-
 // vetFindings runs go vet on pkg and returns its findings without their
 // positions (edits move lines), one per line.
 func (s *session) vetFindings(ctx context.Context, pkg, overlay string) ([]string, error) {
@@ -238,32 +228,11 @@ func (s *session) vetFindings(ctx context.Context, pkg, overlay string) ([]strin
 	if err != nil {
 		return nil, err
 	}
-	var found []string
-	for l := range strings.SplitSeq(string(res.out), "\n") {
-		if m := vetPos.FindStringSubmatch(l); m != nil {
-			name := editedPrefix.ReplaceAllString(filepath.Base(m[1]), "")
-			found = append(found, name+": "+l[len(m[0]):])
-		}
-	}
+	found := editverify.Findings(res.out)
 	if res.timedOut {
 		found = append(found, "go vet did not finish within -timeout")
 	}
 	return found, nil
-}
-
-// subtract returns the findings of now that base does not hold, each of
-// base's matching at most one.
-func subtract(now, base []string) []string {
-	base = slices.Clone(base)
-	var added []string
-	for _, f := range now {
-		if i := slices.Index(base, f); i >= 0 {
-			base = slices.Delete(base, i, i+1)
-			continue
-		}
-		added = append(added, f)
-	}
-	return added
 }
 
 // moduleVet checks a candidate that changes an exported signature against
@@ -284,5 +253,5 @@ func (s *session) moduleVet(ctx context.Context, pkg, overlay string) (string, e
 	if err != nil {
 		return "", err
 	}
-	return strings.Join(subtract(now, base), "\n"), nil
+	return strings.Join(editverify.NewFindings(now, base), "\n"), nil
 }

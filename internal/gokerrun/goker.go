@@ -120,38 +120,7 @@ func VetFindings(goCmd, dir string, env []string, overlay string) []string {
 	cmd := exec.Command(goCmd, append(args, ".")...)
 	cmd.Dir, cmd.Env = dir, env
 	out, _ := cmd.CombinedOutput()
-	var found []string
-	for l := range strings.SplitSeq(string(out), "\n") {
-		if m := findingPos.FindStringSubmatch(l); m != nil {
-			// An overlay's file is reported under its own name.
-			name := EditedPrefix.ReplaceAllString(filepath.Base(m[1]), "")
-			found = append(found, name+": "+l[len(m[0]):])
-		}
-	}
-	return found
-}
-
-// findingPos is the position that starts a go vet finding; go vet puts
-// "vet: " before a type error.
-var findingPos = regexp.MustCompile(`^(?:vet: )?(\S+?\.go):\d+(?::\d+)?: `)
-
-// EditedPrefix is how Overlay names an edited file's copy, so a finding
-// in the copy compares equal to the same finding in the file.
-var EditedPrefix = regexp.MustCompile(`^edited\d+_`)
-
-// NewFindings returns the findings of now that base does not hold, each
-// of base's matching at most one.
-func NewFindings(now, base []string) []string {
-	base = slices.Clone(base)
-	var added []string
-	for _, f := range now {
-		if i := slices.Index(base, f); i >= 0 {
-			base = slices.Delete(base, i, i+1)
-			continue
-		}
-		added = append(added, f)
-	}
-	return added
+	return editverify.Findings(out)
 }
 
 // RunKernel runs one kernel n times as the toolchain's test does and
@@ -206,7 +175,7 @@ func VerifyKernelEdits(goCmd, dir, tmp string, env []string, edits []report.Edit
 	if out, err := BuildKernels(goCmd, dir, env, overlay, exe); err != nil {
 		return KernelOutcome{"build fails", fmt.Sprintf("%v\n%s", err, out)}
 	}
-	if added := NewFindings(VetFindings(goCmd, dir, env, overlay), baseVet); len(added) > 0 {
+	if added := editverify.NewFindings(VetFindings(goCmd, dir, env, overlay), baseVet); len(added) > 0 {
 		return KernelOutcome{"vet fails", strings.Join(added, "\n")}
 	}
 	leaks, err := RunKernel(exe, k, Reps(k, true))

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -17,30 +15,12 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/leakhound/leakhound/internal/testservice"
+	"github.com/leakhound/leakhound/interop/internal/browsertest"
 	"github.com/leakhound/leakhound/report"
 )
 
 // The browser test follows interop/report/browser_test.go: headless Chromium
 // through chromedp, skipped without a browser unless CI is set.
-
-// findBrowser returns a Chromium-family browser, as report's browser
-// test finds it.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("LEAKHOUND_BROWSER"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium-family browser found, and CI is set: the live page must be tested in a browser")
-	}
-	t.Skip("no Chromium-family browser found (set LEAKHOUND_BROWSER to one)")
-	return ""
-}
 
 // pageProblems collects console errors, exceptions and requests the page
 // makes, which must all stay on the service's own origin.
@@ -77,7 +57,7 @@ func TestBrowserPage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	browser := findBrowser(t)
+	browser := browsertest.Find(t, "the live page")
 	s := testservice.Start(t, testservice.GoWith, "leak", "127.0.0.1:0")
 	for range 3 {
 		if err := s.Get("/work"); err != nil {

@@ -25,31 +25,13 @@ import (
 
 	"github.com/leakhound/leakhound/internal/golden"
 	"github.com/leakhound/leakhound/internal/testenv"
+	"github.com/leakhound/leakhound/interop/internal/browsertest"
 	"github.com/leakhound/leakhound/report"
 )
 
 // envScreenshot names a file to copy the browser test's screenshot to;
 // `go test -run Browser -update` copies it to report/testdata/screenshot.png.
 const envScreenshot = "LEAKHOUND_SCREENSHOT"
-
-// findBrowser returns a Chromium-family browser. Without one the test is
-// skipped locally and fails in CI, where .ci/run installs Chromium.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("LEAKHOUND_BROWSER"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell", "chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium-family browser found, and CI is set: the HTML report must be tested in a browser")
-	}
-	t.Skip("no Chromium-family browser found (set LEAKHOUND_BROWSER to one)")
-	return ""
-}
 
 // pageProblems collects what a page must never produce: console errors or
 // warnings, uncaught exceptions, and requests that leave the report.
@@ -135,7 +117,7 @@ func TestBrowserReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	browser := findBrowser(t)
+	browser := browsertest.Find(t, "the HTML report")
 
 	dir := t.TempDir()
 	want := writePages(t, dir)
@@ -296,7 +278,7 @@ func TestBrowserLongNames(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	browser := findBrowser(t)
+	browser := browsertest.Find(t, "the HTML report")
 	dir := t.TempDir()
 	want := writeLongNamePages(t, dir)
 	ctx := startBrowser(t, browser, 1280)
