@@ -54,7 +54,8 @@ type Options struct {
 	// the package documentation.
 	Source bool
 	// ModuleRoot shows paths under it relative to it; with Source, it is
-	// where the module's source is.
+	// where the module's source is: only Go files under it, GOROOT and
+	// the module cache are read, whatever paths the stacks name.
 	ModuleRoot string
 	// NoLeakProfile skips the runtime's leak profile even where it is
 	// available, saving the garbage collection each request otherwise

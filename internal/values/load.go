@@ -81,18 +81,28 @@ func Load(dir string) ([]*Package, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", dir, err)
 	}
-	cache.Lock()
-	c := cache.m[abs]
-	if c != nil && c.stamp != nil && !c.fresh() {
-		c = nil
-	}
-	if c == nil {
-		c = &cached{}
-		cache.m[abs] = c
-	}
-	cache.Unlock()
+	// An entry is read only after its once has run (the once orders the
+	// load's writes before the reads); a stale one is replaced, once.
+	c := cachedFor(abs, nil)
 	c.once.Do(func() { c.pkgs, c.stamp, c.err = load(abs) })
+	if c.stamp != nil && !c.fresh() {
+		c = cachedFor(abs, c)
+		c.once.Do(func() { c.pkgs, c.stamp, c.err = load(abs) })
+	}
 	return c.pkgs, c.err
+}
+
+// cachedFor returns the cache entry of dir, a new one when there is none
+// or when the entry is stale (the one a caller found out of date).
+func cachedFor(dir string, stale *cached) *cached {
+	cache.Lock()
+	defer cache.Unlock()
+	c := cache.m[dir]
+	if c == nil || c == stale {
+		c = &cached{}
+		cache.m[dir] = c
+	}
+	return c
 }
 
 // errNoGo is returned when there is no go command to ask.

@@ -20,6 +20,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -38,7 +40,10 @@ func main() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.Handle("/debug/leaks", livepage.Handler(livepage.Options{}))
-	mux.Handle("/debug/leaks-src", livepage.Handler(livepage.Options{Source: true}))
+	// The source read is this program's: only files under ModuleRoot
+	// (and GOROOT, the module cache) are ever read.
+	_, self, _, _ := runtime.Caller(0)
+	mux.Handle("/debug/leaks-src", livepage.Handler(livepage.Options{Source: true, ModuleRoot: filepath.Dir(self)}))
 	mux.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
 		switch *mode {
 		case "leak":
