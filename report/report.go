@@ -157,3 +157,14 @@ func (r *Report) noun() string {
 	}
 	return "leaked"
 }
+
+// ReadSourceUnder lets r read the Go source files under roots, GOROOT and
+// the module cache for its HTML excerpts and its diff, by the rule every
+// read of a local file follows (only regular *.go files, links resolved,
+// size-capped). A report from New reads under Options.ModuleRoot and
+// Options.SourceRoots already; a report read from JSON reads nothing
+// until its caller, trusting that the files it names are its own (as
+// `leakhound fix` does for the module it runs), says where.
+func (r *Report) ReadSourceUnder(roots ...string) {
+	r.sources = srcfile.New(append(roots, srcfile.ToolchainDirs("")...)...)
+}

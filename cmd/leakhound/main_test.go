@@ -19,11 +19,16 @@ func TestMain(m *testing.M) {
 }
 
 func buildAndRun(m *testing.M) int {
-	abs, err := filepath.Abs(filepath.Join("tmp", "leakhound"))
+	// A directory of this process's own: the suites of several Go
+	// versions run side by side, and each must run the binary its own
+	// toolchain built.
+	tmp, err := os.MkdirTemp("", "leakhound-cmd-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	defer os.RemoveAll(tmp)
+	abs := filepath.Join(tmp, "leakhound")
 	cmd := exec.Command("go", "build", "-o", abs, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building leakhound: %v\n%s", err, out)

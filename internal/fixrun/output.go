@@ -113,6 +113,7 @@ func (r *Result) WriteDiff(w io.Writer) error {
 	rep := &report.Report{ModuleRoot: r.Module, Groups: []*report.Group{{
 		Diagnosis: report.Diagnosis{Suggestion: &report.Suggestion{Edits: edits}},
 	}}}
+	rep.ReadSourceUnder(r.Module) // the module fix ran is the user's own
 	return rep.WriteDiff(w)
 }
 

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -219,11 +220,24 @@ func load(dir string) ([]*Package, []fileStamp, error) {
 			Selections: make(map[*ast.SelectorExpr]*types.Selection),
 			Implicits:  make(map[ast.Node]types.Object),
 		}
+		// An import whose export data this binary cannot read (written by
+		// another Go version than the one it was built with: the go command
+		// on PATH may be any) panics inside the importer; it is an error of
+		// the load instead, and the caller falls back to the syntax.
+		var importErr error
 		conf := types.Config{
-			Importer: importerFunc(func(path string) (*types.Package, error) {
+			Importer: importerFunc(func(path string) (pkg *types.Package, err error) {
 				if self != nil && self.Types != nil && path == self.Path {
 					return self.Types, nil
 				}
+				defer func() {
+					if r := recover(); r != nil {
+						err = fmt.Errorf("reading the export data of %s, which %s cannot read (built by another Go version?): %v", path, runtime.Version(), r)
+						if importErr == nil {
+							importErr = err
+						}
+					}
+				}()
 				return gc.Import(path)
 			}),
 			FakeImportC: true,
@@ -231,6 +245,9 @@ func load(dir string) ([]*Package, []fileStamp, error) {
 			Error: func(err error) { p.Errors = append(p.Errors, err) },
 		}
 		p.Types, _ = conf.Check(p.Path, fset, p.Files, p.Info)
+		if importErr != nil {
+			return nil, importErr
+		}
 		p.index()
 		return p, nil
 	}
