@@ -139,13 +139,8 @@ func (s *session) inModule(file string) bool {
 // parameter, and returns for each the candidate that passes the
 // parameter instead.
 func backgroundInContextFunc(file string) []*candidate {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
-	if err != nil {
+	fset, f, src, ok := parseSource(file)
+	if !ok {
 		return nil
 	}
 	var cands []*candidate
@@ -222,13 +217,8 @@ func isContextRoot(call *ast.CallExpr) bool {
 // whose function has no `defer cancel()`, and returns for each the
 // candidate that adds one right after it.
 func deferCancel(file string) []*candidate {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
-	if err != nil {
+	fset, f, src, ok := parseSource(file)
+	if !ok {
 		return nil
 	}
 	var cands []*candidate
@@ -286,4 +276,20 @@ func deferCancel(file string) []*candidate {
 		})
 	}
 	return cands
+}
+
+// parseSource reads and parses one of the module's Go files for the
+// candidates fix writes itself; ok is false when it cannot be read or
+// does not parse (that file then gets no candidate).
+func parseSource(file string) (fset *token.FileSet, f *ast.File, src []byte, ok bool) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	fset = token.NewFileSet()
+	f, err = parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	return fset, f, src, true
 }

@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -69,13 +68,8 @@ func makers(files []string, typ string) map[string]bool {
 
 // closerSites returns the candidates for one file.
 func closerSites(file string, cl *report.Closer, pkgFiles []string) []*candidate {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
-	if err != nil {
+	fset, f, src, ok := parseSource(file)
+	if !ok {
 		return nil
 	}
 	makes := makers(pkgFiles, cl.Type)
