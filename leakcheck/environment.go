@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/settings"
+	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/reportdir"
 )
 
@@ -78,6 +79,20 @@ func readEnvironment(lookup func(string) (string, bool), environ []string, root 
 	e.shard = shard
 	e.problems = append(e.problems, settings.Unknown(environ)...)
 	return e
+}
+
+// godebug is the process's GODEBUG as it was before leakcheck's first use,
+// read once. Labels are switched on before the first check's configuration
+// exists (VerifyTestMain labels the tests before any check runs), so it is
+// read apart from environment; it is the runtime's variable, which
+// leakcheck only adds tracebacklabels=1 to.
+var godebug = sync.OnceValue(func() string { return os.Getenv("GODEBUG") })
+
+// enableTracebackLabels makes the runtime print pprof labels in traceback
+// text (profile.EnableTracebackLabels; a user's tracebacklabels setting
+// wins) and reports whether it does.
+func enableTracebackLabels() bool {
+	return profile.EnableTracebackLabels(godebug())
 }
 
 // withEnvironment gives a check env instead of the process's environment;

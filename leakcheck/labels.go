@@ -39,12 +39,12 @@ func newLabelValue(test string) string {
 
 // ownLabels returns the pprof labels of the calling goroutine, read from its
 // own traceback header, after making sure the runtime prints them there
-// (profile.EnableTracebackLabels). Where it cannot (a user's GODEBUG says
+// (enableTracebackLabels). Where it cannot (a user's GODEBUG says
 // tracebacklabels=0), the result is nil: labels only serve to be restored
 // after the check, so missing them loses nothing but a user's own labels on
 // a goroutine that is about to end.
 func ownLabels() map[string]string {
-	if !profile.EnableTracebackLabels() {
+	if !enableTracebackLabels() {
 		return nil
 	}
 	var buf [1024]byte

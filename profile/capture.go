@@ -57,10 +57,9 @@ var bytesPerGoroutine atomic.Int64
 // goroutines), then parses it. Use CaptureAggregate for frequent checks, and
 // Capture when the details are needed.
 //
-// Labels come from the traceback text: the first Capture in a process turns
-// on GODEBUG=tracebacklabels=1 (see the note in godebug.go; a user's own
-// tracebacklabels setting is kept). Where the runtime still prints no
-// labels, they are taken from the pprof goroutine profile for every stack
+// Labels come from the traceback text where the runtime prints them there
+// (GODEBUG=tracebacklabels=1, which EnableTracebackLabels turns on; see the
+// note in godebug.go). Where it prints none, they are taken from the pprof goroutine profile for every stack
 // that the profile attributes to exactly one label set, and left nil for
 // the others.
 func Capture() (*Snapshot, error) {
@@ -214,7 +213,6 @@ func ProveLeaks(gcFirst bool) (*Snapshot, error) {
 	if p == nil {
 		return nil, ErrLeakProfileUnavailable
 	}
-	EnableTracebackLabels()
 	if gcFirst {
 		runtime.GC()
 	}

@@ -81,10 +81,15 @@ func TestCaptureHelperProcess(t *testing.T) {
 	switch mode {
 	case "godebug":
 		r.LabelsBefore = labelsReachTraceback()
-		r.LabelsInText = EnableTracebackLabels()
+		r.LabelsInText = EnableTracebackLabels(os.Getenv("GODEBUG"))
+		r.Godebug = os.Getenv("GODEBUG")
+	case "capture-alone":
+		if _, err := Capture(); err != nil {
+			r.Err = err.Error()
+		}
 		r.Godebug = os.Getenv("GODEBUG")
 	case "capture":
-		r.LabelsInText = EnableTracebackLabels()
+		r.LabelsInText = EnableTracebackLabels(os.Getenv("GODEBUG"))
 		r.Godebug = os.Getenv("GODEBUG")
 		r.Labels, r.Err = captureNamedGoroutines(t)
 	case "leaked":
@@ -93,7 +98,7 @@ func TestCaptureHelperProcess(t *testing.T) {
 		// The first switch-on probes with a labelled goroutine; the
 		// caller's own labels must come through it unchanged.
 		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("owner", "caller")))
-		r.LabelsInText = EnableTracebackLabels()
+		r.LabelsInText = EnableTracebackLabels(os.Getenv("GODEBUG"))
 		buf := make([]byte, 4096)
 		s, err := ParseBytes(buf[:runtime.Stack(buf, false)])
 		if err != nil {
@@ -193,8 +198,8 @@ func leakAndCapture(t *testing.T) ([]string, int, string) {
 	return names, others, ""
 }
 
-// TestTracebackLabelsSetting checks in fresh processes that the first Capture
-// turns label printing on while the program runs, keeps the user's other
+// TestTracebackLabelsSetting checks in fresh processes that
+// EnableTracebackLabels turns label printing on while the program runs, keeps the user's other
 // GODEBUG settings, and respects a user's explicit choice. Labels are off at
 // the start unless the user asked for them (this module says go 1.26, so Go
 // 1.27's default does not apply), which shows that changing GODEBUG at run
@@ -228,6 +233,16 @@ func TestTracebackLabelsSetting(t *testing.T) {
 				t.Errorf("labels in traceback text = %v, want %v", r.LabelsInText, tt.wantLabels)
 			}
 		})
+	}
+}
+
+// TestCaptureLeavesGodebug checks in a fresh process that Capture alone
+// changes no environment: only EnableTracebackLabels, which an entry point
+// calls with the GODEBUG it read, turns label printing on.
+func TestCaptureLeavesGodebug(t *testing.T) {
+	r := runHelper(t, "capture-alone", nil)
+	if r.Godebug != "" {
+		t.Errorf("GODEBUG = %q after Capture, want it left unset", r.Godebug)
 	}
 }
 
@@ -332,6 +347,9 @@ func TestCaptureLeaked(t *testing.T) {
 // TestCapture starts labelled and unlabelled goroutines and checks every
 // detail Capture reports about them.
 func TestCapture(t *testing.T) {
+	if !EnableTracebackLabels(os.Getenv("GODEBUG")) {
+		t.Skip("GODEBUG sets tracebacklabels=0: the labels of goroutines with one stack cannot be told apart")
+	}
 	labels := map[string]string{"leakhound.test": "TestCapture", "weird": `a ]}, "b": c`}
 	before, err := Capture()
 	if err != nil {

@@ -3,6 +3,7 @@ package profile_test
 import (
 	"fmt"
 	"log"
+	"os"
 	"strings"
 
 	"github.com/leakhound/leakhound/profile"
@@ -150,9 +151,10 @@ func ExampleCaptureLeaked() {
 }
 
 // EnableTracebackLabels makes runtime.Stack print each goroutine's pprof
-// labels, so a dump you take yourself can be attributed by Parse.
+// labels, so a dump you take yourself can be attributed by Parse. A
+// program calls it once, at start, with the GODEBUG it read.
 func ExampleEnableTracebackLabels() {
-	if !profile.EnableTracebackLabels() {
+	if !profile.EnableTracebackLabels(os.Getenv("GODEBUG")) {
 		fmt.Println("GODEBUG sets tracebacklabels=0; dumps will carry no labels")
 	}
 }

@@ -21,8 +21,8 @@ type Look struct {
 
 // TakeLook takes the traceback (see Capture for its cost and labels).
 func TakeLook() *Look {
-	labelsInText := EnableTracebackLabels()
-	return &Look{text: stackOfAll(), labelsInText: labelsInText}
+	inText := labelsInText()
+	return &Look{text: stackOfAll(), labelsInText: inText}
 }
 
 // IDs returns the IDs of the goroutines in the look, sorted, appended to

@@ -35,7 +35,7 @@ var Vars = []Var{
 	{"TEST_SHARD_INDEX", "with TEST_TOTAL_SHARDS, the shard of a split test this process is, recorded in its reports for `leakhound merge`", "set by `bazel test` with shard_count", "leakcheck"},
 	{"TEST_TOTAL_SHARDS", "see TEST_SHARD_INDEX", "set by `bazel test` with shard_count", "leakcheck"},
 	{"GOMODCACHE", "the module cache: one of the directories `leakhound report` reads dependencies' source from", "the go command's (GOPATH's pkg/mod)", "`leakhound report`"},
-	{"GODEBUG", "leakcheck adds `tracebacklabels=1` unless `tracebacklabels` is set, so that tracebacks carry the test labels", "the runtime's", "profile (EnableTracebackLabels)"},
+	{"GODEBUG", "leakcheck adds `tracebacklabels=1` unless `tracebacklabels` is set, so that tracebacks carry the test labels", "the runtime's", "leakcheck (passed to profile.EnableTracebackLabels)"},
 }
 
 // Internal are LEAKHOUND_* variables no user sets: leakcheck's own child
