@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/capread"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -89,7 +90,7 @@ var ErrSchemaVersion = errors.New("unsupported leakhound JSON schema version")
 // catalog's own text.
 func ReadJSON(r io.Reader) (*Document, error) {
 	var w jsonDocument
-	dec := json.NewDecoder(&capReader{r: r, n: MaxJSONBytes})
+	dec := json.NewDecoder(&capread.Reader{R: r, N: MaxJSONBytes, Err: fmt.Errorf("more than %d MiB: %w", MaxJSONBytes>>20, ErrTooLarge)})
 	if err := dec.Decode(&w); err != nil {
 		return nil, fmt.Errorf("reading the JSON report: %w", err)
 	}

@@ -3,7 +3,6 @@ package report
 import (
 	"errors"
 	"fmt"
-	"io"
 )
 
 // MaxJSONBytes bounds a JSON report ReadJSON reads: a merged report of
@@ -20,30 +19,6 @@ const maxCount = 1 << 32
 // ErrTooLarge is wrapped by ReadJSON's error when the input is larger than
 // MaxJSONBytes.
 var ErrTooLarge = errors.New("larger than a leakhound report can be")
-
-// capReader reads at most n bytes from r and fails with ErrTooLarge on the
-// next byte past them.
-type capReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *capReader) Read(p []byte) (int, error) {
-	if c.n <= 0 {
-		// One byte more tells a file of exactly the cap from a longer one.
-		var b [1]byte
-		if n, _ := c.r.Read(b[:]); n > 0 {
-			return 0, fmt.Errorf("more than %d MiB: %w", MaxJSONBytes>>20, ErrTooLarge)
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > c.n {
-		p = p[:c.n]
-	}
-	n, err := c.r.Read(p)
-	c.n -= int64(n)
-	return n, err
-}
 
 // check validates a decoded document as data from anyone: counts are
 // within bounds and agree with each other, indexes point inside what they

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/capread"
 	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -309,30 +310,7 @@ func zipEntryReader(f *zip.File, limit int64) (io.ReadCloser, error) {
 	return struct {
 		io.Reader
 		io.Closer
-	}{&capped{r: rc, n: int64(f.UncompressedSize64), name: f.Name}, rc}, nil
-}
-
-// capped fails a read past n bytes: an entry longer than its header said.
-type capped struct {
-	r    io.Reader
-	n    int64
-	name string
-}
-
-func (c *capped) Read(p []byte) (int, error) {
-	if c.n <= 0 {
-		var b [1]byte
-		if n, _ := c.r.Read(b[:]); n > 0 {
-			return 0, fmt.Errorf("%s is longer than its zip header says", c.name)
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > c.n {
-		p = p[:c.n]
-	}
-	n, err := c.r.Read(p)
-	c.n -= int64(n)
-	return n, err
+	}{&capread.Reader{R: rc, N: int64(f.UncompressedSize64), Err: fmt.Errorf("%s is longer than its zip header says", f.Name)}, rc}, nil
 }
 
 func readZipDoc(f *zip.File) (*report.Document, error) {
