@@ -34,7 +34,7 @@ func (d *diagnoser) packageTypes(f *srcFile) *types.Info {
 			if p == f.path || !strings.HasSuffix(name, ".go") || (!test && strings.HasSuffix(name, "_test.go")) {
 				continue
 			}
-			if other := d.src.file(p); other != nil && other.ast.Name.Name == f.ast.Name.Name {
+			if other := d.src.file(p); other != nil && other.ast.Name.Name == f.ast.Name.Name && other.fset == f.fset {
 				files = append(files, other.ast)
 			}
 		}
@@ -48,7 +48,7 @@ func (d *diagnoser) packageTypes(f *srcFile) *types.Info {
 		Importer: emptyImporter{},
 		Error:    func(error) {}, // keep going: what depends on imports stays invalid
 	}
-	conf.Check(f.ast.Name.Name, d.src.fset, files, info)
+	conf.Check(f.ast.Name.Name, f.fset, files, info)
 	if d.typeInfo == nil {
 		d.typeInfo = make(map[string]*types.Info)
 	}

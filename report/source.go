@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/scanner"
 	"go/token"
 	"go/types"
@@ -14,12 +13,12 @@ import (
 	"github.com/leakhound/leakhound/internal/values"
 )
 
-// sourceCache reads and parses each source file at most once per report
-// build, so a hundred groups blocking in one file cost one parse. It is
-// owned by one New call and never shared.
+// sourceCache reads each source file at most once per report build, so a
+// hundred groups blocking in one file cost one read; the syntax comes from
+// the process's cache of parsed files (parsed.go). It is owned by one New
+// call and never shared.
 type sourceCache struct {
 	read  *srcfile.Reader
-	fset  *token.FileSet
 	files map[string]*srcFile // nil entry: tried and not readable
 	dirs  map[string]*pkgOps  // dirOps's index by directory; nil entry: unreadable
 	// typed holds, by directory, the type-checked packages (or why they
@@ -41,6 +40,7 @@ type srcFile struct {
 	path  string
 	ast   *ast.File
 	tok   *token.File
+	fset  *token.FileSet // the FileSet of ast and tok (see parsed.go)
 	src   []byte
 	sites map[int]*site // locate's results by line: many groups block on one line
 	// typed is the type-checked package holding the file, nil when the
@@ -50,7 +50,7 @@ type srcFile struct {
 }
 
 func newSourceCache(read *srcfile.Reader) *sourceCache {
-	return &sourceCache{read: read, fset: token.NewFileSet(), files: make(map[string]*srcFile), union: values.NewUnion()}
+	return &sourceCache{read: read, files: make(map[string]*srcFile), union: values.NewUnion()}
 }
 
 // typeDir loads the package of directory dir with its types, once per
@@ -124,8 +124,8 @@ func (c *sourceCache) file(path string) *srcFile {
 	}
 	var sf *srcFile
 	if src, err := c.read.Read(path); err == nil {
-		if af, err := parser.ParseFile(c.fset, path, src, parser.SkipObjectResolution); err == nil {
-			sf = &srcFile{path: path, ast: af, tok: c.fset.File(af.Pos()), src: src}
+		if p, err := parseFile(path, src); err == nil {
+			sf = &srcFile{path: path, ast: p.ast, tok: p.tok, fset: p.fset, src: p.src}
 		}
 	}
 	c.files[path] = sf
