@@ -21,9 +21,12 @@ import (
 // analysis but the type checker: it lists every operation of the package
 // with its operand's type and variable, and rules two operands apart only
 // when they provably are other values — two different variables or fields
-// of a sync type held by value, two variables or fields only ever assigned
-// fresh makes, or a parameter every static caller of whose function passes
-// a value provably other. It never uses the alias union.
+// of a sync type held by value, or two values whose every allocation site
+// it can list with none in common: through assignments, parameters (every
+// static call, every call of an interface method of that name, every call
+// through a function value that may hold the literal), returns (of static
+// calls, interface calls and calls through function values) and receives
+// (every send on a channel of that type). It never uses the alias union.
 
 // jop is one operation the judge lists.
 type jop struct {
@@ -33,6 +36,7 @@ type jop struct {
 	operand ast.Expr
 	typ     types.Type
 	obj     *types.Var // the variable or field the operand names, nil when it names none
+	value   ast.Expr   // for a send, the value sent
 }
 
 // jpkg is what the judge knows of one package.
@@ -46,11 +50,37 @@ type jpkg struct {
 	calls     map[types.Object][]*ast.CallExpr
 	uses      map[types.Object]int           // identifiers naming each function
 	dsts      map[*ast.CallExpr]*types.Var   // where a make is stored, when directly
-	rangeOf   map[*types.Var]*types.Var      // a range variable's container
+	rangeOf   map[*types.Var]*types.Var      // a range variable's container (not a channel)
+	chanRange map[*types.Var]ast.Expr        // a range variable's channel: it holds what is sent on it
 	bodies    map[types.Object]*ast.FuncDecl // function declarations
 	visiting  map[types.Object]bool
-	external  ast.Expr            // the one site standing for every value made outside the package
-	addressed map[*types.Var]bool // variables and fields whose address is taken with &          // functions whose returns are being listed
+	// visitingLit marks the function literals whose returns are being
+	// listed.
+	visitingLit map[*ast.FuncLit]bool
+	// litParams are the parameters of function literals; valueCalls the
+	// calls through a function value (a literal called in place
+	// included), which may call them.
+	litParams  map[*types.Var]litParam
+	valueCalls []*ast.CallExpr
+	// callingLit marks the literals whose parameters are being listed;
+	// depth bounds the nesting of exprSites.
+	callingLit map[*ast.FuncLit]bool
+	depth      int
+	external   ast.Expr            // the one site standing for every value made outside the package
+	addressed  map[*types.Var]bool // variables and fields whose address is taken with &
+	// outside are the interface types of other packages the package's
+	// values may be converted to: a method that implements one may be
+	// called from outside with values from outside.
+	outside []*types.Interface
+	// receiving marks the channel types whose sent values are being
+	// listed, so a value received from a value received stops.
+	receiving map[string]bool
+}
+
+// litParam is a parameter of a function literal.
+type litParam struct {
+	lit   *ast.FuncLit
+	index int
 }
 
 type paramOf struct {
@@ -89,7 +119,10 @@ func judgePackage(t testing.TB, file string) *jpkg {
 		calls: make(map[types.Object][]*ast.CallExpr), uses: make(map[types.Object]int),
 		dsts: make(map[*ast.CallExpr]*types.Var), rangeOf: make(map[*types.Var]*types.Var),
 		bodies: make(map[types.Object]*ast.FuncDecl), visiting: make(map[types.Object]bool),
-		addressed: make(map[*types.Var]bool), external: &ast.BadExpr{}}
+		addressed: make(map[*types.Var]bool), external: &ast.BadExpr{},
+		chanRange: make(map[*types.Var]ast.Expr), receiving: make(map[string]bool), visitingLit: make(map[*ast.FuncLit]bool),
+		litParams: make(map[*types.Var]litParam), callingLit: make(map[*ast.FuncLit]bool)}
+	j.outside = outsideInterfaces(p.Types, p.Info)
 	// Declarations first: an operand's variable may be read through a
 	// method declared in a later file.
 	for _, f := range p.Files {
@@ -161,6 +194,7 @@ func (j *jpkg) walk(f *ast.File) {
 		switch n := n.(type) {
 		case *ast.SendStmt:
 			j.add("send", n, n.Chan, j.info.TypeOf(n.Chan), j.varOf(n.Chan))
+			j.ops[len(j.ops)-1].value = n.Value
 			j.assign(nil, n.Value)
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW {
@@ -180,12 +214,12 @@ func (j *jpkg) walk(f *ast.File) {
 					j.assign(x, nil) // assigned something other than a make
 				}
 			}
-			v := n.Value
 			if _, ok := under(j.info.TypeOf(n.X)).(*types.Chan); ok {
-				v = n.Key
-			}
-			if v != nil {
-				if rv := j.varOf(v); rv != nil {
+				if rv := j.varOf(n.Key); n.Key != nil && rv != nil {
+					j.chanRange[rv] = n.X
+				}
+			} else if n.Value != nil {
+				if rv := j.varOf(n.Value); rv != nil {
 					j.rangeOf[rv] = j.varOf(n.X)
 				}
 			}
@@ -194,6 +228,9 @@ func (j *jpkg) walk(f *ast.File) {
 				for i := range n.Lhs {
 					j.assign(n.Lhs[i], n.Rhs[i])
 				}
+			} else if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW && len(n.Lhs) == 2 {
+				j.assign(n.Lhs[0], n.Rhs[0]) // v, ok := <-ch: v is what was sent
+				j.assign(n.Lhs[1], nil)
 			} else {
 				for _, l := range n.Lhs {
 					j.assign(l, nil)
@@ -223,6 +260,19 @@ func (j *jpkg) walk(f *ast.File) {
 			}
 		case *ast.CallExpr:
 			j.call(n)
+		case *ast.FuncLit:
+			i := 0
+			for _, fld := range n.Type.Params.List {
+				if len(fld.Names) == 0 {
+					i++
+				}
+				for _, id := range fld.Names {
+					if v, ok := j.info.Defs[id].(*types.Var); ok {
+						j.litParams[v] = litParam{n, i}
+					}
+					i++
+				}
+			}
 		}
 		return true
 	})
@@ -233,10 +283,16 @@ func (j *jpkg) walk(f *ast.File) {
 func (j *jpkg) returnSites(fn types.Object, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	j.visiting[fn] = true
 	defer delete(j.visiting, fn)
+	return j.bodyReturns(j.bodies[fn].Body, seen)
+}
+
+// bodyReturns lists what a function body may return as its first result
+// (the returns of literals inside it are theirs).
+func (j *jpkg) bodyReturns(body *ast.BlockStmt, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	out := make(map[ast.Expr]bool)
 	ok := true
 	n := 0
-	ast.Inspect(j.bodies[fn].Body, func(x ast.Node) bool {
+	ast.Inspect(body, func(x ast.Node) bool {
 		if _, lit := x.(*ast.FuncLit); lit || !ok {
 			return false
 		}
@@ -310,6 +366,110 @@ func (j *jpkg) staticCallee(c *ast.CallExpr) types.Object {
 // known.
 func (j *jpkg) escapes(fn types.Object) bool { return j.uses[fn] > len(j.calls[fn]) }
 
+// callers lists every call in the package that may run fn: its static
+// calls and, for a method, the calls of each interface method of that name
+// and signature. outside reports that an interface of another package the
+// package uses has a method of that name, so code outside may call it too
+// (with values from outside).
+// False when fn or such an interface method is named other than as a
+// callee (a method value): then not every call is seen.
+func (j *jpkg) callers(fn types.Object) (calls []*ast.CallExpr, outside, ok bool) {
+	if j.escapes(fn) {
+		return nil, false, false
+	}
+	calls = append(calls, j.calls[fn]...)
+	f, isFunc := fn.(*types.Func)
+	if !isFunc {
+		return calls, false, true
+	}
+	sig := f.Type().(*types.Signature)
+	if sig.Recv() == nil {
+		return calls, false, true
+	}
+	// Every interface call of that name and signature counts, whether or
+	// not fn's type implements that interface on its own (a type embedding
+	// fn's may): more callers only make the judge prove less.
+	for callee, cs := range j.calls {
+		m, ok := callee.(*types.Func)
+		if !ok || m.Name() != f.Name() || m == f {
+			continue
+		}
+		msig := m.Type().(*types.Signature)
+		if msig.Recv() == nil || !types.IsInterface(msig.Recv().Type()) ||
+			!types.Identical(types.NewSignatureType(nil, nil, nil, msig.Params(), msig.Results(), msig.Variadic()),
+				types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic())) {
+			continue
+		}
+		if j.escapes(m) {
+			return nil, false, false
+		}
+		calls = append(calls, cs...)
+	}
+	for _, it := range j.outside {
+		if obj, _, _ := types.LookupFieldOrMethod(it, false, f.Pkg(), f.Name()); obj != nil {
+			outside = true
+		}
+	}
+	return calls, outside, true
+}
+
+// outsideInterfaces lists the interface types of other packages that the
+// package's expressions have or that the functions it calls take.
+func outsideInterfaces(pkg *types.Package, info *types.Info) []*types.Interface {
+	seen := make(map[types.Type]bool)
+	var out []*types.Interface
+	addIface := func(t types.Type) {
+		n, ok := t.(*types.Named)
+		if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg() == pkg || seen[n] {
+			return
+		}
+		seen[n] = true
+		if it, ok := n.Underlying().(*types.Interface); ok && it.NumMethods() > 0 {
+			out = append(out, it)
+		}
+	}
+	for _, tv := range info.Types {
+		addIface(tv.Type)
+		if sig, ok := tv.Type.(*types.Signature); ok {
+			for i := range sig.Params().Len() {
+				addIface(sig.Params().At(i).Type())
+			}
+		}
+	}
+	return out
+}
+
+// received lists what a receive from ch may give: the values of every send
+// in the package on a channel of ch's type, and a value from outside (a
+// channel the standard library sends on, a value sent by code the judge
+// does not see), which is never one of the package's allocations.
+func (j *jpkg) received(ch ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	t := j.info.TypeOf(ch)
+	if t == nil {
+		return nil, false
+	}
+	key := types.TypeString(under(t), nil)
+	if j.receiving[key] {
+		return map[ast.Expr]bool{}, true // listed by the caller
+	}
+	j.receiving[key] = true
+	defer delete(j.receiving, key)
+	out := map[ast.Expr]bool{j.external: true}
+	for _, o := range j.ops {
+		if o.kind != "send" || o.value == nil || !sameType(o.typ, t) {
+			continue
+		}
+		m, ok := j.exprSites(o.value, seen)
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
+}
+
 func (j *jpkg) paramsOf(fn types.Object, ft *ast.FuncType) {
 	i := 0
 	for _, fld := range ft.Params.List {
@@ -363,7 +523,54 @@ func (j *jpkg) call(c *ast.CallExpr) {
 	}
 	if fn, ok := callee.(*types.Func); ok {
 		j.calls[fn] = append(j.calls[fn], c)
+		return
 	}
+	if tv, ok := j.info.Types[c.Fun]; ok && tv.IsValue() && isSignature(tv.Type) {
+		if se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+			if sel := j.info.Selections[se]; sel != nil && sel.Kind() != types.FieldVal {
+				return
+			}
+		}
+		j.valueCalls = append(j.valueCalls, c)
+	}
+}
+
+// litParamSites lists what a function literal's parameter may hold: the
+// argument of every call through a function value that may be that
+// literal, and a value from outside (the literal may be handed to code the
+// judge does not see, which calls it with its own values). False when a
+// call of the literal's signature calls a value the judge cannot list.
+func (j *jpkg) litParamSites(p litParam, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	if j.callingLit[p.lit] {
+		return nil, false
+	}
+	j.callingLit[p.lit] = true
+	defer delete(j.callingLit, p.lit)
+	out := map[ast.Expr]bool{j.external: true}
+	litSig := j.info.TypeOf(p.lit).Underlying().(*types.Signature)
+	for _, c := range j.valueCalls {
+		fns, ok := j.exprSites(c.Fun, map[*types.Var]bool{})
+		if !ok {
+			if types.Identical(j.info.TypeOf(c.Fun).Underlying(), litSig) {
+				return nil, false
+			}
+			continue
+		}
+		if !fns[p.lit] {
+			continue
+		}
+		if p.index >= len(c.Args) || litSig.Variadic() && p.index >= litSig.Params().Len()-1 {
+			return nil, false
+		}
+		m, ok := j.exprSites(c.Args[p.index], seen)
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
 }
 
 // negative reports whether a call's one argument is a negative constant
@@ -439,7 +646,7 @@ func (j *jpkg) fresh(e ast.Expr, v *types.Var) bool {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		return e.Name == "nil"
-	case *ast.CompositeLit:
+	case *ast.CompositeLit, *ast.FuncLit:
 		return true
 	case *ast.UnaryExpr:
 		_, lit := ast.Unparen(e.X).(*ast.CompositeLit)
@@ -538,14 +745,27 @@ func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool,
 		}
 		return j.sites(c, seen)
 	}
+	if c, ok := j.chanRange[v]; ok {
+		return j.received(c, seen)
+	}
+	if p, ok := j.litParams[v]; ok {
+		if len(j.assigns[v]) > 0 {
+			return nil, false // a parameter assigned in the body: not listed
+		}
+		return j.litParamSites(p, seen)
+	}
 	if p, ok := j.params[v]; ok {
-		if j.escapes(p.fn) || len(j.calls[p.fn]) == 0 {
+		callers, outside, ok := j.callers(p.fn)
+		if !ok || len(callers) == 0 {
 			return nil, false
 		}
-		for _, c := range j.calls[p.fn] {
+		for _, c := range callers {
 			if p.index >= len(c.Args) || !merge(j.exprSites(c.Args[p.index], seen)) {
 				return nil, false
 			}
+		}
+		if outside {
+			out[j.external] = true
 		}
 		return out, true
 	}
@@ -563,6 +783,11 @@ func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool,
 
 // exprSites is sites for an expression.
 func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	if j.depth > 64 {
+		return nil, false
+	}
+	j.depth++
+	defer func() { j.depth-- }()
 	e = ast.Unparen(e)
 	if id, ok := e.(*ast.Ident); ok && id.Name == "nil" {
 		return map[ast.Expr]bool{}, true
@@ -589,6 +814,9 @@ func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]boo
 	}
 	if j.fresh(e, nil) {
 		return map[ast.Expr]bool{e: true}, true
+	}
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		return j.received(u.X, seen)
 	}
 	if c, ok := e.(*ast.CallExpr); ok {
 		if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
@@ -618,10 +846,76 @@ func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]boo
 			}
 		}
 	}
+	if id, ok := e.(*ast.Ident); ok {
+		// A function used as a value: its declaration stands for it.
+		if fn, ok := j.info.Uses[id].(*types.Func); ok {
+			if d := j.bodies[fn]; d != nil {
+				return map[ast.Expr]bool{d.Name: true}, true
+			}
+			return map[ast.Expr]bool{j.external: true}, true
+		}
+	}
+	if c, ok := e.(*ast.CallExpr); ok {
+		if tv, ok := j.info.Types[c.Fun]; ok && tv.IsValue() && j.staticCallee(c) == nil && isSignature(tv.Type) {
+			return j.valueCallSites(c, seen)
+		}
+	}
 	if v := j.varOf(e); v != nil {
 		return j.sites(v, seen)
 	}
 	return nil, false
+}
+
+func isSignature(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
+// valueCallSites lists what a call through a function value may return:
+// the returns of every function literal and declared function the value
+// may hold, and a value from outside for a function from outside.
+func (j *jpkg) valueCallSites(c *ast.CallExpr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	if _, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+		if s := j.info.Selections[ast.Unparen(c.Fun).(*ast.SelectorExpr)]; s != nil && s.Kind() != types.FieldVal {
+			return nil, false // a method value or an interface method: not listed here
+		}
+	}
+	// A fresh seen: the callee's values choose which bodies to read, they
+	// are not merged into the answer.
+	fns, ok := j.exprSites(c.Fun, map[*types.Var]bool{})
+	if !ok {
+		return nil, false
+	}
+	out := make(map[ast.Expr]bool)
+	for f := range fns {
+		var m map[ast.Expr]bool
+		switch f := f.(type) {
+		case *ast.FuncLit:
+			if j.visitingLit[f] {
+				continue
+			}
+			j.visitingLit[f] = true
+			m, ok = j.bodyReturns(f.Body, seen)
+			delete(j.visitingLit, f)
+		case *ast.Ident:
+			fn := j.info.Defs[f]
+			if fn == nil || j.visiting[fn] || j.bodies[fn] == nil || j.bodies[fn].Body == nil {
+				return nil, false
+			}
+			m, ok = j.returnSites(fn, seen)
+		case *ast.BadExpr:
+			m, ok = map[ast.Expr]bool{j.external: true}, true
+		default:
+			return nil, false // nil or a value the judge cannot call
+		}
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
 }
 
 // sameType reports whether an operand of type t may be the waited object
