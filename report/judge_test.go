@@ -41,6 +41,7 @@ type jop struct {
 
 // jpkg is what the judge knows of one package.
 type jpkg struct {
+	pkg       *types.Package
 	info      *types.Info
 	fset      *token.FileSet
 	ops       []jop
@@ -115,7 +116,7 @@ func judgePackage(t testing.TB, file string) *jpkg {
 		return nil
 	}
 	p := pkgs[0]
-	j := &jpkg{info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
+	j := &jpkg{pkg: p.Types, info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
 		calls: make(map[types.Object][]*ast.CallExpr), uses: make(map[types.Object]int),
 		dsts: make(map[*ast.CallExpr]*types.Var), rangeOf: make(map[*types.Var]*types.Var),
 		bodies: make(map[types.Object]*ast.FuncDecl), visiting: make(map[types.Object]bool),
@@ -966,6 +967,12 @@ type verdict struct {
 	// confirmed counts the partner statements (partners, select partners)
 	// the judge found at their line acting on a value not provably other.
 	confirmed int
+	// provedNone reports that the diagnosis names nothing that releases
+	// the waited value and the judge proved it: every releasing operation
+	// of the package acts on another value, the value is made in the
+	// package (not a timer's or another package's channel) and never
+	// handed to a function of another package.
+	provedNone bool
 }
 
 // judge re-derives g's facts.
@@ -1096,8 +1103,42 @@ func judge(t testing.TB, r *Report, g *Group) (v verdict) {
 			out = append(out, fmt.Sprintf("lists nothing that releases %s, but %s at %s:%d may act on it", f.Object, o.kind, filepath.Base(o.file), o.line))
 			break
 		}
+		v.provedNone = len(out) == 0 && j.ownValue(wait) && !j.handedOut(wait)
 	}
 	return v
+}
+
+// ownValue reports whether the waited value is made in the package: a
+// channel whose every allocation site the judge lists, none from outside,
+// or a sync primitive (which only its methods release).
+func (j *jpkg) ownValue(w *jop) bool {
+	if _, isChan := under(w.typ).(*types.Chan); !isChan {
+		return w.obj != nil
+	}
+	sites, ok := j.exprSites(w.operand, map[*types.Var]bool{})
+	return ok && len(sites) > 0 && !sites[j.external]
+}
+
+// handedOut reports whether the waited value may be passed to a function
+// of another package, which could release it unseen.
+func (j *jpkg) handedOut(w *jop) bool {
+	for callee, cs := range j.calls {
+		if callee.Pkg() == nil || callee.Pkg() == j.pkg {
+			continue
+		}
+		for _, c := range cs {
+			for _, a := range c.Args {
+				t := j.info.TypeOf(a)
+				if t == nil || !sameType(t, w.typ) {
+					continue
+				}
+				if !j.distinctOps(&jop{operand: a, typ: t, obj: j.varOf(a)}, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func containsStr(list []string, s string) bool {

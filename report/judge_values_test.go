@@ -12,6 +12,12 @@ import (
 // resolve statically; each line the test asks about ends in a marker.
 const judgeFlowSrc = `package flow
 
+import (
+	"os"
+	"os/signal"
+	"time"
+)
+
 type Runner interface{ Run(stop <-chan struct{}) }
 
 type mon struct{}
@@ -56,6 +62,17 @@ func Main() {
 	other := make(chan struct{})
 	<-other // OTHER: another channel
 	close(stop) // STOP
+}
+
+func Timer() {
+	t := time.NewTimer(time.Second)
+	<-t.C // TIMER: the standard library's channel
+}
+
+func Handed() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt)
+	<-c // HANDED: a channel passed to another package, which sends on it
 }
 `
 
@@ -110,5 +127,16 @@ func TestJudgeListsValuesThroughDynamicCalls(t *testing.T) {
 		if got := j.distinctOps(tt.a, tt.b); got != tt.distinct {
 			t.Errorf("%s: distinct = %v, want %v", tt.name, got, tt.distinct)
 		}
+	}
+	// A proof that nothing releases a value needs the value made in the
+	// package and kept there.
+	if !j.ownValue(other) || j.handedOut(other) {
+		t.Errorf("another channel: own %v, handed out %v; want made here and kept", j.ownValue(other), j.handedOut(other))
+	}
+	if j.ownValue(op("TIMER", "receive")) {
+		t.Error("a timer's channel counted as made in the package")
+	}
+	if h := op("HANDED", "receive"); !j.ownValue(h) || !j.handedOut(h) {
+		t.Errorf("a channel given to signal.Notify: own %v, handed out %v; want made here and handed out", j.ownValue(h), j.handedOut(h))
 	}
 }
