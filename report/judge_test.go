@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -229,6 +230,11 @@ func (j *jpkg) walk(f *ast.File) {
 				for i := range n.Lhs {
 					j.assign(n.Lhs[i], n.Rhs[i])
 				}
+			} else if c, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok && len(n.Lhs) == 2 && j.contextWith(c) {
+				// ctx, cancel := context.WithCancel(parent): both come
+				// from that call, the one site that stands for them.
+				j.assign(n.Lhs[0], c)
+				j.assign(n.Lhs[1], c)
 			} else if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW && len(n.Lhs) == 2 {
 				j.assign(n.Lhs[0], n.Rhs[0]) // v, ok := <-ch: v is what was sent
 				j.assign(n.Lhs[1], nil)
@@ -533,7 +539,81 @@ func (j *jpkg) call(c *ast.CallExpr) {
 			}
 		}
 		j.valueCalls = append(j.valueCalls, c)
+		if sig := j.info.TypeOf(c.Fun).Underlying().(*types.Signature); sig.Params().Len() <= 1 && sig.Results().Len() == 0 {
+			j.add("cancel", c, c.Fun, j.info.TypeOf(c.Fun), j.varOf(c.Fun)) // cancel() or cancel(cause)
+		}
 	}
+}
+
+// doneOf returns x of the call x.Done(), nil for any other expression.
+func doneOf(e ast.Expr) ast.Expr {
+	c, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(c.Args) != 0 {
+		return nil
+	}
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Done" {
+		return nil
+	}
+	return sel.X
+}
+
+// contextWith reports whether c calls one of the context package's With…
+// functions: a new context (and, for WithCancel and kin, its cancel).
+func (j *jpkg) contextWith(c *ast.CallExpr) bool {
+	fn := j.contextCallee(c)
+	return fn != nil && strings.HasPrefix(fn.Name(), "With")
+}
+
+// contextFunc reports whether c calls one of the context package's
+// functions named.
+func (j *jpkg) contextFunc(c *ast.CallExpr, names ...string) bool {
+	fn := j.contextCallee(c)
+	return fn != nil && slices.Contains(names, fn.Name())
+}
+
+func (j *jpkg) contextCallee(c *ast.CallExpr) *types.Func {
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	fn, ok := j.info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "context" {
+		return nil
+	}
+	return fn
+}
+
+// mayCancel reports whether calling the function value fun may cancel the
+// context ctx: fun comes from the context.With… call that made ctx or a
+// context ctx derives from (through the first argument of each With…), or
+// the judge cannot list the values of either.
+func (j *jpkg) mayCancel(fun, ctx ast.Expr, depth int) bool {
+	return j.mayCancelFrom(fun, ctx, depth, make(map[*ast.CallExpr]bool))
+}
+
+// mayCancelFrom is mayCancel, skipping the With… calls already followed
+// (a variable assigned its own derived context lists that call again).
+func (j *jpkg) mayCancelFrom(fun, ctx ast.Expr, depth int, followed map[*ast.CallExpr]bool) bool {
+	if depth > 8 {
+		return true
+	}
+	cs, okC := j.exprSites(fun, map[*types.Var]bool{})
+	xs, okX := j.exprSites(ctx, map[*types.Var]bool{})
+	if !okC || !okX || cs[j.external] || xs[j.external] {
+		return true
+	}
+	for x := range xs {
+		c, ok := x.(*ast.CallExpr)
+		if !ok || !j.contextWith(c) || followed[c] {
+			continue
+		}
+		followed[c] = true
+		if cs[c] || len(c.Args) > 0 && j.mayCancelFrom(fun, c.Args[0], depth+1, followed) {
+			return true
+		}
+	}
+	return false
 }
 
 // litParamSites lists what a function literal's parameter may hold: the
@@ -750,10 +830,16 @@ func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool,
 		return j.received(c, seen)
 	}
 	if p, ok := j.litParams[v]; ok {
-		if len(j.assigns[v]) > 0 {
-			return nil, false // a parameter assigned in the body: not listed
+		if !merge(j.litParamSites(p, seen)) {
+			return nil, false
 		}
-		return j.litParamSites(p, seen)
+		// A parameter assigned in the body holds those values too.
+		for _, r := range j.assigns[v] {
+			if r == nil || !merge(j.exprSites(r, seen)) {
+				return nil, false
+			}
+		}
+		return out, true
 	}
 	if p, ok := j.params[v]; ok {
 		callers, outside, ok := j.callers(p.fn)
@@ -767,6 +853,12 @@ func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool,
 		}
 		if outside {
 			out[j.external] = true
+		}
+		// A parameter assigned in the body holds those values too.
+		for _, r := range j.assigns[v] {
+			if r == nil || !merge(j.exprSites(r, seen)) {
+				return nil, false
+			}
 		}
 		return out, true
 	}
@@ -818,6 +910,11 @@ func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]boo
 	}
 	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 		return j.received(u.X, seen)
+	}
+	if c, ok := e.(*ast.CallExpr); ok && (j.contextWith(c) || j.contextFunc(c, "Background", "TODO")) {
+		// A context made here: derived (with its cancel), or a root
+		// nothing cancels.
+		return map[ast.Expr]bool{c: true}, true
 	}
 	if c, ok := e.(*ast.CallExpr); ok {
 		if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
@@ -1020,9 +1117,39 @@ func judge(t testing.TB, r *Report, g *Group) (v verdict) {
 			out = append(out, fmt.Sprintf("says %s is made at %s:%d, but no make is assigned there", f.Object, filepath.Base(f.Make.File), f.Make.Line))
 		}
 	}
+	// A bare wait on a context's Done: the receive at the blocking line.
+	ctxWait := wait
+	if ctxWait == nil && f.Op == "" {
+		for _, o := range j.at(g.Block.File, g.Block.Line, "receive") {
+			if doneOf(o.operand) != nil {
+				ctxWait = &o
+				break
+			}
+		}
+	}
 	partner := func(what string, p SourceRef, w *jop) {
 		if p.File != g.Block.File && filepath.Dir(p.File) != filepath.Dir(g.Block.File) {
 			return // another package: not loaded by the judge
+		}
+		if p.Kind == "cancel" {
+			// A call of a cancel function: it must cancel the context
+			// whose Done the goroutine waits on, or one it derives from.
+			var x ast.Expr
+			if w != nil {
+				x = doneOf(w.operand)
+			}
+			ok := false
+			for _, o := range j.at(p.File, p.Line, "cancel") {
+				if x != nil && j.mayCancel(o.operand, x, 0) {
+					ok = true
+				}
+			}
+			if !ok {
+				out = append(out, fmt.Sprintf("names %s cancel at %s:%d, but no cancel of that context is there", what, filepath.Base(p.File), p.Line))
+			} else {
+				v.confirmed++
+			}
+			return
 		}
 		ops := j.at(p.File, p.Line, p.Kind)
 		ok := false
@@ -1038,6 +1165,10 @@ func judge(t testing.TB, r *Report, g *Group) (v verdict) {
 		}
 	}
 	for _, p := range f.Partners {
+		if p.Kind == "cancel" {
+			partner("partner", p, ctxWait)
+			continue
+		}
 		partner("partner", p, wait)
 	}
 	if f.Select != nil {

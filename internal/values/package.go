@@ -41,6 +41,36 @@ type Package struct {
 	// impls are the package's named types, candidates of an interface
 	// call's dynamic dispatch.
 	impls []*types.Named
+	// derived are the contexts made by context.WithCancel and its
+	// kin, with their cancel functions and parents.
+	derived []derivation
+	// valueCalls are the calls through a function value, by the value's
+	// key, where they are.
+	valueCalls []Call
+	// versions are the variables a context.With… call assigns a derived
+	// context to (ctx, cancel := context.WithCancel(ctx)): a read of the
+	// variable after that statement is the derived context, one before is
+	// what the variable held.
+	versions map[*types.Var][]version
+}
+
+// version is a derived context assigned to a variable by the statement
+// ending at end.
+type version struct {
+	end token.Pos
+	key string
+}
+
+// derivation is ctx, cancel := context.WithCancel(parent) (or WithTimeout,
+// WithDeadline, their Cause forms, or WithValue and kin with no cancel).
+type derivation struct{ ctx, cancel, parent string }
+
+// Call is a call through a function value: Key is the value's key, File
+// and Line where the call is.
+type Call struct {
+	Key  string
+	File string
+	Line int
 }
 
 // Make is a make(chan T, n) site.
@@ -179,6 +209,25 @@ func (p *Package) index() {
 			}
 		}
 	}
+	p.versions = make(map[*types.Var][]version)
+	for _, f := range p.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+				return true
+			}
+			c, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
+			if !ok || p.contextFunc(c) == "" {
+				return true
+			}
+			if id, ok := as.Lhs[0].(*ast.Ident); ok {
+				if v, ok := p.Info.ObjectOf(id).(*types.Var); ok && !v.IsField() {
+					p.versions[v] = append(p.versions[v], version{end: as.End(), key: "der:" + p.posKey(as.Pos())})
+				}
+			}
+			return true
+		})
+	}
 	for _, f := range p.Files {
 		var fns []string // result key prefixes of the enclosing functions
 		var walk func(n ast.Node) bool
@@ -291,6 +340,16 @@ func (p *Package) assign(lhs, rhs []ast.Expr) {
 		if !ok {
 			return
 		}
+		if name := p.contextFunc(c); name != "" && len(lhs) == 2 && len(c.Args) > 0 {
+			ctx := p.key(lhs[0])
+			if id, ok := lhs[0].(*ast.Ident); ok {
+				if v, ok := p.Info.ObjectOf(id).(*types.Var); ok && len(p.versions[v]) > 0 {
+					ctx = "der:" + p.posKey(lhs[0].Pos()) // this statement's own version
+				}
+			}
+			p.derived = append(p.derived, derivation{ctx: ctx, cancel: p.key(lhs[1]), parent: p.key(c.Args[0])})
+			return
+		}
 		if fn, pkg := p.callee(c); fn != "" {
 			for i := range lhs {
 				p.callEdge(p.key(lhs[i]), "r:"+fn+"#"+strconv.Itoa(i), pkg)
@@ -310,6 +369,39 @@ func (p *Package) assign(lhs, rhs []ast.Expr) {
 			p.dyn = append(p.dyn, d)
 		}
 	}
+}
+
+// versionAt returns the key of the derived context variable o holds at
+// pos: the last context.With… assignment to it that ends before pos, ""
+// when none does (o holds what it was given). Source order stands for
+// execution order; a read earlier in a loop that derives again is not told
+// apart.
+func (p *Package) versionAt(o types.Object, pos token.Pos) string {
+	v, ok := o.(*types.Var)
+	if !ok {
+		return ""
+	}
+	k := ""
+	for _, ver := range p.versions[v] {
+		if ver.end < pos {
+			k = ver.key
+		}
+	}
+	return k
+}
+
+// contextFunc returns the name of the context package's function a call
+// calls ("WithCancel"), "" for any other call.
+func (p *Package) contextFunc(c *ast.CallExpr) string {
+	se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	fn, ok := p.Info.Uses[se.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "context" || !strings.HasPrefix(fn.Name(), "With") {
+		return ""
+	}
+	return fn.Name()
 }
 
 // dispatch returns the methods an interface method call may run: the
@@ -442,7 +534,13 @@ func (p *Package) call(c *ast.CallExpr) {
 	for _, fn := range p.dispatch(c) {
 		bind(fn.Origin().FullName(), fn.Pkg().Path())
 	}
+	if name := p.contextFunc(c); name != "" && len(c.Args) > 0 {
+		// ctx := context.WithValue(parent, …): cancelled with its parent.
+		p.derived = append(p.derived, derivation{ctx: p.key(c), parent: p.key(c.Args[0])})
+	}
 	if fv := p.funcValue(c); fv != "" {
+		ps := p.Fset.Position(c.Pos())
+		p.valueCalls = append(p.valueCalls, Call{Key: fv, File: ps.Filename, Line: ps.Line})
 		d := dynCall{fun: fv, results: []string{p.key(c)}}
 		for i, a := range c.Args {
 			if sig != nil && sig.Variadic() && i >= sig.Params().Len()-1 {
@@ -523,6 +621,9 @@ func (p *Package) key(e ast.Expr) string {
 	case *ast.Ident:
 		if fn, ok := p.Info.Uses[e].(*types.Func); ok && fn.Pkg() != nil {
 			return "fn:" + fn.Origin().FullName() // a function used as a value
+		}
+		if k := p.versionAt(p.Info.ObjectOf(e), e.Pos()); k != "" {
+			return k
 		}
 		return p.objKey(p.Info.ObjectOf(e))
 	case *ast.SelectorExpr:

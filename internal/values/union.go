@@ -19,6 +19,8 @@ type Union struct {
 	pending map[string][]callEdge // call edges waiting for their callee's package
 	dyn     []dynCall             // calls through function values, of every package added
 	bound   map[[2]string]bool    // (call's function key, callee) pairs already joined
+	derived []derivation          // contexts and their cancel functions, of every package added
+	calls   []Call                // calls through function values, of every package added
 }
 
 // NewUnion returns an empty union.
@@ -54,6 +56,48 @@ func (u *Union) Add(p *Package) {
 	}
 	u.dyn = append(u.dyn, p.dyn...)
 	u.bindDynamic()
+	u.derived = append(u.derived, p.derived...)
+	u.calls = append(u.calls, p.valueCalls...)
+}
+
+// CancelCalls returns the calls that cancel the context k: a call of the
+// cancel function of any context.With… that made a context of k's class,
+// or made one it derives from (cancelling a parent cancels its children).
+// Sorted by file and line.
+func (u *Union) CancelCalls(k string) []Call {
+	if k == "" {
+		return nil
+	}
+	cancels := make(map[string]bool) // roots of the cancel functions' classes
+	roots := map[string]bool{u.find(k): true}
+	for again := true; again; {
+		again = false
+		for _, d := range u.derived {
+			if d.ctx == "" || !roots[u.find(d.ctx)] {
+				continue
+			}
+			if d.cancel != "" {
+				cancels[u.find(d.cancel)] = true
+			}
+			if d.parent != "" && !roots[u.find(d.parent)] {
+				roots[u.find(d.parent)] = true
+				again = true
+			}
+		}
+	}
+	var out []Call
+	for _, c := range u.calls {
+		if cancels[u.find(c.Key)] {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Line < out[j].Line
+	})
+	return out
 }
 
 // bindDynamic joins the arguments and results of every call through a
