@@ -41,6 +41,8 @@ type Package struct {
 	// impls are the package's named types, candidates of an interface
 	// call's dynamic dispatch.
 	impls []*types.Named
+	// dispatched caches dispatch's answer per interface and method.
+	dispatched map[dispatchKey][]*types.Func
 	// derived are the contexts made by context.WithCancel and its
 	// kin, with their cancel functions and parents.
 	derived []derivation
@@ -59,6 +61,11 @@ type Package struct {
 type version struct {
 	end token.Pos
 	key string
+}
+
+type dispatchKey struct {
+	iface types.Type
+	name  string
 }
 
 // derivation is ctx, cancel := context.WithCancel(parent) (or WithTimeout,
@@ -289,7 +296,9 @@ func (p *Package) index() {
 				p.promoted(n)
 			}
 			if e, ok := n.(ast.Expr); ok {
-				if k := p.key(e); k != "" {
+				// A function's name is no value anyone asks about: only
+				// the edges need its key.
+				if k := p.key(e); k != "" && !strings.HasPrefix(k, "fn:") {
 					p.spans[p.spanOf(e)] = k
 				}
 			}
@@ -422,7 +431,15 @@ func (p *Package) dispatch(c *ast.CallExpr) []*types.Func {
 	if !ok {
 		return nil
 	}
+	dk := dispatchKey{sel.Recv(), sel.Obj().Name()}
+	if fns, ok := p.dispatched[dk]; ok {
+		return fns
+	}
+	if p.dispatched == nil {
+		p.dispatched = make(map[dispatchKey][]*types.Func)
+	}
 	var out []*types.Func
+	defer func() { p.dispatched[dk] = out }()
 	for _, n := range p.impls {
 		var t types.Type = n
 		if !types.Implements(t, it) {
@@ -619,8 +636,8 @@ func (p *Package) key(e ast.Expr) string {
 	case *ast.FuncLit:
 		return "lit:" + p.posKey(e.Pos())
 	case *ast.Ident:
-		if fn, ok := p.Info.Uses[e].(*types.Func); ok && fn.Pkg() != nil {
-			return "fn:" + fn.Origin().FullName() // a function used as a value
+		if fn, ok := p.Info.Uses[e].(*types.Func); ok {
+			return funcKey(fn) // a function used as a value
 		}
 		if k := p.versionAt(p.Info.ObjectOf(e), e.Pos()); k != "" {
 			return k
@@ -633,8 +650,8 @@ func (p *Package) key(e ast.Expr) string {
 			}
 			return ""
 		}
-		if fn, ok := p.Info.Uses[e.Sel].(*types.Func); ok && fn.Pkg() != nil {
-			return "fn:" + fn.Origin().FullName() // pkg.F used as a value
+		if fn, ok := p.Info.Uses[e.Sel].(*types.Func); ok {
+			return funcKey(fn) // pkg.F used as a value
 		}
 		return p.objKey(p.Info.Uses[e.Sel]) // pkg.Var
 	case *ast.StarExpr:
@@ -695,6 +712,16 @@ func (p *Package) key(e ast.Expr) string {
 		}
 	}
 	return ""
+}
+
+// funcKey keys a function used as a value, "" for one of the standard
+// library (no source is loaded for it, so a call through a value holding
+// it binds nothing).
+func funcKey(fn *types.Func) string {
+	if fn.Pkg() == nil || std(fn.Pkg().Path()) {
+		return ""
+	}
+	return "fn:" + fn.Origin().FullName()
 }
 
 // objKey keys a variable: a parameter or result by its function and
