@@ -47,12 +47,42 @@ func (d *diagnoser) facts(w *wait, s *site, f finding) Facts {
 		}
 		fs.Partners = append(fs.Partners, p.ref())
 	}
+	fs.Partners = append(fs.Partners, heldReadRelease(w, obj)...)
 	if obj.on == opSend || obj.on == opRecv {
 		if mk, buf, ok := d.makeOf(w, obj); ok {
 			fs.Make, fs.Buffer = &mk, buf
 		}
 	}
 	return fs
+}
+
+// heldReadRelease returns, for a read lock taken again by a goroutine
+// that already holds it, the release of the read lock it holds: a writer
+// waiting for that release is what blocks the second RLock, so it is the
+// statement whose running would free both. It is the RUnlock of the same
+// lock that follows the held RLock in its function.
+func heldReadRelease(w *wait, obj waitObj) []SourceRef {
+	if obj.on != opRLock {
+		return nil
+	}
+	var out []SourceRef
+	for _, h := range w.held {
+		if h.op.kind != opRLock {
+			continue
+		}
+		if same, _ := h.key.matches(obj.key); !same {
+			continue
+		}
+		for _, p := range w.scope {
+			for _, u := range p.lookup(h.key, opRUnlock) {
+				if u.file == h.op.file && u.fn == h.op.fn && u.line > h.op.line {
+					out = append(out, u.ref())
+					return out
+				}
+			}
+		}
+	}
+	return out
 }
 
 // selectOnLine returns the select statement on the site's line, nil when
