@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,9 +22,12 @@ import (
 // analysis but the type checker: it lists every operation of the package
 // with its operand's type and variable, and rules two operands apart only
 // when they provably are other values — two different variables or fields
-// of a sync type held by value, two variables or fields only ever assigned
-// fresh makes, or a parameter every static caller of whose function passes
-// a value provably other. It never uses the alias union.
+// of a sync type held by value, or two values whose every allocation site
+// it can list with none in common: through assignments, parameters (every
+// static call, every call of an interface method of that name, every call
+// through a function value that may hold the literal), returns (of static
+// calls, interface calls and calls through function values) and receives
+// (every send on a channel of that type). It never uses the alias union.
 
 // jop is one operation the judge lists.
 type jop struct {
@@ -33,10 +37,12 @@ type jop struct {
 	operand ast.Expr
 	typ     types.Type
 	obj     *types.Var // the variable or field the operand names, nil when it names none
+	value   ast.Expr   // for a send, the value sent
 }
 
 // jpkg is what the judge knows of one package.
 type jpkg struct {
+	pkg       *types.Package
 	info      *types.Info
 	fset      *token.FileSet
 	ops       []jop
@@ -46,11 +52,37 @@ type jpkg struct {
 	calls     map[types.Object][]*ast.CallExpr
 	uses      map[types.Object]int           // identifiers naming each function
 	dsts      map[*ast.CallExpr]*types.Var   // where a make is stored, when directly
-	rangeOf   map[*types.Var]*types.Var      // a range variable's container
+	rangeOf   map[*types.Var]*types.Var      // a range variable's container (not a channel)
+	chanRange map[*types.Var]ast.Expr        // a range variable's channel: it holds what is sent on it
 	bodies    map[types.Object]*ast.FuncDecl // function declarations
 	visiting  map[types.Object]bool
-	external  ast.Expr            // the one site standing for every value made outside the package
-	addressed map[*types.Var]bool // variables and fields whose address is taken with &          // functions whose returns are being listed
+	// visitingLit marks the function literals whose returns are being
+	// listed.
+	visitingLit map[*ast.FuncLit]bool
+	// litParams are the parameters of function literals; valueCalls the
+	// calls through a function value (a literal called in place
+	// included), which may call them.
+	litParams  map[*types.Var]litParam
+	valueCalls []*ast.CallExpr
+	// callingLit marks the literals whose parameters are being listed;
+	// depth bounds the nesting of exprSites.
+	callingLit map[*ast.FuncLit]bool
+	depth      int
+	external   ast.Expr            // the one site standing for every value made outside the package
+	addressed  map[*types.Var]bool // variables and fields whose address is taken with &
+	// outside are the interface types of other packages the package's
+	// values may be converted to: a method that implements one may be
+	// called from outside with values from outside.
+	outside []*types.Interface
+	// receiving marks the channel types whose sent values are being
+	// listed, so a value received from a value received stops.
+	receiving map[string]bool
+}
+
+// litParam is a parameter of a function literal.
+type litParam struct {
+	lit   *ast.FuncLit
+	index int
 }
 
 type paramOf struct {
@@ -85,11 +117,14 @@ func judgePackage(t testing.TB, file string) *jpkg {
 		return nil
 	}
 	p := pkgs[0]
-	j := &jpkg{info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
+	j := &jpkg{pkg: p.Types, info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
 		calls: make(map[types.Object][]*ast.CallExpr), uses: make(map[types.Object]int),
 		dsts: make(map[*ast.CallExpr]*types.Var), rangeOf: make(map[*types.Var]*types.Var),
 		bodies: make(map[types.Object]*ast.FuncDecl), visiting: make(map[types.Object]bool),
-		addressed: make(map[*types.Var]bool), external: &ast.BadExpr{}}
+		addressed: make(map[*types.Var]bool), external: &ast.BadExpr{},
+		chanRange: make(map[*types.Var]ast.Expr), receiving: make(map[string]bool), visitingLit: make(map[*ast.FuncLit]bool),
+		litParams: make(map[*types.Var]litParam), callingLit: make(map[*ast.FuncLit]bool)}
+	j.outside = outsideInterfaces(p.Types, p.Info)
 	// Declarations first: an operand's variable may be read through a
 	// method declared in a later file.
 	for _, f := range p.Files {
@@ -161,6 +196,7 @@ func (j *jpkg) walk(f *ast.File) {
 		switch n := n.(type) {
 		case *ast.SendStmt:
 			j.add("send", n, n.Chan, j.info.TypeOf(n.Chan), j.varOf(n.Chan))
+			j.ops[len(j.ops)-1].value = n.Value
 			j.assign(nil, n.Value)
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW {
@@ -180,12 +216,12 @@ func (j *jpkg) walk(f *ast.File) {
 					j.assign(x, nil) // assigned something other than a make
 				}
 			}
-			v := n.Value
 			if _, ok := under(j.info.TypeOf(n.X)).(*types.Chan); ok {
-				v = n.Key
-			}
-			if v != nil {
-				if rv := j.varOf(v); rv != nil {
+				if rv := j.varOf(n.Key); n.Key != nil && rv != nil {
+					j.chanRange[rv] = n.X
+				}
+			} else if n.Value != nil {
+				if rv := j.varOf(n.Value); rv != nil {
 					j.rangeOf[rv] = j.varOf(n.X)
 				}
 			}
@@ -194,6 +230,14 @@ func (j *jpkg) walk(f *ast.File) {
 				for i := range n.Lhs {
 					j.assign(n.Lhs[i], n.Rhs[i])
 				}
+			} else if c, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok && len(n.Lhs) == 2 && j.contextWith(c) {
+				// ctx, cancel := context.WithCancel(parent): both come
+				// from that call, the one site that stands for them.
+				j.assign(n.Lhs[0], c)
+				j.assign(n.Lhs[1], c)
+			} else if u, ok := ast.Unparen(n.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW && len(n.Lhs) == 2 {
+				j.assign(n.Lhs[0], n.Rhs[0]) // v, ok := <-ch: v is what was sent
+				j.assign(n.Lhs[1], nil)
 			} else {
 				for _, l := range n.Lhs {
 					j.assign(l, nil)
@@ -223,6 +267,19 @@ func (j *jpkg) walk(f *ast.File) {
 			}
 		case *ast.CallExpr:
 			j.call(n)
+		case *ast.FuncLit:
+			i := 0
+			for _, fld := range n.Type.Params.List {
+				if len(fld.Names) == 0 {
+					i++
+				}
+				for _, id := range fld.Names {
+					if v, ok := j.info.Defs[id].(*types.Var); ok {
+						j.litParams[v] = litParam{n, i}
+					}
+					i++
+				}
+			}
 		}
 		return true
 	})
@@ -233,10 +290,16 @@ func (j *jpkg) walk(f *ast.File) {
 func (j *jpkg) returnSites(fn types.Object, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	j.visiting[fn] = true
 	defer delete(j.visiting, fn)
+	return j.bodyReturns(j.bodies[fn].Body, seen)
+}
+
+// bodyReturns lists what a function body may return as its first result
+// (the returns of literals inside it are theirs).
+func (j *jpkg) bodyReturns(body *ast.BlockStmt, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	out := make(map[ast.Expr]bool)
 	ok := true
 	n := 0
-	ast.Inspect(j.bodies[fn].Body, func(x ast.Node) bool {
+	ast.Inspect(body, func(x ast.Node) bool {
 		if _, lit := x.(*ast.FuncLit); lit || !ok {
 			return false
 		}
@@ -310,6 +373,110 @@ func (j *jpkg) staticCallee(c *ast.CallExpr) types.Object {
 // known.
 func (j *jpkg) escapes(fn types.Object) bool { return j.uses[fn] > len(j.calls[fn]) }
 
+// callers lists every call in the package that may run fn: its static
+// calls and, for a method, the calls of each interface method of that name
+// and signature. outside reports that an interface of another package the
+// package uses has a method of that name, so code outside may call it too
+// (with values from outside).
+// False when fn or such an interface method is named other than as a
+// callee (a method value): then not every call is seen.
+func (j *jpkg) callers(fn types.Object) (calls []*ast.CallExpr, outside, ok bool) {
+	if j.escapes(fn) {
+		return nil, false, false
+	}
+	calls = append(calls, j.calls[fn]...)
+	f, isFunc := fn.(*types.Func)
+	if !isFunc {
+		return calls, false, true
+	}
+	sig := f.Type().(*types.Signature)
+	if sig.Recv() == nil {
+		return calls, false, true
+	}
+	// Every interface call of that name and signature counts, whether or
+	// not fn's type implements that interface on its own (a type embedding
+	// fn's may): more callers only make the judge prove less.
+	for callee, cs := range j.calls {
+		m, ok := callee.(*types.Func)
+		if !ok || m.Name() != f.Name() || m == f {
+			continue
+		}
+		msig := m.Type().(*types.Signature)
+		if msig.Recv() == nil || !types.IsInterface(msig.Recv().Type()) ||
+			!types.Identical(types.NewSignatureType(nil, nil, nil, msig.Params(), msig.Results(), msig.Variadic()),
+				types.NewSignatureType(nil, nil, nil, sig.Params(), sig.Results(), sig.Variadic())) {
+			continue
+		}
+		if j.escapes(m) {
+			return nil, false, false
+		}
+		calls = append(calls, cs...)
+	}
+	for _, it := range j.outside {
+		if obj, _, _ := types.LookupFieldOrMethod(it, false, f.Pkg(), f.Name()); obj != nil {
+			outside = true
+		}
+	}
+	return calls, outside, true
+}
+
+// outsideInterfaces lists the interface types of other packages that the
+// package's expressions have or that the functions it calls take.
+func outsideInterfaces(pkg *types.Package, info *types.Info) []*types.Interface {
+	seen := make(map[types.Type]bool)
+	var out []*types.Interface
+	addIface := func(t types.Type) {
+		n, ok := t.(*types.Named)
+		if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg() == pkg || seen[n] {
+			return
+		}
+		seen[n] = true
+		if it, ok := n.Underlying().(*types.Interface); ok && it.NumMethods() > 0 {
+			out = append(out, it)
+		}
+	}
+	for _, tv := range info.Types {
+		addIface(tv.Type)
+		if sig, ok := tv.Type.(*types.Signature); ok {
+			for i := range sig.Params().Len() {
+				addIface(sig.Params().At(i).Type())
+			}
+		}
+	}
+	return out
+}
+
+// received lists what a receive from ch may give: the values of every send
+// in the package on a channel of ch's type, and a value from outside (a
+// channel the standard library sends on, a value sent by code the judge
+// does not see), which is never one of the package's allocations.
+func (j *jpkg) received(ch ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	t := j.info.TypeOf(ch)
+	if t == nil {
+		return nil, false
+	}
+	key := types.TypeString(under(t), nil)
+	if j.receiving[key] {
+		return map[ast.Expr]bool{}, true // listed by the caller
+	}
+	j.receiving[key] = true
+	defer delete(j.receiving, key)
+	out := map[ast.Expr]bool{j.external: true}
+	for _, o := range j.ops {
+		if o.kind != "send" || o.value == nil || !sameType(o.typ, t) {
+			continue
+		}
+		m, ok := j.exprSites(o.value, seen)
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
+}
+
 func (j *jpkg) paramsOf(fn types.Object, ft *ast.FuncType) {
 	i := 0
 	for _, fld := range ft.Params.List {
@@ -363,7 +530,128 @@ func (j *jpkg) call(c *ast.CallExpr) {
 	}
 	if fn, ok := callee.(*types.Func); ok {
 		j.calls[fn] = append(j.calls[fn], c)
+		return
 	}
+	if tv, ok := j.info.Types[c.Fun]; ok && tv.IsValue() && isSignature(tv.Type) {
+		if se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+			if sel := j.info.Selections[se]; sel != nil && sel.Kind() != types.FieldVal {
+				return
+			}
+		}
+		j.valueCalls = append(j.valueCalls, c)
+		if sig := j.info.TypeOf(c.Fun).Underlying().(*types.Signature); sig.Params().Len() <= 1 && sig.Results().Len() == 0 {
+			j.add("cancel", c, c.Fun, j.info.TypeOf(c.Fun), j.varOf(c.Fun)) // cancel() or cancel(cause)
+		}
+	}
+}
+
+// doneOf returns x of the call x.Done(), nil for any other expression.
+func doneOf(e ast.Expr) ast.Expr {
+	c, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(c.Args) != 0 {
+		return nil
+	}
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Done" {
+		return nil
+	}
+	return sel.X
+}
+
+// contextWith reports whether c calls one of the context package's With…
+// functions: a new context (and, for WithCancel and kin, its cancel).
+func (j *jpkg) contextWith(c *ast.CallExpr) bool {
+	fn := j.contextCallee(c)
+	return fn != nil && strings.HasPrefix(fn.Name(), "With")
+}
+
+// contextFunc reports whether c calls one of the context package's
+// functions named.
+func (j *jpkg) contextFunc(c *ast.CallExpr, names ...string) bool {
+	fn := j.contextCallee(c)
+	return fn != nil && slices.Contains(names, fn.Name())
+}
+
+func (j *jpkg) contextCallee(c *ast.CallExpr) *types.Func {
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	fn, ok := j.info.Uses[sel.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "context" {
+		return nil
+	}
+	return fn
+}
+
+// mayCancel reports whether calling the function value fun may cancel the
+// context ctx: fun comes from the context.With… call that made ctx or a
+// context ctx derives from (through the first argument of each With…), or
+// the judge cannot list the values of either.
+func (j *jpkg) mayCancel(fun, ctx ast.Expr, depth int) bool {
+	return j.mayCancelFrom(fun, ctx, depth, make(map[*ast.CallExpr]bool))
+}
+
+// mayCancelFrom is mayCancel, skipping the With… calls already followed
+// (a variable assigned its own derived context lists that call again).
+func (j *jpkg) mayCancelFrom(fun, ctx ast.Expr, depth int, followed map[*ast.CallExpr]bool) bool {
+	if depth > 8 {
+		return true
+	}
+	cs, okC := j.exprSites(fun, map[*types.Var]bool{})
+	xs, okX := j.exprSites(ctx, map[*types.Var]bool{})
+	if !okC || !okX || cs[j.external] || xs[j.external] {
+		return true
+	}
+	for x := range xs {
+		c, ok := x.(*ast.CallExpr)
+		if !ok || !j.contextWith(c) || followed[c] {
+			continue
+		}
+		followed[c] = true
+		if cs[c] || len(c.Args) > 0 && j.mayCancelFrom(fun, c.Args[0], depth+1, followed) {
+			return true
+		}
+	}
+	return false
+}
+
+// litParamSites lists what a function literal's parameter may hold: the
+// argument of every call through a function value that may be that
+// literal, and a value from outside (the literal may be handed to code the
+// judge does not see, which calls it with its own values). False when a
+// call of the literal's signature calls a value the judge cannot list.
+func (j *jpkg) litParamSites(p litParam, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	if j.callingLit[p.lit] {
+		return nil, false
+	}
+	j.callingLit[p.lit] = true
+	defer delete(j.callingLit, p.lit)
+	out := map[ast.Expr]bool{j.external: true}
+	litSig := j.info.TypeOf(p.lit).Underlying().(*types.Signature)
+	for _, c := range j.valueCalls {
+		fns, ok := j.exprSites(c.Fun, map[*types.Var]bool{})
+		if !ok {
+			if types.Identical(j.info.TypeOf(c.Fun).Underlying(), litSig) {
+				return nil, false
+			}
+			continue
+		}
+		if !fns[p.lit] {
+			continue
+		}
+		if p.index >= len(c.Args) || litSig.Variadic() && p.index >= litSig.Params().Len()-1 {
+			return nil, false
+		}
+		m, ok := j.exprSites(c.Args[p.index], seen)
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
 }
 
 // negative reports whether a call's one argument is a negative constant
@@ -439,7 +727,7 @@ func (j *jpkg) fresh(e ast.Expr, v *types.Var) bool {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		return e.Name == "nil"
-	case *ast.CompositeLit:
+	case *ast.CompositeLit, *ast.FuncLit:
 		return true
 	case *ast.UnaryExpr:
 		_, lit := ast.Unparen(e.X).(*ast.CompositeLit)
@@ -538,12 +826,37 @@ func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool,
 		}
 		return j.sites(c, seen)
 	}
-	if p, ok := j.params[v]; ok {
-		if j.escapes(p.fn) || len(j.calls[p.fn]) == 0 {
+	if c, ok := j.chanRange[v]; ok {
+		return j.received(c, seen)
+	}
+	if p, ok := j.litParams[v]; ok {
+		if !merge(j.litParamSites(p, seen)) {
 			return nil, false
 		}
-		for _, c := range j.calls[p.fn] {
+		// A parameter assigned in the body holds those values too.
+		for _, r := range j.assigns[v] {
+			if r == nil || !merge(j.exprSites(r, seen)) {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	if p, ok := j.params[v]; ok {
+		callers, outside, ok := j.callers(p.fn)
+		if !ok || len(callers) == 0 {
+			return nil, false
+		}
+		for _, c := range callers {
 			if p.index >= len(c.Args) || !merge(j.exprSites(c.Args[p.index], seen)) {
+				return nil, false
+			}
+		}
+		if outside {
+			out[j.external] = true
+		}
+		// A parameter assigned in the body holds those values too.
+		for _, r := range j.assigns[v] {
+			if r == nil || !merge(j.exprSites(r, seen)) {
 				return nil, false
 			}
 		}
@@ -563,6 +876,11 @@ func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool,
 
 // exprSites is sites for an expression.
 func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	if j.depth > 64 {
+		return nil, false
+	}
+	j.depth++
+	defer func() { j.depth-- }()
 	e = ast.Unparen(e)
 	if id, ok := e.(*ast.Ident); ok && id.Name == "nil" {
 		return map[ast.Expr]bool{}, true
@@ -589,6 +907,14 @@ func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]boo
 	}
 	if j.fresh(e, nil) {
 		return map[ast.Expr]bool{e: true}, true
+	}
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		return j.received(u.X, seen)
+	}
+	if c, ok := e.(*ast.CallExpr); ok && (j.contextWith(c) || j.contextFunc(c, "Background", "TODO")) {
+		// A context made here: derived (with its cancel), or a root
+		// nothing cancels.
+		return map[ast.Expr]bool{c: true}, true
 	}
 	if c, ok := e.(*ast.CallExpr); ok {
 		if sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
@@ -618,10 +944,76 @@ func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]boo
 			}
 		}
 	}
+	if id, ok := e.(*ast.Ident); ok {
+		// A function used as a value: its declaration stands for it.
+		if fn, ok := j.info.Uses[id].(*types.Func); ok {
+			if d := j.bodies[fn]; d != nil {
+				return map[ast.Expr]bool{d.Name: true}, true
+			}
+			return map[ast.Expr]bool{j.external: true}, true
+		}
+	}
+	if c, ok := e.(*ast.CallExpr); ok {
+		if tv, ok := j.info.Types[c.Fun]; ok && tv.IsValue() && j.staticCallee(c) == nil && isSignature(tv.Type) {
+			return j.valueCallSites(c, seen)
+		}
+	}
 	if v := j.varOf(e); v != nil {
 		return j.sites(v, seen)
 	}
 	return nil, false
+}
+
+func isSignature(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
+// valueCallSites lists what a call through a function value may return:
+// the returns of every function literal and declared function the value
+// may hold, and a value from outside for a function from outside.
+func (j *jpkg) valueCallSites(c *ast.CallExpr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+	if _, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+		if s := j.info.Selections[ast.Unparen(c.Fun).(*ast.SelectorExpr)]; s != nil && s.Kind() != types.FieldVal {
+			return nil, false // a method value or an interface method: not listed here
+		}
+	}
+	// A fresh seen: the callee's values choose which bodies to read, they
+	// are not merged into the answer.
+	fns, ok := j.exprSites(c.Fun, map[*types.Var]bool{})
+	if !ok {
+		return nil, false
+	}
+	out := make(map[ast.Expr]bool)
+	for f := range fns {
+		var m map[ast.Expr]bool
+		switch f := f.(type) {
+		case *ast.FuncLit:
+			if j.visitingLit[f] {
+				continue
+			}
+			j.visitingLit[f] = true
+			m, ok = j.bodyReturns(f.Body, seen)
+			delete(j.visitingLit, f)
+		case *ast.Ident:
+			fn := j.info.Defs[f]
+			if fn == nil || j.visiting[fn] || j.bodies[fn] == nil || j.bodies[fn].Body == nil {
+				return nil, false
+			}
+			m, ok = j.returnSites(fn, seen)
+		case *ast.BadExpr:
+			m, ok = map[ast.Expr]bool{j.external: true}, true
+		default:
+			return nil, false // nil or a value the judge cannot call
+		}
+		if !ok {
+			return nil, false
+		}
+		for k := range m {
+			out[k] = true
+		}
+	}
+	return out, true
 }
 
 // sameType reports whether an operand of type t may be the waited object
@@ -672,6 +1064,12 @@ type verdict struct {
 	// confirmed counts the partner statements (partners, select partners)
 	// the judge found at their line acting on a value not provably other.
 	confirmed int
+	// provedNone reports that the diagnosis names nothing that releases
+	// the waited value and the judge proved it: every releasing operation
+	// of the package acts on another value, the value is made in the
+	// package (not a timer's or another package's channel) and never
+	// handed to a function of another package.
+	provedNone bool
 }
 
 // judge re-derives g's facts.
@@ -719,9 +1117,39 @@ func judge(t testing.TB, r *Report, g *Group) (v verdict) {
 			out = append(out, fmt.Sprintf("says %s is made at %s:%d, but no make is assigned there", f.Object, filepath.Base(f.Make.File), f.Make.Line))
 		}
 	}
+	// A bare wait on a context's Done: the receive at the blocking line.
+	ctxWait := wait
+	if ctxWait == nil && f.Op == "" {
+		for _, o := range j.at(g.Block.File, g.Block.Line, "receive") {
+			if doneOf(o.operand) != nil {
+				ctxWait = &o
+				break
+			}
+		}
+	}
 	partner := func(what string, p SourceRef, w *jop) {
 		if p.File != g.Block.File && filepath.Dir(p.File) != filepath.Dir(g.Block.File) {
 			return // another package: not loaded by the judge
+		}
+		if p.Kind == "cancel" {
+			// A call of a cancel function: it must cancel the context
+			// whose Done the goroutine waits on, or one it derives from.
+			var x ast.Expr
+			if w != nil {
+				x = doneOf(w.operand)
+			}
+			ok := false
+			for _, o := range j.at(p.File, p.Line, "cancel") {
+				if x != nil && j.mayCancel(o.operand, x, 0) {
+					ok = true
+				}
+			}
+			if !ok {
+				out = append(out, fmt.Sprintf("names %s cancel at %s:%d, but no cancel of that context is there", what, filepath.Base(p.File), p.Line))
+			} else {
+				v.confirmed++
+			}
+			return
 		}
 		ops := j.at(p.File, p.Line, p.Kind)
 		ok := false
@@ -737,6 +1165,10 @@ func judge(t testing.TB, r *Report, g *Group) (v verdict) {
 		}
 	}
 	for _, p := range f.Partners {
+		if p.Kind == "cancel" {
+			partner("partner", p, ctxWait)
+			continue
+		}
 		partner("partner", p, wait)
 	}
 	if f.Select != nil {
@@ -802,8 +1234,42 @@ func judge(t testing.TB, r *Report, g *Group) (v verdict) {
 			out = append(out, fmt.Sprintf("lists nothing that releases %s, but %s at %s:%d may act on it", f.Object, o.kind, filepath.Base(o.file), o.line))
 			break
 		}
+		v.provedNone = len(out) == 0 && j.ownValue(wait) && !j.handedOut(wait)
 	}
 	return v
+}
+
+// ownValue reports whether the waited value is made in the package: a
+// channel whose every allocation site the judge lists, none from outside,
+// or a sync primitive (which only its methods release).
+func (j *jpkg) ownValue(w *jop) bool {
+	if _, isChan := under(w.typ).(*types.Chan); !isChan {
+		return w.obj != nil
+	}
+	sites, ok := j.exprSites(w.operand, map[*types.Var]bool{})
+	return ok && len(sites) > 0 && !sites[j.external]
+}
+
+// handedOut reports whether the waited value may be passed to a function
+// of another package, which could release it unseen.
+func (j *jpkg) handedOut(w *jop) bool {
+	for callee, cs := range j.calls {
+		if callee.Pkg() == nil || callee.Pkg() == j.pkg {
+			continue
+		}
+		for _, c := range cs {
+			for _, a := range c.Args {
+				t := j.info.TypeOf(a)
+				if t == nil || !sameType(t, w.typ) {
+					continue
+				}
+				if !j.distinctOps(&jop{operand: a, typ: t, obj: j.varOf(a)}, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func containsStr(list []string, s string) bool {

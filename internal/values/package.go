@@ -32,6 +32,52 @@ type Package struct {
 	calls  []callEdge
 	makes  map[string]Make // make sites by their key
 	params map[*types.Var]string
+	// dyn are the calls through a function value, bound to the functions
+	// that value may hold once the union knows them.
+	dyn []dynCall
+	// carriers caches which interface types a followed type of the
+	// package implements (see carrier).
+	carriers map[types.Type]bool
+	// impls are the package's named types, candidates of an interface
+	// call's dynamic dispatch.
+	impls []*types.Named
+	// dispatched caches dispatch's answer per interface and method.
+	dispatched map[dispatchKey][]*types.Func
+	// derived are the contexts made by context.WithCancel and its
+	// kin, with their cancel functions and parents.
+	derived []derivation
+	// valueCalls are the calls through a function value, by the value's
+	// key, where they are.
+	valueCalls []Call
+	// versions are the variables a context.With… call assigns a derived
+	// context to (ctx, cancel := context.WithCancel(ctx)): a read of the
+	// variable after that statement is the derived context, one before is
+	// what the variable held.
+	versions map[*types.Var][]version
+}
+
+// version is a derived context assigned to a variable by the statement
+// ending at end.
+type version struct {
+	end token.Pos
+	key string
+}
+
+type dispatchKey struct {
+	iface types.Type
+	name  string
+}
+
+// derivation is ctx, cancel := context.WithCancel(parent) (or WithTimeout,
+// WithDeadline, their Cause forms, or WithValue and kin with no cancel).
+type derivation struct{ ctx, cancel, parent string }
+
+// Call is a call through a function value: Key is the value's key, File
+// and Line where the call is.
+type Call struct {
+	Key  string
+	File string
+	Line int
 }
 
 // Make is a make(chan T, n) site.
@@ -45,6 +91,17 @@ type Make struct {
 
 // callEdge joins a and b when package pkg is in the union.
 type callEdge struct{ a, b, pkg string }
+
+// dynCall is a call through a function value: fun is the value's key,
+// args the keys of its arguments and results the keys its results feed
+// ("" where one is not followed). The union joins them with the
+// parameters and results of every function literal and function of a
+// loaded package in fun's class.
+type dynCall struct {
+	fun     string
+	args    []string
+	results []string
+}
 
 type span struct {
 	file     string
@@ -87,7 +144,10 @@ func tracked(t types.Type) bool {
 		case *types.Chan:
 			return true
 		case *types.Signature:
-			return u.Params().Len() == 0 && u.Results().Len() == 0
+			// Every function value: a cancel function is one, and a
+			// function literal called through a variable binds its
+			// parameters to that call's arguments.
+			return true
 		case *types.Slice:
 			t = u.Elem()
 		case *types.Array:
@@ -101,6 +161,36 @@ func tracked(t types.Type) bool {
 	return false
 }
 
+// follows reports whether values of type t are followed in this
+// package: tracked, or an interface that a followed named type of the
+// package implements (chanOutput converted to Output), whose values may
+// hold one.
+func (p *Package) follows(t types.Type) bool {
+	if tracked(t) {
+		return true
+	}
+	if t == nil || !types.IsInterface(t) {
+		return false
+	}
+	if c, ok := p.carriers[t]; ok {
+		return c
+	}
+	c := false
+	if it, ok := t.Underlying().(*types.Interface); ok && it.NumMethods() > 0 {
+		for _, n := range p.impls {
+			if tracked(n) && n.NumMethods() > 0 && types.Implements(n, it) {
+				c = true
+				break
+			}
+		}
+	}
+	if p.carriers == nil {
+		p.carriers = make(map[types.Type]bool)
+	}
+	p.carriers[t] = c
+	return c
+}
+
 // index walks the package once: the key of every tracked expression, the
 // assignments, calls and returns that make two keys one value, and the
 // make sites.
@@ -108,6 +198,15 @@ func (p *Package) index() {
 	p.spans = make(map[span]string)
 	p.makes = make(map[string]Make)
 	p.params = make(map[*types.Var]string)
+	if p.Types != nil {
+		for _, name := range p.Types.Scope().Names() {
+			if tn, ok := p.Types.Scope().Lookup(name).(*types.TypeName); ok && !tn.IsAlias() {
+				if n, ok := tn.Type().(*types.Named); ok && !types.IsInterface(n) {
+					p.impls = append(p.impls, n)
+				}
+			}
+		}
+	}
 	for _, f := range p.Files {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok {
@@ -116,6 +215,25 @@ func (p *Package) index() {
 				}
 			}
 		}
+	}
+	p.versions = make(map[*types.Var][]version)
+	for _, f := range p.Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+				return true
+			}
+			c, ok := ast.Unparen(as.Rhs[0]).(*ast.CallExpr)
+			if !ok || p.contextFunc(c) == "" {
+				return true
+			}
+			if id, ok := as.Lhs[0].(*ast.Ident); ok {
+				if v, ok := p.Info.ObjectOf(id).(*types.Var); ok && !v.IsField() {
+					p.versions[v] = append(p.versions[v], version{end: as.End(), key: "der:" + p.posKey(as.Pos())})
+				}
+			}
+			return true
+		})
 	}
 	for _, f := range p.Files {
 		var fns []string // result key prefixes of the enclosing functions
@@ -178,7 +296,9 @@ func (p *Package) index() {
 				p.promoted(n)
 			}
 			if e, ok := n.(ast.Expr); ok {
-				if k := p.key(e); k != "" {
+				// A function's name is no value anyone asks about: only
+				// the edges need its key.
+				if k := p.key(e); k != "" && !strings.HasPrefix(k, "fn:") {
 					p.spans[p.spanOf(e)] = k
 				}
 			}
@@ -190,6 +310,9 @@ func (p *Package) index() {
 
 // signature keys the parameters and results of a function.
 func (p *Package) signature(sig *types.Signature, params, results string) {
+	if sig.Recv() != nil {
+		p.params[sig.Recv()] = params + "#recv"
+	}
 	for i := range sig.Params().Len() {
 		p.params[sig.Params().At(i)] = params + "#" + strconv.Itoa(i)
 	}
@@ -226,12 +349,132 @@ func (p *Package) assign(lhs, rhs []ast.Expr) {
 		if !ok {
 			return
 		}
+		if name := p.contextFunc(c); name != "" && len(lhs) == 2 && len(c.Args) > 0 {
+			ctx := p.key(lhs[0])
+			if id, ok := lhs[0].(*ast.Ident); ok {
+				if v, ok := p.Info.ObjectOf(id).(*types.Var); ok && len(p.versions[v]) > 0 {
+					ctx = "der:" + p.posKey(lhs[0].Pos()) // this statement's own version
+				}
+			}
+			p.derived = append(p.derived, derivation{ctx: ctx, cancel: p.key(lhs[1]), parent: p.key(c.Args[0])})
+			return
+		}
 		if fn, pkg := p.callee(c); fn != "" {
 			for i := range lhs {
 				p.callEdge(p.key(lhs[i]), "r:"+fn+"#"+strconv.Itoa(i), pkg)
 			}
+			return
+		}
+		for _, fn := range p.dispatch(c) {
+			for i := range lhs {
+				p.callEdge(p.key(lhs[i]), "r:"+fn.Origin().FullName()+"#"+strconv.Itoa(i), fn.Pkg().Path())
+			}
+		}
+		if fv := p.funcValue(c); fv != "" {
+			d := dynCall{fun: fv}
+			for _, l := range lhs {
+				d.results = append(d.results, p.key(l))
+			}
+			p.dyn = append(p.dyn, d)
 		}
 	}
+}
+
+// versionAt returns the key of the derived context variable o holds at
+// pos: the last context.With… assignment to it that ends before pos, ""
+// when none does (o holds what it was given). Source order stands for
+// execution order; a read earlier in a loop that derives again is not told
+// apart.
+func (p *Package) versionAt(o types.Object, pos token.Pos) string {
+	v, ok := o.(*types.Var)
+	if !ok {
+		return ""
+	}
+	k := ""
+	for _, ver := range p.versions[v] {
+		if ver.end < pos {
+			k = ver.key
+		}
+	}
+	return k
+}
+
+// contextFunc returns the name of the context package's function a call
+// calls ("WithCancel"), "" for any other call.
+func (p *Package) contextFunc(c *ast.CallExpr) string {
+	se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return ""
+	}
+	fn, ok := p.Info.Uses[se.Sel].(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != "context" || !strings.HasPrefix(fn.Name(), "With") {
+		return ""
+	}
+	return fn.Name()
+}
+
+// dispatch returns the methods an interface method call may run: the
+// method of that name of every named type of the package that implements
+// the interface (a flow-insensitive approximation: whether a value of the
+// type is ever converted to the interface is not asked). Nil when the
+// call is not an interface method call.
+func (p *Package) dispatch(c *ast.CallExpr) []*types.Func {
+	se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	sel := p.Info.Selections[se]
+	if sel == nil || sel.Kind() != types.MethodVal || !types.IsInterface(sel.Recv()) {
+		return nil
+	}
+	it, ok := sel.Recv().Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	dk := dispatchKey{sel.Recv(), sel.Obj().Name()}
+	if fns, ok := p.dispatched[dk]; ok {
+		return fns
+	}
+	if p.dispatched == nil {
+		p.dispatched = make(map[dispatchKey][]*types.Func)
+	}
+	var out []*types.Func
+	defer func() { p.dispatched[dk] = out }()
+	for _, n := range p.impls {
+		var t types.Type = n
+		if !types.Implements(t, it) {
+			t = types.NewPointer(n)
+			if !types.Implements(t, it) {
+				continue
+			}
+		}
+		obj, _, _ := types.LookupFieldOrMethod(t, false, sel.Obj().Pkg(), sel.Obj().Name())
+		if fn, ok := obj.(*types.Func); ok && fn.Pkg() != nil {
+			out = append(out, fn)
+		}
+	}
+	return out
+}
+
+// funcValue returns the key of the function value a call calls (a
+// variable, parameter or field of function type), "" for a static call,
+// an interface call or a value not followed.
+func (p *Package) funcValue(c *ast.CallExpr) string {
+	if fn, _ := p.callee(c); fn != "" {
+		return ""
+	}
+	if tv, ok := p.Info.Types[c.Fun]; !ok || !tv.IsValue() {
+		return ""
+	}
+	if se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+		if sel := p.Info.Selections[se]; sel != nil && sel.Kind() != types.FieldVal {
+			return ""
+		}
+	}
+	if _, ok := p.Info.TypeOf(c.Fun).Underlying().(*types.Signature); !ok {
+		return ""
+	}
+	return p.key(c.Fun)
 }
 
 // callee returns the key of a call's static callee ("pkg.F", "(*pkg.T).M",
@@ -284,17 +527,45 @@ func (p *Package) call(c *ast.CallExpr) {
 			return
 		}
 	}
-	fn, pkg := p.callee(c)
-	if fn == "" {
+	sig, _ := p.Info.TypeOf(c.Fun).(*types.Signature)
+	bind := func(fn, pkg string) {
+		p.callEdge(p.key(c), "r:"+fn+"#0", pkg)
+		for i, a := range c.Args {
+			if sig != nil && sig.Variadic() && i >= sig.Params().Len()-1 {
+				break
+			}
+			p.callEdge(p.key(a), "p:"+fn+"#"+strconv.Itoa(i), pkg)
+		}
+		// The receiver of a method call is the method's receiver (a
+		// named channel type with methods: out.WriteProgress(p)).
+		if se, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
+			if s := p.Info.Selections[se]; s != nil && s.Kind() == types.MethodVal {
+				p.callEdge(p.key(se.X), "p:"+fn+"#recv", pkg)
+			}
+		}
+	}
+	if fn, pkg := p.callee(c); fn != "" {
+		bind(fn, pkg)
 		return
 	}
-	p.callEdge(p.key(c), "r:"+fn+"#0", pkg)
-	sig, _ := p.Info.TypeOf(c.Fun).(*types.Signature)
-	for i, a := range c.Args {
-		if sig != nil && sig.Variadic() && i >= sig.Params().Len()-1 {
-			break
+	for _, fn := range p.dispatch(c) {
+		bind(fn.Origin().FullName(), fn.Pkg().Path())
+	}
+	if name := p.contextFunc(c); name != "" && len(c.Args) > 0 {
+		// ctx := context.WithValue(parent, …): cancelled with its parent.
+		p.derived = append(p.derived, derivation{ctx: p.key(c), parent: p.key(c.Args[0])})
+	}
+	if fv := p.funcValue(c); fv != "" {
+		ps := p.Fset.Position(c.Pos())
+		p.valueCalls = append(p.valueCalls, Call{Key: fv, File: ps.Filename, Line: ps.Line})
+		d := dynCall{fun: fv, results: []string{p.key(c)}}
+		for i, a := range c.Args {
+			if sig != nil && sig.Variadic() && i >= sig.Params().Len()-1 {
+				break
+			}
+			d.args = append(d.args, p.key(a))
 		}
-		p.callEdge(p.key(a), "p:"+fn+"#"+strconv.Itoa(i), pkg)
+		p.dyn = append(p.dyn, d)
 	}
 }
 
@@ -358,11 +629,19 @@ func (p *Package) key(e ast.Expr) string {
 	}
 	e = ast.Unparen(e)
 	t := p.Info.TypeOf(e)
-	if !tracked(t) {
+	if !p.follows(t) {
 		return ""
 	}
 	switch e := e.(type) {
+	case *ast.FuncLit:
+		return "lit:" + p.posKey(e.Pos())
 	case *ast.Ident:
+		if fn, ok := p.Info.Uses[e].(*types.Func); ok {
+			return funcKey(fn) // a function used as a value
+		}
+		if k := p.versionAt(p.Info.ObjectOf(e), e.Pos()); k != "" {
+			return k
+		}
 		return p.objKey(p.Info.ObjectOf(e))
 	case *ast.SelectorExpr:
 		if sel := p.Info.Selections[e]; sel != nil {
@@ -370,6 +649,9 @@ func (p *Package) key(e ast.Expr) string {
 				return fieldKey(sel.Recv(), sel.Index())
 			}
 			return ""
+		}
+		if fn, ok := p.Info.Uses[e.Sel].(*types.Func); ok {
+			return funcKey(fn) // pkg.F used as a value
 		}
 		return p.objKey(p.Info.Uses[e.Sel]) // pkg.Var
 	case *ast.StarExpr:
@@ -423,13 +705,23 @@ func (p *Package) key(e ast.Expr) string {
 				return ""
 			}
 		}
-		if fn, _ := p.callee(e); fn != "" {
+		if fn, _ := p.callee(e); fn != "" || len(p.dispatch(e)) > 0 || p.funcValue(e) != "" {
 			// One value per call site: calls join their callee's result
 			// only through the union, when its package is loaded.
 			return "call:" + p.posKey(e.Pos())
 		}
 	}
 	return ""
+}
+
+// funcKey keys a function used as a value, "" for one of the standard
+// library (no source is loaded for it, so a call through a value holding
+// it binds nothing).
+func funcKey(fn *types.Func) string {
+	if fn.Pkg() == nil || std(fn.Pkg().Path()) {
+		return ""
+	}
+	return "fn:" + fn.Origin().FullName()
 }
 
 // objKey keys a variable: a parameter or result by its function and

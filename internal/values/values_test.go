@@ -123,3 +123,106 @@ func TestLoadFails(t *testing.T) {
 		t.Errorf("Load of a module-cache directory: %v, want %v", err, errModCache)
 	}
 }
+
+// dispatchSrc sends values through an interface call, a conversion and
+// function values; the comments name what each must join.
+const dispatchSrc = `package flow
+
+type Sink interface{ Put(int) }
+
+// chanSink is a channel with a method: its receiver is the channel.
+type chanSink chan<- int
+
+func (s chanSink) Put(v int) { s <- v }
+
+type other struct{}
+
+func (other) Put(int) {}
+
+func NewSink(c chan<- int) Sink { return chanSink(c) } // conversion, then interface
+
+func produce(s Sink) { s.Put(1) } // dispatch: s is chanSink.Put's receiver
+
+func pipe() {
+	ch := make(chan int)
+	go produce(NewSink(ch))
+	for range ch {
+	}
+}
+
+type waitFunc func(done <-chan struct{}) <-chan struct{}
+
+func waitFor(wait waitFunc, done <-chan struct{}) { <-wait(done) }
+
+func poll() {
+	stop := make(chan struct{})
+	defer close(stop)
+	var got <-chan struct{}
+	waitFor(func(done <-chan struct{}) <-chan struct{} { // a literal passed on and called through a parameter
+		got = done
+		return done
+	}, stop)
+	<-got
+}
+
+type hook struct{ fn func(chan int) }
+
+func hooked() {
+	h := hook{fn: func(c chan int) { <-c }} // a literal kept in a field and called through it
+	work := make(chan int)
+	h.fn(work)
+	unrelated := make(chan int)
+	_ = unrelated
+}
+`
+
+func TestUnionFollowsDynamicCalls(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{"go.mod": "module example.com/flow\n\ngo 1.22\n", "flow.go": dispatchSrc} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pkgs, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pkgs[0]
+	if len(p.Errors) > 0 {
+		t.Fatalf("type errors: %v", p.Errors)
+	}
+	u := NewUnion()
+	u.Add(p)
+	path := filepath.Join(dir, "flow.go")
+	// key returns the key of target inside the unique text around.
+	key := func(around, target string) string {
+		t.Helper()
+		if strings.Count(dispatchSrc, around) != 1 {
+			t.Fatalf("%q is not once in the source", around)
+		}
+		off := strings.Index(dispatchSrc, around) + strings.Index(around, target)
+		k := p.ValueAt(path, off, off+len(target))
+		if k == "" {
+			t.Fatalf("no value key for %q in %q", target, around)
+		}
+		return k
+	}
+	tests := []struct {
+		name string
+		a, b string
+		same bool
+	}{
+		{"a method's receiver reached through a conversion and an interface call", key("s <- v", "s"), key("range ch", "ch"), true},
+		{"a func literal's parameter called through a parameter of function type", key("<-got", "got"), key("close(stop)", "stop"), true},
+		{"a func literal's parameter called through a field", key("{ <-c }", "c"), key("h.fn(work)", "work"), true},
+		{"another channel", key("{ <-c }", "c"), key("_ = unrelated", "unrelated"), false},
+	}
+	for _, tt := range tests {
+		if got := u.Same(tt.a, tt.b); got != tt.same {
+			t.Errorf("%s: Same(%s, %s) = %v, want %v", tt.name, tt.a, tt.b, got, tt.same)
+		}
+	}
+}
