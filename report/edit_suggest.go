@@ -16,6 +16,9 @@ type editor struct {
 	// noCtx says why the context in scope cannot serve, when it is one
 	// nothing cancels.
 	noCtx string
+	// fix, set by a rule, replaces the diagnosis's fix: the edit found
+	// is what the code needs, said better than the catalog's advice.
+	fix string
 }
 
 // suggest sets g.Diagnosis.Suggestion when the diagnosed shape has a
@@ -48,6 +51,9 @@ func (d *diagnoser) suggest(g *Group) {
 	e := &editor{d: d, g: g, s: s}
 	sug, why := e.rules()
 	if sug != nil {
+		if e.fix != "" {
+			g.Diagnosis.Fix = e.fix
+		}
 		d.finishSuggestion(g, sug)
 		return
 	}
@@ -74,6 +80,20 @@ func (d *diagnoser) finishSuggestion(g *Group, sug *Suggestion) {
 // or why there is none.
 func (e *editor) rules() (*Suggestion, string) {
 	switch e.g.Diagnosis.PatternID {
+	case PatternRangeUnclosed, PatternRecvNoSender, PatternGenericReceive, PatternSelectNoExit:
+		sug, why := e.closeOnEarlyExit()
+		if sug != nil {
+			return sug, ""
+		}
+		if why != "" && e.g.Diagnosis.PatternID == PatternRangeUnclosed {
+			sug, whyRanged := e.closeRanged()
+			if sug != nil {
+				return sug, ""
+			}
+			return nil, joinWhy(why, whyRanged)
+		}
+	}
+	switch e.g.Diagnosis.PatternID {
 	case PatternSendNoReceiver, PatternGenericSend, PatternMutualWait, PatternHTTPHandlerCtx,
 		PatternRecvNoSender, PatternGenericReceive:
 		switch e.g.Reason {
@@ -97,7 +117,12 @@ func (e *editor) rules() (*Suggestion, string) {
 	case PatternContextNeverDone:
 		return e.cancelContext()
 	case PatternWaitGroup:
+		if sug, why := e.deferSkippedDone(); sug != nil || why != "" {
+			return sug, why
+		}
 		return e.deferDone()
+	}
+	switch e.g.Diagnosis.PatternID {
 	case PatternMutexHeld:
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""

@@ -1,0 +1,207 @@
+package report
+
+import (
+	"bytes"
+	"go/format"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+)
+
+// skippedEditSource holds, per family of "the release exists but a path skips
+// it", a leaking shape that gets an edit and a near miss that must not:
+// "// mark:NAME" is where the test's goroutine blocks, "// go:NAME" the go
+// statement that started it.
+const skippedEditSource = `package x
+
+import (
+	"errors"
+	"sync"
+)
+
+// The return on a parse error leaves importAll without close(jobs): the
+// workers' range never ends. Only importAll sends on jobs, so closing it
+// before that return is safe.
+func importAll(items []string, parse func(string) error) error {
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() { // go:import
+			defer wg.Done()
+			for j := range jobs { // mark:import
+				_ = j
+			}
+		}()
+	}
+	for _, it := range items {
+		if err := parse(it); err != nil {
+			return err
+		}
+		jobs <- it
+	}
+	close(jobs)
+	wg.Wait()
+	return nil
+}
+
+// A goroutine of its own sends on jobs too: a close before the return
+// could come before its send, which would panic.
+func importShared(items []string, parse func(string) error) error {
+	jobs := make(chan string)
+	go func() { // go:shared
+		for j := range jobs { // mark:shared
+			_ = j
+		}
+	}()
+	go func() { jobs <- "first" }()
+	for _, it := range items {
+		if err := parse(it); err != nil {
+			return err
+		}
+		jobs <- it
+	}
+	close(jobs)
+	return nil
+}
+
+// run's Done is only on the stop path: the return on a failed flush skips
+// it. Each Done is followed by a return, so one deferred Done does the same
+// on that path and ends the others too.
+type flusher struct {
+	wg         sync.WaitGroup
+	kick, stop chan struct{}
+}
+
+func newFlusher(flush func() error) *flusher {
+	w := &flusher{kick: make(chan struct{}), stop: make(chan struct{})}
+	w.wg.Add(1)
+	go w.run(flush)
+	return w
+}
+
+func (w *flusher) run(flush func() error) {
+	for {
+		select {
+		case <-w.kick:
+			if err := flush(); err != nil {
+				return
+			}
+		case <-w.stop:
+			w.wg.Done()
+			return
+		}
+	}
+}
+
+func (w *flusher) Stop() {
+	close(w.stop)
+	w.wg.Wait() // mark:flushwait
+}
+
+// work goes on after its Done: deferring the Done would move it after
+// that work.
+type batch struct{ wg sync.WaitGroup }
+
+func (b *batch) start(step func() error) {
+	b.wg.Add(1)
+	go b.work(step)
+}
+
+func (b *batch) work(step func() error) {
+	if err := step(); err != nil {
+		return
+	}
+	b.wg.Done()
+	_ = step()
+}
+
+func (b *batch) Wait() {
+	b.wg.Wait() // mark:batchwait
+}
+`
+
+// editCase is one goroutine of a marked source and the edit it should
+// get: "// mark:NAME" is where it blocks, "// go:NAME" the go statement
+// that started it.
+type editCase struct {
+	name, mark, state, fn string
+	createdBy             string // the go: marker, "" when not started there
+	want                  []string
+	fix                   string // a part of the diagnosis's fix
+	noEdit                string // with no want: why there is none
+}
+
+// TestSkippedReleaseEdits checks the edits for a release an early return
+// skips: each leaking shape's edit lines and fix, and that the near misses
+// get none, with the reason. The corpus of real bugs (internal/realbugs)
+// applies the edits and reruns the leaking code.
+func TestSkippedReleaseEdits(t *testing.T) {
+	checkEditCases(t, skippedEditSource, []editCase{
+		{"close before the return that skips it", "import", "chan receive", "x.importAll.func1", "import",
+			[]string{"+ close(jobs)"}, "close(jobs) before the return at line 25 as well", ""},
+		{"no close where another goroutine sends", "shared", "chan receive", "x.importShared.func1", "shared",
+			nil, "", "jobs is also sent on at x.go:43, outside importShared"},
+		{"a plain Done deferred first", "flushwait", "sync.WaitGroup.Wait", "x.(*flusher).Stop", "",
+			[]string{"+ defer w.wg.Done()", "- w.wg.Done()"}, "defer w.wg.Done()", ""},
+		{"no defer for a Done work follows", "batchwait", "sync.WaitGroup.Wait", "x.(*batch).Wait", "",
+			nil, "", "is not followed by a return, so deferring it would move it"},
+	})
+}
+
+// checkEditCases diagnoses each case's goroutine in src and checks its
+// edit lines, its fix and that the edited file is gofmt-clean, or why it
+// gets no edit.
+func checkEditCases(t *testing.T, source string, cases []editCase) {
+	t.Helper()
+	path, marks := writeSource(t, source)
+	lines := strings.Split(source, "\n")
+	goLine := func(name string) int {
+		for i, l := range lines {
+			if strings.Contains(l, "// go:"+name) {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &profile.Goroutine{ID: 1, State: tt.state,
+				Frames: []profile.Frame{{Func: tt.fn, File: path, Line: marks[tt.mark]}}}
+			if tt.createdBy != "" {
+				g.CreatedBy = &profile.Frame{Func: strings.TrimSuffix(tt.fn, ".func1"), File: path, Line: goLine(tt.createdBy)}
+			}
+			rep := New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)})
+			d := rep.Groups[0].Diagnosis
+			if tt.want == nil {
+				if d.Suggestion != nil || !strings.Contains(d.NoEdit, tt.noEdit) {
+					t.Fatalf("want no edit saying %q, got %+v / %q", tt.noEdit, d.Suggestion, d.NoEdit)
+				}
+				return
+			}
+			if d.Suggestion == nil {
+				t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
+			}
+			if got := strings.Join(d.Suggestion.Lines, "\n"); got != strings.Join(tt.want, "\n") {
+				t.Errorf("edits:\n%s\nwant:\n%s", got, strings.Join(tt.want, "\n"))
+			}
+			if !strings.Contains(d.Fix, tt.fix) {
+				t.Errorf("fix %q, want it to say %q", d.Fix, tt.fix)
+			}
+			out, err := ApplyEdits(src, d.Suggestion.Edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if formatted, err := format.Source(out); err != nil || !bytes.Equal(formatted, out) {
+				t.Errorf("the edited source is not gofmt-clean (%v):\n%s", err, out)
+			}
+		})
+	}
+}
