@@ -117,10 +117,21 @@ func (e *editor) rules() (*Suggestion, string) {
 	case PatternContextNeverDone:
 		return e.cancelContext()
 	case PatternWaitGroup:
+		if sug := e.lateDeferredDone(); sug != nil {
+			return sug, ""
+		}
 		if sug, why := e.deferSkippedDone(); sug != nil || why != "" {
 			return sug, why
 		}
 		return e.deferDone()
+	}
+	switch e.g.Diagnosis.PatternID {
+	case PatternMutexHeld, PatternRWMutexDeadlock, PatternDoubleLock:
+		for _, pair := range [][2]string{{"Lock", "Unlock"}, {"RLock", "RUnlock"}} {
+			if sug := e.deferUnlockEarlier(pair[0], pair[1]); sug != nil {
+				return sug, ""
+			}
+		}
 	}
 	switch e.g.Diagnosis.PatternID {
 	case PatternMutexHeld:
