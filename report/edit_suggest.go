@@ -113,9 +113,18 @@ func (e *editor) rules() (*Suggestion, string) {
 		return nil, "the loop ranges over the ticker's channel: turn it into a select on the ticker and " +
 			"ctx.Done() (the catalog's sample); that is a rewrite, not a mechanical edit"
 	case PatternNeverClosed:
+		if sug, _ := e.cancelOnEveryExit(); sug != nil {
+			return sug, ""
+		}
 		return e.callCloser()
 	case PatternContextNeverDone:
-		return e.cancelContext()
+		sug, why := e.cancelContext()
+		if sug == nil {
+			if other, whyOther := e.cancelOnEveryExit(); other != nil || whyOther != "" {
+				return other, joinWhy(why, whyOther)
+			}
+		}
+		return sug, why
 	case PatternWaitGroup:
 		if sug := e.lateDeferredDone(); sug != nil {
 			return sug, ""
@@ -195,6 +204,11 @@ func (e *editor) blockedReceive() (*Suggestion, string) {
 	n := e.s.onLine(func(n ast.Node) bool { u, ok := n.(*ast.UnaryExpr); return ok && u.Op == token.ARROW })
 	if n == nil {
 		return nil, ""
+	}
+	// A goroutine that waits only to cancel its creator's context: a
+	// select on that context alone would wait for itself.
+	if sug, why := e.cancelOnEveryExit(); sug != nil || why != "" {
+		return sug, why
 	}
 	return e.wrapInSelect(n.(*ast.UnaryExpr))
 }
