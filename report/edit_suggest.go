@@ -107,6 +107,9 @@ func (e *editor) rules() (*Suggestion, string) {
 	case PatternRangeUnclosed:
 		return e.closeRanged()
 	case PatternSelectNoExit, PatternTickerLoop, PatternGenericSelect:
+		if sug, _ := e.closeForEveryWaiter(); sug != nil {
+			return sug, ""
+		}
 		if e.g.Reason == ReasonSelect {
 			return e.selectExit()
 		}
@@ -114,6 +117,9 @@ func (e *editor) rules() (*Suggestion, string) {
 			"ctx.Done() (the catalog's sample); that is a rewrite, not a mechanical edit"
 	case PatternNeverClosed:
 		if sug, _ := e.cancelOnEveryExit(); sug != nil {
+			return sug, ""
+		}
+		if sug, _ := e.closeForEveryWaiter(); sug != nil {
 			return sug, ""
 		}
 		return e.callCloser()
