@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"path/filepath"
+	"strings"
 )
 
 // This file holds the edits for a release the code already has but an
@@ -266,4 +268,123 @@ func endsAfter(body *ast.BlockStmt, st ast.Stmt) bool {
 	}
 	_, ok := b.List[i+1].(*ast.ReturnStmt)
 	return ok
+}
+
+// callOnEarlyExit calls the method that would release the group on the
+// early exits that skip its call: the release (a send or close the group
+// waits for) sits in a function M; a function F starts the goroutine
+// through a call of the group's creator and calls M later, but returns in
+// between. A copy of F's call of M goes before each such return. It
+// applies when both calls are statements of F's own body, the returns are
+// statements of their own, and every name the call uses is in scope
+// there.
+func (e *editor) callOnEarlyExit() (*Suggestion, string) {
+	w := e.d.waitFor(e.g)
+	c := e.g.CreatedBy
+	if w == nil || c == nil || e.d.src == nil {
+		return nil, ""
+	}
+	cf := e.d.src.file(c.File)
+	if cf == nil {
+		return nil, ""
+	}
+	cs := cf.locate(c.Line)
+	info := e.d.packageTypes(cf)
+	if cs == nil || cs.decl == nil || info == nil {
+		return nil, ""
+	}
+	creator := info.Defs[cs.decl.Name]
+	for _, obj := range w.objs {
+		for _, o := range w.partners(obj) {
+			if o.decl == nil || o.fn != ast.Node(o.decl) || o.deferred || o.file.ast.Name.Name != cf.ast.Name.Name ||
+				filepath.Dir(o.file.path) != filepath.Dir(cf.path) {
+				continue
+			}
+			if sug := e.callBeforeExits(o, info, creator); sug != nil {
+				return sug, ""
+			}
+		}
+	}
+	return nil, ""
+}
+
+// callBeforeExits looks, in the package of the release o, for the
+// functions that call creator and then o's function (the functions as
+// the package's types resolve the calls: info), with returns between them,
+// and puts a copy of the call before each of those returns. Which of them
+// started the group is not known, so every one must take the edit.
+func (e *editor) callBeforeExits(o *srcOp, info *types.Info, creator types.Object) *Suggestion {
+	m := info.Defs[o.decl.Name]
+	if m == nil || creator == nil || m == creator {
+		return nil
+	}
+	var edits []Edit
+	var where []string
+	failed := false
+	for _, pf := range e.d.pkgFiles(o.file) {
+		ast.Inspect(pf.ast, func(n ast.Node) bool {
+			body := funcBody(n)
+			if body == nil || failed {
+				return !failed
+			}
+			start, call := -1, -1
+			for i, st := range body.List {
+				es, ok := st.(*ast.ExprStmt)
+				if !ok {
+					continue
+				}
+				cl, ok := es.X.(*ast.CallExpr)
+				if !ok {
+					continue
+				}
+				switch calleeObj(info, cl) {
+				case creator:
+					if start < 0 {
+						start = i
+					}
+				case m:
+					if start >= 0 && call < 0 {
+						call = i
+					}
+				}
+			}
+			if start < 0 || call < 0 {
+				return true
+			}
+			st := body.List[call]
+			var lines []int
+			for _, mid := range body.List[start+1 : call] {
+				ast.Inspect(mid, func(x ast.Node) bool {
+					if _, lit := x.(*ast.FuncLit); lit || failed {
+						return false
+					}
+					ret, ok := x.(*ast.ReturnStmt)
+					if !ok {
+						return true
+					}
+					if !pf.alone(st) || !pf.alone(ret) || !inScopeAt(e.d.packageTypes(pf), st, ret) {
+						failed = true
+						return false
+					}
+					edits = append(edits, pf.insertBefore(ret, pf.text(st)))
+					lines = append(lines, pf.lineOf(ret.Pos()))
+					return true
+				})
+			}
+			if len(lines) > 0 {
+				where = append(where, fmt.Sprintf("%s before the return at line %s (the call at line %d is skipped)",
+					pf.text(st), joinInts(lines), pf.lineOf(st.Pos())))
+			}
+			return true
+		})
+	}
+	if failed || len(edits) == 0 {
+		return nil
+	}
+	e.fix = fmt.Sprintf("call %s: it sends or closes what the goroutine waits for (line %d), and an early return "+
+		"skips it", strings.Join(where, "; "), o.line)
+	return &Suggestion{
+		Summary: fmt.Sprintf("call %s, so the early exit releases the goroutine too", strings.Join(where, "; ")),
+		Edits:   edits,
+	}
 }

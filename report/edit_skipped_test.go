@@ -18,6 +18,7 @@ import (
 const skippedEditSource = `package x
 
 import (
+	"context"
 	"errors"
 	"sync"
 )
@@ -122,6 +123,68 @@ func (b *batch) work(step func() error) {
 func (b *batch) Wait() {
 	b.wg.Wait() // mark:batchwait
 }
+
+// exec's early return skips the Unwatch that would release Watch's
+// goroutine; both calls are exec's own statements.
+type watcher struct{ unwatch chan struct{} }
+
+func (w *watcher) Watch(ctx context.Context) {
+	go func() { // go:watchctx
+		select { // mark:watchctx
+		case <-ctx.Done():
+		case <-w.unwatch:
+		}
+	}()
+}
+
+func (w *watcher) Unwatch() { w.unwatch <- struct{}{} }
+
+type dbConn struct{ w *watcher }
+
+func (c *dbConn) exec(ctx context.Context, send func() error) error {
+	c.w.Watch(ctx)
+	if err := send(); err != nil {
+		return err
+	}
+	c.w.Unwatch()
+	return nil
+}
+
+// query's Unwatch uses a name the early return does not see: which caller
+// started the goroutine is not known, so neither gets the edit.
+type otherWatcher struct{ unwatch chan struct{} }
+
+func (w *otherWatcher) Watch(ctx context.Context) {
+	go func() { // go:otherctx
+		select { // mark:otherctx
+		case <-ctx.Done():
+		case <-w.unwatch:
+		}
+	}()
+}
+
+func (w *otherWatcher) Unwatch() { w.unwatch <- struct{}{} }
+
+type otherConn struct{ w *otherWatcher }
+
+func (c *otherConn) exec(ctx context.Context, send func() error) error {
+	c.w.Watch(ctx)
+	if err := send(); err != nil {
+		return err
+	}
+	c.w.Unwatch()
+	return nil
+}
+
+func (c *otherConn) query(ctx context.Context, send func() error) error {
+	c.w.Watch(ctx)
+	if err := send(); err != nil {
+		return err
+	}
+	w := c.w
+	w.Unwatch()
+	return nil
+}
 `
 
 // editCase is one goroutine of a marked source and the edit it should
@@ -142,11 +205,15 @@ type editCase struct {
 func TestSkippedReleaseEdits(t *testing.T) {
 	checkEditCases(t, skippedEditSource, []editCase{
 		{"close before the return that skips it", "import", "chan receive", "x.importAll.func1", "import",
-			[]string{"+ close(jobs)"}, "close(jobs) before the return at line 25 as well", ""},
+			[]string{"+ close(jobs)"}, "close(jobs) before the return at line 26 as well", ""},
 		{"no close where another goroutine sends", "shared", "chan receive", "x.importShared.func1", "shared",
-			nil, "", "jobs is also sent on at x.go:43, outside importShared"},
+			nil, "", "jobs is also sent on at x.go:44, outside importShared"},
 		{"a plain Done deferred first", "flushwait", "sync.WaitGroup.Wait", "x.(*flusher).Stop", "",
 			[]string{"+ defer w.wg.Done()", "- w.wg.Done()"}, "defer w.wg.Done()", ""},
+		{"call the releasing method before the return that skips it", "watchctx", "select", "x.(*watcher).Watch.func1", "watchctx",
+			[]string{"+ c.w.Unwatch()"}, "call c.w.Unwatch() before the return at line", ""},
+		{"no call where one caller's copy would not compile", "otherctx", "select", "x.(*otherWatcher).Watch.func1", "otherctx",
+			nil, "", ""},
 		{"no defer for a Done work follows", "batchwait", "sync.WaitGroup.Wait", "x.(*batch).Wait", "",
 			nil, "", "is not followed by a return, so deferring it would move it"},
 	})

@@ -80,6 +80,15 @@ func (d *diagnoser) finishSuggestion(g *Group, sug *Suggestion) {
 // or why there is none.
 func (e *editor) rules() (*Suggestion, string) {
 	switch e.g.Diagnosis.PatternID {
+	case PatternRangeUnclosed, PatternRecvNoSender, PatternGenericReceive, PatternSelectNoExit,
+		PatternContextNeverDone, PatternNeverClosed, PatternGenericSelect:
+		if isChanReason(e.g.Reason) {
+			if sug, _ := e.callOnEarlyExit(); sug != nil {
+				return sug, ""
+			}
+		}
+	}
+	switch e.g.Diagnosis.PatternID {
 	case PatternRangeUnclosed, PatternRecvNoSender, PatternGenericReceive, PatternSelectNoExit:
 		sug, why := e.closeOnEarlyExit()
 		if sug != nil {
