@@ -140,6 +140,8 @@ func (e *editor) rules() (*Suggestion, string) {
 			}
 		}
 		return sug, why
+	case PatternCondNoSignal:
+		return e.broadcastForMixedWaiters()
 	case PatternWaitGroup:
 		if sug := e.lateDeferredDone(); sug != nil {
 			return sug, ""
