@@ -138,6 +138,9 @@ func (e *editor) rules() (*Suggestion, string) {
 			if other, whyOther := e.cancelOnEveryExit(); other != nil || whyOther != "" {
 				return other, joinWhy(why, whyOther)
 			}
+			if other, _ := e.cancelOverwritten(); other != nil {
+				return other, ""
+			}
 		}
 		return sug, why
 	case PatternCondNoSignal:
