@@ -141,6 +141,9 @@ func (e *editor) rules() (*Suggestion, string) {
 			if other, _ := e.cancelOverwritten(); other != nil {
 				return other, ""
 			}
+			if other, _ := e.passCallersContext(); other != nil {
+				return other, ""
+			}
 		}
 		return sug, why
 	case PatternCondNoSignal:

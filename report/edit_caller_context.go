@@ -1,0 +1,158 @@
+package report
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// passCallersContext replaces the context.Background() (or TODO()) a
+// caller passes down to the goroutine's wait with the caller's own
+// context: the group waits on ctx.Done() for a context that reaches it
+// through parameters (followed through calls and function literals that
+// capture them, resolved by types) from calls that each pass a context
+// nothing cancels, and each such caller has a context.Context parameter of
+// its own and returns when that one is done (a select case on its Done
+// that returns). The goroutine then ends no later than its caller does.
+func (e *editor) passCallersContext() (*Suggestion, string) {
+	done := e.doneWaited()
+	if done == "" || e.s.decl == nil {
+		return nil, ""
+	}
+	info := e.d.packageTypes(e.s.file)
+	if info == nil {
+		return nil, ""
+	}
+	decl, idx := paramOwner(e.s, done)
+	if decl == nil {
+		return nil, ""
+	}
+	var sites []callerCtx
+	if !e.ctxSources(info, decl, idx, 0, &sites) || len(sites) == 0 {
+		return nil, ""
+	}
+	var edits []Edit
+	var where []string
+	for _, cs := range sites {
+		edits = append(edits, newEdit(cs.file, cs.file.posOffset(cs.arg.Pos()), cs.file.posOffset(cs.arg.End()), cs.ctx))
+		where = append(where, fmt.Sprintf("line %d (%s's %s)", cs.file.lineOf(cs.arg.Pos()), cs.fn, cs.ctx))
+	}
+	e.fix = fmt.Sprintf("pass the caller's context instead of %s at %s: the goroutine waits for that context to "+
+		"end, and nothing cancels %s", types.ExprString(sites[0].arg), strings.Join(where, ", "),
+		types.ExprString(sites[0].arg))
+	return &Suggestion{
+		Summary: fmt.Sprintf("pass the caller's context at %s, which it returns on, instead of one nothing cancels",
+			strings.Join(where, ", ")),
+		Edits: edits,
+	}, ""
+}
+
+// callerCtx is a call passing a context nothing cancels where the calling
+// function has its own: arg is the argument, ctx the parameter to pass.
+type callerCtx struct {
+	file *srcFile
+	arg  ast.Expr
+	fn   string
+	ctx  string
+}
+
+// paramOwner returns the function declaration around s whose parameter
+// name is, and its index: the site's own function, or the declaration a
+// function literal captures it from.
+func paramOwner(s *site, name string) (*ast.FuncDecl, int) {
+	for i := len(s.path) - 1; i >= 0; i-- {
+		switch fn := s.path[i].(type) {
+		case *ast.FuncLit:
+			if paramIndex(fn, name) >= 0 || declares(fn.Body, name, false) {
+				return nil, -1 // the literal's own
+			}
+		case *ast.FuncDecl:
+			return fn, paramIndex(fn, name)
+		}
+	}
+	return nil, -1
+}
+
+// ctxSources follows the parameter idx of decl to what its callers pass:
+// a parameter of theirs (followed, at most four calls deep) or a context
+// nothing cancels (a site, when the caller can pass its own). It reports
+// false when a caller passes anything else, or a site has no context to
+// pass instead.
+func (e *editor) ctxSources(info *types.Info, decl *ast.FuncDecl, idx, depth int, sites *[]callerCtx) bool {
+	obj := info.Defs[decl.Name]
+	if obj == nil || idx < 0 || depth > 4 {
+		return false
+	}
+	ok, calls := true, 0
+	for _, pf := range e.d.pkgFiles(e.s.file) {
+		ast.Inspect(pf.ast, func(n ast.Node) bool {
+			c, isCall := n.(*ast.CallExpr)
+			if !ok || !isCall || calleeObj(info, c) != obj {
+				return ok
+			}
+			calls++
+			if idx >= len(c.Args) {
+				ok = false
+				return false
+			}
+			arg := c.Args[idx]
+			cs := pf.locate(pf.lineOf(c.Pos()))
+			if cs == nil {
+				ok = false
+				return false
+			}
+			if id, isIdent := arg.(*ast.Ident); isIdent {
+				owner, j := paramOwner(cs, id.Name)
+				ok = owner != nil && j >= 0 && e.ctxSources(info, owner, j, depth+1, sites)
+				return ok
+			}
+			call, isCall := arg.(*ast.CallExpr)
+			if !isCall || !(isCallTo(call, "context", "Background") || isCallTo(call, "context", "TODO")) ||
+				cs.decl == nil {
+				ok = false
+				return false
+			}
+			own := ownContext(cs.decl)
+			if own == "" {
+				ok = false
+				return false
+			}
+			*sites = append(*sites, callerCtx{file: pf, arg: arg, fn: cs.decl.Name.Name, ctx: own})
+			return true
+		})
+	}
+	return ok && calls > 0
+}
+
+// ownContext returns decl's context.Context parameter when decl returns on
+// its Done (a select case <-ctx.Done() whose body ends in a return), ""
+// otherwise.
+func ownContext(decl *ast.FuncDecl) string {
+	for _, f := range decl.Type.Params.List {
+		if types.ExprString(f.Type) != "context.Context" || len(f.Names) != 1 {
+			continue
+		}
+		name := f.Names[0].Name
+		if declares(decl.Body, name, false) {
+			continue // shadowed somewhere: which one a call sees is not checked
+		}
+		returns := false
+		ast.Inspect(decl.Body, func(n ast.Node) bool {
+			cc, ok := n.(*ast.CommClause)
+			if !ok || cc.Comm == nil || returns {
+				return !returns
+			}
+			if ctx, done := isDoneRecv(&ast.UnaryExpr{Op: token.ARROW, X: commExpr(cc)}); done && ctx == name &&
+				endsInReturn(cc.Body) {
+				returns = true
+			}
+			return true
+		})
+		if returns {
+			return name
+		}
+	}
+	return ""
+}
