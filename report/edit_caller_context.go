@@ -156,3 +156,105 @@ func ownContext(decl *ast.FuncDecl) string {
 	}
 	return ""
 }
+
+// useDerivedContext keeps the context a group constructor derives where
+// the code discards it: the group waits on ctx.Done() for a context its
+// caller passes as the caller's own ctx, and the caller made a group from
+// that ctx with `g, _ := G(ctx)`, G returning the group and a context the
+// group cancels (errgroup.WithContext, or a function of the package whose
+// second result is a context.Context it derives with a cancel). The
+// goroutines then get the group's context, cancelled when one of them
+// fails, instead of one that outlives them.
+func (e *editor) useDerivedContext() (*Suggestion, string) {
+	done := e.doneWaited()
+	info := e.d.packageTypes(e.s.file)
+	if done == "" || e.s.decl == nil || info == nil {
+		return nil, ""
+	}
+	decl, idx := paramOwner(e.s, done)
+	if decl == nil || idx < 0 || info.Defs[decl.Name] == nil {
+		return nil, ""
+	}
+	obj := info.Defs[decl.Name]
+	for _, pf := range e.d.pkgFiles(e.s.file) {
+		var found *Suggestion
+		ast.Inspect(pf.ast, func(n ast.Node) bool {
+			c, ok := n.(*ast.CallExpr)
+			if found != nil || !ok || calleeObj(info, c) != obj || idx >= len(c.Args) {
+				return found == nil
+			}
+			id, ok := c.Args[idx].(*ast.Ident)
+			if !ok {
+				return true
+			}
+			cs := pf.locate(pf.lineOf(c.Pos()))
+			if cs == nil {
+				return true
+			}
+			owner, j := paramOwner(cs, id.Name)
+			if owner == nil || j < 0 {
+				return true
+			}
+			for _, st := range owner.Body.List {
+				as, ok := st.(*ast.AssignStmt)
+				if !ok || len(as.Lhs) != 2 || len(as.Rhs) != 1 || as.Pos() > c.Pos() {
+					continue
+				}
+				blank, ok := as.Lhs[1].(*ast.Ident)
+				g, isCall := as.Rhs[0].(*ast.CallExpr)
+				if !ok || blank.Name != "_" || !isCall || len(g.Args) != 1 || types.ExprString(g.Args[0]) != id.Name ||
+					!e.derivesContext(info, g) {
+					continue
+				}
+				at := pf.posOffset(blank.Pos())
+				e.fix = fmt.Sprintf("keep the context %s returns (line %d) as %s: the goroutines get %s's own %s, "+
+					"which nothing cancels when one of them fails", types.ExprString(g.Fun), pf.lineOf(as.Pos()),
+					id.Name, owner.Name.Name, id.Name)
+				found = &Suggestion{
+					Summary: fmt.Sprintf("use the context %s derives (%s) for the group's goroutines", types.ExprString(g.Fun),
+						id.Name),
+					Edits: []Edit{newEdit(pf, at, at+1, id.Name)},
+				}
+				return false
+			}
+			return true
+		})
+		if found != nil {
+			return found, ""
+		}
+	}
+	return nil, ""
+}
+
+// derivesContext reports whether c returns a group and the context it
+// cancels: errgroup.WithContext, or a function of the package whose second
+// result is a context.Context and whose body derives one with a cancel.
+func (e *editor) derivesContext(info *types.Info, c *ast.CallExpr) bool {
+	if isCallTo(c, "errgroup", "WithContext") {
+		return true
+	}
+	fn, ok := calleeObj(info, c).(*types.Func)
+	if !ok {
+		return false
+	}
+	for _, pf := range e.d.pkgFiles(e.s.file) {
+		for _, d := range pf.ast.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || info.Defs[fd.Name] != fn || fd.Body == nil || fd.Type.Results.NumFields() != 2 {
+				continue
+			}
+			if types.ExprString(fd.Type.Results.List[len(fd.Type.Results.List)-1].Type) != "context.Context" {
+				return false
+			}
+			derives := false
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok && cancellable(c) {
+					derives = true
+				}
+				return !derives
+			})
+			return derives
+		}
+	}
+	return false
+}

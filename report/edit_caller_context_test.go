@@ -85,3 +85,86 @@ func TestCallerContextEdits(t *testing.T) {
 			nil, "", ""},
 	})
 }
+
+// derivedContextSource holds a group whose derived context is discarded,
+// and a near miss whose constructor's second result is no context; see
+// editCase for the marks.
+const derivedContextSource = `package x
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+type group struct {
+	wg     sync.WaitGroup
+	cancel context.CancelFunc
+}
+
+func withContext(ctx context.Context) (*group, context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	return &group{cancel: cancel}, ctx
+}
+
+func newGroup(ctx context.Context) (*group, error) {
+	_, cancel := context.WithCancel(ctx)
+	return &group{cancel: cancel}, errors.New("unused")
+}
+
+func (g *group) Go(f func() error) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		if f() != nil {
+			g.cancel()
+		}
+	}()
+}
+
+func stream(ctx context.Context, msgs <-chan string) error {
+	for {
+		select { // mark:stream
+		case <-msgs:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// process discards the group's context: stream gets process's own.
+func process(ctx context.Context, connect func() error) {
+	g, _ := withContext(ctx)
+	msgs := make(chan string)
+	g.Go(func() error { return stream(ctx, msgs) })
+	g.Go(connect)
+}
+
+func tail(ctx context.Context, msgs <-chan string) error {
+	for {
+		select { // mark:tail
+		case <-msgs:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func follow(ctx context.Context, connect func() error) {
+	g, _ := newGroup(ctx)
+	msgs := make(chan string)
+	g.Go(func() error { return tail(ctx, msgs) })
+	g.Go(connect)
+}
+`
+
+// TestDerivedContextEdits checks that a discarded context a group
+// constructor derives is kept for the goroutines, and that a constructor
+// returning anything else as its second result gets no such edit.
+func TestDerivedContextEdits(t *testing.T) {
+	checkEditCases(t, derivedContextSource, []editCase{
+		{"keep the group's context", "stream", "select", "x.stream", "",
+			[]string{"g, _ := withContext(ctx) → g, ctx := withContext(ctx)"}, "keep the context withContext returns", ""},
+		{"no edit for a second result that is no context", "tail", "select", "x.tail", "", nil, "", ""},
+	})
+}

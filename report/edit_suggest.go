@@ -144,6 +144,9 @@ func (e *editor) rules() (*Suggestion, string) {
 			if other, _ := e.passCallersContext(); other != nil {
 				return other, ""
 			}
+			if other, _ := e.useDerivedContext(); other != nil {
+				return other, ""
+			}
 		}
 		return sug, why
 	case PatternCondNoSignal:
