@@ -17,18 +17,14 @@ import (
 // derives the new context, and some other function must call x.f() (so
 // the last context is cancelled too).
 func (e *editor) cancelOverwritten() (*Suggestion, string) {
-	c := e.g.CreatedBy
+	cs := e.creatorSite()
 	done := e.doneWaited()
-	if c == nil || done == "" || e.d.src == nil {
+	if cs == nil || cs.decl == nil || done == "" {
 		return nil, ""
 	}
-	cf := e.d.src.file(c.File)
-	if cf == nil {
-		return nil, ""
-	}
-	cs := cf.locate(c.Line)
+	cf := cs.file
 	info := e.d.packageTypes(cf)
-	if cs == nil || cs.decl == nil || info == nil {
+	if info == nil {
 		return nil, ""
 	}
 	index := paramIndex(cs.decl, done)

@@ -24,18 +24,11 @@ import (
 //     calls the creator's cancel (a watcher turning a stop signal into a
 //     cancel): the defer, and a select that also returns on ctx.Done().
 func (e *editor) cancelOnEveryExit() (*Suggestion, string) {
-	c := e.g.CreatedBy
-	if c == nil || e.d.src == nil || isStdFunc(c.Func) {
-		return nil, ""
-	}
-	cf := e.d.src.file(c.File)
-	if cf == nil {
-		return nil, ""
-	}
-	cs := cf.locate(c.Line)
+	cs := e.creatorSite()
 	if cs == nil {
 		return nil, ""
 	}
+	cf := cs.file
 	gs, ok := cs.onLine(func(n ast.Node) bool { _, ok := n.(*ast.GoStmt); return ok }).(*ast.GoStmt)
 	if !ok {
 		return nil, ""
@@ -76,7 +69,7 @@ func (e *editor) cancelOnEveryExit() (*Suggestion, string) {
 	}
 	for _, st := range body.List {
 		as, ok := st.(*ast.AssignStmt)
-		if !ok || len(as.Lhs) != 2 || len(as.Rhs) != 1 || cf.lineOf(as.Pos()) >= c.Line || !cf.alone(as) {
+		if !ok || len(as.Lhs) != 2 || len(as.Rhs) != 1 || cf.lineOf(as.Pos()) >= cs.line || !cf.alone(as) {
 			continue
 		}
 		call, ok := as.Rhs[0].(*ast.CallExpr)

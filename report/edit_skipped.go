@@ -280,17 +280,13 @@ func endsAfter(body *ast.BlockStmt, st ast.Stmt) bool {
 // there.
 func (e *editor) callOnEarlyExit() (*Suggestion, string) {
 	w := e.d.waitFor(e.g)
-	c := e.g.CreatedBy
-	if w == nil || c == nil || e.d.src == nil {
+	cs := e.creatorSite()
+	if w == nil || cs == nil || cs.decl == nil {
 		return nil, ""
 	}
-	cf := e.d.src.file(c.File)
-	if cf == nil {
-		return nil, ""
-	}
-	cs := cf.locate(c.Line)
+	cf := cs.file
 	info := e.d.packageTypes(cf)
-	if cs == nil || cs.decl == nil || info == nil {
+	if info == nil {
 		return nil, ""
 	}
 	creator := info.Defs[cs.decl.Name]

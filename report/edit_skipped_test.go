@@ -1,15 +1,6 @@
 package report
 
-import (
-	"bytes"
-	"go/format"
-	"os"
-	"path/filepath"
-	"strings"
-	"testing"
-
-	"github.com/leakhound/leakhound/profile"
-)
+import "testing"
 
 // skippedEditSource holds, per family of "the release exists but a path skips
 // it", a leaking shape that gets an edit and a near miss that must not:
@@ -187,17 +178,6 @@ func (c *otherConn) query(ctx context.Context, send func() error) error {
 }
 `
 
-// editCase is one goroutine of a marked source and the edit it should
-// get: "// mark:NAME" is where it blocks, "// go:NAME" the go statement
-// that started it.
-type editCase struct {
-	name, mark, state, fn string
-	createdBy             string // the go: marker, "" when not started there
-	want                  []string
-	fix                   string // a part of the diagnosis's fix
-	noEdit                string // with no want: why there is none
-}
-
 // TestSkippedReleaseEdits checks the edits for a release an early return
 // skips: each leaking shape's edit lines and fix, and that the near misses
 // get none, with the reason. The corpus of real bugs (internal/realbugs)
@@ -217,58 +197,4 @@ func TestSkippedReleaseEdits(t *testing.T) {
 		{"no defer for a Done work follows", "batchwait", "sync.WaitGroup.Wait", "x.(*batch).Wait", "",
 			nil, "", "is not followed by a return, so deferring it would move it"},
 	})
-}
-
-// checkEditCases diagnoses each case's goroutine in src and checks its
-// edit lines, its fix and that the edited file is gofmt-clean, or why it
-// gets no edit.
-func checkEditCases(t *testing.T, source string, cases []editCase) {
-	t.Helper()
-	path, marks := writeSource(t, source)
-	lines := strings.Split(source, "\n")
-	goLine := func(name string) int {
-		for i, l := range lines {
-			if strings.Contains(l, "// go:"+name) {
-				return i + 1
-			}
-		}
-		return 0
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range cases {
-		t.Run(tt.name, func(t *testing.T) {
-			g := &profile.Goroutine{ID: 1, State: tt.state,
-				Frames: []profile.Frame{{Func: tt.fn, File: path, Line: marks[tt.mark]}}}
-			if tt.createdBy != "" {
-				g.CreatedBy = &profile.Frame{Func: strings.TrimSuffix(tt.fn, ".func1"), File: path, Line: goLine(tt.createdBy)}
-			}
-			rep := New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)})
-			d := rep.Groups[0].Diagnosis
-			if tt.want == nil {
-				if d.Suggestion != nil || !strings.Contains(d.NoEdit, tt.noEdit) {
-					t.Fatalf("want no edit saying %q, got %+v / %q", tt.noEdit, d.Suggestion, d.NoEdit)
-				}
-				return
-			}
-			if d.Suggestion == nil {
-				t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
-			}
-			if got := strings.Join(d.Suggestion.Lines, "\n"); got != strings.Join(tt.want, "\n") {
-				t.Errorf("edits:\n%s\nwant:\n%s", got, strings.Join(tt.want, "\n"))
-			}
-			if !strings.Contains(d.Fix, tt.fix) {
-				t.Errorf("fix %q, want it to say %q", d.Fix, tt.fix)
-			}
-			out, err := ApplyEdits(src, d.Suggestion.Edits)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if formatted, err := format.Source(out); err != nil || !bytes.Equal(formatted, out) {
-				t.Errorf("the edited source is not gofmt-clean (%v):\n%s", err, out)
-			}
-		})
-	}
 }

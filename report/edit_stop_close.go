@@ -119,14 +119,6 @@ func (e *editor) severalWaiters() bool {
 	if e.g.Count > 1 {
 		return true
 	}
-	c := e.g.CreatedBy
-	if c == nil || e.d.src == nil {
-		return false
-	}
-	cf := e.d.src.file(c.File)
-	if cf == nil {
-		return false
-	}
-	cs := cf.locate(c.Line)
+	cs := e.creatorSite()
 	return cs != nil && cs.loops > 0
 }

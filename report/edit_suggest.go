@@ -355,6 +355,20 @@ func enclosingBlock(root ast.Node, stmt ast.Stmt) (*ast.BlockStmt, int) {
 	return block, idx
 }
 
+// creatorSite returns the site of the go statement that started the
+// group, nil when it is not known or its source is not read.
+func (e *editor) creatorSite() *site {
+	c := e.g.CreatedBy
+	if c == nil || e.d.src == nil || isStdFunc(c.Func) {
+		return nil
+	}
+	cf := e.d.src.file(c.File)
+	if cf == nil {
+		return nil
+	}
+	return cf.locate(c.Line)
+}
+
 // stmtOf returns the innermost statement of the site's path holding n.
 func (e *editor) stmtOf(n ast.Node) ast.Stmt {
 	var found ast.Stmt
