@@ -10,7 +10,6 @@ const skippedEditSource = `package x
 
 import (
 	"context"
-	"errors"
 	"sync"
 )
 
@@ -185,9 +184,9 @@ func (c *otherConn) query(ctx context.Context, send func() error) error {
 func TestSkippedReleaseEdits(t *testing.T) {
 	checkEditCases(t, skippedEditSource, []editCase{
 		{"close before the return that skips it", "import", "chan receive", "x.importAll.func1", "import",
-			[]string{"+ close(jobs)"}, "close(jobs) before the return at line 26 as well", ""},
+			[]string{"+ close(jobs)"}, "close(jobs) before the return at line 25 as well", ""},
 		{"no close where another goroutine sends", "shared", "chan receive", "x.importShared.func1", "shared",
-			nil, "", "jobs is also sent on at x.go:44, outside importShared"},
+			nil, "", "jobs is also sent on at x.go:43, outside importShared"},
 		{"a plain Done deferred first", "flushwait", "sync.WaitGroup.Wait", "x.(*flusher).Stop", "",
 			[]string{"+ defer w.wg.Done()", "- w.wg.Done()"}, "defer w.wg.Done()", ""},
 		{"call the releasing method before the return that skips it", "watchctx", "select", "x.(*watcher).Watch.func1", "watchctx",
