@@ -285,3 +285,180 @@ func (e *editor) wrapSendInSelect(send *ast.SendStmt, stop string) (*Suggestion,
 	fmt.Fprintf(&b, "select {\n%scase %s:\n%scase <-%s:\n%s\treturn\n%s}", indent, f.text(send), indent, stop, indent, indent)
 	return &Suggestion{Edits: []Edit{newEdit(f, f.posOffset(send.Pos()), f.posOffset(send.End()), b.String())}}, ""
 }
+
+// selectOnOwnerContext wraps the blocked send in a select on a context the
+// sender reaches through its parameter p (p.f, a context.Context field of
+// the struct p points to) when that context is cancelled once the
+// receiver's function returns: the go statement starting the sender passes
+// p from a parameter of the receiver's function F, and every call of F
+// passes a value built in its caller as &T{f: ctx} from ctx, cancel :=
+// context.With…(…) whose cancel the caller defers or calls after the call
+// of F.
+func (e *editor) selectOnOwnerContext(send *ast.SendStmt) (*Suggestion, string) {
+	decl, ok := e.s.fn.(*ast.FuncDecl)
+	cs := e.creatorSite()
+	info := e.d.packageTypes(e.s.file)
+	if !ok || cs == nil || info == nil || decl.Type.Results.NumFields() > 0 {
+		return nil, ""
+	}
+	gs, ok := cs.onLine(func(n ast.Node) bool { _, ok := n.(*ast.GoStmt); return ok }).(*ast.GoStmt)
+	if !ok || calleeObj(info, gs.Call) != info.Defs[decl.Name] {
+		return nil, ""
+	}
+	idx := -1
+	for _, field := range decl.Type.Params.List {
+		for _, name := range field.Names {
+			idx++
+			ctxField := e.ctxFieldOf(field.Type)
+			if ctxField == "" || idx >= len(gs.Call.Args) {
+				continue
+			}
+			arg, ok := gs.Call.Args[idx].(*ast.Ident)
+			if !ok {
+				continue
+			}
+			owner, j := paramOwner(cs, arg.Name)
+			if owner == nil || j < 0 || !e.cancelledAfterCalls(info, owner, j, ctxField) {
+				continue
+			}
+			stop := name.Name + "." + ctxField + ".Done()"
+			sug, why := e.wrapSendInSelect(send, stop)
+			if sug == nil {
+				return nil, why
+			}
+			e.fix = fmt.Sprintf("send in a select that also returns on <-%s: every caller of %s cancels that context "+
+				"once %s returns, so the send no longer outlives its receiver", stop, owner.Name.Name, owner.Name.Name)
+			sug.Summary = fmt.Sprintf("send in a select that also returns on <-%s, which is cancelled once %s, the "+
+				"receiver, has returned", stop, owner.Name.Name)
+			return sug, ""
+		}
+	}
+	return nil, ""
+}
+
+// ctxFieldOf returns the context.Context field of the struct type that
+// typ (a pointer to a type of the package) names, "" when there is none
+// or more than one.
+func (e *editor) ctxFieldOf(typ ast.Expr) string {
+	star, ok := typ.(*ast.StarExpr)
+	if !ok {
+		return ""
+	}
+	name, ok := star.X.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	found := ""
+	for _, pf := range e.d.pkgFiles(e.s.file) {
+		ast.Inspect(pf.ast, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSpec)
+			if !ok || ts.Name.Name != name.Name {
+				return true
+			}
+			if st, ok := ts.Type.(*ast.StructType); ok {
+				for _, f := range st.Fields.List {
+					if types.ExprString(f.Type) == "context.Context" && len(f.Names) == 1 {
+						if found != "" {
+							found = "-"
+						} else {
+							found = f.Names[0].Name
+						}
+					}
+				}
+			}
+			return false
+		})
+	}
+	if found == "-" {
+		return ""
+	}
+	return found
+}
+
+// cancelledAfterCalls reports whether every call of fn passes, as its
+// argument number idx, a local built as &T{field: ctx} (or T{…}) in the
+// caller from ctx, cancel := context.With…(…), with cancel deferred in the
+// caller or called in a statement after the call's.
+func (e *editor) cancelledAfterCalls(info *types.Info, fn *ast.FuncDecl, idx int, field string) bool {
+	obj := info.Defs[fn.Name]
+	if obj == nil {
+		return false
+	}
+	calls, ok := 0, true
+	for _, pf := range e.d.pkgFiles(e.s.file) {
+		for _, d := range pf.ast.Decls {
+			caller, isFunc := d.(*ast.FuncDecl)
+			if !isFunc || caller.Body == nil {
+				continue
+			}
+			ast.Inspect(caller.Body, func(n ast.Node) bool {
+				c, isCall := n.(*ast.CallExpr)
+				if !ok || !isCall || calleeObj(info, c) != obj {
+					return ok
+				}
+				calls++
+				ok = idx < len(c.Args) && cancelsAfter(caller.Body, c, c.Args[idx], field)
+				return ok
+			})
+		}
+	}
+	return ok && calls > 0
+}
+
+// cancelsAfter reports whether, in body, arg is a local built with field
+// set to a context whose cancel is deferred, or called by a statement of
+// body after the one holding call.
+func cancelsAfter(body *ast.BlockStmt, call *ast.CallExpr, arg ast.Expr, field string) bool {
+	v, ok := arg.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	ctxVar := ""
+	pairs := map[string]string{} // context variable → cancel variable
+	for _, st := range body.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || len(as.Rhs) != 1 {
+			continue
+		}
+		if c, ok := as.Rhs[0].(*ast.CallExpr); ok && cancellable(c) && len(as.Lhs) == 2 {
+			cx, ok1 := as.Lhs[0].(*ast.Ident)
+			cn, ok2 := as.Lhs[1].(*ast.Ident)
+			if ok1 && ok2 {
+				pairs[cx.Name] = cn.Name
+			}
+		}
+		if id, ok := as.Lhs[0].(*ast.Ident); ok && id.Name == v.Name && len(as.Lhs) == 1 {
+			lit := as.Rhs[0]
+			if u, ok := lit.(*ast.UnaryExpr); ok && u.Op == token.AND {
+				lit = u.X
+			}
+			if cl, ok := lit.(*ast.CompositeLit); ok {
+				for _, el := range cl.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok && types.ExprString(kv.Key) == field {
+						ctxVar = types.ExprString(kv.Value)
+					}
+				}
+			}
+		}
+	}
+	cancel := pairs[ctxVar]
+	if cancel == "" {
+		return false
+	}
+	after := false
+	for _, st := range body.List {
+		if d, ok := st.(*ast.DeferStmt); ok && isIdentCall(d.Call, cancel) {
+			return true
+		}
+		if st.Pos() <= call.Pos() && call.End() <= st.End() {
+			after = true
+			continue
+		}
+		if es, ok := st.(*ast.ExprStmt); ok && after {
+			if c, ok := es.X.(*ast.CallExpr); ok && isIdentCall(c, cancel) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -7,7 +7,10 @@ import "testing"
 // see editCase for the marks.
 const receiverStopSource = `package x
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // run leaves on its context and cancels the group's: a failing runnable's
 // send then waits forever.
@@ -99,6 +102,67 @@ func (f *feed) consume(use func(string) error) {
 }
 
 func (f *feed) Stop() { close(f.quit) }
+
+// serve returns when process fails and leaves receive's send waiting; its
+// only caller cancels the stream's context once serve has returned.
+type adsStream struct {
+	ctx  context.Context
+	reqs []string
+}
+
+func receive(s *adsStream, reqs chan<- string) {
+	for _, r := range s.reqs {
+		reqs <- r // mark:stream
+	}
+}
+
+func serve(s *adsStream, process func(string) error) error {
+	reqs := make(chan string)
+	go receive(s, reqs) // go:stream
+	for r := range reqs {
+		if err := process(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func handle() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &adsStream{ctx: ctx, reqs: []string{"a", "b"}}
+	_ = serve(s, func(string) error { return errors.New("bad") })
+	cancel()
+}
+
+// pump's caller never cancels the context it builds the stream from.
+type pipe struct {
+	ctx  context.Context
+	reqs []string
+}
+
+func pumpOut(p *pipe, reqs chan<- string) {
+	for _, r := range p.reqs {
+		reqs <- r // mark:pipe
+	}
+}
+
+func pump(p *pipe, process func(string) error) error {
+	reqs := make(chan string)
+	go pumpOut(p, reqs) // go:pipe
+	for r := range reqs {
+		if err := process(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func handlePipe() {
+	ctx, cancel := context.WithCancel(context.Background())
+	_ = cancel
+	p := &pipe{ctx: ctx}
+	_ = pump(p, func(string) error { return errors.New("bad") })
+}
 `
 
 // TestReceiverStopEdits checks that a send whose receiver gave up selects
@@ -112,8 +176,13 @@ func TestReceiverStopEdits(t *testing.T) {
 			"send in a select that also returns on <-g.ctx.Done()", ""},
 		{"select on the stop channel closed after the receiver returns", "recv", "chan send", "x.(*stream).recvLoop", "",
 			[]string{"s.ctrl <- r → select { case s.ctrl <- r: case <-s.closec: return }"},
-			"closes s.closec at line 65, right after sendLoop returns", ""},
+			"closes s.closec at line 68, right after sendLoop returns", ""},
 		{"no select on a stop channel nothing closes after", "produce", "chan send", "x.(*feed).produce", "",
+			nil, "", ""},
+		{"select on the context the receiver's caller cancels after it", "stream", "chan send", "x.receive", "stream",
+			[]string{"reqs <- r → select { case reqs <- r: case <-s.ctx.Done(): return }"},
+			"every caller of serve cancels that context once serve returns", ""},
+		{"no select on a context its owner never cancels", "pipe", "chan send", "x.pumpOut", "pipe",
 			nil, "", ""},
 	})
 }

@@ -221,6 +221,9 @@ func (e *editor) blockedSend() (*Suggestion, string) {
 	if sug, _ := e.selectOnReceiverStop(send); sug != nil {
 		return sug, ""
 	}
+	if sug, _ := e.selectOnOwnerContext(send); sug != nil {
+		return sug, ""
+	}
 	sug, whyCtx := e.wrapInSelect(send)
 	if sug != nil {
 		return sug, ""
