@@ -33,6 +33,10 @@ func (d *diagnoser) suggest(g *Group) {
 	if g.Diagnosis.PatternID == PatternHTTPClientConn && d.suggestHTTP(g) {
 		return
 	}
+	if sug := d.pipeWriterEdit(g); sug != nil {
+		d.finishSuggestion(g, sug)
+		return
+	}
 	if !g.Diagnosis.FromSource || g.Block.File == "" {
 		if g.Block.File == "" || isStdFunc(g.Block.Func) {
 			g.Diagnosis.NoEdit = "no frame of these goroutines' stack is in your code, so there is no line of " +
@@ -61,6 +65,28 @@ func (d *diagnoser) suggest(g *Group) {
 		why = "no safe mechanical edit for this shape; the catalog's sample shows the fix"
 	}
 	g.Diagnosis.NoEdit = why
+}
+
+// pipeWriterEdit is deferPipeClose for a group diagnosed from the stack
+// alone (a pipe's read blocks inside package io), with its fix.
+func (d *diagnoser) pipeWriterEdit(g *Group) *Suggestion {
+	if g.Block.File == "" || isStdFunc(g.Block.Func) {
+		return nil
+	}
+	f := d.src.file(g.Block.File)
+	if f == nil {
+		return nil
+	}
+	s := f.locate(g.Block.Line)
+	if s == nil {
+		return nil
+	}
+	e := &editor{d: d, g: g, s: s}
+	sug, _ := e.deferPipeClose()
+	if sug != nil && e.fix != "" {
+		g.Diagnosis.Fix = e.fix
+	}
+	return sug
 }
 
 // finishSuggestion puts sug's edits in file order, shows each on one line
