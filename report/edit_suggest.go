@@ -127,6 +127,11 @@ func (e *editor) rules() (*Suggestion, string) {
 			}
 			return nil, joinWhy(why, whyRanged)
 		}
+		if e.g.Diagnosis.PatternID == PatternRangeUnclosed {
+			if sug, _ := e.closeAfterWait(); sug != nil {
+				return sug, ""
+			}
+		}
 	}
 	switch e.g.Diagnosis.PatternID {
 	case PatternSendNoReceiver, PatternGenericSend, PatternMutualWait, PatternHTTPHandlerCtx,
