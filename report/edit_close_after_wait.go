@@ -41,13 +41,7 @@ func (e *editor) closeAfterWait() (*Suggestion, string) {
 		}
 		ok = true
 		senders := 0
-		var stack []ast.Node
-		ast.Inspect(body, func(x ast.Node) bool {
-			if x == nil {
-				stack = stack[:len(stack)-1]
-				return true
-			}
-			stack = append(stack, x)
+		inspectPath(body, func(x ast.Node, stack []ast.Node) bool {
 			use, isIdent := x.(*ast.Ident)
 			if !ok || !isIdent || info.Uses[use] != ch || use == id {
 				return ok

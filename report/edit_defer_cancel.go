@@ -220,16 +220,10 @@ func escapesFunc(info *types.Info, f *srcFile, body *ast.BlockStmt, def *ast.Ass
 	// handed to calls. It returns the holders found.
 	check := func(tracked map[types.Object]bool, passable types.Object) map[types.Object]bool {
 		holders := map[types.Object]bool{}
-		var stack []ast.Node
-		ast.Inspect(body, func(n ast.Node) bool {
+		inspectPath(body, func(n ast.Node, stack []ast.Node) bool {
 			if why != "" {
 				return false
 			}
-			if n == nil {
-				stack = stack[:len(stack)-1]
-				return true
-			}
-			stack = append(stack, n)
 			id, ok := n.(*ast.Ident)
 			if !ok || len(stack) < 2 {
 				return true

@@ -78,16 +78,10 @@ func stackHas(frames []profile.Frame, fn string) bool {
 // write after the function's deferred close.
 func writerEscapes(info *types.Info, f *srcFile, body *ast.BlockStmt, w types.Object) string {
 	why := ""
-	var stack []ast.Node
-	ast.Inspect(body, func(n ast.Node) bool {
+	inspectPath(body, func(n ast.Node, stack []ast.Node) bool {
 		if why != "" {
 			return false
 		}
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
 		id, ok := n.(*ast.Ident)
 		if !ok || info.Uses[id] != w || len(stack) < 2 {
 			return true
