@@ -105,16 +105,10 @@ func (e *editor) countSenders(ch string, mk *ast.CallExpr) (string, string) {
 	constant := 0
 	why := ""
 	// Walk with the path of enclosing nodes, to see loops and go statements.
-	var stack []ast.Node
-	ast.Inspect(s.decl.Body, func(n ast.Node) bool {
+	inspectPath(s.decl.Body, func(n ast.Node, stack []ast.Node) bool {
 		if why != "" {
 			return false
 		}
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
 		switch n := n.(type) {
 		case *ast.CallExpr:
 			if isIdentCall(n, "len") || isIdentCall(n, "cap") {
@@ -638,16 +632,10 @@ func (e *editor) closeRanged() (*Suggestion, string) {
 	}
 	var sender *ast.FuncLit
 	why := ""
-	var stack []ast.Node
-	ast.Inspect(e.s.decl.Body, func(n ast.Node) bool {
+	inspectPath(e.s.decl.Body, func(n ast.Node, stack []ast.Node) bool {
 		if why != "" {
 			return false
 		}
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
 		switch n := n.(type) {
 		case *ast.ReturnStmt:
 			for _, r := range n.Results {

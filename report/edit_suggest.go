@@ -16,6 +16,9 @@ type editor struct {
 	// noCtx says why the context in scope cannot serve, when it is one
 	// nothing cancels.
 	noCtx string
+	// fix, set by a rule, replaces the diagnosis's fix: the edit found
+	// is what the code needs, said better than the catalog's advice.
+	fix string
 }
 
 // suggest sets g.Diagnosis.Suggestion when the diagnosed shape has a
@@ -28,6 +31,10 @@ func (d *diagnoser) suggest(g *Group) {
 		return
 	}
 	if g.Diagnosis.PatternID == PatternHTTPClientConn && d.suggestHTTP(g) {
+		return
+	}
+	if sug := d.pipeWriterEdit(g); sug != nil {
+		d.finishSuggestion(g, sug)
 		return
 	}
 	if !g.Diagnosis.FromSource || g.Block.File == "" {
@@ -48,6 +55,9 @@ func (d *diagnoser) suggest(g *Group) {
 	e := &editor{d: d, g: g, s: s}
 	sug, why := e.rules()
 	if sug != nil {
+		if e.fix != "" {
+			g.Diagnosis.Fix = e.fix
+		}
 		d.finishSuggestion(g, sug)
 		return
 	}
@@ -55,6 +65,28 @@ func (d *diagnoser) suggest(g *Group) {
 		why = "no safe mechanical edit for this shape; the catalog's sample shows the fix"
 	}
 	g.Diagnosis.NoEdit = why
+}
+
+// pipeWriterEdit is deferPipeClose for a group diagnosed from the stack
+// alone (a pipe's read blocks inside package io), with its fix.
+func (d *diagnoser) pipeWriterEdit(g *Group) *Suggestion {
+	if g.Block.File == "" || isStdFunc(g.Block.Func) {
+		return nil
+	}
+	f := d.src.file(g.Block.File)
+	if f == nil {
+		return nil
+	}
+	s := f.locate(g.Block.Line)
+	if s == nil {
+		return nil
+	}
+	e := &editor{d: d, g: g, s: s}
+	sug, _ := e.deferPipeClose()
+	if sug != nil && e.fix != "" {
+		g.Diagnosis.Fix = e.fix
+	}
+	return sug
 }
 
 // finishSuggestion puts sug's edits in file order, shows each on one line
@@ -74,6 +106,34 @@ func (d *diagnoser) finishSuggestion(g *Group, sug *Suggestion) {
 // or why there is none.
 func (e *editor) rules() (*Suggestion, string) {
 	switch e.g.Diagnosis.PatternID {
+	case PatternRangeUnclosed, PatternRecvNoSender, PatternGenericReceive, PatternSelectNoExit,
+		PatternContextNeverDone, PatternNeverClosed, PatternGenericSelect:
+		if isChanReason(e.g.Reason) {
+			if sug, _ := e.callOnEarlyExit(); sug != nil {
+				return sug, ""
+			}
+		}
+	}
+	switch e.g.Diagnosis.PatternID {
+	case PatternRangeUnclosed, PatternRecvNoSender, PatternGenericReceive, PatternSelectNoExit:
+		sug, why := e.closeOnEarlyExit()
+		if sug != nil {
+			return sug, ""
+		}
+		if why != "" && e.g.Diagnosis.PatternID == PatternRangeUnclosed {
+			sug, whyRanged := e.closeRanged()
+			if sug != nil {
+				return sug, ""
+			}
+			return nil, joinWhy(why, whyRanged)
+		}
+		if e.g.Diagnosis.PatternID == PatternRangeUnclosed {
+			if sug, _ := e.closeAfterWait(); sug != nil {
+				return sug, ""
+			}
+		}
+	}
+	switch e.g.Diagnosis.PatternID {
 	case PatternSendNoReceiver, PatternGenericSend, PatternMutualWait, PatternHTTPHandlerCtx,
 		PatternRecvNoSender, PatternGenericReceive:
 		switch e.g.Reason {
@@ -87,17 +147,59 @@ func (e *editor) rules() (*Suggestion, string) {
 	case PatternRangeUnclosed:
 		return e.closeRanged()
 	case PatternSelectNoExit, PatternTickerLoop, PatternGenericSelect:
+		if sug, _ := e.closeForEveryWaiter(); sug != nil {
+			return sug, ""
+		}
 		if e.g.Reason == ReasonSelect {
 			return e.selectExit()
 		}
 		return nil, "the loop ranges over the ticker's channel: turn it into a select on the ticker and " +
 			"ctx.Done() (the catalog's sample); that is a rewrite, not a mechanical edit"
 	case PatternNeverClosed:
+		if sug, _ := e.cancelOnEveryExit(); sug != nil {
+			return sug, ""
+		}
+		if sug, _ := e.closeForEveryWaiter(); sug != nil {
+			return sug, ""
+		}
 		return e.callCloser()
 	case PatternContextNeverDone:
-		return e.cancelContext()
+		sug, why := e.cancelContext()
+		if sug == nil {
+			if other, whyOther := e.cancelOnEveryExit(); other != nil || whyOther != "" {
+				return other, joinWhy(why, whyOther)
+			}
+			if other, _ := e.cancelOverwritten(); other != nil {
+				return other, ""
+			}
+			if other, _ := e.passCallersContext(); other != nil {
+				return other, ""
+			}
+			if other, _ := e.useDerivedContext(); other != nil {
+				return other, ""
+			}
+		}
+		return sug, why
+	case PatternCondNoSignal:
+		return e.broadcastForMixedWaiters()
 	case PatternWaitGroup:
+		if sug := e.lateDeferredDone(); sug != nil {
+			return sug, ""
+		}
+		if sug, why := e.deferSkippedDone(); sug != nil || why != "" {
+			return sug, why
+		}
 		return e.deferDone()
+	}
+	switch e.g.Diagnosis.PatternID {
+	case PatternMutexHeld, PatternRWMutexDeadlock, PatternDoubleLock:
+		for _, pair := range [][2]string{{"Lock", "Unlock"}, {"RLock", "RUnlock"}} {
+			if sug := e.deferUnlockEarlier(pair[0], pair[1]); sug != nil {
+				return sug, ""
+			}
+		}
+	}
+	switch e.g.Diagnosis.PatternID {
 	case PatternMutexHeld:
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""
@@ -147,6 +249,12 @@ func (e *editor) blockedSend() (*Suggestion, string) {
 	if sug := e.unlockBeforeSend(send); sug != nil {
 		return sug, ""
 	}
+	if sug, _ := e.selectOnReceiverStop(send); sug != nil {
+		return sug, ""
+	}
+	if sug, _ := e.selectOnOwnerContext(send); sug != nil {
+		return sug, ""
+	}
 	sug, whyCtx := e.wrapInSelect(send)
 	if sug != nil {
 		return sug, ""
@@ -159,6 +267,11 @@ func (e *editor) blockedReceive() (*Suggestion, string) {
 	n := e.s.onLine(func(n ast.Node) bool { u, ok := n.(*ast.UnaryExpr); return ok && u.Op == token.ARROW })
 	if n == nil {
 		return nil, ""
+	}
+	// A goroutine that waits only to cancel its creator's context: a
+	// select on that context alone would wait for itself.
+	if sug, why := e.cancelOnEveryExit(); sug != nil || why != "" {
+		return sug, why
 	}
 	return e.wrapInSelect(n.(*ast.UnaryExpr))
 }
@@ -274,6 +387,20 @@ func enclosingBlock(root ast.Node, stmt ast.Stmt) (*ast.BlockStmt, int) {
 		return true
 	})
 	return block, idx
+}
+
+// creatorSite returns the site of the go statement that started the
+// group, nil when it is not known or its source is not read.
+func (e *editor) creatorSite() *site {
+	c := e.g.CreatedBy
+	if c == nil || e.d.src == nil || isStdFunc(c.Func) {
+		return nil
+	}
+	cf := e.d.src.file(c.File)
+	if cf == nil {
+		return nil
+	}
+	return cf.locate(c.Line)
 }
 
 // stmtOf returns the innermost statement of the site's path holding n.

@@ -41,15 +41,8 @@ func (e *editor) deferDone() (*Suggestion, string) {
 			return true
 		}
 		var dones []ast.Stmt
-		var stack []ast.Node
-		ast.Inspect(lit.Body, func(c ast.Node) bool {
-			if c == nil {
-				stack = stack[:len(stack)-1]
-				return true
-			}
-			stack = append(stack, c)
+		inspectPath(lit.Body, func(c ast.Node, stack []ast.Node) bool {
 			if _, nested := c.(*ast.FuncLit); nested {
-				stack = stack[:len(stack)-1]
 				return false
 			}
 			es, ok := c.(*ast.ExprStmt)

@@ -208,93 +208,44 @@ func feed(items []int) {
 // display of every edit, or why there is none, and that applying a
 // suggestion leaves the file parsable and gofmt-clean.
 func TestSuggestedEdits(t *testing.T) {
-	path, marks := writeSource(t, editSource)
-	lines := strings.Split(editSource, "\n")
-	goLine := func(name string) int {
-		for i, l := range lines {
-			if strings.Contains(l, "// go:"+name) {
-				return i + 1
-			}
-		}
-		return 0
-	}
-	tests := []struct {
-		name, mark, state, fn string
-		createdBy             string // the go: marker, "" when the goroutine is not started here
-		want                  []string
-		noEdit                string
-	}{
+	checkEditCases(t, editSource, []editCase{
 		{"buffer for a go statement per slice element", "fanout", "chan send", "x.fanOut.func1", "fanout",
-			[]string{"out := make(chan result) → make(chan result, len(shards))"}, ""},
+			[]string{"out := make(chan result) → make(chan result, len(shards))"}, "", ""},
 		{"buffer for a go statement per counted turn", "workers", "chan send", "x.workers.func1", "workers",
-			[]string{"done := make(chan bool) → make(chan bool, n)"}, ""},
+			[]string{"done := make(chan bool) → make(chan bool, n)"}, "", ""},
 		{"receive in a select on the context parameter", "follow", "chan receive", "x.follow", "",
-			[]string{"v := <-in → var v result; select { case v = <-in: case <-ctx.Done(): return 0, ctx.Err() }"}, ""},
+			[]string{"v := <-in → var v result; select { case v = <-in: case <-ctx.Done(): return 0, ctx.Err() }"}, "", ""},
 		{"a Done case and the ticker stopped", "loop", "select", "x.loop", "",
-			[]string{"+ defer t.Stop()", "+ case <-ctx.Done(): return"}, ""},
-		{"no context in scope is said", "noctx", "select", "x.noCtx", "", nil, "no context is in scope"},
-		{"defer wg.Done", "wait", "sync.WaitGroup.Wait", "x.group", "", []string{"+ defer wg.Done()", "- wg.Done()"}, ""},
+			[]string{"+ defer t.Stop()", "+ case <-ctx.Done(): return"}, "", ""},
+		{"no context in scope is said", "noctx", "select", "x.noCtx", "", nil, "", "no context is in scope"},
+		{"defer wg.Done", "wait", "sync.WaitGroup.Wait", "x.group", "", []string{"+ defer wg.Done()", "- wg.Done()"}, "", ""},
 		{"defer Unlock after an early return", "take", "sync.Mutex.Lock", "x.(*store).take", "",
-			[]string{"+ defer s.mu.Unlock()", "- s.mu.Unlock()"}, ""},
+			[]string{"+ defer s.mu.Unlock()", "- s.mu.Unlock()"}, "", ""},
 		{"a second Lock is an Unlock", "twice", "sync.Mutex.Lock", "x.(*store).twice", "",
-			[]string{"s.mu.Lock() → s.mu.Unlock()"}, ""},
+			[]string{"s.mu.Lock() → s.mu.Unlock()"}, "", ""},
 		// take's early return skips its Unlock; twice's return after a
 		// second Lock is double locking, not a skipped Unlock.
 		{"unlock before the early exit of another function", "read", "sync.Mutex.Lock", "x.(*store).read", "",
-			[]string{"+ s.mu.Unlock()"}, ""},
+			[]string{"+ s.mu.Unlock()"}, "", ""},
 		{"unlock before the send", "publish", "chan send", "x.(*store).publish", "",
-			[]string{"+ s.mu.Unlock()", "- s.mu.Unlock()"}, ""},
+			[]string{"+ s.mu.Unlock()", "- s.mu.Unlock()"}, "", ""},
 		// The continue starts the next turn, which locks again; the break
 		// reaches the Unlock after the loop.
 		{"unlock before a continue that skips the unlock after the loop", "proxy", "sync.Mutex.Lock",
-			"x.(*proxy).run", "", []string{"+ p.mu.Unlock()"}, ""},
+			"x.(*proxy).run", "", []string{"+ p.mu.Unlock()"}, "", ""},
 		// Unlocking before the continue would make the last turn's exit
 		// by the condition unlock an unlocked mutex.
 		{"no unlock before a continue of a loop that ends by its condition", "retry", "sync.Mutex.Lock",
-			"x.(*redial).retry", "", nil, "the loop can also end by its condition"},
+			"x.(*redial).retry", "", nil, "", "the loop can also end by its condition"},
 		// The cancel kept in the session is called by Close (through
 		// stop); the session returned by keepSession is its caller's.
 		{"call the owner's closer where it is created", "watch", "chan receive", "x.(*session).watch", "watch",
-			[]string{"+ defer sess.Close()"}, ""},
+			[]string{"+ defer sess.Close()"}, "", ""},
 		{"no closer call where the owner escapes", "pool", "chan receive", "x.newPool.func1", "pool",
-			nil, "p is returned, so its owner is elsewhere and must call Shutdown"},
+			nil, "", "p is returned, so its owner is elsewhere and must call Shutdown"},
 		{"close the channel when its only sender returns", "range", "chan receive", "x.feed.func1", "",
-			[]string{"+ defer close(jobs)"}, ""},
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			g := &profile.Goroutine{ID: 1, State: tt.state,
-				Frames: []profile.Frame{{Func: tt.fn, File: path, Line: marks[tt.mark]}}}
-			if tt.createdBy != "" {
-				g.CreatedBy = &profile.Frame{Func: strings.TrimSuffix(tt.fn, ".func1"), File: path, Line: goLine(tt.createdBy)}
-			}
-			rep := New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)})
-			d := rep.Groups[0].Diagnosis
-			if tt.noEdit != "" {
-				if d.Suggestion != nil || !strings.Contains(d.NoEdit, tt.noEdit) {
-					t.Fatalf("want no edit saying %q, got %+v / %q", tt.noEdit, d.Suggestion, d.NoEdit)
-				}
-				return
-			}
-			if d.Suggestion == nil {
-				t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
-			}
-			if got := strings.Join(d.Suggestion.Lines, "\n"); got != strings.Join(tt.want, "\n") {
-				t.Errorf("edits:\n%s\nwant:\n%s", got, strings.Join(tt.want, "\n"))
-			}
-			out, err := ApplyEdits(src, d.Suggestion.Edits)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if formatted, err := format.Source(out); err != nil || !bytes.Equal(formatted, out) {
-				t.Errorf("the edited source is not gofmt-clean (%v):\n%s", err, out)
-			}
-		})
-	}
+			[]string{"+ defer close(jobs)"}, "", ""},
+	})
 }
 
 // TestApplyEditsRefusesStaleEdits checks that an edit whose old text is
@@ -320,6 +271,71 @@ func TestApplyEditsRefusesStaleEdits(t *testing.T) {
 				t.Errorf("got %q", out)
 			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 				t.Errorf("error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// editCase is one goroutine of a marked source and the edit it should
+// get: "// mark:NAME" is where it blocks, "// go:NAME" the go statement
+// that started it.
+type editCase struct {
+	name, mark, state, fn string
+	createdBy             string // the go: marker, "" when not started there
+	want                  []string
+	fix                   string // a part of the diagnosis's fix
+	noEdit                string // with no want: why there is none
+}
+
+// checkEditCases diagnoses each case's goroutine in src and checks its
+// edit lines, its fix and that the edited file is gofmt-clean, or why it
+// gets no edit.
+func checkEditCases(t *testing.T, source string, cases []editCase) {
+	t.Helper()
+	path, marks := writeSource(t, source)
+	lines := strings.Split(source, "\n")
+	goLine := func(name string) int {
+		for i, l := range lines {
+			if strings.Contains(l, "// go:"+name) {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &profile.Goroutine{ID: 1, State: tt.state,
+				Frames: []profile.Frame{{Func: tt.fn, File: path, Line: marks[tt.mark]}}}
+			if tt.createdBy != "" {
+				g.CreatedBy = &profile.Frame{Func: strings.TrimSuffix(tt.fn, ".func1"), File: path, Line: goLine(tt.createdBy)}
+			}
+			rep := New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)})
+			d := rep.Groups[0].Diagnosis
+			if tt.want == nil {
+				if d.Suggestion != nil || !strings.Contains(d.NoEdit, tt.noEdit) {
+					t.Fatalf("want no edit saying %q, got %+v / %q", tt.noEdit, d.Suggestion, d.NoEdit)
+				}
+				return
+			}
+			if d.Suggestion == nil {
+				t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
+			}
+			if got := strings.Join(d.Suggestion.Lines, "\n"); got != strings.Join(tt.want, "\n") {
+				t.Errorf("edits:\n%s\nwant:\n%s", got, strings.Join(tt.want, "\n"))
+			}
+			if !strings.Contains(d.Fix, tt.fix) {
+				t.Errorf("fix %q, want it to say %q", d.Fix, tt.fix)
+			}
+			out, err := ApplyEdits(src, d.Suggestion.Edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if formatted, err := format.Source(out); err != nil || !bytes.Equal(formatted, out) {
+				t.Errorf("the edited source is not gofmt-clean (%v):\n%s", err, out)
 			}
 		})
 	}

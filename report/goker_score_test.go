@@ -475,6 +475,11 @@ const (
 	gokerContradictedCeiling = 0
 )
 
+// gokerFixFloor is how many kinds' fix removes the leak today
+// (gokerFixRemoves, judged from the kernels' code), held as a ratchet like
+// the floors above.
+const gokerFixFloor = 66
+
 func TestGokerScore(t *testing.T) {
 	s, misses := scoreGoker(t)
 	pct := func(n int) float64 { return 100 * float64(n) / float64(s.judged) }
@@ -494,6 +499,9 @@ func TestGokerScore(t *testing.T) {
 	// change can only raise them.
 	if pct(s.partner) < gokerPartnerFloor {
 		t.Errorf("partner named at its line %.0f%%, want ≥ %d%%", pct(s.partner), gokerPartnerFloor)
+	}
+	if s.fix < gokerFixFloor {
+		t.Errorf("fix removes the leak for %d kinds, want ≥ %d", s.fix, gokerFixFloor)
 	}
 	if s.judged-s.clean > gokerContradictedCeiling {
 		t.Errorf("%d kinds with a claim the judge contradicts, want ≤ %d", s.judged-s.clean, gokerContradictedCeiling)

@@ -152,7 +152,15 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 			w.site.text, what, kind)
 		return d.advise(w, f, ctx, bg)
 	case PatternRangeUnclosed:
-		return f // "waits for a value or a close": true of every range
+		// "waits for a value or a close": true of every range. The close
+		// an early return skips is the fix.
+		if skip := d.skippedRelease(w, stopOps); skip != "" {
+			f.summary = fmt.Sprintf("%s: `%s` waits for %s to be closed, and %s — close it on that path too", at,
+				w.site.text, what, skip)
+			f.evidence = append(f.evidence, "source: "+skip)
+			f.fix = "release it on the path that leaves early: " + skip
+		}
+		return f
 	case PatternSendNoReceiver:
 		return d.sendClaims(w, at, f, ctx, bg)
 	}

@@ -14,11 +14,35 @@ import (
 // when no such exit is found. Deferred statements run on every exit and
 // are never skipped.
 func (d *diagnoser) skippedRelease(w *wait, ops []*srcOp) string {
+	x, ok := d.skippedExit(w, ops)
+	if !ok {
+		return ""
+	}
+	return x.text
+}
+
+// earlyExit is an exit skippedExit found: the releasing statement op it
+// skips, the function fn both are in, the exit statement, and the sentence
+// naming it.
+type earlyExit struct {
+	op   *srcOp
+	fn   ast.Node
+	exit ast.Node
+	// started is set when the exit skips the go statement that would
+	// start the goroutine running op, not op itself.
+	started bool
+	text    string
+}
+
+// skippedExit is skippedRelease's finding, with the nodes the suggested
+// edits need.
+func (d *diagnoser) skippedExit(w *wait, ops []*srcOp) (earlyExit, bool) {
 	for _, o := range ops {
 		if o.deferred || o.decl == nil || o.decl.Body == nil {
 			continue
 		}
 		target, fn := o.line, o.fn
+		started := false
 		what := fmt.Sprintf("the %s at line %d", o.kind, o.line)
 		if lit, ok := o.fn.(*ast.FuncLit); ok {
 			g := goStmtOf(o.decl, lit)
@@ -30,6 +54,7 @@ func (d *diagnoser) skippedRelease(w *wait, ops []*srcOp) string {
 			if fn == nil {
 				continue
 			}
+			started = true
 			what = fmt.Sprintf("the go statement at line %d, whose goroutine would %s it at line %d", target,
 				opVerb(o.kind.String()), o.line)
 		}
@@ -43,12 +68,13 @@ func (d *diagnoser) skippedRelease(w *wait, ops []*srcOp) string {
 				from = c.Line
 			}
 		}
-		if kind, line := firstExit(o.file, body, from, target); line > 0 {
-			return fmt.Sprintf("the %s at %s:%d can leave %s before %s runs", kind, d.rel(o.file.path), line,
-				funcName(o.decl, fn), what)
+		if kind, exit := firstExit(o.file, body, from, target); exit != nil {
+			return earlyExit{op: o, fn: fn, exit: exit, started: started,
+				text: fmt.Sprintf("the %s at %s:%d can leave %s before %s runs", kind, d.rel(o.file.path),
+					o.file.lineOf(exit.Pos()), funcName(o.decl, fn), what)}, true
 		}
 	}
-	return ""
+	return earlyExit{}, false
 }
 
 // enclosingFunc returns the innermost function around n (not a literal
@@ -83,35 +109,37 @@ func goStmtOf(decl *ast.FuncDecl, lit *ast.FuncLit) *ast.GoStmt {
 }
 
 // firstExit returns the first return or panic in body (not in a nested
-// function literal) on a line strictly between from and to.
-func firstExit(f *srcFile, body *ast.BlockStmt, from, to int) (string, int) {
-	kind, line := "", 0
+// function literal) on a line strictly between from and to: its kind and
+// its statement (the call, for a panic); nil when there is none.
+func firstExit(f *srcFile, body *ast.BlockStmt, from, to int) (string, ast.Node) {
+	kind := ""
+	var exit ast.Node
 	ast.Inspect(body, func(n ast.Node) bool {
-		if line > 0 {
+		if exit != nil || n == nil {
 			return false
 		}
 		if _, lit := n.(*ast.FuncLit); lit {
 			return false
 		}
-		l := 0
+		k := ""
 		switch n := n.(type) {
 		case *ast.ReturnStmt:
-			kind, l = "return", f.lineOf(n.Pos())
+			k = "return"
 		case *ast.CallExpr:
 			if isIdentCall(n, "panic") {
-				kind, l = "panic", f.lineOf(n.Pos())
+				k = "panic"
 			}
 		case *ast.BranchStmt:
 			if n.Tok == token.GOTO {
-				kind, l = "goto", f.lineOf(n.Pos())
+				k = "goto"
 			}
 		}
-		if l > from && l < to {
-			line = l
+		if l := f.lineOf(n.Pos()); k != "" && l > from && l < to {
+			kind, exit = k, n
 		}
 		return true
 	})
-	return kind, line
+	return kind, exit
 }
 
 // opVerb says what a releasing statement does, as a verb.

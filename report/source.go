@@ -649,3 +649,22 @@ func hasReturnBefore(f *srcFile, body *ast.BlockStmt, line int) bool {
 	})
 	return found
 }
+
+// inspectPath walks root as ast.Inspect does, giving visit each node with
+// the path of nodes from root down to it (the node last; visit must not
+// keep the slice). visit returns whether to walk into the node's children.
+func inspectPath(root ast.Node, visit func(n ast.Node, path []ast.Node) bool) {
+	var path []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			path = path[:len(path)-1]
+			return true
+		}
+		path = append(path, n)
+		if !visit(n, path) {
+			path = path[:len(path)-1]
+			return false
+		}
+		return true
+	})
+}
