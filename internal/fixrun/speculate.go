@@ -34,6 +34,8 @@ func (s *session) speculate(g *report.Group) []*candidate {
 		cands = append(cands, c)
 	}
 	cands = append(cands, s.closerCandidates(g)...)
+	cands = append(cands, s.lockedCandidates(g)...)
+	cands = append(cands, s.unlockCandidates(g)...)
 	if g.Diagnosis.PatternID == report.PatternContextNeverDone || g.Diagnosis.PatternID == report.PatternSelectNoExit ||
 		g.Diagnosis.Facts.Select != nil || g.Reason == report.ReasonChanReceiveNil {
 		cands = append(cands, s.contextCandidates(g)...)
