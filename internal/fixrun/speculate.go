@@ -33,6 +33,8 @@ func (s *session) speculate(g *report.Group) []*candidate {
 	if c := bufferCandidate(g); c != nil {
 		cands = append(cands, c)
 	}
+	cands = append(cands, s.stopSelectCandidates(g)...)
+	cands = append(cands, s.moveCandidates(g)...)
 	cands = append(cands, s.closerCandidates(g)...)
 	cands = append(cands, s.lockedCandidates(g)...)
 	cands = append(cands, s.unlockCandidates(g)...)
