@@ -90,7 +90,9 @@ func TestFixGoKer(t *testing.T) {
 			}
 			state = "no verified fix"
 		}
-		table = append(table, fmt.Sprintf("%-16s %-22s %d candidates  %s", k.Name, state, len(cands), strings.Join(tried, "; ")))
+		row := fmt.Sprintf("%-16s %-22s %d candidates  %s", k.Name, state, len(cands), strings.Join(tried, "; "))
+		t.Log(row) // as it comes: the whole run takes many minutes
+		table = append(table, row)
 	}
 	t.Logf("%d of %d leaking kernels get a verified patch (%d from fix's own candidates)\n%s",
 		verified, leaking, own, strings.Join(table, "\n"))

@@ -27,21 +27,23 @@ const speculativeFrom = "fix's own candidate, not in the report"
 // context.Background() or TODO() found, the nearest first.
 const maxContextCandidates = 3
 
-// speculate returns fix's own candidates for g.
+// speculate returns fix's own candidates for g: first those that edit a
+// line or two (a buffer, a defer, a context), then the lock and channel
+// rewrites of speculate_*.go, which move or wrap statements.
 func (s *session) speculate(g *report.Group) []*candidate {
 	var cands []*candidate
 	if c := bufferCandidate(g); c != nil {
 		cands = append(cands, c)
 	}
-	cands = append(cands, s.stopSelectCandidates(g)...)
-	cands = append(cands, s.moveCandidates(g)...)
 	cands = append(cands, s.closerCandidates(g)...)
-	cands = append(cands, s.lockedCandidates(g)...)
-	cands = append(cands, s.unlockCandidates(g)...)
 	if g.Diagnosis.PatternID == report.PatternContextNeverDone || g.Diagnosis.PatternID == report.PatternSelectNoExit ||
 		g.Diagnosis.Facts.Select != nil || g.Reason == report.ReasonChanReceiveNil {
 		cands = append(cands, s.contextCandidates(g)...)
 	}
+	cands = append(cands, s.stopSelectCandidates(g)...)
+	cands = append(cands, s.moveCandidates(g)...)
+	cands = append(cands, s.lockedCandidates(g)...)
+	cands = append(cands, s.unlockCandidates(g)...)
 	return cands
 }
 
