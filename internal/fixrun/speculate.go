@@ -42,6 +42,7 @@ func (s *session) speculate(g *report.Group) []*candidate {
 	}
 	cands = append(cands, s.stopSelectCandidates(g)...)
 	cands = append(cands, s.moveCandidates(g)...)
+	cands = append(cands, s.deferCloseCandidates(g)...)
 	cands = append(cands, s.lockedCandidates(g)...)
 	cands = append(cands, s.unlockCandidates(g)...)
 	return cands

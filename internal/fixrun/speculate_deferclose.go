@@ -1,0 +1,237 @@
+package fixrun
+
+import (
+	"fmt"
+	"go/ast"
+	"path/filepath"
+	"slices"
+
+	"github.com/leakhound/leakhound/report"
+)
+
+// deferCloseCandidates close the channel a goroutine waits to receive
+// from with a defer, in the function that should close it on every way
+// out: the function that closes it on one path only (its close moves to
+// a defer at the top), or the goroutine the channel is handed to at a go
+// statement when nothing closes it at all (a defer close of its
+// parameter). A receive that waits for a close which a return skipped is
+// the commonest missing-close bug; a deferred close runs on every return.
+func (s *session) deferCloseCandidates(g *report.Group) []*candidate {
+	f := g.Diagnosis.Facts
+	if f.Op != "receive" && f.Op != "range" {
+		return nil
+	}
+	var cands []*candidate
+	closes := 0
+	for _, pt := range f.Partners {
+		if pt.Kind != "close" {
+			continue
+		}
+		closes++
+		if !s.inModule(pt.File) {
+			continue
+		}
+		if c := moveCloseToDefer(parseFile(pt.File), pt.Line); c != nil {
+			cands = append(cands, c)
+		}
+	}
+	if closes == 0 && f.Make != nil && s.inModule(f.Make.File) && f.Make.File == g.Block.File {
+		if c := closeInCallee(parseFile(f.Make.File), g.Block.Line, f.Object); c != nil {
+			cands = append(cands, c)
+		}
+	}
+	return cands
+}
+
+// moveCloseToDefer replaces the close statement at line with a defer of
+// it at the top of its function; nil when the close is already deferred,
+// is not a statement of its own, or is not one of the function body's
+// own statements (a close inside an if or a loop runs only on that path,
+// which a defer would change).
+func moveCloseToDefer(p *parsedFile, line int) *candidate {
+	if p == nil {
+		return nil
+	}
+	fn := p.funcAt(line)
+	body := funcBody(fn)
+	es, ok := p.stmtAt(fn, line).(*ast.ExprStmt)
+	if !ok || body == nil || len(body.List) == 0 || closeArg(es.X) == "" || !slices.Contains(body.List, ast.Stmt(es)) {
+		return nil // a close inside an if or a loop is conditional: a defer would not be
+	}
+	if _, ok := p.indentOf(es); !ok {
+		return nil
+	}
+	indent, ok := p.indentOf(body.List[0])
+	if !ok || body.List[0] == ast.Stmt(es) {
+		return nil
+	}
+	at := p.offset(body.List[0].Pos())
+	first := p.line(body.List[0].Pos())
+	text := p.text(es)
+	return &candidate{
+		summary: fmt.Sprintf("defer %s at the top of its function instead of at %s:%d, so every return closes it", text, filepath.Base(p.name), line),
+		from:    speculativeFrom,
+		edits: []report.Edit{
+			{File: p.name, Start: at, End: at, Line: first, EndLine: first, New: "defer " + text + "\n" + indent},
+			p.deleteStmt(es),
+		},
+		lines: []string{"+ defer " + text, "- " + text},
+	}
+}
+
+// closeArg is x's text when e is close(x), else "".
+func closeArg(e ast.Expr) string {
+	call, ok := e.(*ast.CallExpr)
+	if !ok || len(call.Args) != 1 {
+		return ""
+	}
+	if id, ok := call.Fun.(*ast.Ident); !ok || id.Name != "close" {
+		return ""
+	}
+	return plainExpr(call.Args[0])
+}
+
+// plainExpr is the text of a plain identifier or selector expression, ""
+// for anything else.
+func plainExpr(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		if x := plainExpr(e.X); x != "" {
+			return x + "." + e.Sel.Name
+		}
+	}
+	return ""
+}
+
+// closeInCallee finds, in the function blocked at line, a go statement
+// that hands the channel ch to a function of the package as an argument,
+// and defers close of that parameter at the top of the function, when it
+// never closes it.
+func closeInCallee(p *parsedFile, line int, ch string) *candidate {
+	if p == nil || ch == "" {
+		return nil
+	}
+	fn := p.funcAt(line)
+	var gs *ast.GoStmt
+	arg := -1
+	ast.Inspect(funcBody(fn), func(n ast.Node) bool {
+		if gs != nil {
+			return false
+		}
+		if st, ok := n.(*ast.GoStmt); ok {
+			for i, a := range st.Call.Args {
+				if plainExpr(a) == ch {
+					gs, arg = st, i
+				}
+			}
+		}
+		return true
+	})
+	if gs == nil {
+		return nil
+	}
+	var name string
+	switch fun := gs.Call.Fun.(type) {
+	case *ast.Ident:
+		name = fun.Name
+	case *ast.SelectorExpr:
+		name = fun.Sel.Name
+	default:
+		return nil
+	}
+	others, err := filepath.Glob(filepath.Join(filepath.Dir(p.name), "*.go"))
+	if err != nil {
+		return nil
+	}
+	var callee *ast.FuncDecl
+	var cp *parsedFile
+	for _, o := range others {
+		q := parseFile(o)
+		if q == nil {
+			continue
+		}
+		for _, d := range q.f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Name.Name != name || fd.Body == nil || len(fd.Body.List) == 0 || (fd.Recv != nil) != isSelector(gs.Call.Fun) {
+				continue
+			}
+			if callee != nil {
+				return nil // two functions of that name: which one runs is not in the syntax
+			}
+			callee, cp = fd, q
+		}
+	}
+	if callee == nil {
+		return nil
+	}
+	param := nthParam(callee.Type, arg)
+	if param == nil || param.name == "" || param.name == "_" {
+		return nil
+	}
+	if ct, ok := param.typ.(*ast.ChanType); !ok || ct.Dir == ast.RECV {
+		return nil
+	}
+	closed := false
+	ast.Inspect(callee.Body, func(n ast.Node) bool {
+		if call, ok := n.(ast.Expr); ok && closeArg(call) == param.name {
+			closed = true
+		}
+		return !closed
+	})
+	if closed {
+		return nil
+	}
+	first := callee.Body.List[0]
+	indent, ok := cp.indentOf(first)
+	if !ok {
+		return nil
+	}
+	at, l := cp.offset(first.Pos()), cp.line(first.Pos())
+	stop := "close(" + param.name + ")"
+	return &candidate{
+		summary: fmt.Sprintf("defer %s in %s, which %s is handed to at %s:%d and which never closes it, so its return releases the receiver",
+			stop, name, ch, filepath.Base(p.name), p.line(gs.Pos())),
+		from:  speculativeFrom,
+		edits: []report.Edit{{File: cp.name, Start: at, End: at, Line: l, EndLine: l, New: "defer " + stop + "\n" + indent}},
+		lines: []string{"+ defer " + stop},
+	}
+}
+
+// isSelector reports whether e is x.f.
+func isSelector(e ast.Expr) bool {
+	_, ok := e.(*ast.SelectorExpr)
+	return ok
+}
+
+// param is one parameter of a function type.
+type param struct {
+	name string
+	typ  ast.Expr
+}
+
+// nthParam is the i-th parameter of ft (0-based), nil when there is none
+// or it is variadic.
+func nthParam(ft *ast.FuncType, i int) *param {
+	if ft.Params == nil {
+		return nil
+	}
+	k := 0
+	for _, field := range ft.Params.List {
+		names := field.Names
+		if len(names) == 0 {
+			names = []*ast.Ident{{Name: ""}}
+		}
+		for _, n := range names {
+			if k == i {
+				if _, ok := field.Type.(*ast.Ellipsis); ok {
+					return nil
+				}
+				return &param{name: n.Name, typ: field.Type}
+			}
+			k++
+		}
+	}
+	return nil
+}

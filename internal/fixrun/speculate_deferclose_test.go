@@ -1,0 +1,100 @@
+package fixrun
+
+import (
+	"go/format"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
+)
+
+// closeSrc has the two missing-close shapes: a goroutine that closes done
+// only when it does not return early (early), and a channel handed to a
+// goroutine that never closes it (handed → watch).
+const closeSrc = `package p
+
+func early(items []int) {
+	done := make(chan struct{})
+	go func() {
+		for _, i := range items {
+			if i < 0 {
+				return
+			}
+		}
+		close(done)
+	}()
+	<-done
+}
+
+func watch(updates <-chan int, stopped chan struct{}) {
+	for range updates {
+	}
+}
+
+func handed(updates chan int) {
+	stopped := make(chan struct{})
+	go watch(updates, stopped)
+	<-stopped
+}
+
+func maybe(flag bool, done chan struct{}) {
+	if flag {
+		close(done)
+	}
+}
+`
+
+func TestDeferCloseCandidates(t *testing.T) {
+	module := t.TempDir()
+	file := filepath.Join(module, "p.go")
+	if err := os.WriteFile(file, []byte(closeSrc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := &session{module: module}
+	tests := []struct {
+		name  string
+		line  int
+		facts report.Facts
+		want  string // what the edited file has; "" for no candidate
+	}{
+		{"a close that a return skips", 13,
+			report.Facts{Op: "receive", Object: "done", Partners: []report.SourceRef{{File: file, Line: 11, Kind: "close"}}},
+			"\tgo func() {\n\t\tdefer close(done)\n\t\tfor _, i := range items {\n\t\t\tif i < 0 {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}()\n"},
+		{"a channel handed to a goroutine that never closes it", 23,
+			report.Facts{Op: "receive", Object: "stopped", Make: &report.SourceRef{File: file, Line: 21}},
+			"func watch(updates <-chan int, stopped chan struct{}) {\n\tdefer close(stopped)\n\tfor range updates {\n"},
+		{"a conditional close stays where it is", 13,
+			report.Facts{Op: "receive", Object: "done", Partners: []report.SourceRef{{File: file, Line: 28, Kind: "close"}}}, ""},
+		{"a receive-only parameter cannot be closed", 23,
+			report.Facts{Op: "receive", Object: "updates", Make: &report.SourceRef{File: file, Line: 21}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			at := profile.Frame{Func: "p.f", File: file, Line: tt.line}
+			g := &report.Group{Block: at, Stack: &profile.Goroutine{Frames: []profile.Frame{at}}, Diagnosis: report.Diagnosis{Facts: tt.facts}}
+			cands := s.deferCloseCandidates(g)
+			if tt.want == "" {
+				if len(cands) > 0 {
+					t.Fatalf("a candidate: %s", cands[0].summary)
+				}
+				return
+			}
+			if len(cands) != 1 {
+				t.Fatalf("%d candidates, want 1", len(cands))
+			}
+			out, err := report.ApplyEdits([]byte(closeSrc), cands[0].edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if formatted, err := format.Source(out); err != nil || string(formatted) != string(out) {
+				t.Errorf("the edited file is not gofmt-clean (%v):\n%s", err, out)
+			}
+			if !strings.Contains(string(out), tt.want) {
+				t.Errorf("edited:\n%s\nwant it to hold:\n%s", out, tt.want)
+			}
+		})
+	}
+}
