@@ -1,6 +1,7 @@
 package fixrun
 
 import (
+	"go/format"
 	"os"
 	"path/filepath"
 	"testing"
@@ -35,4 +36,18 @@ func TestFamilyCombinations(t *testing.T) {
 	if got := familyCombinations(own); len(got) != 0 {
 		t.Errorf("overlapping edits combined: %q", got[0].summary)
 	}
+}
+
+// applyCandidate applies c's edits to src, checks that the result is
+// gofmt-clean, and returns it.
+func applyCandidate(t *testing.T, src string, c *candidate) string {
+	t.Helper()
+	out, err := report.ApplyEdits([]byte(src), c.edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if formatted, err := format.Source(out); err != nil || string(formatted) != string(out) {
+		t.Errorf("the edited file is not gofmt-clean (%v):\n%s", err, out)
+	}
+	return string(out)
 }

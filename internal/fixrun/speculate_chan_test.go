@@ -1,7 +1,6 @@
 package fixrun
 
 import (
-	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,23 +67,11 @@ func all(items []int) {
 }
 `
 
-// chanGroup is a group blocked at line of chanSrc with the given facts.
+// chanGroup is a group blocked at file:line with the given facts, its
+// stack that one frame.
 func chanGroup(file string, line int, facts report.Facts) *report.Group {
 	at := profile.Frame{Func: "p.f", File: file, Line: line}
 	return &report.Group{Block: at, Stack: &profile.Goroutine{Frames: []profile.Frame{at}}, Diagnosis: report.Diagnosis{Facts: facts}}
-}
-
-// chanEdited applies a candidate to chanSrc and checks it is gofmt-clean.
-func chanEdited(t *testing.T, c *candidate) string {
-	t.Helper()
-	out, err := report.ApplyEdits([]byte(chanSrc), c.edits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if formatted, err := format.Source(out); err != nil || string(formatted) != string(out) {
-		t.Errorf("the edited file is not gofmt-clean (%v):\n%s", err, out)
-	}
-	return string(out)
 }
 
 func writeChanSrc(t *testing.T) (*session, string) {
@@ -123,7 +110,7 @@ func TestStopSelectCandidates(t *testing.T) {
 			if len(cands) != 1 {
 				t.Fatalf("%d candidates, want 1", len(cands))
 			}
-			if got := chanEdited(t, cands[0]); !strings.Contains(got, tt.want) {
+			if got := applyCandidate(t, chanSrc, cands[0]); !strings.Contains(got, tt.want) {
 				t.Errorf("edited:\n%s\nwant it to hold:\n%s", got, tt.want)
 			}
 		})
@@ -163,7 +150,7 @@ func TestMoveCandidates(t *testing.T) {
 			if len(cands) != 1 {
 				t.Fatalf("%d candidates, want 1", len(cands))
 			}
-			if got := chanEdited(t, cands[0]); !strings.Contains(got, tt.want) {
+			if got := applyCandidate(t, chanSrc, cands[0]); !strings.Contains(got, tt.want) {
 				t.Errorf("edited:\n%s\nwant it to hold:\n%s", got, tt.want)
 			}
 		})

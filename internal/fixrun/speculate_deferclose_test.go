@@ -1,13 +1,11 @@
 package fixrun
 
 import (
-	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -73,9 +71,7 @@ func TestDeferCloseCandidates(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			at := profile.Frame{Func: "p.f", File: file, Line: tt.line}
-			g := &report.Group{Block: at, Stack: &profile.Goroutine{Frames: []profile.Frame{at}}, Diagnosis: report.Diagnosis{Facts: tt.facts}}
-			cands := s.deferCloseCandidates(g)
+			cands := s.deferCloseCandidates(chanGroup(file, tt.line, tt.facts))
 			if tt.want == "" {
 				if len(cands) > 0 {
 					t.Fatalf("a candidate: %s", cands[0].summary)
@@ -85,14 +81,8 @@ func TestDeferCloseCandidates(t *testing.T) {
 			if len(cands) != 1 {
 				t.Fatalf("%d candidates, want 1", len(cands))
 			}
-			out, err := report.ApplyEdits([]byte(closeSrc), cands[0].edits)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if formatted, err := format.Source(out); err != nil || string(formatted) != string(out) {
-				t.Errorf("the edited file is not gofmt-clean (%v):\n%s", err, out)
-			}
-			if !strings.Contains(string(out), tt.want) {
+			out := applyCandidate(t, closeSrc, cands[0])
+			if !strings.Contains(out, tt.want) {
 				t.Errorf("edited:\n%s\nwant it to hold:\n%s", out, tt.want)
 			}
 		})

@@ -1,7 +1,6 @@
 package fixrun
 
 import (
-	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,20 +63,6 @@ func writeLockSrc(t *testing.T) (module, file string) {
 	return module, file
 }
 
-// applied applies a candidate's edits to lockSrc, checks that the result
-// is gofmt-clean, and returns it.
-func applied(t *testing.T, c *candidate) string {
-	t.Helper()
-	out, err := report.ApplyEdits([]byte(lockSrc), c.edits)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if formatted, err := format.Source(out); err != nil || string(formatted) != string(out) {
-		t.Errorf("the edited file is not gofmt-clean (%v):\n%s", err, out)
-	}
-	return string(out)
-}
-
 func TestUnlockCandidates(t *testing.T) {
 	module, file := writeLockSrc(t)
 	s := &session{module: module}
@@ -134,7 +119,7 @@ func TestUnlockCandidates(t *testing.T) {
 			if len(cands) != 1 {
 				t.Fatalf("got %d candidates, want 1", len(cands))
 			}
-			if got := applied(t, cands[0]); !strings.Contains(got, tt.want) {
+			if got := applyCandidate(t, lockSrc, cands[0]); !strings.Contains(got, tt.want) {
 				t.Errorf("edited:\n%s\nwant it to hold:\n%s", got, tt.want)
 			}
 			if cands[0].from != speculativeFrom {
@@ -158,7 +143,7 @@ func TestLockedCandidates(t *testing.T) {
 	if len(cands) != 1 {
 		t.Fatalf("got %d candidates, want 1", len(cands))
 	}
-	got := applied(t, cands[0])
+	got := applyCandidate(t, lockSrc, cands[0])
 	// The caller calls the variant; the variant is count without its Lock
 	// and Unlock of s.mu, right after count, which is unchanged.
 	want := "\t\ts.n = s.countLocked()\n"
