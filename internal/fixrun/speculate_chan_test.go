@@ -13,7 +13,8 @@ import (
 // chanSrc has the channel shapes of fix's own channel candidates: a send
 // to a loop that closes done when it returns (ask → serve), a send before
 // the goroutine that receives it is started (start), and a Wait inside the
-// loop that starts what it waits for (all).
+// loop that starts what it waits for (all), and a send in the default of
+// a select that waits to stop (pump).
 const chanSrc = `package p
 
 import "sync"
@@ -65,6 +66,17 @@ func all(items []int) {
 		wg.Wait() // too early
 	}
 }
+
+func pump(out chan int, stop chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+			out <- 1
+		}
+	}
+}
 `
 
 // chanGroup is a group blocked at file:line with the given facts, its
@@ -97,6 +109,8 @@ func TestStopSelectCandidates(t *testing.T) {
 		{"the last statement: the select ends the function", 32,
 			"\tselect {\n\tcase n.asks <- c:\n\tcase <-n.done:\n\t}\n}\n"},
 		{"not a send", 28, ""},
+		{"a send in a select's default becomes a case of it", lineOf(t, chanSrc, "out <- 1"),
+			"\t\tselect {\n\t\tcase <-stop:\n\t\t\treturn\n\t\tcase out <- 1:\n\t\t}\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,4 +169,14 @@ func TestMoveCandidates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lineOf is the 1-based line of src that holds text.
+func lineOf(t *testing.T, src, text string) int {
+	t.Helper()
+	i := strings.Index(src, text)
+	if i < 0 {
+		t.Fatalf("%q is not in the source", text)
+	}
+	return strings.Count(src[:i], "\n") + 1
 }

@@ -33,6 +33,9 @@ func (s *session) stopSelectCandidates(g *report.Group) []*candidate {
 	if !ok {
 		return nil
 	}
+	if c := ps.defaultSend(sendFn, send); c != nil {
+		return []*candidate{c}
+	}
 	indent, ok := ps.indentOf(send)
 	if !ok {
 		return nil
@@ -245,4 +248,34 @@ func (p *parsedFile) zeroValue(t ast.Expr) string {
 		}
 	}
 	return ""
+}
+
+// defaultSend is the candidate for a send that is the whole default
+// branch of a select whose other cases wait to stop: the select checks
+// the stop channel once, then the send waits with no way out. The send
+// becomes a case of that select in place of the default, so the stop
+// case is waited on together with it. nil when send is not that.
+func (p *parsedFile) defaultSend(fn ast.Node, send *ast.SendStmt) *candidate {
+	var clause *ast.CommClause
+	ast.Inspect(funcBody(fn), func(n ast.Node) bool {
+		if cc, ok := n.(*ast.CommClause); ok && cc.Comm == nil && len(cc.Body) == 1 && cc.Body[0] == ast.Stmt(send) {
+			clause = cc
+		}
+		return clause == nil
+	})
+	if clause == nil {
+		return nil
+	}
+	// The clause runs from "default:" to the end of the send: it becomes
+	// "case <send>:".
+	start, end := p.offset(clause.Pos()), p.offset(send.End())
+	line, last := p.line(clause.Pos()), p.line(send.End())
+	old := string(p.src[start:end])
+	return &candidate{
+		summary: fmt.Sprintf("make %s a case of the select at %s:%d instead of its default, so it is waited on together with the other cases",
+			p.text(send), filepath.Base(p.name), line),
+		from:  speculativeFrom,
+		edits: []report.Edit{{File: p.name, Start: start, End: end, Line: line, EndLine: last, Old: old, New: "case " + p.text(send) + ":"}},
+		lines: []string{fmt.Sprintf("default: %s → case %s:", p.text(send), p.text(send))},
+	}
 }
