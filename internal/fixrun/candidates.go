@@ -67,7 +67,7 @@ func (s *session) candidates(t *target) []*candidate {
 	}
 	var own [][]*candidate
 	for _, g := range t.groups {
-		cs := s.speculate(g)
+		cs := s.speculate(g, t.groups)
 		own = append(own, cs)
 		for _, c := range cs {
 			add(c)

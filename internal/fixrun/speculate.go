@@ -30,8 +30,9 @@ const maxContextCandidates = 3
 // speculate returns fix's own candidates for g: first those that edit a
 // line or two (a buffer, a defer, a context), then the lock and channel
 // rewrites of speculate_*.go, which move or wrap statements. Each is
-// marked with its family, for the combinations (candidates.go).
-func (s *session) speculate(g *report.Group) []*candidate {
+// marked with its family, for the combinations (candidates.go). peers
+// are the groups the same tests left, g among them.
+func (s *session) speculate(g *report.Group, peers []*report.Group) []*candidate {
 	var cands []*candidate
 	add := func(family string, cs ...*candidate) {
 		for _, c := range cs {
@@ -51,7 +52,7 @@ func (s *session) speculate(g *report.Group) []*candidate {
 	add("move", s.moveCandidates(g)...)
 	add("defer close", s.deferCloseCandidates(g)...)
 	add("locked variant", s.lockedCandidates(g)...)
-	add("unlock around", s.unlockCandidates(g)...)
+	add("unlock around", s.unlockCandidates(g, peers)...)
 	return cands
 }
 

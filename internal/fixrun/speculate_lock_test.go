@@ -74,13 +74,21 @@ func TestUnlockCandidates(t *testing.T) {
 		name   string
 		frames []profile.Frame
 		facts  report.Facts
+		waiter string // what another group waits to lock, "" for none
 		want   string // what the edited file has; "" for no candidate
 	}{
 		{
 			name:   "a send while holding the lock",
 			frames: []profile.Frame{at("(*store).send", 14)},
 			facts:  report.Facts{Op: "send", Object: "s.ch", Held: []report.LockFact{held("(*store).send", 12, true)}},
+			waiter: "x.mu",
 			want:   "\ts.mu.Unlock()\n\ts.ch <- s.n\n\ts.mu.Lock()\n}",
+		},
+		{
+			name:   "a lock nothing waits for is kept",
+			frames: []profile.Frame{at("(*store).send", 14)},
+			facts:  report.Facts{Op: "send", Object: "s.ch", Held: []report.LockFact{held("(*store).send", 12, true)}},
+			waiter: "x.other",
 		},
 		{
 			name:   "the lock taken again in a callee: released around the call",
@@ -109,7 +117,11 @@ func TestUnlockCandidates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			g := &report.Group{Block: tt.frames[0], Stack: &profile.Goroutine{Frames: tt.frames},
 				Diagnosis: report.Diagnosis{Facts: tt.facts}}
-			cands := s.unlockCandidates(g)
+			peers := []*report.Group{g}
+			if tt.waiter != "" {
+				peers = append(peers, &report.Group{Diagnosis: report.Diagnosis{Facts: report.Facts{Op: "lock", Object: tt.waiter}}})
+			}
+			cands := s.unlockCandidates(g, peers)
 			if tt.want == "" {
 				if len(cands) > 0 {
 					t.Fatalf("got %d candidates, want none: %s", len(cands), cands[0].summary)

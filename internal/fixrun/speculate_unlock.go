@@ -22,8 +22,11 @@ import (
 // up what the lock protected across that statement, which the tests
 // judge; a statement that is not a simple one (an if, a for, a return)
 // gets none, since its other paths would leave the lock released or
-// released twice.
-func (s *session) unlockCandidates(g *report.Group) []*candidate {
+// released twice. Only a lock that something waits for is released: the
+// goroutine itself (it takes the same lock again) or another of the
+// groups the same tests left (peers); releasing any other lock changes
+// nothing but the timing, which could hide a leak from a few reruns.
+func (s *session) unlockCandidates(g *report.Group, peers []*report.Group) []*candidate {
 	f := g.Diagnosis.Facts
 	if g.Stack == nil || len(f.Held) == 0 {
 		return nil
@@ -34,7 +37,7 @@ func (s *session) unlockCandidates(g *report.Group) []*candidate {
 		if f.Op == "cond" && strings.HasSuffix(h.Mutex, ".L") {
 			continue // the Cond's own lock, which Wait releases
 		}
-		if !s.inModule(h.Lock.File) {
+		if !s.inModule(h.Lock.File) || !waitedFor(h, g, peers) {
 			continue
 		}
 		p := parseFile(h.Lock.File)
@@ -126,4 +129,17 @@ func methodCall(st ast.Stmt) (x, method string) {
 		return "", ""
 	}
 	return types.ExprString(sel.X), sel.Sel.Name
+}
+
+// waitedFor reports whether a goroutine of g or of one of its peers
+// blocks on the mutex h: a Lock or RLock of the same field ("s.mu" and
+// "r.mu" are both .mu; an embedded mutex, "c" or "f", has none).
+func waitedFor(h report.LockFact, g *report.Group, peers []*report.Group) bool {
+	for _, p := range append([]*report.Group{g}, peers...) {
+		f := p.Diagnosis.Facts
+		if (f.Op == "lock" || f.Op == "rlock") && f.Object != "" && mutexField(f.Object) == mutexField(h.Mutex) {
+			return true
+		}
+	}
+	return false
 }
