@@ -3,8 +3,10 @@ package fixrun
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/leakhound/leakhound/report"
 )
@@ -44,7 +46,8 @@ func (s *session) deferCloseCandidates(g *report.Group) []*candidate {
 }
 
 // moveCloseToDefer replaces the close statement at line with a defer of
-// it at the top of its function; nil when the close is already deferred,
+// it at the top of its function (after the channel's declaration, when
+// the function declares it); nil when the close is already deferred,
 // is not a statement of its own, or is not one of the function body's
 // own statements (a close inside an if or a loop runs only on that path,
 // which a defer would change).
@@ -61,12 +64,24 @@ func moveCloseToDefer(p *parsedFile, line int) *candidate {
 	if _, ok := p.indentOf(es); !ok {
 		return nil
 	}
-	indent, ok := p.indentOf(body.List[0])
-	if !ok || body.List[0] == ast.Stmt(es) {
+	// The defer goes first in the body, or right after the statement
+	// that declares the channel's variable when the body does.
+	top := 0
+	root, _, _ := strings.Cut(closeArg(es.X), ".")
+	for i, st := range body.List {
+		if declares(st, root) {
+			top = i + 1
+		}
+	}
+	if top >= len(body.List) || body.List[top] == ast.Stmt(es) {
 		return nil
 	}
-	at := p.offset(body.List[0].Pos())
-	first := p.line(body.List[0].Pos())
+	indent, ok := p.indentOf(body.List[top])
+	if !ok {
+		return nil
+	}
+	at := p.offset(body.List[top].Pos())
+	first := p.line(body.List[top].Pos())
 	text := p.text(es)
 	return &candidate{
 		summary: fmt.Sprintf("defer %s at the top of its function instead of at %s:%d, so every return closes it", text, filepath.Base(p.name), line),
@@ -234,4 +249,32 @@ func nthParam(ft *ast.FuncType, i int) *param {
 		}
 	}
 	return nil
+}
+
+// declares reports whether st declares the variable name: name := …, or
+// var name ….
+func declares(st ast.Stmt, name string) bool {
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			for _, e := range st.Lhs {
+				if id, ok := e.(*ast.Ident); ok && id.Name == name {
+					return true
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		if gd, ok := st.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, sp := range gd.Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok {
+					for _, n := range vs.Names {
+						if n.Name == name {
+							return true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false
 }

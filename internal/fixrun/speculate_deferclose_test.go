@@ -43,6 +43,17 @@ func maybe(flag bool, done chan struct{}) {
 		close(done)
 	}
 }
+
+func local(items []int) chan struct{} {
+	ready := make(chan struct{})
+	for _, i := range items {
+		if i < 0 {
+			return ready
+		}
+	}
+	close(ready)
+	return ready
+}
 `
 
 func TestDeferCloseCandidates(t *testing.T) {
@@ -64,6 +75,9 @@ func TestDeferCloseCandidates(t *testing.T) {
 		{"a channel handed to a goroutine that never closes it", 23,
 			report.Facts{Op: "receive", Object: "stopped", Make: &report.SourceRef{File: file, Line: 21}},
 			"func watch(updates <-chan int, stopped chan struct{}) {\n\tdefer close(stopped)\n\tfor range updates {\n"},
+		{"a channel the function declares: the defer follows the declaration", 13,
+			report.Facts{Op: "receive", Object: "ready", Partners: []report.SourceRef{{File: file, Line: lineOf(t, closeSrc, "close(ready)"), Kind: "close"}}},
+			"\tready := make(chan struct{})\n\tdefer close(ready)\n\tfor _, i := range items {"},
 		{"a conditional close stays where it is", 13,
 			report.Facts{Op: "receive", Object: "done", Partners: []report.SourceRef{{File: file, Line: 28, Kind: "close"}}}, ""},
 		{"a receive-only parameter cannot be closed", 23,

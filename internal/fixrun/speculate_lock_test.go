@@ -103,6 +103,12 @@ func TestUnlockCandidates(t *testing.T) {
 				{Mutex: "s.c.L", Lock: report.SourceRef{File: file, Line: 12}}}},
 		},
 		{
+			name:   "Cond.Wait where its lock is taken: Wait needs it held",
+			frames: []profile.Frame{at("(*store).send", 14)},
+			facts:  report.Facts{Op: "cond", Object: "s.c", Held: []report.LockFact{held("(*store).send", 12, true)}},
+			waiter: "x.mu",
+		},
+		{
 			name:   "the held lock's Lock line is not on the stack",
 			frames: []profile.Frame{at("(*store).count", 26)},
 			facts:  report.Facts{Op: "lock", Object: "s.mu", Held: []report.LockFact{held("(*store).refresh", 18, false)}},

@@ -42,8 +42,8 @@ func (s *session) unlockCandidates(g *report.Group, peers []*report.Group) []*ca
 		}
 		p := parseFile(h.Lock.File)
 		i := holderFrame(g.Stack.Frames, from, h, p)
-		if i < 0 {
-			continue
+		if i < 0 || f.Op == "cond" && i == from {
+			continue // a lock taken where Cond.Wait is called is its L, which Wait needs held
 		}
 		if c := unlockAround(p, g.Stack.Frames[i].Line, h); c != nil {
 			cands = append(cands, c)
