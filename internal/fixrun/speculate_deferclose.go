@@ -12,12 +12,12 @@ import (
 )
 
 // deferCloseCandidates close the channel a goroutine waits to receive
-// from with a defer, in the function that should close it on every way
-// out: the function that closes it on one path only (its close moves to
-// a defer at the top), or the goroutine the channel is handed to at a go
-// statement when nothing closes it at all (a defer close of its
-// parameter). A receive that waits for a close which a return skipped is
-// the commonest missing-close bug; a deferred close runs on every return.
+// from on every way out of the function that should close it: the
+// function that closes it on one path only (closeOnEveryPath), or the
+// goroutine the channel is handed to at a go statement when nothing
+// closes it at all (a defer close of its parameter). A receive that
+// waits for a close which a return skipped is the commonest missing-close
+// bug.
 func (s *session) deferCloseCandidates(g *report.Group) []*candidate {
 	f := g.Diagnosis.Facts
 	if f.Op != "receive" && f.Op != "range" {
@@ -33,7 +33,7 @@ func (s *session) deferCloseCandidates(g *report.Group) []*candidate {
 		if !s.inModule(pt.File) {
 			continue
 		}
-		if c := moveCloseToDefer(parseFile(pt.File), pt.Line); c != nil {
+		if c := closeOnEveryPath(parseFile(pt.File), pt.Line); c != nil {
 			cands = append(cands, c)
 		}
 	}
@@ -45,24 +45,59 @@ func (s *session) deferCloseCandidates(g *report.Group) []*candidate {
 	return cands
 }
 
-// moveCloseToDefer replaces the close statement at line with a defer of
-// it at the top of its function (after the channel's declaration, when
-// the function declares it); nil when the close is already deferred,
-// is not a statement of its own, or is not one of the function body's
-// own statements (a close inside an if or a loop runs only on that path,
-// which a defer would change).
-func moveCloseToDefer(p *parsedFile, line int) *candidate {
+// closeOnEveryPath makes the close statement at line run on the
+// function's other ways out too: a close before each return that comes
+// before it (the early exits that skip it), or, when it is the function's
+// last statement and nothing returns early, a defer of it, which also
+// covers a panic. nil when the close is not one of the body's own
+// statements (a close inside an if or a loop is meant for that path
+// only), or neither applies. A close that is followed by more work is
+// never deferred: that work (a Wait for the goroutines the close ends)
+// would then wait for it.
+func closeOnEveryPath(p *parsedFile, line int) *candidate {
 	if p == nil {
 		return nil
 	}
 	fn := p.funcAt(line)
 	body := funcBody(fn)
 	es, ok := p.stmtAt(fn, line).(*ast.ExprStmt)
-	if !ok || body == nil || len(body.List) == 0 || closeArg(es.X) == "" || !slices.Contains(body.List, ast.Stmt(es)) {
-		return nil // a close inside an if or a loop is conditional: a defer would not be
+	if !ok || body == nil || closeArg(es.X) == "" || !slices.Contains(body.List, ast.Stmt(es)) {
+		return nil
 	}
 	if _, ok := p.indentOf(es); !ok {
 		return nil
+	}
+	text := p.text(es)
+	var early []*ast.ReturnStmt
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if n.Pos() < es.Pos() {
+				early = append(early, n)
+			}
+		}
+		return true
+	})
+	if len(early) > 0 {
+		c := &candidate{
+			summary: fmt.Sprintf("%s before each return that skips the one at %s:%d, so every way out closes it", text, filepath.Base(p.name), line),
+			from:    speculativeFrom,
+		}
+		for _, r := range early {
+			indent, ok := p.indentOf(r)
+			if !ok {
+				return nil
+			}
+			at, l := p.offset(r.Pos()), p.line(r.Pos())
+			c.edits = append(c.edits, report.Edit{File: p.name, Start: at, End: at, Line: l, EndLine: l, New: text + "\n" + indent})
+			c.lines = append(c.lines, fmt.Sprintf("+ %s (before the return at line %d)", text, l))
+		}
+		return c
+	}
+	if body.List[len(body.List)-1] != ast.Stmt(es) {
+		return nil // work follows the close: a defer would move the close after it
 	}
 	// The defer goes first in the body, or right after the statement
 	// that declares the channel's variable when the body does.
@@ -73,7 +108,7 @@ func moveCloseToDefer(p *parsedFile, line int) *candidate {
 			top = i + 1
 		}
 	}
-	if top >= len(body.List) || body.List[top] == ast.Stmt(es) {
+	if body.List[top] == ast.Stmt(es) {
 		return nil
 	}
 	indent, ok := p.indentOf(body.List[top])
@@ -82,9 +117,8 @@ func moveCloseToDefer(p *parsedFile, line int) *candidate {
 	}
 	at := p.offset(body.List[top].Pos())
 	first := p.line(body.List[top].Pos())
-	text := p.text(es)
 	return &candidate{
-		summary: fmt.Sprintf("defer %s at the top of its function instead of at %s:%d, so every return closes it", text, filepath.Base(p.name), line),
+		summary: fmt.Sprintf("defer %s instead of closing at the end (%s:%d), so a panic or a later return still closes it", text, filepath.Base(p.name), line),
 		from:    speculativeFrom,
 		edits: []report.Edit{
 			{File: p.name, Start: at, End: at, Line: first, EndLine: first, New: "defer " + text + "\n" + indent},

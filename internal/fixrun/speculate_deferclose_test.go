@@ -9,9 +9,10 @@ import (
 	"github.com/leakhound/leakhound/report"
 )
 
-// closeSrc has the two missing-close shapes: a goroutine that closes done
-// only when it does not return early (early), and a channel handed to a
-// goroutine that never closes it (handed → watch).
+// closeSrc has the missing-close shapes: a goroutine that closes done
+// only when it does not return early (early), a close that ends its
+// function (local), one that more work follows (then), and a channel
+// handed to a goroutine that never closes it (handed → watch).
 const closeSrc = `package p
 
 func early(items []int) {
@@ -44,15 +45,15 @@ func maybe(flag bool, done chan struct{}) {
 	}
 }
 
-func local(items []int) chan struct{} {
+func local() {
 	ready := make(chan struct{})
-	for _, i := range items {
-		if i < 0 {
-			return ready
-		}
-	}
+	go func() { <-ready }()
 	close(ready)
-	return ready
+}
+
+func then(work chan int, wait func()) {
+	close(work)
+	wait()
 }
 `
 
@@ -69,15 +70,17 @@ func TestDeferCloseCandidates(t *testing.T) {
 		facts report.Facts
 		want  string // what the edited file has; "" for no candidate
 	}{
-		{"a close that a return skips", 13,
+		{"a close that a return skips: closed before the return", 13,
 			report.Facts{Op: "receive", Object: "done", Partners: []report.SourceRef{{File: file, Line: 11, Kind: "close"}}},
-			"\tgo func() {\n\t\tdefer close(done)\n\t\tfor _, i := range items {\n\t\t\tif i < 0 {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}()\n"},
+			"\t\t\tif i < 0 {\n\t\t\t\tclose(done)\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t\tclose(done)\n\t}()\n"},
 		{"a channel handed to a goroutine that never closes it", 23,
 			report.Facts{Op: "receive", Object: "stopped", Make: &report.SourceRef{File: file, Line: 21}},
 			"func watch(updates <-chan int, stopped chan struct{}) {\n\tdefer close(stopped)\n\tfor range updates {\n"},
-		{"a channel the function declares: the defer follows the declaration", 13,
+		{"a close that ends its function becomes a defer after the declaration", 13,
 			report.Facts{Op: "receive", Object: "ready", Partners: []report.SourceRef{{File: file, Line: lineOf(t, closeSrc, "close(ready)"), Kind: "close"}}},
-			"\tready := make(chan struct{})\n\tdefer close(ready)\n\tfor _, i := range items {"},
+			"\tready := make(chan struct{})\n\tdefer close(ready)\n\tgo func() { <-ready }()\n}\n"},
+		{"a close followed by more work is not deferred", 13,
+			report.Facts{Op: "receive", Object: "work", Partners: []report.SourceRef{{File: file, Line: lineOf(t, closeSrc, "close(work)"), Kind: "close"}}}, ""},
 		{"a conditional close stays where it is", 13,
 			report.Facts{Op: "receive", Object: "done", Partners: []report.SourceRef{{File: file, Line: 28, Kind: "close"}}}, ""},
 		{"a receive-only parameter cannot be closed", 23,
