@@ -68,13 +68,26 @@ func closeOnEveryPath(p *parsedFile, line int) *candidate {
 		return nil
 	}
 	text := p.text(es)
+	// The returns that skip the close lie between the channel's
+	// declaration (when the body declares it) and the close.
+	root, _, _ := strings.Cut(closeArg(es.X), ".")
+	top := 0
+	for i, st := range body.List {
+		if declares(st, root) {
+			top = i + 1
+		}
+	}
+	from := body.Pos()
+	if top > 0 {
+		from = body.List[top-1].End()
+	}
 	var early []*ast.ReturnStmt
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
-			if n.Pos() < es.Pos() {
+			if from < n.Pos() && n.Pos() < es.Pos() {
 				early = append(early, n)
 			}
 		}
@@ -101,13 +114,6 @@ func closeOnEveryPath(p *parsedFile, line int) *candidate {
 	}
 	// The defer goes first in the body, or right after the statement
 	// that declares the channel's variable when the body does.
-	top := 0
-	root, _, _ := strings.Cut(closeArg(es.X), ".")
-	for i, st := range body.List {
-		if declares(st, root) {
-			top = i + 1
-		}
-	}
 	if body.List[top] == ast.Stmt(es) {
 		return nil
 	}

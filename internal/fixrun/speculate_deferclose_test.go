@@ -55,6 +55,22 @@ func then(work chan int, wait func()) {
 	close(work)
 	wait()
 }
+
+func declared(n int, wait func()) error {
+	if n < 0 {
+		return nil
+	}
+	work := make(chan int)
+	for i := range n {
+		if i > 9 {
+			return nil
+		}
+		work <- i
+	}
+	close(work)
+	wait()
+	return nil
+}
 `
 
 func TestDeferCloseCandidates(t *testing.T) {
@@ -81,6 +97,9 @@ func TestDeferCloseCandidates(t *testing.T) {
 			"\tready := make(chan struct{})\n\tdefer close(ready)\n\tgo func() { <-ready }()\n}\n"},
 		{"a close followed by more work is not deferred", 13,
 			report.Facts{Op: "receive", Object: "work", Partners: []report.SourceRef{{File: file, Line: lineOf(t, closeSrc, "close(work)"), Kind: "close"}}}, ""},
+		{"a return before the channel is made is left alone", 13,
+			report.Facts{Op: "receive", Object: "work", Partners: []report.SourceRef{{File: file, Line: lineOf(t, closeSrc, "close(work)\n\twait()\n\treturn nil"), Kind: "close"}}},
+			"\tif n < 0 {\n\t\treturn nil\n\t}\n\twork := make(chan int)\n\tfor i := range n {\n\t\tif i > 9 {\n\t\t\tclose(work)\n\t\t\treturn nil\n"},
 		{"a conditional close stays where it is", 13,
 			report.Facts{Op: "receive", Object: "done", Partners: []report.SourceRef{{File: file, Line: 28, Kind: "close"}}}, ""},
 		{"a receive-only parameter cannot be closed", 23,
