@@ -316,7 +316,11 @@
 //	of one test together (a buffer and a close; a cancel and a defer), then a
 //	few of fix's own that the report leaves out because they are not right
 //	for every program (a buffer of one for a blocked send, the caller's
-//	context instead of context.Background(), defer cancel()). Each is
+//	context instead of context.Background(), defer cancel(); a send in a
+//	select on a channel its receiver closes when it returns; a close moved
+//	to a defer; a blocking operation moved after what starts its partner; a
+//	lock released around the statement that waits while holding it; a Locked
+//	variant of a function called by one that already holds the lock). Each is
 //	applied to a copy of the code through go test -overlay; your files are not
 //	touched while fix tries. An edit is verified when, with it applied:
 //

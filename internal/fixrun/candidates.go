@@ -18,13 +18,16 @@ type candidate struct {
 	summary, from string
 	edits         []report.Edit
 	lines         []string
+	// family names the kind of fix's own candidate ("buffer", "unlock
+	// around"), "" for the report's suggestions.
+	family string
 }
 
 // candidates are what fix tries for a target, in order: each group's
 // suggested edit alone, then, when the target's groups suggest more than
 // one, all of them together (a mutual wait needs both sides; a buffer
-// and a close), then fix's own candidates (speculate.go), each set of
-// edits once.
+// and a close), then fix's own candidates (speculate.go), then those of
+// one family for several groups together, each set of edits once.
 func (s *session) candidates(t *target) []*candidate {
 	var cands []*candidate
 	seen := map[string]bool{}
@@ -62,12 +65,55 @@ func (s *session) candidates(t *target) []*candidate {
 			add(all)
 		}
 	}
+	var own [][]*candidate
 	for _, g := range t.groups {
-		for _, c := range s.speculate(g) {
+		cs := s.speculate(g, t.groups)
+		own = append(own, cs)
+		for _, c := range cs {
 			add(c)
 		}
 	}
+	for _, c := range familyCombinations(own) {
+		add(c)
+	}
 	return cands
+}
+
+// familyCombinations are, for each family of fix's own candidates that
+// more than one group of the target has, the first candidate of that
+// family of each such group applied together: two goroutines that each
+// wait holding a lock, two senders each with its own channel, need the
+// same edit twice. Only sets of edits that apply together are kept.
+func familyCombinations(own [][]*candidate) []*candidate {
+	var families []string
+	for _, cs := range own {
+		for _, c := range cs {
+			families = appendOnce(families, c.family)
+		}
+	}
+	var out []*candidate
+	for _, fam := range families {
+		all := &candidate{from: speculativeFrom, family: fam}
+		var summaries []string
+		groups := 0
+		for _, cs := range own {
+			i := slices.IndexFunc(cs, func(c *candidate) bool { return c.family == fam })
+			if i < 0 {
+				continue
+			}
+			groups++
+			all.edits = append(all.edits, cs[i].edits...)
+			all.lines = append(all.lines, cs[i].lines...)
+			summaries = append(summaries, cs[i].summary)
+		}
+		all.edits = uniqueEdits(all.edits)
+		if groups < 2 || !applies(all.edits) {
+			continue
+		}
+		all.summary = strings.Join(summaries, "; and ")
+		out = append(out, all)
+	}
+	return out
 }
 
 // editsKey identifies a set of edits.

@@ -1,8 +1,10 @@
 package fixrun
 
 import (
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -22,7 +24,9 @@ import (
 // any rerun. The kernels are programs, not tests, so the harness runs
 // them as the toolchain does (internal/editverify). It takes minutes, so
 // it runs only with LEAKHOUND_GOKER=1 (LEAKHOUND_GOKER_RUN=regexp for a
-// subset).
+// subset). Every verified patch is then written as fix's -diff writes
+// it, applied with git apply to a fresh copy of the kernels, and the
+// kernel rebuilt and rerun there: it must leave no leak in any run.
 func TestFixGoKer(t *testing.T) {
 	if os.Getenv("LEAKHOUND_GOKER") == "" {
 		t.Skip("set LEAKHOUND_GOKER=1 to try fix's candidates on the GoKer kernels (minutes)")
@@ -73,6 +77,9 @@ func TestFixGoKer(t *testing.T) {
 			o := gokerrun.VerifyKernelEdits(goCmd, dir, t.TempDir(), env, c.edits, baseVet, k)
 			tried = append(tried, fmt.Sprintf("%s: %s", c.summary, o.Outcome))
 			if o.Outcome == "fixed" {
+				if why := applyKernelPatch(t, goCmd, goroot, env, k, dir, c.edits); why != "" {
+					t.Errorf("%s: the verified patch, applied by hand, %s", k.Name, why)
+				}
 				verified++
 				state = "verified"
 				if c.from == speculativeFrom {
@@ -83,8 +90,44 @@ func TestFixGoKer(t *testing.T) {
 			}
 			state = "no verified fix"
 		}
-		table = append(table, fmt.Sprintf("%-16s %-22s %d candidates  %s", k.Name, state, len(cands), strings.Join(tried, "; ")))
+		row := fmt.Sprintf("%-16s %-22s %d candidates  %s", k.Name, state, len(cands), strings.Join(tried, "; "))
+		t.Log(row) // as it comes: the whole run takes many minutes
+		table = append(table, row)
 	}
 	t.Logf("%d of %d leaking kernels get a verified patch (%d from fix's own candidates)\n%s",
 		verified, leaking, own, strings.Join(table, "\n"))
+}
+
+// applyKernelPatch writes edits (of the kernels in dir) as fix's -diff
+// does, applies the diff with git apply to a fresh copy of the kernels,
+// rebuilds them there and reruns kernel k as after an edit. It returns
+// what went wrong, "" when the kernel leaks in no run.
+func applyKernelPatch(t *testing.T, goCmd, goroot string, env []string, k gokerrun.Kernel, dir string, edits []report.Edit) string {
+	t.Helper()
+	res := &Result{Module: dir, Groups: []*GroupResult{{Verified: &Attempt{Edits: edits}}}}
+	var diff bytes.Buffer
+	if err := res.WriteDiff(&diff); err != nil {
+		return fmt.Sprintf("cannot be written as a diff: %v", err)
+	}
+	fresh := t.TempDir()
+	if err := gokerrun.CopyKernels(gokerrun.KernelsDir(goroot), fresh); err != nil {
+		t.Fatal(err)
+	}
+	apply := exec.Command("git", "apply", "-")
+	apply.Dir, apply.Stdin = fresh, bytes.NewReader(diff.Bytes())
+	if out, err := apply.CombinedOutput(); err != nil {
+		return fmt.Sprintf("is not taken by git apply: %v\n%s\n%s", err, out, diff.String())
+	}
+	exe := filepath.Join(t.TempDir(), "goker")
+	if out, err := gokerrun.BuildKernels(goCmd, fresh, env, "", exe); err != nil {
+		return fmt.Sprintf("does not build: %v\n%s", err, out)
+	}
+	leaks, err := gokerrun.RunKernel(exe, k, gokerrun.Reps(k, true))
+	switch {
+	case err != nil:
+		return fmt.Sprintf("crashes the kernel: %v", err)
+	case len(leaks) > 0:
+		return fmt.Sprintf("still leaks %d goroutine(s)\n%s", len(leaks), diff.String())
+	}
+	return ""
 }

@@ -27,17 +27,32 @@ const speculativeFrom = "fix's own candidate, not in the report"
 // context.Background() or TODO() found, the nearest first.
 const maxContextCandidates = 3
 
-// speculate returns fix's own candidates for g.
-func (s *session) speculate(g *report.Group) []*candidate {
+// speculate returns fix's own candidates for g: first those that edit a
+// line or two (a buffer, a defer, a context), then the lock and channel
+// rewrites of speculate_*.go, which move or wrap statements. Each is
+// marked with its family, for the combinations (candidates.go). peers
+// are the groups the same tests left, g among them.
+func (s *session) speculate(g *report.Group, peers []*report.Group) []*candidate {
 	var cands []*candidate
-	if c := bufferCandidate(g); c != nil {
-		cands = append(cands, c)
+	add := func(family string, cs ...*candidate) {
+		for _, c := range cs {
+			if c != nil {
+				c.family = family
+				cands = append(cands, c)
+			}
+		}
 	}
-	cands = append(cands, s.closerCandidates(g)...)
+	add("buffer", bufferCandidate(g))
+	add("closer", s.closerCandidates(g)...)
 	if g.Diagnosis.PatternID == report.PatternContextNeverDone || g.Diagnosis.PatternID == report.PatternSelectNoExit ||
 		g.Diagnosis.Facts.Select != nil || g.Reason == report.ReasonChanReceiveNil {
-		cands = append(cands, s.contextCandidates(g)...)
+		add("context", s.contextCandidates(g)...)
 	}
+	add("stop select", s.stopSelectCandidates(g)...)
+	add("move", s.moveCandidates(g)...)
+	add("defer close", s.deferCloseCandidates(g)...)
+	add("locked variant", s.lockedCandidates(g)...)
+	add("unlock around", s.unlockCandidates(g, peers)...)
 	return cands
 }
 
