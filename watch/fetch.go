@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/profile"
@@ -112,6 +113,19 @@ func summarize(snap *profile.Snapshot) *sight {
 		}
 		s.groups[i].count += g.Count
 		s.groups[i].leaked += g.Leaked
+		s.groups[i].ids = append(s.groups[i].ids, g.IDs...)
+	}
+	for i := range s.groups {
+		sg := &s.groups[i]
+		if len(sg.ids) != sg.count {
+			sg.ids = nil // an aggregated profile: no goroutine to follow
+			continue
+		}
+		// Several report groups may share a fingerprint: their IDs are
+		// each ascending, not together. The copy is exact-sized, as the
+		// series keeps it until the next look.
+		sg.ids = slices.Clone(sg.ids)
+		slices.Sort(sg.ids)
 	}
 	return s
 }
