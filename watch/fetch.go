@@ -24,37 +24,40 @@ const (
 // errNotServed is a 404: the process does not serve that profile.
 var errNotServed = errors.New("not served")
 
-// fetch reads one target's dump and groups it. It asks for the leak
-// profile first unless the target is known not to serve it.
-func (w *Watcher) fetch(ctx context.Context, t *target) *sight {
+// fetch reads one target's dump into buf and groups it. It asks for the
+// leak profile first unless the target is known not to serve it. It
+// returns the buffer to read the next dump into: nothing of the sight
+// points into it.
+func (w *Watcher) fetch(ctx context.Context, t *target, buf []byte) (*sight, []byte) {
 	ctx, cancel := context.WithTimeout(ctx, w.opts.Timeout)
 	defer cancel()
 	leak := !t.leakKnown || t.leakServed
 	var data []byte
 	var err error
 	if leak {
-		data, err = w.get(ctx, t.url+leakPath)
+		data, err = w.get(ctx, t.url+leakPath, buf)
 		if errors.Is(err, errNotServed) {
 			leak = false
 		}
 	}
 	if !leak {
-		data, err = w.get(ctx, t.url+goroutinePath)
+		data, err = w.get(ctx, t.url+goroutinePath, buf)
 	}
 	if err != nil {
-		return &sight{err: err}
+		return &sight{err: err}, buf
 	}
 	snap, err := profile.ParseBytes(data)
 	if err != nil {
-		return &sight{err: fmt.Errorf("reading the dump of %s: %w", t.url, err)}
+		return &sight{err: fmt.Errorf("reading the dump of %s: %w", t.url, err)}, data[:0]
 	}
 	s := summarize(snap)
 	s.leakServed = leak
-	return s
+	return s, data[:0]
 }
 
-// get fetches one URL, bounded by the context and by MaxDump.
-func (w *Watcher) get(ctx context.Context, u string) ([]byte, error) {
+// get fetches one URL into buf's storage, bounded by the context and by
+// MaxDump.
+func (w *Watcher) get(ctx context.Context, u string, buf []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("bad URL %s: %w", u, err)
@@ -75,7 +78,7 @@ func (w *Watcher) get(ctx context.Context, u string) ([]byte, error) {
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
 		return nil, fmt.Errorf("fetching %s: the server answered %s: %s", u, resp.Status, strings.TrimSpace(string(snippet)))
 	}
-	data, err := profile.ReadDump(resp.Body, w.opts.MaxDump)
+	data, err := profile.ReadDumpInto(buf, resp.Body, w.opts.MaxDump)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("fetching %s: the timeout ran out while the dump was still coming: %w", u, ctx.Err())

@@ -92,6 +92,10 @@ type Watcher struct {
 	targets []*target
 
 	look sync.Mutex // one Look at a time
+	// bufs holds a read buffer per fetch that may run at once; taking
+	// one is the right to fetch. A dump's buffer is reused for the
+	// next, so a watch does not allocate a dump's size per fetch.
+	bufs chan []byte
 	mu   sync.Mutex // guards what follows
 	line timeline
 	// groups by fingerprint, and their fingerprints in the order first seen.
@@ -109,7 +113,10 @@ func New(targets []string, opts Options) (*Watcher, error) {
 		return nil, errors.New("no target to watch: give the base URL of a process serving net/http/pprof")
 	}
 	opts.fill()
-	w := &Watcher{opts: opts, groups: map[string]*group{}}
+	w := &Watcher{opts: opts, groups: map[string]*group{}, bufs: make(chan []byte, opts.Concurrency)}
+	for range opts.Concurrency {
+		w.bufs <- nil
+	}
 	seen := map[string]bool{}
 	for _, t := range targets {
 		base, err := BaseURL(t)
@@ -165,7 +172,6 @@ func (w *Watcher) Look(ctx context.Context) []Event {
 	look := w.looks
 	w.mu.Unlock()
 
-	sem := make(chan struct{}, w.opts.Concurrency)
 	var wg sync.WaitGroup
 	results := make([]*sight, len(w.targets))
 	for i, t := range w.targets {
@@ -175,14 +181,15 @@ func (w *Watcher) Look(ctx context.Context) []Event {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte
 			select {
-			case sem <- struct{}{}:
+			case buf = <-w.bufs:
 			case <-ctx.Done():
 				results[i] = &sight{err: ctx.Err()}
 				return
 			}
-			defer func() { <-sem }()
-			results[i] = w.fetch(ctx, t)
+			results[i], buf = w.fetch(ctx, t, buf)
+			w.bufs <- buf
 		}()
 	}
 	wg.Wait()
