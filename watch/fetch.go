@@ -103,6 +103,7 @@ func summarize(snap *profile.Snapshot) *sight {
 	}
 	rep := report.New(leaks, report.Options{NoSource: true, Dump: true})
 	index := map[string]int{}
+	var ids [][]int64 // by group of the sight
 	for _, g := range rep.Groups {
 		if g.Reason == report.ReasonRunning {
 			continue
@@ -113,22 +114,20 @@ func summarize(snap *profile.Snapshot) *sight {
 			i = len(s.groups)
 			index[fp] = i
 			s.groups = append(s.groups, sightGroup{fingerprint: fp, group: cloneGroup(g)})
+			ids = append(ids, nil)
 		}
 		s.groups[i].count += g.Count
 		s.groups[i].leaked += g.Leaked
-		s.groups[i].ids = append(s.groups[i].ids, g.IDs...)
+		ids[i] = append(ids[i], g.IDs...)
 	}
-	for i := range s.groups {
-		sg := &s.groups[i]
-		if len(sg.ids) != sg.count {
-			sg.ids = nil // an aggregated profile: no goroutine to follow
-			continue
+	for i, l := range ids {
+		if len(l) != s.groups[i].count {
+			continue // an aggregated profile: no goroutine to follow
 		}
 		// Several report groups may share a fingerprint: their IDs are
-		// each ascending, not together. The copy is exact-sized, as the
-		// series keeps it until the next look.
-		sg.ids = slices.Clone(sg.ids)
-		slices.Sort(sg.ids)
+		// each ascending, not together.
+		slices.Sort(l)
+		s.groups[i].ids = encodeIDs(l)
 	}
 	return s
 }

@@ -37,8 +37,8 @@ func cloneGroup(g *report.Group) *report.Group {
 }
 
 // record adds one look of target i: count goroutines of the group, ids
-// their IDs (ascending; nil when the dump gave none).
-func (g *group) record(i, count, leaked int, ids []int64, now time.Time, line *timeline, history int) {
+// their IDs (nil when the dump gave none).
+func (g *group) record(i, count, leaked int, ids idList, now time.Time, line *timeline, history int) {
 	s := g.inst[i]
 	if s == nil {
 		if count == 0 {

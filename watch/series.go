@@ -94,7 +94,7 @@ type series struct {
 	proven        bool
 	// ids are the IDs of the last look's goroutines, ascending; looked
 	// says there was a last look in this epoch.
-	ids    []int64
+	ids    idList
 	looked bool
 }
 
@@ -105,26 +105,13 @@ type series struct {
 // happens to be caught at several looks in a row is not a rise. The
 // first look of an epoch has nothing to compare with and counts whole, as
 // does a dump without IDs.
-func (s *series) stayed(count int, ids []int64) int {
+func (s *series) stayed(count int, ids idList) int {
 	prev, looked := s.ids, s.looked
 	s.ids, s.looked = ids, true
 	if !looked || (count > 0 && ids == nil) {
 		return count
 	}
-	n := 0
-	for i, j := 0, 0; i < len(prev) && j < len(ids); {
-		switch {
-		case prev[i] < ids[j]:
-			i++
-		case prev[i] > ids[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
+	return common(prev, ids)
 }
 
 // newSeries returns a series of buckets empty buckets with room for the

@@ -86,7 +86,7 @@ func TestStayingGoroutines(t *testing.T) {
 			for i, l := range tt.looks {
 				now := start.Add(time.Duration(i) * time.Second)
 				line.advance(now, opts.History, groups)
-				g.record(0, len(l), 0, l, now, &line, opts.History)
+				g.record(0, len(l), 0, encodeIDs(l), now, &line, opts.History)
 			}
 			if got := g.verdict(&opts); got != tt.want {
 				t.Errorf("verdict %v, want %v (floors %v)", got, tt.want, g.inst[0].floors())
@@ -110,14 +110,14 @@ func TestStayingGoroutines(t *testing.T) {
 // process's IDs, and counts whole.
 func TestStayingAfterRestart(t *testing.T) {
 	s := newSeries(1, 8)
-	if got := s.stayed(5, ids(1, 5)); got != 5 {
+	if got := s.stayed(5, encodeIDs(ids(1, 5))); got != 5 {
 		t.Errorf("the first look: %d stayed, want all 5", got)
 	}
-	if got := s.stayed(5, ids(3, 5)); got != 3 {
+	if got := s.stayed(5, encodeIDs(ids(3, 5))); got != 3 {
 		t.Errorf("IDs 3–7 after 1–5: %d stayed, want 3", got)
 	}
 	s.restart(0)
-	if got := s.stayed(2, ids(1, 2)); got != 2 {
+	if got := s.stayed(2, encodeIDs(ids(1, 2))); got != 2 {
 		t.Errorf("the first look after a restart: %d stayed, want both", got)
 	}
 	if got := s.stayed(4, nil); got != 4 {

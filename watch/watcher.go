@@ -43,9 +43,9 @@ type Options struct {
 	// MaxGroups bounds the number of groups followed (default 1,000);
 	// groups first seen beyond it are counted in Dropped, not followed.
 	// A group takes about 12 bytes × History on each target it is seen
-	// on (1.4 KB with the default History), and 8 bytes per goroutine of
-	// it in the target's last dump, whose IDs tell the goroutines that
-	// stay from those that come and go.
+	// on (1.4 KB with the default History), and a byte or two per
+	// goroutine of it in the target's last dump, whose IDs tell the
+	// goroutines that stay from those that come and go.
 	MaxGroups int
 	// Client fetches the dumps; nil means a client that opens a new
 	// connection for every fetch, which restart detection relies on (see
@@ -398,12 +398,12 @@ type sight struct {
 }
 
 // sightGroup is one fingerprint's goroutines in one dump, group its
-// first report group, cloned; ids are the goroutines' IDs, ascending (nil
-// when the dump gave none).
+// first report group, cloned; ids are the goroutines' IDs (nil when the
+// dump gave none).
 type sightGroup struct {
 	fingerprint string
 	count       int
 	leaked      int
-	ids         []int64
+	ids         idList
 	group       *report.Group
 }
