@@ -50,7 +50,7 @@ func (w *Watcher) fetch(ctx context.Context, t *target, buf []byte) (*sight, []b
 	if err != nil {
 		return &sight{err: fmt.Errorf("reading the dump of %s: %w", t.url, err)}, data[:0]
 	}
-	s := summarize(snap)
+	s := summarize(snap, w.known)
 	s.leakServed = leak
 	return s, data[:0]
 }
@@ -93,7 +93,11 @@ func (w *Watcher) get(ctx context.Context, u string, buf []byte) ([]byte, error)
 // stuck. The diagnosis here reads no source: only the fingerprint and a
 // representative are kept, and the report is built once at the end. The
 // sight shares no memory with the dump, which is garbage once it returns.
-func summarize(snap *profile.Snapshot) *sight {
+// known tells the groups the watcher follows already, whose
+// representative it has: a look holds the sights of every target until
+// they are all in, and a representative for each of their groups (some
+// 2 KB each: 20 MB for 100 targets of 100 groups) would be most of it.
+func summarize(snap *profile.Snapshot, known func(fingerprint string) bool) *sight {
 	s := &sight{}
 	leaks := make([]report.Leak, 0, len(snap.Goroutines))
 	for _, g := range snap.Goroutines {
@@ -113,7 +117,11 @@ func summarize(snap *profile.Snapshot) *sight {
 		if !ok {
 			i = len(s.groups)
 			index[fp] = i
-			s.groups = append(s.groups, sightGroup{fingerprint: fp, group: cloneGroup(g)})
+			sg := sightGroup{fingerprint: fp}
+			if !known(fp) {
+				sg.group = cloneGroup(g)
+			}
+			s.groups = append(s.groups, sg)
 			ids = append(ids, nil)
 		}
 		s.groups[i].count += g.Count

@@ -220,6 +220,16 @@ func (w *Watcher) Look(ctx context.Context) []Event {
 	return events
 }
 
+// known reports whether the group of the fingerprint is followed. Groups
+// are never dropped once followed, so a group known while a look fetches
+// is still there when the look records it.
+func (w *Watcher) known(fingerprint string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.groups[fingerprint]
+	return ok
+}
+
 // verdicts returns every group's current verdict.
 func (w *Watcher) verdicts() map[string]Verdict {
 	m := make(map[string]Verdict, len(w.groups))
@@ -398,8 +408,8 @@ type sight struct {
 }
 
 // sightGroup is one fingerprint's goroutines in one dump, group its
-// first report group, cloned; ids are the goroutines' IDs (nil when the
-// dump gave none).
+// first report group, cloned (nil when the watcher followed the group
+// already); ids are the goroutines' IDs (nil when the dump gave none).
 type sightGroup struct {
 	fingerprint string
 	count       int
