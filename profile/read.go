@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // MaxDumpSize bounds every read of a dump (ReadDump, Parse) and every
@@ -37,6 +38,52 @@ func ReadDump(r io.Reader, limit int64) ([]byte, error) {
 		limit = MaxDumpSize
 	}
 	return readBounded(r, limit, 0)
+}
+
+// ReadDumpInto is ReadDump reading into buf's storage, grown when the dump
+// does not fit: a caller reading many dumps one after another (a watch)
+// passes back the slice it got, and its steady state allocates nothing
+// per dump. The result shares buf's storage, so the caller must be done
+// with a dump, and with anything parsed from it, before the next read.
+func ReadDumpInto(buf []byte, r io.Reader, limit int64) ([]byte, error) {
+	if limit <= 0 {
+		limit = MaxDumpSize
+	}
+	buf = buf[:0]
+	text := false
+	for {
+		// Read into the room there is; grow only when little is left,
+		// by the slice's own steps, so the storage ends near the
+		// largest dump read rather than at a chunk size beyond it.
+		if cap(buf)-len(buf) < minReadChunk {
+			buf = slices.Grow(buf, minReadChunk)
+		}
+		chunk := buf[len(buf):cap(buf)]
+		if room := limit + 1 - int64(len(buf)); int64(len(chunk)) > room {
+			chunk = chunk[:room]
+		}
+		n, err := io.ReadFull(r, chunk)
+		if n > 0 {
+			if len(buf) == 0 {
+				text = !binaryDumpStart(chunk[:n])
+			}
+			if int64(len(buf)+n) > limit {
+				return nil, fmt.Errorf("more than %d bytes: %w", limit, ErrTooLarge)
+			}
+			if text {
+				if err := checkText(chunk[:n], false); err != nil {
+					return nil, fmt.Errorf("at byte %d: %w", len(buf), err)
+				}
+			}
+			buf = buf[:len(buf)+n]
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("after %d bytes: %w", len(buf), err)
+		}
+	}
 }
 
 // ReadDumpSized is ReadDump for a source whose size is known in advance (a

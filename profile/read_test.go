@@ -119,3 +119,33 @@ func TestReadDump(t *testing.T) {
 		t.Fatalf("ParseBytes of a gzipped text dump: %v", err)
 	}
 }
+
+// TestReadDumpInto reads dumps of several sizes one after another into
+// one buffer: each comes back whole, the storage is reused once it is
+// large enough, and the limits and the noise check hold as for ReadDump.
+func TestReadDumpInto(t *testing.T) {
+	big := []byte(strings.Repeat(section, 40000)) // about 2.4 MB
+	var buf []byte
+	for _, in := range [][]byte{[]byte(section), big, []byte(section), big} {
+		got, err := ReadDumpInto(buf, bytes.NewReader(in), 0)
+		if err != nil || !bytes.Equal(got, in) {
+			t.Fatalf("ReadDumpInto of %d bytes: %d bytes, %v", len(in), len(got), err)
+		}
+		if cap(buf) >= len(in) && &got[0] != &buf[:1][0] {
+			t.Errorf("a dump of %d bytes was read into new storage, though the buffer holds %d", len(in), cap(buf))
+		}
+		buf = got
+	}
+	if _, err := ReadDumpInto(buf, bytes.NewReader(big), int64(len(big)-1)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a dump one byte over the limit: %v, want ErrTooLarge", err)
+	}
+	if got, err := ReadDumpInto(buf, bytes.NewReader(big), int64(len(big))); err != nil || len(got) != len(big) {
+		t.Errorf("a dump at the limit: %d bytes, %v", len(got), err)
+	}
+	noise := make([]byte, 1<<20)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	noise[0] = 'g' // not a binary start: read as text, refused as noise
+	if _, err := ReadDumpInto(nil, bytes.NewReader(noise), 0); !errors.Is(err, ErrBinary) {
+		t.Errorf("a megabyte of noise: %v, want ErrBinary", err)
+	}
+}

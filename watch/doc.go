@@ -12,18 +12,23 @@
 // targets by report's Fingerprint, the key baselines use. It keeps only
 // what a long watch needs: per group, the counts over time in a fixed
 // number of buckets (older buckets merge as the watch goes on), when the
-// group was first and last seen, and one representative stack. Memory
-// therefore depends on the number of groups and targets, not on how long
-// the watch runs or how many goroutines the targets hold.
+// group was first and last seen, one representative stack, and the IDs
+// of its goroutines at the last look (8 bytes each), which tell the
+// goroutines that stay from those that come and go. Memory therefore
+// depends on the number of groups and targets and on the goroutines of
+// one look, not on how long the watch runs.
 //
 // # Verdicts
 //
 // A group is Proven when a target's leak profile marked one of its
 // goroutines leaked. It is Growing when, on some target, its floor rises:
-// the floor at a look is the smallest count from that look on, so
-// goroutines that a burst of requests started and that ended later do not
-// count, and only goroutines that stay do. Options.Min and Options.Growth
-// set how far the floor must rise. Otherwise it is Stable.
+// at each look only the group's goroutines that were there at the look
+// before count (the same goroutine IDs), and the floor at a look is the
+// smallest such count from that look on. Goroutines that a burst of
+// requests started and that ended later therefore never count, however
+// often a look catches a burst in flight; only goroutines that stay do.
+// Options.Min and Options.Growth set how far the floor must rise.
+// Otherwise it is Stable.
 //
 // A target that restarts starts a new epoch: counts before the restart
 // are not compared with counts after it, so a restart is neither a drop

@@ -13,7 +13,8 @@ import (
 // A watch of one process whose goroutines blocked in Fetch grow by three
 // at every look. The process stands in for a service: it serves the
 // goroutine dump under /debug/pprof as net/http/pprof does, and no leak
-// profile (as before Go 1.27).
+// profile (as before Go 1.27). The goroutines of one look are still there
+// at the next, under the same IDs, as leaked goroutines are.
 func Example() {
 	var looks atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +25,7 @@ func Example() {
 		n := looks.Add(1)
 		for i := range 3 * n {
 			fmt.Fprintf(w, "goroutine %d [chan send]:\nexample.com/shop.Fetch.func1()\n\t/src/shop/fetch.go:12 +0x2a\n"+
-				"created by example.com/shop.Fetch in goroutine 1\n\t/src/shop/fetch.go:10 +0x9c\n\n", 100*n+i)
+				"created by example.com/shop.Fetch in goroutine 1\n\t/src/shop/fetch.go:10 +0x9c\n\n", 100+i)
 		}
 	}))
 	defer srv.Close()

@@ -11,7 +11,7 @@ import (
 )
 
 // group is what a watch keeps of one fingerprint: a representative and a
-// series per target, nothing per goroutine.
+// series per target; of each goroutine, only its ID until the next look.
 type group struct {
 	// rep is the group as first seen (cloneGroup).
 	rep         *report.Group
@@ -36,8 +36,9 @@ func cloneGroup(g *report.Group) *report.Group {
 	return c
 }
 
-// record adds one look of target i.
-func (g *group) record(i, count, leaked int, now time.Time, line *timeline, history int) {
+// record adds one look of target i: count goroutines of the group, ids
+// their IDs (nil when the dump gave none).
+func (g *group) record(i, count, leaked int, ids idList, now time.Time, line *timeline, history int) {
 	s := g.inst[i]
 	if s == nil {
 		if count == 0 {
@@ -46,7 +47,7 @@ func (g *group) record(i, count, leaked int, now time.Time, line *timeline, hist
 		s = newSeries(len(line.times), history)
 		g.inst[i] = s
 	}
-	s.b[line.current()].add(count)
+	s.b[line.current()].add(count, s.stayed(count, ids))
 	s.count, s.leaked = count, leaked
 	if leaked > 0 {
 		s.proven = true

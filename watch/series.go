@@ -52,22 +52,23 @@ func (l *timeline) advance(now time.Time, history int, groups map[string]*group)
 	l.fill = 1
 }
 
-// bucket is one stretch of a series: the smallest count of the looks it
-// covers (what the fit reads) and the last (what the sparkline draws).
-// n == 0 means no look of the target landed in it (the target was
-// failing, or the group not yet seen there). It takes 12 bytes: a watch
-// holds one per bucket, group and target.
+// bucket is one stretch of a series: the smallest number, over the looks
+// it covers, of goroutines that stayed from the look before (what the fit
+// reads), and the last count (what the sparkline draws). n == 0 means no
+// look of the target landed in it (the target was failing, or the group
+// not yet seen there). It takes 12 bytes: a watch holds one per bucket,
+// group and target.
 type bucket struct {
 	min, last int32
 	n         uint32
 }
 
-func (b *bucket) add(count int) {
-	c := int32(min(count, 1<<31-1))
+func (b *bucket) add(count, stayed int) {
+	c := int32(min(stayed, 1<<31-1))
 	if b.n == 0 || c < b.min {
 		b.min = c
 	}
-	b.last = c
+	b.last = int32(min(count, 1<<31-1))
 	b.n++
 }
 
@@ -91,6 +92,26 @@ type series struct {
 	// found a goroutine of the group marked leaked.
 	count, leaked int
 	proven        bool
+	// ids are the IDs of the last look's goroutines, ascending; looked
+	// says there was a last look in this epoch.
+	ids    idList
+	looked bool
+}
+
+// stayed returns how many of a look's goroutines (count of them, IDs ids)
+// were there at the look before, and keeps ids for the next. Goroutines
+// that requests start and end between looks never stay, however the
+// looks fall, while leaked ones always do: a series of bursts that
+// happens to be caught at several looks in a row is not a rise. The
+// first look of an epoch has nothing to compare with and counts whole, as
+// does a dump without IDs.
+func (s *series) stayed(count int, ids idList) int {
+	prev, looked := s.ids, s.looked
+	s.ids, s.looked = ids, true
+	if !looked || (count > 0 && ids == nil) {
+		return count
+	}
+	return common(prev, ids)
 }
 
 // newSeries returns a series of buckets empty buckets with room for the
@@ -114,6 +135,8 @@ func (s *series) restart(cur int) {
 	s.epoch = cur
 	s.b[cur] = bucket{}
 	s.count, s.leaked = 0, 0
+	// The new process numbers its goroutines from the start again.
+	s.ids, s.looked = nil, false
 }
 
 // floors returns the bucket minima of the epoch, skipping buckets

@@ -17,7 +17,7 @@ func TestTimelineHalves(t *testing.T) {
 		start := time.Unix(0, 0)
 		for i := range looks {
 			line.advance(start.Add(time.Duration(i)*time.Second), history, groups)
-			g.record(0, i+1, 0, start, &line, history) // counts 1, 2, 3, …
+			g.record(0, i+1, 0, nil, start, &line, history) // counts 1, 2, 3, …
 		}
 		s := g.inst[0]
 		if len(line.times) > history || len(s.b) != len(line.times) {

@@ -15,6 +15,9 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(fleetEnv); spec != "" {
+		os.Exit(serveFleet(spec))
+	}
 	code := m.Run()
 	testservice.Cleanup()
 	os.Exit(code)

@@ -21,9 +21,10 @@ type Options struct {
 	// whole dump (default 10 s).
 	Timeout time.Duration
 	// Concurrency is how many targets are fetched at once (default 2).
-	// Each fetch in flight holds its dump, some three times its size
-	// while it is read and parsed (a 10,000-goroutine dump: 5 MB, read
-	// and parsed in about 25 MB), and parsing is CPU-bound; raise it for
+	// Each fetch in flight holds its dump and the dump parsed, about
+	// twice and a quarter its size (a 17,500-goroutine dump: 9.3 MB,
+	// parsed into 11.5 MB), and keeps a read buffer the size of the
+	// largest dump for the next fetch; parsing is CPU-bound. Raise it for
 	// targets far away, where fetches mostly wait.
 	Concurrency int
 	// MaxDump bounds the size of one dump in bytes (default
@@ -43,7 +44,9 @@ type Options struct {
 	// MaxGroups bounds the number of groups followed (default 1,000);
 	// groups first seen beyond it are counted in Dropped, not followed.
 	// A group takes about 12 bytes × History on each target it is seen
-	// on: 1.4 KB with the default History.
+	// on (1.4 KB with the default History), and a byte or two per
+	// goroutine of it in the target's last dump, whose IDs tell the
+	// goroutines that stay from those that come and go.
 	MaxGroups int
 	// Client fetches the dumps; nil means a client that opens a new
 	// connection for every fetch, which restart detection relies on (see
@@ -90,6 +93,10 @@ type Watcher struct {
 	targets []*target
 
 	look sync.Mutex // one Look at a time
+	// bufs holds a read buffer per fetch that may run at once; taking
+	// one is the right to fetch. A dump's buffer is reused for the
+	// next, so a watch does not allocate a dump's size per fetch.
+	bufs chan []byte
 	mu   sync.Mutex // guards what follows
 	line timeline
 	// groups by fingerprint, and their fingerprints in the order first seen.
@@ -107,7 +114,10 @@ func New(targets []string, opts Options) (*Watcher, error) {
 		return nil, errors.New("no target to watch: give the base URL of a process serving net/http/pprof")
 	}
 	opts.fill()
-	w := &Watcher{opts: opts, groups: map[string]*group{}}
+	w := &Watcher{opts: opts, groups: map[string]*group{}, bufs: make(chan []byte, opts.Concurrency)}
+	for range opts.Concurrency {
+		w.bufs <- nil
+	}
 	seen := map[string]bool{}
 	for _, t := range targets {
 		base, err := BaseURL(t)
@@ -163,7 +173,6 @@ func (w *Watcher) Look(ctx context.Context) []Event {
 	look := w.looks
 	w.mu.Unlock()
 
-	sem := make(chan struct{}, w.opts.Concurrency)
 	var wg sync.WaitGroup
 	results := make([]*sight, len(w.targets))
 	for i, t := range w.targets {
@@ -173,14 +182,15 @@ func (w *Watcher) Look(ctx context.Context) []Event {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte
 			select {
-			case sem <- struct{}{}:
+			case buf = <-w.bufs:
 			case <-ctx.Done():
 				results[i] = &sight{err: ctx.Err()}
 				return
 			}
-			defer func() { <-sem }()
-			results[i] = w.fetch(ctx, t)
+			results[i], buf = w.fetch(ctx, t, buf)
+			w.bufs <- buf
 		}()
 	}
 	wg.Wait()
@@ -209,6 +219,16 @@ func (w *Watcher) Look(ctx context.Context) []Event {
 	}
 	w.looks++
 	return events
+}
+
+// known reports whether the group of the fingerprint is followed. Groups
+// are never dropped once followed, so a group known while a look fetches
+// is still there when the look records it.
+func (w *Watcher) known(fingerprint string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.groups[fingerprint]
+	return ok
 }
 
 // verdicts returns every group's current verdict.
@@ -269,11 +289,11 @@ func (w *Watcher) apply(i int, t *target, s *sight, look int, now time.Time) []E
 			w.order = append(w.order, sg.fingerprint)
 		}
 		seen[sg.fingerprint] = true
-		g.record(i, sg.count, sg.leaked, now, &w.line, w.opts.History)
+		g.record(i, sg.count, sg.leaked, sg.ids, now, &w.line, w.opts.History)
 	}
 	for fp, g := range w.groups {
 		if !seen[fp] {
-			g.record(i, 0, 0, now, &w.line, w.opts.History)
+			g.record(i, 0, 0, nil, now, &w.line, w.opts.History)
 		}
 	}
 	return events
@@ -389,10 +409,12 @@ type sight struct {
 }
 
 // sightGroup is one fingerprint's goroutines in one dump, group its
-// first report group, cloned.
+// first report group, cloned (nil when the watcher followed the group
+// already); ids are the goroutines' IDs (nil when the dump gave none).
 type sightGroup struct {
 	fingerprint string
 	count       int
 	leaked      int
+	ids         idList
 	group       *report.Group
 }

@@ -386,17 +386,19 @@
 //	report" groups them, and groups merge across targets by the fingerprint
 //	baselines use (reason, blocking function, creating function, pattern),
 //	with a count per target. Only the counts over time (a fixed number of
-//	points per group), when each group was first and last seen and one
-//	stack per group are kept, never the dumps, so a watch of days takes the
-//	memory of a watch of minutes.
+//	points per group), when each group was first and last seen, one stack
+//	per group and the IDs of the last look's goroutines are kept, never the
+//	dumps, so a watch of days takes the memory of a watch of minutes.
 //
 //	Verdicts:
 //	  proven   the runtime's leak profile marked goroutines of the group
 //	           leaked: nothing can ever unblock them (Go 1.27 targets)
-//	  growing  the goroutines of the group that stay rose on some target: at
-//	           each look leakhound takes the smallest count from then on, so
-//	           goroutines that a burst of requests started and that ended
-//	           later are not counted; the rise must reach -min goroutines and
+//	  growing  the goroutines of the group that stay rose on some target: a
+//	           goroutine counts at a look only when it was there (the same
+//	           goroutine ID) at the look before, and leakhound takes the
+//	           smallest such count from each look on, so goroutines that
+//	           bursts of requests start and end are not counted, however often
+//	           a look catches a burst; the rise must reach -min goroutines and
 //	           -growth of where it started, and still be rising in the second
 //	           half of the watch (a pool that filled once is not growing)
 //	  stable   the rest, reported with -all

@@ -57,6 +57,7 @@ var Internal = []string{
 	"LEAKHOUND_WATCH_SOAK",             // watch: the memory soak's number of looks
 	"LEAKHOUND_WATCH_SOAK_N",           // watch: the soak's goroutines per target
 	"LEAKHOUND_WATCH_SOAK_CONCURRENCY", // watch: the soak's fetches at a time
+	"LEAKHOUND_WATCH_FLEET",            // watch: the soak's simulated fleet, a child process
 }
 
 // Prefix starts the names of leakhound's own variables.
