@@ -27,12 +27,22 @@ import (
 const maxParsedFiles = 4096
 
 // parsed is the process's cache of parsed files.
-var parsed = struct {
+var parsed = newParseCache(maxParsedFiles)
+
+// parseCache holds parsed files in one FileSet, up to a bound. Tests make
+// caches of their own, so that what one fills another does not see.
+type parseCache struct {
 	mu    sync.Mutex
 	fset  *token.FileSet // safe for concurrent use
 	files map[string]*parsedFile
 	added int // files added to fset, replaced ones included
-}{fset: token.NewFileSet(), files: make(map[string]*parsedFile)}
+	max   int // the bound on added
+}
+
+// newParseCache returns an empty cache that keeps at most bound files.
+func newParseCache(bound int) *parseCache {
+	return &parseCache{fset: token.NewFileSet(), files: make(map[string]*parsedFile), max: bound}
+}
 
 // parsedFile is one file's text and syntax.
 type parsedFile struct {
@@ -43,21 +53,27 @@ type parsedFile struct {
 }
 
 // parseFile returns the syntax of the file at path whose text is src,
-// parsed at most once per text while the cache has room.
+// parsed at most once per text while the process's cache has room.
 func parseFile(path string, src []byte) (*parsedFile, error) {
-	parsed.mu.Lock()
-	if p, ok := parsed.files[path]; ok && bytes.Equal(p.src, src) {
-		parsed.mu.Unlock()
+	return parsed.parse(path, src)
+}
+
+// parse returns the syntax of the file at path whose text is src, parsed
+// at most once per text while c has room.
+func (c *parseCache) parse(path string, src []byte) (*parsedFile, error) {
+	c.mu.Lock()
+	if p, ok := c.files[path]; ok && bytes.Equal(p.src, src) {
+		c.mu.Unlock()
 		return p, nil
 	}
-	fset := parsed.fset
-	keep := parsed.added < maxParsedFiles
+	fset := c.fset
+	keep := c.added < c.max
 	if keep {
-		parsed.added++
+		c.added++
 	} else {
 		fset = token.NewFileSet()
 	}
-	parsed.mu.Unlock()
+	c.mu.Unlock()
 
 	// Parsed outside the lock: checks finishing together parse their
 	// files in parallel. Two parsing one file at once both keep a copy;
@@ -68,9 +84,9 @@ func parseFile(path string, src []byte) (*parsedFile, error) {
 	}
 	p := &parsedFile{src: src, ast: af, tok: fset.File(af.Pos()), fset: fset}
 	if keep {
-		parsed.mu.Lock()
-		parsed.files[path] = p
-		parsed.mu.Unlock()
+		c.mu.Lock()
+		c.files[path] = p
+		c.mu.Unlock()
 	}
 	return p, nil
 }
