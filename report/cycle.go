@@ -123,6 +123,10 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*Group]int) {
 			index[e.to.g]+1, d.pos(e.to.g.Block), e.release.kind, e.obj.text, d.rel(e.release.file.path), e.release.line)
 	}
 	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, "partner: "+why)
+	if d.partnerOf == nil {
+		d.partnerOf = make(map[*Group]*Group)
+	}
+	d.partnerOf[g] = e.to.g
 	switch {
 	case g.Diagnosis.PatternID == PatternDoubleLock:
 	case g.Diagnosis.PatternID == PatternNeverClosed && g.Diagnosis.Facts.Closer != nil:

@@ -108,6 +108,8 @@ func New(leaks []Leak, opts Options) *Report {
 	for _, g := range r.Groups {
 		d.suggest(g)
 	}
+	d.unlockAroundFixes(r)
+	d.victimFixes(r)
 	return r
 }
 
