@@ -181,6 +181,12 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s; what would release it did not run: %s", at, w.site.text,
 			what, d.listOps(all))
 	}
+	if why, fix := d.ownDeferredClose(w, all); why != "" {
+		f.summary += "; " + why
+		f.evidence = append(f.evidence, "source: "+why)
+		f.fix = fix
+		return f
+	}
 	if skip := d.skippedRelease(w, all); skip != "" {
 		f.summary += "; " + skip + " — release it on that path too (a deferred close or send runs on every exit)"
 		f.evidence = append(f.evidence, "source: "+skip)
