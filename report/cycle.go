@@ -334,6 +334,12 @@ func (d *diagnoser) closerOnStack(r *Report, index map[*Group]int) {
 			g.Diagnosis.Summary = fmt.Sprintf("%s: only %s releases this goroutine, and the goroutine of group #%d, "+
 				"blocked at %s, is inside it: it was called for another object, or is stuck before the statement "+
 				"that would release this one", d.pos(g.Block), c.At.Func, index[o]+1, d.pos(o.Block))
+			if d.partnerOf == nil {
+				d.partnerOf = make(map[*Group]*Group)
+			}
+			if _, named := d.partnerOf[g]; !named {
+				d.partnerOf[g] = o // for victimFixes: the closer is stuck inside o
+			}
 			break
 		}
 	}
