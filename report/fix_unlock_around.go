@@ -5,13 +5,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/lockedit"
+	"github.com/leakhound/leakhound/internal/fixrule"
 	"github.com/leakhound/leakhound/profile"
 )
 
 // unlockAroundFixes words, for each group that blocks while holding a
 // lock another leaked group waits for, the edit that releases the lock
-// around the statement through which it blocks (lockedit.UnlockAround,
+// around the statement through which it blocks (fixrule.UnlockAround,
 // the rule leakhound fix builds and runs as a candidate): the catalog's
 // advice for its blocking operation (a select, a Broadcast) does not
 // reach the goroutines queued on the lock, and the lock is what they
@@ -62,7 +62,7 @@ func (d *diagnoser) unlockAroundFix(g *Group, groups []*Group) string {
 		if sf == nil {
 			continue
 		}
-		p := &lockedit.File{Fset: sf.fset, AST: sf.ast, Src: sf.src}
+		p := &fixrule.File{Fset: sf.fset, AST: sf.ast, Src: sf.src}
 		lockFn := p.FuncAt(h.Lock.Line)
 		if lockFn == nil {
 			continue
@@ -76,7 +76,7 @@ func (d *diagnoser) unlockAroundFix(g *Group, groups []*Group) string {
 		if i < 0 || f.Op == "cond" && i == 0 {
 			continue // a lock taken where Cond.Wait is called is its L
 		}
-		a, ok := lockedit.UnlockAround(p, g.Stack.Frames[from+i].Line, h.Lock.Line, h.Mutex, h.Read)
+		a, ok := fixrule.UnlockAround(p, g.Stack.Frames[from+i].Line, h.Lock.Line, h.Mutex, h.Read)
 		if !ok {
 			continue
 		}
@@ -101,7 +101,7 @@ func lockWaiter(h LockFact, g *Group, groups []*Group) int {
 		if o == g || f.Op != "lock" && f.Op != "rlock" || f.Object == "" {
 			continue
 		}
-		if field := lockedit.Field(h.Mutex); field == lockedit.Field(f.Object) && (field != "" || f.Object == h.Mutex) {
+		if field := fixrule.Field(h.Mutex); field == fixrule.Field(f.Object) && (field != "" || f.Object == h.Mutex) {
 			return i
 		}
 	}

@@ -109,6 +109,7 @@ func New(leaks []Leak, opts Options) *Report {
 		d.suggest(g)
 	}
 	d.unlockAroundFixes(r)
+	d.moveFixes(r)
 	d.victimFixes(r)
 	return r
 }

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/leakhound/leakhound/internal/lockedit"
+	"github.com/leakhound/leakhound/internal/fixrule"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -53,10 +53,10 @@ func (s *session) unlockCandidates(g *report.Group, peers []*report.Group) []*ca
 }
 
 // unlockAround is the candidate that unlocks h around the statement at
-// line of the function that took it (lockedit.UnlockAround, the rule the
+// line of the function that took it (fixrule.UnlockAround, the rule the
 // report words as the group's fix).
 func unlockAround(p *parsedFile, line int, h report.LockFact) *candidate {
-	a, ok := lockedit.UnlockAround(p.lf, line, h.Lock.Line, h.Mutex, h.Read)
+	a, ok := fixrule.UnlockAround(p.lf, line, h.Lock.Line, h.Mutex, h.Read)
 	if !ok {
 		return nil
 	}
@@ -84,11 +84,11 @@ func firstLine(s string) string {
 }
 
 // lockOf is X when st is the statement X.Lock() or X.RLock(), else "".
-func lockOf(st ast.Stmt) string { return lockedit.LockOf(st) }
+func lockOf(st ast.Stmt) string { return fixrule.LockOf(st) }
 
 // methodCall splits the statement X.m() into X's text and m; "" when st
 // is not such a call without arguments.
-func methodCall(st ast.Stmt) (x, method string) { return lockedit.MethodCall(st) }
+func methodCall(st ast.Stmt) (x, method string) { return fixrule.MethodCall(st) }
 
 // waitedFor reports whether a goroutine of g or of one of its peers
 // blocks on the mutex h: a Lock or RLock of the same field ("s.mu" and

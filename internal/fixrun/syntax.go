@@ -4,7 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 
-	"github.com/leakhound/leakhound/internal/lockedit"
+	"github.com/leakhound/leakhound/internal/fixrule"
 
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -15,14 +15,14 @@ import (
 // the function around it. These helpers find them in a parsed file.
 
 // parsedFile is one of the module's files, parsed for a candidate. The
-// statement and function lookups are lockedit's, which the report's
+// statement and function lookups are fixrule's, which the report's
 // worded lock fix uses too, so both find the same statement.
 type parsedFile struct {
 	name string
 	fset *token.FileSet
 	f    *ast.File
 	src  []byte
-	lf   *lockedit.File
+	lf   *fixrule.File
 }
 
 // parseFile reads and parses file; nil when it cannot.
@@ -31,7 +31,7 @@ func parseFile(file string) *parsedFile {
 	if !ok {
 		return nil
 	}
-	return &parsedFile{name: file, fset: fset, f: f, src: src, lf: &lockedit.File{Fset: fset, AST: f, Src: src}}
+	return &parsedFile{name: file, fset: fset, f: f, src: src, lf: &fixrule.File{Fset: fset, AST: f, Src: src}}
 }
 
 // line is the 1-based line of pos.
@@ -48,10 +48,10 @@ func (p *parsedFile) text(n ast.Node) string { return p.lf.Text(n) }
 func (p *parsedFile) funcAt(line int) ast.Node { return p.lf.FuncAt(line) }
 
 // funcBody is the body of a function node funcAt returns.
-func funcBody(fn ast.Node) *ast.BlockStmt { return lockedit.FuncBody(fn) }
+func funcBody(fn ast.Node) *ast.BlockStmt { return fixrule.FuncBody(fn) }
 
 // stmtAt is the innermost statement of fn's own body that spans line
-// (lockedit.File.StmtAt).
+// (fixrule.File.StmtAt).
 func (p *parsedFile) stmtAt(fn ast.Node, line int) ast.Stmt { return p.lf.StmtAt(fn, line) }
 
 // indentOf is the indentation of the line st starts on; ok is false when

@@ -1,4 +1,4 @@
-package lockedit
+package fixrule
 
 import (
 	"go/parser"

@@ -1,9 +1,10 @@
-// Package lockedit is the one home of the rule that releases a held lock
-// around the statement through which a goroutine blocks while holding
-// it: the report words it as a group's fix, and leakhound fix builds it
-// as a candidate edit and runs it. It works on syntax alone, so both
-// name the same statement and the same edit.
-package lockedit
+// Package fixrule is the one home of the fix rules that the report words
+// as a group's fix and leakhound fix builds as candidate edits and runs:
+// release a held lock around the statement through which a goroutine
+// blocks (UnlockAround), move a blocking statement past the one that
+// starts its partner (MoveAfter). They work on syntax alone, so the
+// report and fix name the same statements and the same edit.
+package fixrule
 
 import (
 	"go/ast"
