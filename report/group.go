@@ -110,6 +110,7 @@ func New(leaks []Leak, opts Options) *Report {
 	}
 	d.unlockAroundFixes(r)
 	d.moveFixes(r)
+	d.timerDrainFixes(r)
 	d.victimFixes(r)
 	return r
 }
