@@ -56,7 +56,7 @@ func (d *diagnoser) victimFix(g *Group, index map[*Group]int) string {
 		seen[root] = true
 		root = next
 	}
-	if seen[root] {
+	if seen[root] || root.Diagnosis.FixText() == "" {
 		return ""
 	}
 	waits := fmt.Sprintf("this goroutine waits for group #%d", index[root]+1)
