@@ -166,8 +166,8 @@ var gokerExpect = map[string]string{
 var gokerFixRemoves = map[string]bool{
 	"Cockroach10214 (*Replica_cockroach10214).reportUnreachable:61":                                                           true, // one lock order removes the cycle
 	"Cockroach10214 (*Replica_cockroach10214).maybeCoalesceHeartbeat:93":                                                      true,
-	"Cockroach1055 (*Stopper_cockroach1055).Quiesce:48":                                                                       true, // a drain.Done for StartTask's Add lets Wait return
-	"Cockroach1055 (*Stopper_cockroach1055).Stop:56":                                                                          true,
+	"Cockroach1055 (*Stopper_cockroach1055).Quiesce:48":                                                                       false, // the pattern's Add/Done advice: defer drain.Done() first in the task goroutine, applied, panics (negative counter); done only where StartTask added, applied, still leaks here in 3 of 3 runs
+	"Cockroach1055 (*Stopper_cockroach1055).Stop:56":                                                                          false, // as Quiesce
 	"Cockroach1055 Cockroach1055.func2.1:96":                                                                                  false, // the partner's fix (group #2's Add/Done advice) is the pattern's; deferring drain.Done in the task goroutine, applied, panics (negative counter)
 	"Cockroach1055 Cockroach1055.func2:112":                                                                                   false, // the partner's fix, as above
 	"Cockroach10790 (*Replica_cockroach10790).beginCmds.func1:42":                                                             true,  // edit verified by internal/editverify
@@ -485,7 +485,7 @@ const (
 // gokerFixFloor is how many kinds' fix removes the leak today
 // (gokerFixRemoves, judged from the kernels' code), held as a ratchet like
 // the floors above.
-const gokerFixFloor = 93
+const gokerFixFloor = 91
 
 func TestGokerScore(t *testing.T) {
 	s, misses := scoreGoker(t)
