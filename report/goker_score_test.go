@@ -182,9 +182,9 @@ var gokerFixRemoves = map[string]bool{
 	"Cockroach2448 (*state_cockroach2448).start.(*state_cockroach2448).handleWriteResponse.func1:65":                          false,
 	"Cockroach24808 (*Compactor_cockroach24808).Start:48":                                                                     true,  // the send moved after stopper.RunWorker, which starts its receiver, applied: no leak in 12 runs
 	"Cockroach25456 (*consistencyQueue_cockroach25456).process:52":                                                            false, // the goroutine that would close the channel is the one blocked
-	"Cockroach35073 (*RowChannel_cockroach35073).Push:58":                                                                     true,  // a stop channel the consumer closes ends the send (upstream: ConsumerClosed)
-	"Cockroach35931 (*RowChannel_cockroach35931).Push:34":                                                                     true,
-	"Cockroach3710 (*Store_cockroach3710).RaftStatus:47":                                                                      true, // no recursive RLock
+	"Cockroach35073 (*RowChannel_cockroach35073).Push:58":                                                                     true,  // Push sends in a select with a stop channel the consumer (outbox.run) closes on its way out, applied: no leak in 8 runs
+	"Cockroach35931 (*RowChannel_cockroach35931).Push:34":                                                                     false, // nothing ever receives from dataChan (no consumer to close a stop channel), its buffer of 1 is full already, and no context exists: the fix needs what the kernel cannot give
+	"Cockroach3710 (*Store_cockroach3710).RaftStatus:47":                                                                      true,  // no recursive RLock
 	"Cockroach3710 (*Store_cockroach3710).processRaft.func1:55":                                                               true,
 	"Cockroach584 (*gossip_cockroach584).manage:36":                                                                           true, // edit verified by internal/editverify
 	"Cockroach6181 (*rangeDescriptorCache_cockroach6181).LookupRangeDescriptor:44":                                            true, // no recursive RLock
@@ -237,11 +237,11 @@ var gokerFixRemoves = map[string]bool{
 	"Kubernetes1321 (*Mux_kubernetes1321).distribute:70":                                                                      true,  // a select with the watcher's stop channel (upstream fix)
 	"Kubernetes1321 (*Mux_kubernetes1321).stopWatching:76":                                                                    true,  // the partner's fix (distribute sends in a select with a stop channel Stop closes), applied: no leak in 12 runs
 	"Kubernetes25331 (*watchChan_kubernetes25331).run:43":                                                                     true,  // a select with ctx.Done (upstream fix)
-	"Kubernetes26980 (*processorListener_kubernetes26980).pop:48":                                                             true,  // pop unlocks before waiting on stopCh
-	"Kubernetes26980 Kubernetes26980.func2.1:79":                                                                              true,
-	"Kubernetes26980 Kubernetes26980.func2:83":                                                                                true,
-	"Kubernetes30872 (*federatedInformerImpl_kubernetes30872).addCluster:103":                                                 true, // one lock order
-	"Kubernetes30872 (*federatedInformerImpl_kubernetes30872).Stop:117":                                                       true, // the cycle's fix (ClustersSynced releases f before HasSynced: one order), applied: no leak in 12 runs
+	"Kubernetes26980 (*processorListener_kubernetes26980).pop:48":                                                             true,  // pop unlocks p.lock around its select on stopCh, applied: no leak in 12 runs
+	"Kubernetes26980 Kubernetes26980.func2.1:79":                                                                              true,  // as pop
+	"Kubernetes26980 Kubernetes26980.func2:83":                                                                                true,  // as pop
+	"Kubernetes30872 (*federatedInformerImpl_kubernetes30872).addCluster:103":                                                 true,  // one lock order
+	"Kubernetes30872 (*federatedInformerImpl_kubernetes30872).Stop:117":                                                       true,  // the cycle's fix (ClustersSynced releases f before HasSynced: one order), applied: no leak in 12 runs
 	"Kubernetes30872 (*DeltaFIFO_kubernetes30872).HasSynced:169":                                                              true,
 	"Kubernetes38669 (*cacheWatcher_kubernetes38669).sendWatchCacheEvent:43":                                                  true,  // a select with the watcher's done channel (upstream fix)
 	"Kubernetes5316 finishRequest_kubernetes5316.func1:35":                                                                    true,  // buffering both result channels (the edit, verified in an earlier run)
@@ -485,7 +485,7 @@ const (
 // gokerFixFloor is how many kinds' fix removes the leak today
 // (gokerFixRemoves, judged from the kernels' code), held as a ratchet like
 // the floors above.
-const gokerFixFloor = 90
+const gokerFixFloor = 89
 
 func TestGokerScore(t *testing.T) {
 	s, misses := scoreGoker(t)
