@@ -42,10 +42,13 @@ func (d *diagnoser) edges() map[*wait][]waitEdge {
 						out[w] = append(out[w], waitEdge{from: w, to: h, obj: obj, release: hl.op, lock: true})
 						break
 					}
-					// A waiting writer blocks new readers.
-					if obj.on == opRLock && len(w.held) > 0 {
+					// A waiting writer blocks new readers: one that already
+					// holds a read lock (a recursive RLock), and one that
+					// holds none, which waits for the writer to have had its
+					// turn.
+					if obj.on == opRLock {
 						for _, ho := range h.objs {
-							if ok, _ := ho.key.matches(obj.key); ok && ho.on == opLock && holdsRead(w, obj) {
+							if ok, _ := ho.key.matches(obj.key); ok && ho.on == opLock && (len(w.held) == 0 || holdsRead(w, obj)) {
 								out[w] = append(out[w], waitEdge{from: w, to: h, obj: obj, writer: true,
 									release: &srcOp{kind: opLock, text: ho.text, file: h.site.file, line: ho.line,
 										decl: h.site.decl, fn: h.site.fn}})
@@ -109,12 +112,20 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*Group]int) {
 		return
 	}
 	g := w.g
+	// The holder of the lock comes before a waiting writer: the writer
+	// holds back a new reader only until the holder lets it through.
 	e := es[0]
+	if i := slices.IndexFunc(es, func(e waitEdge) bool { return e.lock }); i >= 0 {
+		e = es[i]
+	}
 	var why string
 	switch {
 	case e.lock:
 		why = fmt.Sprintf("%s is held by the goroutine of group #%d blocked at %s, which took it at %s:%d",
 			e.obj.text, index[e.to.g]+1, d.pos(e.to.g.Block), d.rel(e.release.file.path), e.release.line)
+	case e.writer && len(w.held) == 0:
+		why = fmt.Sprintf("the writer of group #%d, waiting at %s for %s.Lock(), blocks new readers, this "+
+			"goroutine among them", index[e.to.g]+1, d.pos(e.to.g.Block), e.obj.text)
 	case e.writer:
 		why = fmt.Sprintf("the writer of group #%d, waiting at %s for %s.Lock(), blocks new readers while this "+
 			"goroutine already holds a read lock", index[e.to.g]+1, d.pos(e.to.g.Block), e.obj.text)
@@ -123,6 +134,10 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*Group]int) {
 			index[e.to.g]+1, d.pos(e.to.g.Block), e.release.kind, e.obj.text, d.rel(e.release.file.path), e.release.line)
 	}
 	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, "partner: "+why)
+	if d.partnerOf == nil {
+		d.partnerOf = make(map[*Group]*Group)
+	}
+	d.partnerOf[g] = e.to.g
 	switch {
 	case g.Diagnosis.PatternID == PatternDoubleLock:
 	case g.Diagnosis.PatternID == PatternNeverClosed && g.Diagnosis.Facts.Closer != nil:
@@ -330,6 +345,12 @@ func (d *diagnoser) closerOnStack(r *Report, index map[*Group]int) {
 			g.Diagnosis.Summary = fmt.Sprintf("%s: only %s releases this goroutine, and the goroutine of group #%d, "+
 				"blocked at %s, is inside it: it was called for another object, or is stuck before the statement "+
 				"that would release this one", d.pos(g.Block), c.At.Func, index[o]+1, d.pos(o.Block))
+			if d.partnerOf == nil {
+				d.partnerOf = make(map[*Group]*Group)
+			}
+			if _, named := d.partnerOf[g]; !named {
+				d.partnerOf[g] = o // for victimFixes: the closer is stuck inside o
+			}
 			break
 		}
 	}

@@ -27,6 +27,9 @@ type diagnoser struct {
 	typeInfo map[string]*types.Info
 	// waits are the groups whose wait the source shows, for relate.
 	waits []*wait
+	// partnerOf is, for each group relate named a partner for, the leaked
+	// group that would release it (victimFixes follows it).
+	partnerOf map[*Group]*Group
 }
 
 type memoized struct {

@@ -30,10 +30,7 @@ func (d *diagnoser) facts(w *wait, s *site, f finding) Facts {
 	obj := w.objs[0]
 	fs.Op = obj.on.waitName(w.g.Reason)
 	fs.Object = obj.text
-	for _, h := range w.held {
-		fs.Held = append(fs.Held, LockFact{Mutex: h.op.text, Read: h.op.kind == opRLock, Lock: h.op.ref(),
-			Deferred: h.deferred})
-	}
+	fs.Held = heldFacts(w.held)
 	if w.g.Reason == ReasonSelect {
 		fs.Object = ""
 		if sel := selectOnLine(s); sel != nil {
@@ -163,4 +160,13 @@ func (k opKind) waitName(r Reason) string {
 		return "cond"
 	}
 	return ""
+}
+
+// heldFacts are the locks a goroutine holds where it blocks, as facts.
+func heldFacts(held []heldLock) []LockFact {
+	var out []LockFact
+	for _, h := range held {
+		out = append(out, LockFact{Mutex: h.op.text, Read: h.op.kind == opRLock, Lock: h.op.ref(), Deferred: h.deferred})
+	}
+	return out
 }

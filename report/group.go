@@ -108,6 +108,10 @@ func New(leaks []Leak, opts Options) *Report {
 	for _, g := range r.Groups {
 		d.suggest(g)
 	}
+	d.unlockAroundFixes(r)
+	d.moveFixes(r)
+	d.timerDrainFixes(r)
+	d.victimFixes(r)
 	return r
 }
 

@@ -52,6 +52,20 @@ func (d *diagnoser) onceWaits(r *Report) {
 		diag.Evidence = append(diag.Evidence, fmt.Sprintf("partner: the goroutine of group #%d runs %s's function, "+
 			"blocked at %s", holder+1, once, d.pos(h.Block)))
 		diag.Fix = fmt.Sprintf("let %s's function return: it waits at %s", once, d.pos(h.Block))
+		// A caller of Do that holds a lock the function's runner waits
+		// for is the other half of the cycle: releasing that lock around
+		// the call that leads to Do lets the function return.
+		if w := d.waitOf(g); w != nil && len(w.held) > 0 {
+			diag.Facts.Held = heldFacts(w.held)
+			if fix := d.unlockAroundFix(g, r.Groups); fix != "" {
+				diag.Fix = fix
+				continue
+			}
+		}
+		if d.partnerOf == nil {
+			d.partnerOf = make(map[*Group]*Group)
+		}
+		d.partnerOf[g] = h // for victimFixes: Do returns once h does
 	}
 }
 

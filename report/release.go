@@ -181,6 +181,12 @@ func (d *diagnoser) channelWait(g *Group, w *wait, at string, f finding) finding
 		f.summary = fmt.Sprintf("%s: `%s` waits on %s; what would release it did not run: %s", at, w.site.text,
 			what, d.listOps(all))
 	}
+	if why, fix := d.ownDeferredClose(w, all); why != "" {
+		f.summary += "; " + why
+		f.evidence = append(f.evidence, "source: "+why)
+		f.fix = fix
+		return f
+	}
 	if skip := d.skippedRelease(w, all); skip != "" {
 		f.summary += "; " + skip + " — release it on that path too (a deferred close or send runs on every exit)"
 		f.evidence = append(f.evidence, "source: "+skip)
@@ -593,11 +599,19 @@ func (d *diagnoser) doubleLock(w *wait, at string) (finding, bool) {
 		if u > 0 {
 			skips = fmt.Sprintf("the unlock at line %d", u)
 		}
+		method := "Unlock"
+		if obj.on == opRLock {
+			method = "RUnlock"
+		}
+		fix := ""
+		if u > 0 {
+			fix = loopUnlockFix(w, obj.text, method, c, u)
+		}
 		return finding{pattern: PatternDoubleLock,
 			summary: fmt.Sprintf("%s: `%s` waits for the lock the previous loop iteration took: the continue at "+
 				"line %d skips %s — unlock before continue", at, w.site.text, c, skips),
 			evidence: []string{fmt.Sprintf("source: in the loop around line %d, `continue` at line %d comes "+
-				"after the lock, with no unlock before it", w.site.line, c)}}, true
+				"after the lock, with no unlock before it", w.site.line, c)}, fix: fix}, true
 	}
 	return finding{}, false
 }

@@ -45,6 +45,16 @@ func (d *diagnoser) skippedExit(w *wait, ops []*srcOp) (earlyExit, bool) {
 		started := false
 		what := fmt.Sprintf("the %s at line %d", o.kind, o.line)
 		if lit, ok := o.fn.(*ast.FuncLit); ok {
+			// The literal's own early exit comes first: the goroutine it
+			// runs as was started, and left before closing or sending.
+			// (A Done a goroutine skips has its own explanation.)
+			if o.kind == opClose || o.kind == opSend {
+				if kind, exit := firstExit(o.file, lit.Body, o.file.lineOf(lit.Body.Pos()), o.line); exit != nil {
+					return earlyExit{op: o, fn: lit, exit: exit,
+						text: fmt.Sprintf("the %s at %s:%d can leave %s before %s runs", kind, d.rel(o.file.path),
+							o.file.lineOf(exit.Pos()), funcName(o.decl, lit), what)}, true
+				}
+			}
 			g := goStmtOf(o.decl, lit)
 			if g == nil {
 				continue

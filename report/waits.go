@@ -331,17 +331,22 @@ func (w *wait) servesLater(obj waitObj) *srcOp {
 }
 
 // calleesAfter returns the functions of the package that the function of
-// s calls at lines later accepts: plain calls f(…) and calls on its own
-// receiver r.m(…), the ones the syntax resolves exactly.
+// s calls at lines later accepts, or in a defer statement (which runs when
+// the function returns, whatever its line): plain calls f(…) and calls on
+// its own receiver r.m(…), the ones the syntax resolves exactly.
 func (p *pkgOps) calleesAfter(s *site, later func(int) bool) []*ast.FuncDecl {
 	var out []*ast.FuncDecl
 	recv, typ, _ := receiver(s.decl)
+	deferred := make(map[*ast.CallExpr]bool)
 	ast.Inspect(s.fn, func(n ast.Node) bool {
 		if lit, ok := n.(*ast.FuncLit); ok && ast.Node(lit) != s.fn {
 			return false
 		}
+		if d, ok := n.(*ast.DeferStmt); ok {
+			deferred[d.Call] = true
+		}
 		c, ok := n.(*ast.CallExpr)
-		if !ok || !later(s.file.lineOf(c.Pos())) {
+		if !ok || !deferred[c] && !later(s.file.lineOf(c.Pos())) {
 			return true
 		}
 		name, wantTyp := "", ""

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/fixrule"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -65,12 +66,7 @@ func (s *session) lockedCandidates(g *report.Group) []*candidate {
 // mutexField is a mutex expression without its first name, which is a
 // receiver or variable whose name differs between functions: "le.mu" and
 // "l.mu" are both ".mu", "c" is "".
-func mutexField(x string) string {
-	if i := strings.IndexByte(x, '.'); i >= 0 {
-		return x[i:]
-	}
-	return ""
-}
+func mutexField(x string) string { return fixrule.Field(x) }
 
 // rootType is the type name of the variable a mutex expression starts
 // from, when it is the receiver or a parameter of fn ("lessor" for le.mu

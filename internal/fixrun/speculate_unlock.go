@@ -3,10 +3,10 @@ package fixrun
 import (
 	"fmt"
 	"go/ast"
-	"go/types"
 	"path/filepath"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/fixrule"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -53,42 +53,24 @@ func (s *session) unlockCandidates(g *report.Group, peers []*report.Group) []*ca
 }
 
 // unlockAround is the candidate that unlocks h around the statement at
-// line of the function that took it.
+// line of the function that took it (fixrule.UnlockAround, the rule the
+// report words as the group's fix).
 func unlockAround(p *parsedFile, line int, h report.LockFact) *candidate {
-	fn := p.funcAt(line)
-	if fn == nil || fn != p.funcAt(h.Lock.Line) {
-		return nil
-	}
-	st := p.stmtAt(fn, line)
-	switch st.(type) {
-	case *ast.ExprStmt, *ast.AssignStmt, *ast.SendStmt, *ast.SelectStmt, *ast.DeclStmt:
-	default:
-		return nil
-	}
-	if p.line(st.Pos()) <= h.Lock.Line || lockOf(st) == h.Mutex {
-		return nil // the statement is the Lock, comes before it, or takes the same lock again
-	}
-	indent, ok := p.indentOf(st)
+	a, ok := fixrule.UnlockAround(p.lf, line, h.Lock.Line, h.Mutex, h.Read)
 	if !ok {
 		return nil
 	}
-	unlock, lock := h.Mutex+".Unlock()", h.Mutex+".Lock()"
-	if h.Read {
-		unlock, lock = h.Mutex+".RUnlock()", h.Mutex+".RLock()"
-	}
-	start, end := p.offset(st.Pos()), p.offset(st.End())
-	first, last := p.line(st.Pos()), p.line(st.End())
 	return &candidate{
 		// The tests prove the leak gone, not that what the lock guarded
 		// stays consistent while it is released: the summary says so.
 		summary: fmt.Sprintf("release %s around %s at %s:%d and take it again after, so the goroutine does not wait while holding it (check that nothing %s guards changes meanwhile: the tests cannot show that)",
-			h.Mutex, firstLine(p.text(st)), filepath.Base(p.name), first, h.Mutex),
+			h.Mutex, firstLine(p.text(a.Stmt)), filepath.Base(p.name), a.First, h.Mutex),
 		from: speculativeFrom,
 		edits: []report.Edit{
-			{File: p.name, Start: start, End: start, Line: first, EndLine: first, New: unlock + "\n" + indent},
-			{File: p.name, Start: end, End: end, Line: last, EndLine: last, New: "\n" + indent + lock},
+			{File: p.name, Start: a.Start, End: a.Start, Line: a.First, EndLine: a.First, New: a.Unlock + "\n" + a.Indent},
+			{File: p.name, Start: a.End, End: a.End, Line: a.Last, EndLine: a.Last, New: "\n" + a.Indent + a.Lock},
 		},
-		lines: []string{"+ " + unlock, "+ " + lock},
+		lines: []string{"+ " + a.Unlock, "+ " + a.Lock},
 	}
 }
 
@@ -102,36 +84,11 @@ func firstLine(s string) string {
 }
 
 // lockOf is X when st is the statement X.Lock() or X.RLock(), else "".
-func lockOf(st ast.Stmt) string {
-	x, method := methodCall(st)
-	if method == "Lock" || method == "RLock" {
-		return x
-	}
-	return ""
-}
+func lockOf(st ast.Stmt) string { return fixrule.LockOf(st) }
 
 // methodCall splits the statement X.m() into X's text and m; "" when st
 // is not such a call without arguments.
-func methodCall(st ast.Stmt) (x, method string) {
-	var call ast.Expr
-	switch st := st.(type) {
-	case *ast.ExprStmt:
-		call = st.X
-	case *ast.DeferStmt:
-		call = st.Call
-	default:
-		return "", ""
-	}
-	c, ok := call.(*ast.CallExpr)
-	if !ok || len(c.Args) != 0 {
-		return "", ""
-	}
-	sel, ok := c.Fun.(*ast.SelectorExpr)
-	if !ok {
-		return "", ""
-	}
-	return types.ExprString(sel.X), sel.Sel.Name
-}
+func methodCall(st ast.Stmt) (x, method string) { return fixrule.MethodCall(st) }
 
 // waitedFor reports whether a goroutine of g or of one of its peers
 // blocks on the mutex h: a Lock or RLock of the same field ("s.mu" and

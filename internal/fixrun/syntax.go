@@ -3,7 +3,8 @@ package fixrun
 import (
 	"go/ast"
 	"go/token"
-	"strings"
+
+	"github.com/leakhound/leakhound/internal/fixrule"
 
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -13,12 +14,15 @@ import (
 // the frames of a leaked goroutine's stack: the statement a frame is at,
 // the function around it. These helpers find them in a parsed file.
 
-// parsedFile is one of the module's files, parsed for a candidate.
+// parsedFile is one of the module's files, parsed for a candidate. The
+// statement and function lookups are fixrule's, which the report's
+// worded lock fix uses too, so both find the same statement.
 type parsedFile struct {
 	name string
 	fset *token.FileSet
 	f    *ast.File
 	src  []byte
+	lf   *fixrule.File
 }
 
 // parseFile reads and parses file; nil when it cannot.
@@ -27,100 +31,32 @@ func parseFile(file string) *parsedFile {
 	if !ok {
 		return nil
 	}
-	return &parsedFile{name: file, fset: fset, f: f, src: src}
+	return &parsedFile{name: file, fset: fset, f: f, src: src, lf: &fixrule.File{Fset: fset, AST: f, Src: src}}
 }
 
 // line is the 1-based line of pos.
-func (p *parsedFile) line(pos token.Pos) int { return p.fset.Position(pos).Line }
+func (p *parsedFile) line(pos token.Pos) int { return p.lf.Line(pos) }
 
 // offset is the byte offset of pos.
-func (p *parsedFile) offset(pos token.Pos) int { return p.fset.Position(pos).Offset }
+func (p *parsedFile) offset(pos token.Pos) int { return p.lf.Offset(pos) }
 
 // text is the source of n.
-func (p *parsedFile) text(n ast.Node) string {
-	return string(p.src[p.offset(n.Pos()):p.offset(n.End())])
-}
+func (p *parsedFile) text(n ast.Node) string { return p.lf.Text(n) }
 
 // funcAt is the innermost function (an *ast.FuncDecl or *ast.FuncLit)
 // whose body holds line; nil when none does.
-func (p *parsedFile) funcAt(line int) ast.Node {
-	var found ast.Node
-	ast.Inspect(p.f, func(n ast.Node) bool {
-		var body *ast.BlockStmt
-		switch n := n.(type) {
-		case *ast.FuncDecl:
-			body = n.Body
-		case *ast.FuncLit:
-			body = n.Body
-		default:
-			return n != nil
-		}
-		if body == nil || p.line(body.Lbrace) > line || p.line(body.Rbrace) < line {
-			return false
-		}
-		found = n
-		return true
-	})
-	return found
-}
+func (p *parsedFile) funcAt(line int) ast.Node { return p.lf.FuncAt(line) }
 
 // funcBody is the body of a function node funcAt returns.
-func funcBody(fn ast.Node) *ast.BlockStmt {
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		return fn.Body
-	case *ast.FuncLit:
-		return fn.Body
-	}
-	return nil
-}
+func funcBody(fn ast.Node) *ast.BlockStmt { return fixrule.FuncBody(fn) }
 
-// stmtAt is the innermost statement of fn's own body (not of a function
-// literal inside it) that is an element of a statement list and spans
-// line: the statement a frame of fn at that line is executing. nil when
-// none does.
-func (p *parsedFile) stmtAt(fn ast.Node, line int) ast.Stmt {
-	var found ast.Stmt
-	var visit func(list []ast.Stmt)
-	visit = func(list []ast.Stmt) {
-		for _, st := range list {
-			if p.line(st.Pos()) > line || p.line(st.End()) < line {
-				continue
-			}
-			found = st
-			ast.Inspect(st, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.FuncLit:
-					return false
-				case *ast.BlockStmt:
-					visit(n.List)
-					return false
-				case *ast.CaseClause:
-					visit(n.Body)
-					return false
-				case *ast.CommClause:
-					visit(n.Body)
-					return false
-				}
-				return true
-			})
-			return
-		}
-	}
-	if body := funcBody(fn); body != nil {
-		visit(body.List)
-	}
-	return found
-}
+// stmtAt is the innermost statement of fn's own body that spans line
+// (fixrule.File.StmtAt).
+func (p *parsedFile) stmtAt(fn ast.Node, line int) ast.Stmt { return p.lf.StmtAt(fn, line) }
 
 // indentOf is the indentation of the line st starts on; ok is false when
 // st does not start its line (another statement precedes it there).
-func (p *parsedFile) indentOf(st ast.Node) (indent string, ok bool) {
-	start := p.offset(st.Pos())
-	lineStart := strings.LastIndexByte(string(p.src[:start]), '\n') + 1
-	indent = string(p.src[lineStart:start])
-	return indent, strings.TrimSpace(indent) == ""
-}
+func (p *parsedFile) indentOf(st ast.Node) (indent string, ok bool) { return p.lf.IndentOf(st) }
 
 // frameIndex is the index in frames of the frame at file:line; -1 when
 // none is.
