@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"slices"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/fixrule"
 )
 
 // editor computes the suggested edits for one group: the source site where
@@ -365,15 +367,7 @@ func enclosingBlock(root ast.Node, stmt ast.Stmt) (*ast.BlockStmt, int) {
 		if block != nil {
 			return false
 		}
-		var list []ast.Stmt
-		switch b := n.(type) {
-		case *ast.BlockStmt:
-			list = b.List
-		case *ast.CaseClause:
-			list = b.Body
-		case *ast.CommClause:
-			list = b.Body
-		}
+		list, _ := fixrule.StmtList(n)
 		for i, st := range list {
 			if st == stmt {
 				if b, ok := n.(*ast.BlockStmt); ok {

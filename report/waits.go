@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"slices"
 
+	"github.com/leakhound/leakhound/internal/fixrule"
 	"github.com/leakhound/leakhound/profile"
 )
 
@@ -711,13 +712,8 @@ func leavesAfter(s *site) bool {
 // or select clause around the site's line; nil when there is none.
 func (s *site) innermostStmts() []ast.Stmt {
 	for i := len(s.path) - 1; i >= 0; i-- {
-		switch b := s.path[i].(type) {
-		case *ast.BlockStmt:
-			return b.List
-		case *ast.CaseClause:
-			return b.Body
-		case *ast.CommClause:
-			return b.Body
+		if list, ok := fixrule.StmtList(s.path[i]); ok {
+			return list
 		}
 	}
 	return nil

@@ -78,17 +78,11 @@ func (p *File) StmtAt(fn ast.Node, line int) ast.Stmt {
 			}
 			found = st
 			ast.Inspect(st, func(n ast.Node) bool {
-				switch n := n.(type) {
-				case *ast.FuncLit:
+				if _, ok := n.(*ast.FuncLit); ok {
 					return false
-				case *ast.BlockStmt:
-					visit(n.List)
-					return false
-				case *ast.CaseClause:
-					visit(n.Body)
-					return false
-				case *ast.CommClause:
-					visit(n.Body)
+				}
+				if list, ok := StmtList(n); ok {
+					visit(list)
 					return false
 				}
 				return true
@@ -109,4 +103,18 @@ func (p *File) IndentOf(st ast.Node) (indent string, ok bool) {
 	lineStart := strings.LastIndexByte(string(p.Src[:start]), '\n') + 1
 	indent = string(p.Src[lineStart:start])
 	return indent, strings.TrimSpace(indent) == ""
+}
+
+// StmtList is the statement list n holds directly: a block's statements or
+// a switch or select clause's body; ok is false for any other node.
+func StmtList(n ast.Node) (list []ast.Stmt, ok bool) {
+	switch n := n.(type) {
+	case *ast.BlockStmt:
+		return n.List, true
+	case *ast.CaseClause:
+		return n.Body, true
+	case *ast.CommClause:
+		return n.Body, true
+	}
+	return nil, false
 }

@@ -31,15 +31,8 @@ func MoveAfter(p *File, line int, partnerLines []int) (st, after ast.Stmt, ok bo
 		if _, ok := n.(*ast.FuncLit); ok {
 			return false
 		}
-		var list []ast.Stmt
-		switch n := n.(type) {
-		case *ast.BlockStmt:
-			list = n.List
-		case *ast.CaseClause:
-			list = n.Body
-		case *ast.CommClause:
-			list = n.Body
-		default:
+		list, ok := StmtList(n)
+		if !ok {
 			return true
 		}
 		for i, x := range list {
