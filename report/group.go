@@ -67,16 +67,16 @@ func New(leaks []Leak, opts Options) *Report {
 		builds[i].add(g, l.Test)
 	}
 
-	d := &diagnoser{root: opts.ModuleRoot, pkg: opts.Package}
 	if !opts.NoSource {
 		roots := opts.SourceRoots
 		if roots == nil {
 			roots = srcfile.ToolchainDirs("")
 		}
 		r.sources = srcfile.New(append([]string{opts.ModuleRoot}, roots...)...)
-		d.src = newSourceCache(r.sources)
-		d.src.noTypes = opts.NoTypes
 	}
+	// The stack-only diagnosis: what the stack says without a source file
+	// read.
+	d := &diagnoser{root: opts.ModuleRoot, pkg: opts.Package}
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {
 		grp := b.finish()
@@ -104,6 +104,15 @@ func New(leaks []Leak, opts Options) *Report {
 		}
 		return compareGroups(a, b)
 	})
+	d.finish(r)
+	if !opts.NoSource {
+		explainReport(r, opts.NoTypes)
+	}
+	return r
+}
+
+// finish relates r's diagnosed groups and works out their fixes.
+func (d *diagnoser) finish(r *Report) {
 	d.relate(r)
 	for _, g := range r.Groups {
 		d.suggest(g)
@@ -112,7 +121,24 @@ func New(leaks []Leak, opts Options) *Report {
 	d.moveFixes(r)
 	d.timerDrainFixes(r)
 	d.victimFixes(r)
-	return r
+}
+
+// explainReport diagnoses r's groups again, from the source r reads.
+func explainReport(r *Report, noTypes bool) {
+	if r.sources == nil {
+		return
+	}
+	d := &diagnoser{root: r.ModuleRoot, pkg: r.Package, src: newSourceCache(r.sources)}
+	d.src.noTypes = noTypes
+	r.Cycles = nil
+	for _, g := range r.Groups {
+		summary := g.Diagnosis.Summary
+		g.Diagnosis = d.diagnose(g)
+		if r.Dump && g.Reason == ReasonRunning {
+			g.Diagnosis = Diagnosis{Summary: summary, Evidence: g.Diagnosis.Evidence}
+		}
+	}
+	d.finish(r)
 }
 
 // compareGroups orders groups largest first; ties go by place, so the
