@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/reportdir"
 )
@@ -83,6 +84,7 @@ func buildReport(leaks []report.Leak, cfg *config, opts report.Options) *report.
 		return nil
 	}
 	r := report.New(leaks, opts)
+	explain.Report(r, explain.Options{})
 	if len(cfg.patterns) > 0 {
 		r.Filter(func(g *report.Group) bool { return !cfg.patterns[g.Diagnosis.PatternID] })
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -181,7 +182,9 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	if len(n.named) > 0 {
 		nopts := opts
 		nopts.Title = "the tests behind them"
-		if r := report.New(n.named, nopts); r.Total > 0 {
+		r := report.New(n.named, nopts)
+		explain.Report(r, explain.Options{})
+		if r.Total > 0 {
 			fmt.Fprintf(w, "leakcheck: the tests behind %s of the report above:\n%s\n", words.Plural(r.Total, "goroutine"), reportText(r))
 		}
 	}

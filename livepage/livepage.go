@@ -27,8 +27,9 @@
 // The page shows no source text by default: the diagnosis rests on the
 // stacks alone and no file is read. Options.Source lets it read the
 // source files the stacks name (where they exist on the serving machine)
-// for a sharper diagnosis and the blocking line's excerpt; turn it on only
-// where the page's readers may see that source.
+// for the blocking line's excerpt and, with Options.Explain (package
+// explain), a sharper diagnosis; turn it on only where the page's readers
+// may see that source.
 package livepage
 
 import (
@@ -53,6 +54,12 @@ type Options struct {
 	// and the page show the blocking line's excerpt. Off by default: see
 	// the package documentation.
 	Source bool
+	// Explain, when set with Source, explains the report from the source
+	// files, for the sharper diagnosis: pass a function calling
+	// explain.Report. Nil keeps the diagnosis the stacks give, with
+	// Source showing the excerpts alone. A function, so that a service
+	// serving the page does not link the type checker unless it asks to.
+	Explain func(*report.Report)
 	// ModuleRoot shows paths under it relative to it; with Source, it is
 	// where the module's source is: only Go files under it, GOROOT and
 	// the module cache are read, whatever paths the stacks name.
@@ -143,6 +150,9 @@ func (h *handler) build(self int64) (*report.Report, error) {
 		leaks = append(leaks, report.Leak{Goroutine: g})
 	}
 	rep := report.New(leaks, report.Options{Title: h.opts.Title, ModuleRoot: h.opts.ModuleRoot, NoSource: !h.opts.Source, Dump: true})
+	if h.opts.Source && h.opts.Explain != nil {
+		h.opts.Explain(rep)
+	}
 	if proof {
 		rep.Notes = append(rep.Notes, "The runtime's leak profile was taken: groups it proved leaked say so, and come first.")
 	} else {

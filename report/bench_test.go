@@ -55,7 +55,7 @@ func BenchmarkReport(b *testing.B) {
 		b.Run(fmt.Sprintf("goroutines=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				r := New(leaks, opts)
+				r := newExplained(leaks, opts)
 				if err := r.WriteText(io.Discard); err != nil {
 					b.Fatal(err)
 				}
@@ -75,7 +75,7 @@ func BenchmarkReportDistinct(b *testing.B) {
 	opts := Options{Title: "BenchmarkReportDistinct", ModuleRoot: filepath.Dir(filepath.Dir(leaks[0].Goroutine.Frames[1].File))}
 	b.ReportAllocs()
 	for b.Loop() {
-		r := New(leaks, opts)
+		r := newExplained(leaks, opts)
 		if err := r.WriteText(io.Discard); err != nil {
 			b.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func benchThousandGroups(b *testing.B, write func(*Report, io.Writer) error) {
 	opts := Options{Title: b.Name(), ModuleRoot: filepath.Dir(filepath.Dir(leaks[0].Goroutine.Frames[1].File))}
 	b.ReportAllocs()
 	for b.Loop() {
-		r := New(leaks, opts)
+		r := newExplained(leaks, opts)
 		if err := write(r, io.Discard); err != nil {
 			b.Fatal(err)
 		}

@@ -373,8 +373,17 @@ var catalog = []Pattern{
 	},
 }
 
-// genericPattern names the fallback pattern for each reason: what the
-// report says when no specific shape is recognised.
+// FallbackPattern returns the ID of the pattern for goroutines blocked
+// for reason r when no specific shape is recognised: what a diagnosis from
+// the stack alone names. A reason without one gets PatternUnknown.
+func FallbackPattern(r Reason) string {
+	if id := genericPattern[r]; id != "" {
+		return id
+	}
+	return PatternUnknown
+}
+
+// genericPattern names the fallback pattern for each reason.
 var genericPattern = map[Reason]string{
 	ReasonChanReceive:    PatternGenericReceive,
 	ReasonChanSend:       PatternGenericSend,

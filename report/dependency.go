@@ -57,7 +57,7 @@ func (r *Report) DependencyFix(g *Group) (fix DependencyFix, ok bool) {
 	}
 	fix.Baseline = g.BaselineLine(g.Count)
 	if o := g.Origin; o != nil && r.inModule(o.File) {
-		fix.StartedBy = fmt.Sprintf("%s in %s", r.pos(o.File, o.Line), funcShort(o.Func))
+		fix.StartedBy = fmt.Sprintf("%s in %s", r.pos(o.File, o.Line), FuncShort(o.Func))
 	}
 	return fix, true
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/srcfile"
 )
 
 // Edit is one change to a source file, in the shape editors and gopls-style
@@ -88,15 +90,28 @@ func (r *Report) Edits() []Edit {
 	return slices.CompactFunc(all, func(a, b Edit) bool { return a == b })
 }
 
+// Arrange puts s's edits in file order and shows each on one line in
+// Lines; src returns the text of the file an edit applies to, false when
+// it was not read (its line is left empty).
+func (s *Suggestion) Arrange(src func(file string) ([]byte, bool)) {
+	slices.SortStableFunc(s.Edits, compareEdits)
+	s.Lines = make([]string, len(s.Edits))
+	for i, ed := range s.Edits {
+		if text, ok := src(ed.File); ok {
+			s.Lines[i] = editLine(ed, text)
+		}
+	}
+}
+
 // editLine renders an edit on one line (see Suggestion.Lines); src is
 // the file's text the edit applies to.
 func editLine(e Edit, src []byte) string {
 	if e.End > len(src) || e.Start > e.End {
 		return oneLine(e.New)
 	}
-	ls := lineStartOf(src, e.Start)
-	le := lineEndOf(src, max(e.End, e.Start))
-	if e.End > e.Start && e.End == lineStartOf(src, e.End) {
+	ls := srcfile.LineStart(src, e.Start)
+	le := srcfile.LineEnd(src, max(e.End, e.Start))
+	if e.End > e.Start && e.End == srcfile.LineStart(src, e.End) {
 		le = e.End // the edit ends with a newline: its last line is the one before
 	}
 	oldLines := oneLine(string(src[ls:le]))
@@ -125,7 +140,7 @@ func editLine(e Edit, src []byte) string {
 func oneLine(s string) string {
 	var b strings.Builder
 	for l := range strings.SplitSeq(strings.TrimSpace(s), "\n") {
-		l = strings.TrimSpace(stripComment([]byte(l)))
+		l = strings.TrimSpace(srcfile.StripComment([]byte(l)))
 		if l == "" {
 			continue
 		}
@@ -141,22 +156,6 @@ func oneLine(s string) string {
 		b.WriteString(l)
 	}
 	return b.String()
-}
-
-func lineStartOf(src []byte, off int) int {
-	return bytes.LastIndexByte(src[:min(off, len(src))], '\n') + 1
-}
-
-// lineEndOf returns the offset just after the newline ending off's line
-// (or the end of src).
-func lineEndOf(src []byte, off int) int {
-	if off >= len(src) {
-		return len(src)
-	}
-	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
-		return off + i + 1
-	}
-	return len(src)
 }
 
 // writeSuggestion writes the group's suggested edits for the text report,

@@ -164,7 +164,7 @@ func realReports(t testing.TB) []*Report {
 				}
 			}
 		}
-		reports = append(reports, New(leaks, Options{Title: l.test, Package: strings.TrimSuffix(leakyPath, "."), ModuleRoot: root}))
+		reports = append(reports, newExplained(leaks, Options{Title: l.test, Package: strings.TrimSuffix(leakyPath, "."), ModuleRoot: root}))
 	}
 	return reports
 }

@@ -12,7 +12,7 @@ import (
 // "http.(*persistConn).readLoop". A module's major-version suffix ends its
 // import path but is not its package's name, so "example.com/lib/v3.New"
 // shows as "lib.New", not "v3.New".
-func funcShort(fn string) string {
+func FuncShort(fn string) string {
 	slash := strings.LastIndexByte(fn, '/')
 	if slash < 0 || slash == len(fn)-1 {
 		return shownName(fn)
@@ -50,7 +50,7 @@ func isStdFunc(fn string) bool {
 // server's connection) is explained by its own entry function, the
 // outermost frame, so that is returned instead. It returns -1 for an empty
 // stack.
-func blockIndex(frames []profile.Frame) int {
+func BlockIndex(frames []profile.Frame) int {
 	for i, f := range frames {
 		if !isStdFunc(f.Func) {
 			return i
@@ -64,7 +64,7 @@ func blockIndex(frames []profile.Frame) int {
 // library plumbing around them and the testing harness left out. A goroutine
 // with no user frame shows its blocking frame alone.
 func userFrames(frames []profile.Frame) []profile.Frame {
-	bi := blockIndex(frames)
+	bi := BlockIndex(frames)
 	if bi < 0 {
 		return nil
 	}

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -11,30 +10,6 @@ import (
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report/internal/leaky"
 )
-
-// normalise makes a text report stable across runs, machines and Go
-// versions: goroutine IDs vary by run, and line numbers inside Go's own
-// sources vary by version. Paths are already relative to the module.
-func normalise(text string) string {
-	text = idsRE.ReplaceAllStringFunc(text, func(s string) string {
-		return digitsRE.ReplaceAllString(s, "N")
-	})
-	return stdLineRE.ReplaceAllString(text, "$1$2:N")
-}
-
-var (
-	idsRE     = regexp.MustCompile(`goroutines? [0-9]+(, [0-9]+)*( \+[0-9]+ more)?`)
-	digitsRE  = regexp.MustCompile(`[0-9]+`)
-	stdLineRE = regexp.MustCompile(`(?m)(^|[\s(])((?:net|sync|runtime|internal|time|io|bufio|os|context|testing)/[A-Za-z0-9_./]*\.go):[0-9]+`)
-)
-
-func TestNormalise(t *testing.T) {
-	in := "test: T · goroutines 12, 7, 130 +4 more\nstack: x  net/http/transport.go:2450\n    at report/internal/leaky/a.go:12 · goroutine 9\n"
-	want := "test: T · goroutines N, N, N +N more\nstack: x  net/http/transport.go:N\n    at report/internal/leaky/a.go:12 · goroutine N\n"
-	if got := normalise(in); got != want {
-		t.Errorf("normalise:\n%s\nwant\n%s", got, want)
-	}
-}
 
 // TestGoldenText renders reports built from real leaks and compares them
 // with testdata/golden/*.txt. Run with -update to accept a change, then
@@ -85,7 +60,7 @@ func TestGoldenText(t *testing.T) {
 			if err := r.WriteText(&buf); err != nil {
 				t.Fatal(err)
 			}
-			got := normalise(buf.String())
+			got := golden.Normalise(buf.String())
 			golden.Check(t, filepath.Join("testdata", "golden", tt.name+".txt"), got)
 		})
 	}

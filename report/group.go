@@ -19,13 +19,10 @@ type Options struct {
 	// ModuleRoot is the directory of the user's go.mod; paths under it are
 	// shown relative to it. Empty means paths are shown as captured.
 	ModuleRoot string
-	// NoSource turns off reading source files for the diagnosis, the
-	// HTML excerpts and the diff: no file is read at all.
+	// NoSource turns off reading source files for the explanation
+	// (package explain), the HTML excerpts and the diff: no file is read
+	// at all.
 	NoSource bool
-	// NoTypes keeps the diagnosis on the syntax: the packages on the stack
-	// are not type-checked (no go list is run), and values are matched by
-	// their names.
-	NoTypes bool
 	// SourceRoots are the directories, besides ModuleRoot, whose Go files
 	// may be read (see internal/srcfile: only regular *.go files under
 	// them, links resolved). Nil means the toolchain's: GOROOT and the
@@ -40,9 +37,10 @@ type Options struct {
 
 // New classifies and groups leaks into a report: goroutines blocked for the
 // same reason, in the same frames, started by the same go statement form
-// one Group, largest first. Each group is diagnosed once, from its stack and
-// — unless opts.NoSource — from the source at its blocking line, each file
-// read at most once. Nil goroutines are skipped.
+// one Group, largest first. Each group gets the diagnosis its stack alone
+// gives; New reads no source file. Package explain explains the report
+// from the source at each blocking line when its caller asks. Nil
+// goroutines are skipped.
 //
 // New is linear in the number of goroutines; leakcheck calls it with what
 // a test leaked, the CLI with a whole dump.
@@ -74,14 +72,11 @@ func New(leaks []Leak, opts Options) *Report {
 		}
 		r.sources = srcfile.New(append([]string{opts.ModuleRoot}, roots...)...)
 	}
-	// The stack-only diagnosis: what the stack says without a source file
-	// read.
-	d := &diagnoser{root: opts.ModuleRoot, pkg: opts.Package}
 	r.Groups = make([]*Group, len(builds))
 	for i, b := range builds {
 		grp := b.finish()
 		grp.Origin, grp.OriginFrom = origin(grp.Stack, opts.ModuleRoot)
-		grp.Diagnosis = d.diagnose(grp)
+		grp.Diagnosis = r.diagnoseStack(grp)
 		if opts.Dump && grp.Reason == ReasonRunning {
 			// In a dump a running goroutine is busy, often the one that
 			// printed the dump: nothing to fix.
@@ -104,41 +99,8 @@ func New(leaks []Leak, opts Options) *Report {
 		}
 		return compareGroups(a, b)
 	})
-	d.finish(r)
-	if !opts.NoSource {
-		explainReport(r, opts.NoTypes)
-	}
+	r.FixVictims(r.onceWaits())
 	return r
-}
-
-// finish relates r's diagnosed groups and works out their fixes.
-func (d *diagnoser) finish(r *Report) {
-	d.relate(r)
-	for _, g := range r.Groups {
-		d.suggest(g)
-	}
-	d.unlockAroundFixes(r)
-	d.moveFixes(r)
-	d.timerDrainFixes(r)
-	d.victimFixes(r)
-}
-
-// explainReport diagnoses r's groups again, from the source r reads.
-func explainReport(r *Report, noTypes bool) {
-	if r.sources == nil {
-		return
-	}
-	d := &diagnoser{root: r.ModuleRoot, pkg: r.Package, src: newSourceCache(r.sources)}
-	d.src.noTypes = noTypes
-	r.Cycles = nil
-	for _, g := range r.Groups {
-		summary := g.Diagnosis.Summary
-		g.Diagnosis = d.diagnose(g)
-		if r.Dump && g.Reason == ReasonRunning {
-			g.Diagnosis = Diagnosis{Summary: summary, Evidence: g.Diagnosis.Evidence}
-		}
-	}
-	d.finish(r)
 }
 
 // compareGroups orders groups largest first; ties go by place, so the
@@ -226,7 +188,7 @@ func newGroupBuild(reason Reason, g *profile.Goroutine) *groupBuild {
 	// Names are cut to what a report shows (shownName) here, once, so
 	// the diagnosis and every form built from the group stay readable.
 	grp := &Group{Reason: reason, State: shownName(g.State), Stack: g}
-	if bi := blockIndex(g.Frames); bi >= 0 {
+	if bi := BlockIndex(g.Frames); bi >= 0 {
 		grp.Block = g.Frames[bi]
 		grp.Block.Func, grp.Block.File = shownName(grp.Block.Func), shownName(grp.Block.File)
 	}

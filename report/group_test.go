@@ -123,13 +123,13 @@ func TestBlockFrame(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := frames(tt.funcs...)
-			if got := fs[blockIndex(fs)].Func; got != tt.want {
+			if got := fs[BlockIndex(fs)].Func; got != tt.want {
 				t.Errorf("block = %s, want %s", got, tt.want)
 			}
 		})
 	}
-	if blockIndex(nil) != -1 {
-		t.Error("blockIndex(nil) should be -1")
+	if BlockIndex(nil) != -1 {
+		t.Error("BlockIndex(nil) should be -1")
 	}
 }
 
@@ -158,7 +158,7 @@ func TestNewOddInput(t *testing.T) {
 		{Goroutine: &profile.Goroutine{State: "select", Frames: []profile.Frame{{Func: "main.f", File: "/nonexistent/x.go", Line: 1 << 30}}}},
 		{Goroutine: &profile.Goroutine{State: "chan send", Frames: []profile.Frame{{Func: "main.f", File: "/etc", Line: -4}}}},
 	}
-	r := New(leaks, Options{ModuleRoot: "/"})
+	r := newExplained(leaks, Options{ModuleRoot: "/"})
 	if r.Total != 4 {
 		t.Errorf("Total = %d, want 4", r.Total)
 	}

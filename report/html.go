@@ -529,7 +529,7 @@ func htmlShortFunc(name string) string {
 	if name == "" {
 		return "unknown function"
 	}
-	return funcShort(name)
+	return FuncShort(name)
 }
 
 // htmlReadSource reads the lines around line of file with read (see

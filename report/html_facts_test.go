@@ -1,17 +1,10 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
-
-	"github.com/leakhound/leakhound/internal/golden"
 )
 
 // TestHTMLFactsAndCyclesEscaped puts a distinct hostile value into every
@@ -60,145 +53,6 @@ func TestHTMLFactsAndCyclesEscaped(t *testing.T) {
 			t.Errorf("value %d is not on the page", i)
 		}
 	}
-}
-
-// TestHTMLFactLinksResolve checks, on real reports, that every link of a
-// page to a place on the page (a partner's excerpt, a cycle, a member
-// group) has its target there.
-func TestHTMLFactLinksResolve(t *testing.T) {
-	hrefRE := regexp.MustCompile(`href="#([^"]+)"`)
-	idRE := regexp.MustCompile(`id="([^"]+)"`)
-	for _, name := range htmlGoldenKernels {
-		t.Run(name, func(t *testing.T) {
-			page := renderHTML(t, gokerReport(t, name))
-			var ids []string
-			for _, m := range idRE.FindAllStringSubmatch(page, -1) {
-				ids = append(ids, m[1])
-			}
-			links := 0
-			for _, m := range hrefRE.FindAllStringSubmatch(page, -1) {
-				if strings.HasPrefix(m[1], "LH") {
-					continue // the catalog part
-				}
-				links++
-				if !slices.Contains(ids, m[1]) {
-					t.Errorf("link to #%s, which is not on the page", m[1])
-				}
-			}
-			if links == 0 {
-				t.Error("no links on the page")
-			}
-		})
-	}
-}
-
-// htmlGoldenKernels are the GoKer kernels whose facts and cycles are kept
-// as HTML: a lock-order cycle, a channel cycle, a read lock behind a
-// writer, a lock-and-channel cycle, and partners without a cycle.
-var htmlGoldenKernels = []string{"Cockroach10214", "Cockroach2448", "Cockroach6181", "Kubernetes10182", "Moby30408"}
-
-// factsHTMLRE picks the parts of a page that show facts and cycles.
-var factsHTMLRE = regexp.MustCompile(`(?s)<section class="cycle".*?</section>|<div class="facts">.*?</div>|<p class="gfix">.*?</p>`)
-
-// TestGokerGoldenFacts keeps what the HTML and JSON reports show of the
-// facts, fixes and cycles of the GoKer kernels: the JSON of every kernel's
-// diagnoses and cycles (testdata/goker/golden/NAME.json), and the HTML of
-// a few (NAME.html). Run with -update to accept a change, then read the
-// diff.
-func TestGokerGoldenFacts(t *testing.T) {
-	src, err := filepath.Abs(filepath.Join("testdata", "goker", "src"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range gokerNames(t) {
-		t.Run(name, func(t *testing.T) {
-			r := gokerReport(t, name)
-			type group struct {
-				Block     jsonFrame     `json:"block"`
-				Diagnosis jsonDiagnosis `json:"diagnosis"`
-			}
-			var v struct {
-				Cycles []jsonCycle `json:"cycles,omitempty"`
-				Groups []group     `json:"groups"`
-			}
-			v.Cycles = wireCycles(r.Cycles)
-			for _, g := range r.Groups {
-				w := wireGroup(r, g)
-				w.Diagnosis.Evidence = nil // the text golden keeps it
-				v.Groups = append(v.Groups, group{w.Block, w.Diagnosis})
-			}
-			b, err := json.MarshalIndent(v, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkEditOffsets(t, r)
-			golden.Check(t, filepath.Join("testdata", "goker", "golden", name+".json"), gokerStable(withoutOffsets(strings.ReplaceAll(string(b), src+"/", "GOKER/")+"\n")))
-			if !slices.Contains(htmlGoldenKernels, name) {
-				return
-			}
-			page := renderHTML(t, r)
-			parts := factsHTMLRE.FindAllString(page, -1)
-			if len(parts) == 0 {
-				t.Fatal("no facts or cycles on the page")
-			}
-			golden.Check(t, filepath.Join("testdata", "goker", "golden", name+".html"), gokerStable(strings.ReplaceAll(strings.Join(parts, "\n"), src+"/", "GOKER/")+"\n"))
-		})
-	}
-}
-
-// The GoKer goldens hold what leakhound says about third-party kernels,
-// which are kept gofmt'd: nothing in them may change when a kernel is only
-// reformatted. So the edits' byte offsets are checked here, against the
-// source, and left out of the files (their lines and text stay), and runs
-// of spaces and tabs inside a line, which gofmt realigns, are written as
-// one space.
-
-// checkEditOffsets checks that every edit of r's suggestions replaces, at
-// its byte offsets, the text it says it replaces, on the line it names.
-func checkEditOffsets(t *testing.T, r *Report) {
-	t.Helper()
-	for _, g := range r.Groups {
-		if g.Diagnosis.Suggestion == nil {
-			continue
-		}
-		for _, e := range g.Diagnosis.Suggestion.Edits {
-			src, err := os.ReadFile(e.File)
-			if err != nil {
-				t.Errorf("edit in %s: %v", e.File, err)
-				continue
-			}
-			if e.Start < 0 || e.End < e.Start || e.End > len(src) {
-				t.Errorf("edit in %s: offsets %d-%d outside the file (%d bytes)", e.File, e.Start, e.End, len(src))
-				continue
-			}
-			if got := string(src[e.Start:e.End]); got != e.Old {
-				t.Errorf("edit in %s at bytes %d-%d replaces %q, says %q", e.File, e.Start, e.End, got, e.Old)
-			}
-			if line := 1 + bytes.Count(src[:e.Start], []byte("\n")); line != e.Line {
-				t.Errorf("edit in %s at byte %d is on line %d, says line %d", e.File, e.Start, line, e.Line)
-			}
-		}
-	}
-}
-
-// offsetRE matches the byte offsets of an edit in indented JSON.
-var offsetRE = regexp.MustCompile(`(?m)^\s*"(start|end)_byte": [0-9]+,\n`)
-
-// withoutOffsets drops the edits' byte offsets from indented JSON.
-func withoutOffsets(s string) string { return offsetRE.ReplaceAllString(s, "") }
-
-// innerSpaceRE matches a run of spaces or tabs inside a line.
-var innerSpaceRE = regexp.MustCompile(`(\S)[ \t]+`)
-
-// gokerStable writes each run of spaces and tabs that follows a visible
-// character as one space, and drops trailing ones: what gofmt realigns.
-// Indentation is kept.
-func gokerStable(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(innerSpaceRE.ReplaceAllString(l, "$1 "), " \t")
-	}
-	return strings.Join(lines, "\n")
 }
 
 // BenchmarkHTMLThousandGroups is BenchmarkReportThousandGroups rendered as

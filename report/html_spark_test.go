@@ -66,7 +66,7 @@ example.com/x.wait()
 created by example.com/x.Start in goroutine 1
 	` + thisFile() + `:12 +0x9c
 `)
-	r := New([]Leak{{Goroutine: g}}, Options{Dump: true, NoTypes: true, ModuleRoot: filepath.Dir(thisFile())})
+	r := New([]Leak{{Goroutine: g}}, Options{Dump: true, ModuleRoot: filepath.Dir(thisFile())})
 	r.Groups[0].Trend = trend
 	return r
 }

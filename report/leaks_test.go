@@ -156,7 +156,7 @@ func buildReport(t *testing.T, gs []*profile.Goroutine) *Report {
 	for i, g := range gs {
 		leaks[i] = Leak{Goroutine: g, Test: t.Name()}
 	}
-	return New(leaks, Options{Title: t.Name(), ModuleRoot: moduleRoot(t)})
+	return newExplained(leaks, Options{Title: t.Name(), ModuleRoot: moduleRoot(t)})
 }
 
 // groupAt returns the group blocking at m.
@@ -282,7 +282,7 @@ func TestRealLeaksHTTPLoops(t *testing.T) {
 			defer release()
 			has := func(gs []*profile.Goroutine) bool {
 				for _, g := range gs {
-					if bi := blockIndex(g.Frames); bi >= 0 && strings.HasPrefix(g.Frames[bi].Func, tt.block) {
+					if bi := BlockIndex(g.Frames); bi >= 0 && strings.HasPrefix(g.Frames[bi].Func, tt.block) {
 						return true
 					}
 				}

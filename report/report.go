@@ -48,13 +48,14 @@ type Report struct {
 	// Notes say how the report was assembled (a watch's targets and
 	// looks); the HTML page lists them.
 	Notes []string
-	// NoSource is Options.NoSource: no source file was read, and the HTML
-	// page shows no source excerpt either.
+	// NoSource is Options.NoSource: no source file is read for the
+	// explanation, and the HTML page shows no source excerpt either.
 	NoSource bool
 
-	// sources reads the source files the HTML excerpts and the diff show;
-	// nil (a report read from JSON, or built with NoSource) reads none, so
-	// rendering a shard never reads the renderer's files.
+	// sources reads the source files the explanation, the HTML excerpts
+	// and the diff show; nil (a report read from JSON, or built with
+	// NoSource) reads none, so rendering a shard never reads the
+	// renderer's files.
 	sources *srcfile.Reader
 }
 
@@ -167,4 +168,12 @@ func (r *Report) noun() string {
 // `leakhound fix` does for the module it runs), says where.
 func (r *Report) ReadSourceUnder(roots ...string) {
 	r.sources = srcfile.New(append(roots, srcfile.ToolchainDirs("")...)...)
+}
+
+// Sources returns the reader of the source files r may read (see
+// ReadSourceUnder), nil when it reads none. Package explain reads through
+// it, so that the explanation and the excerpts read the same files by the
+// same rule.
+func (r *Report) Sources() *srcfile.Reader {
+	return r.sources
 }

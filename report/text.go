@@ -130,7 +130,7 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	}
 	fmt.Fprintf(w, "\n#%d  %d × %s", n, g.Count, state)
 	if g.Block.Func != "" {
-		fmt.Fprintf(w, " at %s in %s", r.pos(g.Block.File, g.Block.Line), funcShort(g.Block.Func))
+		fmt.Fprintf(w, " at %s in %s", r.pos(g.Block.File, g.Block.Line), FuncShort(g.Block.Func))
 	}
 	var marks []string
 	if g.Known {
@@ -148,10 +148,10 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	w.WriteString("\n")
 
 	if g.CreatedBy != nil {
-		fmt.Fprintf(w, "    created at %s by %s\n", r.pos(g.CreatedBy.File, g.CreatedBy.Line), funcShort(g.CreatedBy.Func))
+		fmt.Fprintf(w, "    created at %s by %s\n", r.pos(g.CreatedBy.File, g.CreatedBy.Line), FuncShort(g.CreatedBy.Func))
 	}
 	if o := g.Origin; o != nil {
-		fmt.Fprintf(w, "    %s: %s in %s\n", strings.ToLower(originWords(g.OriginFrom)), r.pos(o.File, o.Line), funcShort(o.Func))
+		fmt.Fprintf(w, "    %s: %s in %s\n", strings.ToLower(originWords(g.OriginFrom)), r.pos(o.File, o.Line), FuncShort(o.Func))
 	}
 	if len(g.Tests) > 0 || len(g.IDs) > 0 {
 		w.WriteString("    ")
@@ -185,14 +185,14 @@ func (r *Report) writeGroup(w *bufio.Writer, n int, g *Group) {
 	}
 	width := 0
 	for _, f := range frames {
-		width = max(width, len(funcShort(f.Func)))
+		width = max(width, len(FuncShort(f.Func)))
 	}
 	for i, f := range frames {
 		label := "    stack:"
 		if i > 0 {
 			label = "          "
 		}
-		fmt.Fprintf(w, "%s %-*s  %s\n", label, width, funcShort(f.Func), r.pos(f.File, f.Line))
+		fmt.Fprintf(w, "%s %-*s  %s\n", label, width, FuncShort(f.Func), r.pos(f.File, f.Line))
 	}
 }
 

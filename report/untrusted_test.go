@@ -92,7 +92,7 @@ func TestNoDisclosure(t *testing.T) {
 		showOwn bool // the module's own Go file may be shown
 	}{
 		{"built with the module as root", func(*testing.T) *Report {
-			return withEdits(New(leaks, Options{ModuleRoot: mod}))
+			return withEdits(newExplained(leaks, Options{ModuleRoot: mod}))
 		}, true},
 		{"built with -nosource", func(*testing.T) *Report {
 			return withEdits(New(leaks, Options{ModuleRoot: mod, NoSource: true}))

@@ -3,18 +3,22 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/words"
 )
 
-// victimFixes gives each group that waits only because another leaked
+// FixVictims gives each group that waits only because another leaked
 // group is stuck (a victim: relate named the partner that would release
 // it, and it is in no cycle) the fix of the group at the end of that
 // chain as its own. Its pattern's advice fits the operation it blocks at,
 // not the cause: a Wait whose Done is there, in a goroutine that is
 // itself stuck, needs no Add moved; the stuck goroutine needs its fix,
-// and that fix releases both. It runs after suggest, so the root's edit,
-// when it has one, is named.
-func (d *diagnoser) victimFixes(r *Report) {
-	if len(d.partnerOf) == 0 {
+// and that fix releases both. partnerOf maps each group a partner was
+// named for to the leaked group that would release it. It runs after
+// every other fix is worked out, so the root's edit, when it has one, is
+// named.
+func (r *Report) FixVictims(partnerOf map[*Group]*Group) {
+	if len(partnerOf) == 0 {
 		return
 	}
 	index := make(map[*Group]int, len(r.Groups))
@@ -26,7 +30,7 @@ func (d *diagnoser) victimFixes(r *Report) {
 	// fix rather than another victim's.
 	fixes := make(map[*Group]string)
 	for _, g := range r.Groups {
-		if fix := d.victimFix(g, index); fix != "" {
+		if fix := r.victimFix(g, index, partnerOf); fix != "" {
 			fixes[g] = fix
 		}
 	}
@@ -38,15 +42,15 @@ func (d *diagnoser) victimFixes(r *Report) {
 // victimFix is g's fix as a victim, "" when g is not one: it is in a
 // cycle, or waits for itself (a double lock), or the chain of partners
 // loops back without a cycle being recorded.
-func (d *diagnoser) victimFix(g *Group, index map[*Group]int) string {
-	p, ok := d.partnerOf[g]
+func (r *Report) victimFix(g *Group, index map[*Group]int, partnerOf map[*Group]*Group) string {
+	p, ok := partnerOf[g]
 	if !ok || g.Diagnosis.Facts.Cycle > 0 || g.Diagnosis.PatternID == PatternDoubleLock {
 		return ""
 	}
 	root := p
 	seen := map[*Group]bool{g: true}
 	for root.Diagnosis.Facts.Cycle == 0 {
-		next, ok := d.partnerOf[root]
+		next, ok := partnerOf[root]
 		if !ok || root.Diagnosis.PatternID == PatternDoubleLock {
 			break
 		}
@@ -70,11 +74,11 @@ func (d *diagnoser) victimFix(g *Group, index map[*Group]int) string {
 	if s := root.Diagnosis.Suggestion; s != nil && s.Summary != "" {
 		fix = fmt.Sprintf("%s (the edit shown for #%d)", sentence(s.Summary), index[root]+1)
 	}
-	return fmt.Sprintf("%s, stuck at %s: fix that group — %s", waits, d.pos(root.Block), fix)
+	return fmt.Sprintf("%s, stuck at %s: fix that group — %s", waits, r.Pos(root.Block), fix)
 }
 
 // sentence is s as a clause inside another sentence: its first letter
 // lowered and its final period dropped.
 func sentence(s string) string {
-	return lowerFirst(strings.TrimSuffix(strings.TrimSpace(s), "."))
+	return words.LowerFirst(strings.TrimSuffix(strings.TrimSpace(s), "."))
 }

@@ -23,6 +23,11 @@ type ReportOptions struct {
 	ModuleRoot string
 	// NoSource reads no source file at all.
 	NoSource bool
+	// Explain, when set, explains each group's report from the source
+	// (the leakhound command passes one calling explain.Report); nil keeps
+	// the diagnosis the stack gives. A function, so that a program
+	// watching does not link the type checker unless it asks to.
+	Explain func(*report.Report)
 	// All includes the Stable groups; without it only Proven and Growing
 	// groups are reported.
 	All bool
@@ -70,6 +75,9 @@ func (w *Watcher) Report(o ReportOptions) *Result {
 		}
 		one := report.New([]report.Leak{{Goroutine: stack}},
 			report.Options{ModuleRoot: o.ModuleRoot, NoSource: o.NoSource, Dump: true})
+		if o.Explain != nil {
+			o.Explain(one)
+		}
 		if len(one.Groups) != 1 {
 			continue
 		}

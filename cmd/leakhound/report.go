@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -105,6 +106,7 @@ func (f *reportFlags) build(in *input, snap *profile.Snapshot) (*report.Report, 
 		opts.SourceRoots = sourceRoots(f.moduleRoot, f.srcDirs)
 	}
 	rep := report.New(leaks, opts)
+	explain.Report(rep, explain.Options{})
 	f.filterGroups(rep, st)
 	return rep, st
 }

@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/internal/words"
+	"github.com/leakhound/leakhound/report"
 	"github.com/leakhound/leakhound/reportdir"
 	"github.com/leakhound/leakhound/watch"
 )
@@ -208,7 +210,8 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "leakhound watch: %s every %s %s\n", words.Plural(len(w.Targets()), "target"), f.every, until)
 	watchLoop(ctx, w, f.every, stderr)
 
-	res := w.Report(watch.ReportOptions{Title: f.title, ModuleRoot: f.sourceRoot(), NoSource: f.noSource, All: f.all})
+	res := w.Report(watch.ReportOptions{Title: f.title, ModuleRoot: f.sourceRoot(), NoSource: f.noSource, All: f.all,
+		Explain: func(r *report.Report) { explain.Report(r, explain.Options{}) }})
 	if baseline != nil {
 		baseline.Mark(res.Report)
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -73,3 +74,19 @@ func firstDifference(got, want string) string {
 	}
 	return "the end"
 }
+
+// Normalise makes a text report stable across runs, machines and Go
+// versions: goroutine IDs vary by run, and line numbers inside Go's own
+// sources vary by version. Paths are already relative to the module.
+func Normalise(text string) string {
+	text = idsRE.ReplaceAllStringFunc(text, func(s string) string {
+		return digitsRE.ReplaceAllString(s, "N")
+	})
+	return stdLineRE.ReplaceAllString(text, "$1$2:N")
+}
+
+var (
+	idsRE     = regexp.MustCompile(`goroutines? [0-9]+(, [0-9]+)*( \+[0-9]+ more)?`)
+	digitsRE  = regexp.MustCompile(`[0-9]+`)
+	stdLineRE = regexp.MustCompile(`(?m)(^|[\s(])((?:net|sync|runtime|internal|time|io|bufio|os|context|testing)/[A-Za-z0-9_./]*\.go):[0-9]+`)
+)

@@ -63,3 +63,11 @@ func TestFirstDifference(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalise(t *testing.T) {
+	in := "test: T · goroutines 12, 7, 130 +4 more\nstack: x  net/http/transport.go:2450\n    at report/internal/leaky/a.go:12 · goroutine 9\n"
+	want := "test: T · goroutines N, N, N +N more\nstack: x  net/http/transport.go:N\n    at report/internal/leaky/a.go:12 · goroutine N\n"
+	if got := Normalise(in); got != want {
+		t.Errorf("Normalise:\n%s\nwant\n%s", got, want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -29,6 +30,7 @@ func ReportClaims(c Case, capt Capture) ([]Claim, error) {
 		return nil, err
 	}
 	r := report.New(leaks, report.Options{Title: c.Name, ModuleRoot: root})
+	explain.Report(r, explain.Options{})
 	var claims []Claim
 	for _, g := range r.Groups {
 		d := g.Diagnosis

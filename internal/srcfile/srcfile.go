@@ -13,10 +13,10 @@ package srcfile
 import (
 	"errors"
 	"fmt"
-	"go/build"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -62,14 +62,38 @@ func New(dirs ...string) *Reader {
 // of downloaded modules, as the go command would use them: GOROOT, and
 // pkg/mod under the first GOPATH entry (modCache when given, the value
 // of GOMODCACHE the caller read).
+//
+// The values are go/build's Default GOROOT and GOPATH, worked out the way
+// it does: importing go/build would bring go/parser and go/ast into every
+// package that only reads source files, report among them.
 func ToolchainDirs(modCache string) []string {
-	dirs := []string{build.Default.GOROOT}
+	goroot := runtime.GOROOT() //lint:ignore SA1019 what go/build.Default.GOROOT is, without go/build
+	if goroot != "" {
+		goroot = filepath.Clean(goroot)
+	}
 	if modCache == "" {
-		if gp := filepath.SplitList(build.Default.GOPATH); len(gp) > 0 && gp[0] != "" {
+		if gp := filepath.SplitList(gopath(goroot)); len(gp) > 0 && gp[0] != "" {
 			modCache = filepath.Join(gp[0], "pkg", "mod")
 		}
 	}
-	return append(dirs, modCache)
+	return []string{goroot, modCache}
+}
+
+// gopath is go/build.Default.GOPATH: $GOPATH, or else ~/go unless that is
+// GOROOT.
+func gopath(goroot string) string {
+	if gp := os.Getenv("GOPATH"); gp != "" {
+		return gp
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	def := filepath.Join(home, "go")
+	if filepath.Clean(def) == filepath.Clean(goroot) {
+		return ""
+	}
+	return def
 }
 
 // Roots returns the directories whose files r may read.

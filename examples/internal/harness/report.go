@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -16,11 +17,13 @@ func (r *Run) Report(gs []*profile.Goroutine) *report.Report {
 	for i, g := range gs {
 		leaks[i] = report.Leak{Goroutine: g, Test: r.Scenario.Name, Attribution: profile.ByLabel}
 	}
-	return report.New(leaks, report.Options{
+	rep := report.New(leaks, report.Options{
 		Title:      fmt.Sprintf("%s: %s", r.Scenario.Name, r.Scenario.Title),
 		Package:    "github.com/leakhound/leakhound/examples/" + r.Scenario.Name,
 		ModuleRoot: ModuleRoot(),
 	})
+	explain.Report(rep, explain.Options{})
+	return rep
 }
 
 // GroupAt returns the group of rep blocked at file:line (file compared by

@@ -25,7 +25,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/livepage"
+	"github.com/leakhound/leakhound/report"
 )
 
 // hold keeps the steady goroutines' channel reachable: they wait, but not
@@ -43,7 +45,8 @@ func main() {
 	// The source read is this program's: only files under ModuleRoot
 	// (and GOROOT, the module cache) are ever read.
 	_, self, _, _ := runtime.Caller(0)
-	mux.Handle("/debug/leaks-src", livepage.Handler(livepage.Options{Source: true, ModuleRoot: filepath.Dir(self)}))
+	mux.Handle("/debug/leaks-src", livepage.Handler(livepage.Options{Source: true, ModuleRoot: filepath.Dir(self),
+		Explain: func(r *report.Report) { explain.Report(r, explain.Options{}) }}))
 	mux.HandleFunc("/work", func(w http.ResponseWriter, r *http.Request) {
 		switch *mode {
 		case "leak":

@@ -1,0 +1,92 @@
+package explain
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+	"github.com/leakhound/leakhound/report"
+)
+
+// TestCloserCallEdits checks the "call the closer" edit: the goroutine a
+// Pool's Close would release gets the call where the package under test
+// creates the Pool — t.Cleanup in a test, defer elsewhere — and a Pool
+// handed to the caller gets the reason instead.
+func TestCloserCallEdits(t *testing.T) {
+	const pool = `package pool
+
+import "time"
+
+type Pool struct{ stop chan struct{} }
+
+func New() *Pool {
+	p := &Pool{stop: make(chan struct{})}
+	go p.loop() // go:loop
+	return p
+}
+
+func (p *Pool) loop() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select { // mark:loop
+		case <-t.C:
+		case <-p.stop:
+			return
+		}
+	}
+}
+
+func (p *Pool) Close() { close(p.stop) }
+`
+	tests := []struct {
+		name, use string
+		want      []string
+		noEdit    string
+	}{
+		{"in a test", "package pool\n\nimport \"testing\"\n\nfunc TestPool(t *testing.T) {\n\tp := New()\n\tif p == nil {\n\t\tt.Fatal(\"no pool\")\n\t}\n}\n",
+			[]string{"+ t.Cleanup(func() { p.Close() })"}, ""},
+		{"in a function", "package pool\n\nfunc run() {\n\tworkers := &Pool{stop: make(chan struct{})}\n\tgo workers.loop()\n}\n",
+			nil, "workers is used by the goroutine started at workers.loop"},
+		{"returned", "package pool\n\nfunc shared() *Pool {\n\tp := New()\n\treturn p\n}\n",
+			nil, "p is returned, so its owner is elsewhere and must call Close"},
+		// Only New's own p is left, which it returns.
+		{"closed already", "package pool\n\nfunc use() {\n\tp := New()\n\tdefer p.Close()\n}\n",
+			nil, "no place to add Close(): line 8: p is used by the goroutine started at p.loop"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			dir := filepath.Join(root, "pool")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": tt.use}
+			for name, src := range files {
+				if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path, lines := filepath.Join(dir, "pool.go"), strings.Split(pool, "\n")
+			at := func(mark string) int {
+				for i, l := range lines {
+					if strings.Contains(l, mark) {
+						return i + 1
+					}
+				}
+				return 0
+			}
+			g := &profile.Goroutine{ID: 1, State: "select",
+				Frames:    []profile.Frame{{Func: "example.com/m/pool.(*Pool).loop", File: path, Line: at("// mark:loop")}},
+				CreatedBy: &profile.Frame{Func: "example.com/m/pool.New", File: path, Line: at("// go:loop")}}
+			rep := explained([]report.Leak{{Goroutine: g}}, report.Options{Package: "example.com/m/pool", ModuleRoot: root}, Options{})
+			d := rep.Groups[0].Diagnosis
+			if d.PatternID != report.PatternNeverClosed {
+				t.Fatalf("pattern %s (%s), want %s", d.PatternID, d.Summary, report.PatternNeverClosed)
+			}
+			checkSuggestion(t, d, tt.want, tt.noEdit)
+		})
+	}
+}
