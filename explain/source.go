@@ -12,9 +12,9 @@ import (
 	"github.com/leakhound/leakhound/internal/values"
 )
 
-// sourceCache reads each source file at most once per report build, so a
+// sourceCache reads each source file at most once per explanation, so a
 // hundred groups blocking in one file cost one read; the syntax comes from
-// the process's cache of parsed files (parsed.go). It is owned by one New
+// the process's cache of parsed files (parsed.go). It is owned by one Report
 // call and never shared.
 type sourceCache struct {
 	read  *srcfile.Reader

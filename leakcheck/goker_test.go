@@ -18,14 +18,14 @@ import (
 
 // A real leak from the Go toolchain's leak corpus, run under Check: grpc
 // issue 3017 as reduced by the GoKer benchmark (Institute of Computing
-// Technology and UNSW; MIT licence). The kernel is the copy the report
-// package's GoKer tests read (report/testdata/goker/src/grpc3017.go); this
+// Technology and UNSW; MIT licence). The kernel is the copy the explain
+// package's GoKer tests read (explain/testdata/goker/src/grpc3017.go); this
 // test builds it into a test of its own, in a module that requires this
 // tree's leakcheck. Its leaked goroutines are started by time.AfterFunc,
 // so they carry no label and no creator: the check must still find them.
 
 // gokerKernel is the shared copy of the kernel this test runs.
-var gokerKernel = filepath.Join("..", "report", "testdata", "goker", "src", "grpc3017.go")
+var gokerKernel = filepath.Join("..", "explain", "testdata", "goker", "src", "grpc3017.go")
 
 // gokerTest runs the kernel under Check, then lets the clients run into
 // the bug, as the corpus's harness does. After the check's verdict it

@@ -1,13 +1,14 @@
-// Package report explains leaked goroutines: why each is stuck, grouped by
-// how and where, with the documented fix, rendered as text, HTML, JSON or a
-// pprof profile.
+// Package report is the model of leaked goroutines and its renderers: the
+// goroutines grouped by how and where they are stuck, each group with its
+// diagnosis and the documented fix, rendered as text, HTML, JSON or a
+// pprof profile. Package explain explains a report from the source.
 //
 // # From goroutines to a report
 //
 // A caller that has found goroutines that outlived their test (leakcheck,
 // or the leakhound command reading a dump) hands them to New as Leaks: each
 // a profile.Goroutine and, when known, the test that started it and how
-// that was learned. New builds the Report in four steps:
+// that was learned. New builds the Report in three steps:
 //
 //  1. Classify: each goroutine's wait state and innermost frames give its
 //     Reason (chan-receive, chan-send, select, mutex, waitgroup, cond, IO,
@@ -17,25 +18,22 @@
 //     IDs and tests. A Group's Fingerprint (reason, blocking function,
 //     creating function, pattern; never a line number) is what baselines of
 //     known leaks record.
-//  3. Diagnose: each Group gets a Diagnosis. It names a pattern of the
-//     catalog (Catalog, PatternByID: LH001 and on, each with why it leaks
-//     and how to fix it) when the stack shows one, and, unless
-//     Options.NoSource, reads the source around the blocking line for
-//     Facts: the channel's make and buffer, the select's cases, the lock
-//     and where it was taken, the context in scope, the partners a
-//     goroutine waits on. From the facts come the evidence lines, the fix
-//     in the code's own names, and, where a mechanical change is safe, a
-//     Suggestion of Edits (ApplyEdits, EditFiles apply them); NoEdit says
-//     why not otherwise.
-//     The diagnosis follows values, not names: each package directory on
-//     the stack is type-checked once per process (internal/values) and its
-//     channels, sync primitives, contexts and cancel functions are joined
-//     through assignments, fields, literals, static calls and go
-//     statements. Where a package cannot be loaded it matches by the names
-//     in the syntax and says so in the evidence.
-//  4. Relate: groups that wait on each other (a lock-order cycle, two
-//     goroutines each sending first) become Cycles, so the report shows
-//     one deadlock instead of two unrelated leaks.
+//  3. Diagnose from the stack: each Group gets the Diagnosis its stack
+//     alone supports. It names a pattern of the catalog (Catalog,
+//     PatternByID: LH001 and on, each with why it leaks and how to fix
+//     it): one the stack tells for certain (an HTTP client connection, an
+//     httptest server, an iter.Pull coroutine, a sync.Once's function
+//     stuck in another group), or else the fallback pattern of the reason
+//     (FallbackPattern), said to be less certain.
+//
+// New reads no source file. The explanation, what the source at each
+// blocking line shows (the facts, the partners a goroutine waits on, the
+// cycles among groups, the fix in the code's own names and the Edits of a
+// Suggestion), is package explain's: its caller asks for it with
+// explain.Report once New is done, and it fills the same Diagnosis, Facts
+// and Cycles the renderers show. report does not import go/ast or
+// go/types, so a program that only renders, watches or serves a page
+// stays small.
 //
 // The report is a value: nothing is captured, no environment is read, no
 // file is written but to the writers given. Paths are shown relative to
@@ -56,12 +54,13 @@
 // # Reading the code
 //
 // report.go holds the model; group.go New and the grouping; reason.go and
-// classify.go the reasons; fingerprint.go the fingerprint; diagnose.go,
-// catalog.go and origin.go the diagnosis; source.go, facts*.go, waits.go,
-// release.go, cycle.go and edit*.go what the source shows and what to
-// change; text.go, html*.go, pages.go, json.go, pprof.go, annotate.go and
-// markdown.go the renderers. The tests are the
-// specification: golden files under testdata/ (regenerated with
-// `go test ./report -run Golden -update`, see CONTRIBUTING.md) hold what a
-// person reads for real leaks and for the GoKer kernels of real bugs.
+// classify.go the reasons; fingerprint.go the fingerprint; stack.go,
+// once.go, catalog.go and origin.go the diagnosis from the stack;
+// facts.go, edit.go and victim_fix.go the model of the facts and edits
+// and what explain and the stack share; text.go, html*.go, pages.go,
+// json.go, pprof.go, annotate.go, markdown.go and edit_*.go the
+// renderers. The tests are the specification: golden files under
+// testdata/ (regenerated with `go test ./report -run Golden -update`, see
+// CONTRIBUTING.md) hold what a person reads for real leaks, explained as
+// leakcheck explains them; the GoKer kernels of real bugs are explain's.
 package report

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/internal/editverify"
 	"github.com/leakhound/leakhound/internal/gokerrun"
 	"github.com/leakhound/leakhound/report"
@@ -66,6 +67,7 @@ func TestFixGoKer(t *testing.T) {
 		}
 		leaking++
 		rep := report.New(leaks, report.Options{Title: k.Name, ModuleRoot: dir})
+		explain.Report(rep, explain.Options{})
 		tg := &target{pkg: "goker", tests: []string{k.Name}}
 		for _, g := range rep.Groups {
 			tg.groups = append(tg.groups, g)

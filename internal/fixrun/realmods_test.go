@@ -14,7 +14,7 @@ import (
 )
 
 // realModCases plant a leak in a test of a module that uses a real
-// library, the way report/realmods_test.go does from dumps: a
+// library, the way explain/realmods_test.go does from dumps: a
 // constructor whose background goroutine only its Stop or Shutdown ends,
 // never called. fix must verify the call upstream documents.
 var realModCases = []struct {

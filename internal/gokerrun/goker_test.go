@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/internal/editverify"
 	"github.com/leakhound/leakhound/report"
 )
@@ -77,6 +78,7 @@ func TestGoKerEdits(t *testing.T) {
 			continue
 		}
 		rep := report.New(leaks, report.Options{Title: c.Name, ModuleRoot: dir})
+		explain.Report(rep, explain.Options{})
 		var pats []string
 		for _, g := range rep.Groups {
 			p := g.Diagnosis.PatternID

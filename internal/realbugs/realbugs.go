@@ -94,7 +94,7 @@ func (p *Pos) UnmarshalJSON(b []byte) error {
 }
 
 // Classes are the root-cause classes a truth may name, with what each
-// means. They are the words of the GoKer score (report/goker_score_test.go)
+// means. They are the words of the GoKer score (explain/goker_score_test.go)
 // for the classes this corpus has.
 var Classes = map[string]string{
 	"no-receiver":     "a send that nothing will receive: the receiver left (timeout, cancel, early return) or never existed",

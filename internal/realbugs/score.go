@@ -77,7 +77,7 @@ type Row struct {
 }
 
 // ClassPatterns are the catalog patterns that state each class, as the
-// GoKer score (report/goker_score_test.go) counts them.
+// GoKer score (explain/goker_score_test.go) counts them.
 var ClassPatterns = map[string][]string{
 	"no-receiver":     {report.PatternSendNoReceiver},
 	"no-sender":       {report.PatternRecvNoSender, report.PatternRangeUnclosed, report.PatternGenericReceive},
