@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -47,7 +48,8 @@ func TestReportReadsRelocatedSource(t *testing.T) {
 			w.order = append(w.order, sg.fingerprint)
 			w.groups[sg.fingerprint].inst[0] = newSeries(1, w.opts.History)
 			w.groups[sg.fingerprint].inst[0].proven = true
-			res := w.Report(ReportOptions{ModuleRoot: tt.root})
+			res := w.Report(ReportOptions{ModuleRoot: tt.root,
+				Explain: func(r *report.Report) { explain.Report(r, explain.Options{}) }})
 			if len(res.Report.Groups) != 1 {
 				t.Fatalf("%d groups", len(res.Report.Groups))
 			}
