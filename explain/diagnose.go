@@ -16,10 +16,10 @@ import (
 // diagnoser explains the groups of one report. It belongs to one Report
 // call: the source cache it carries reads each file once for all groups.
 type diagnoser struct {
-	r    *report.Report
-	src  *sourceCache // nil when source reading is off
-	root string       // module root, for the paths the diagnosis quotes
-	pkg  string       // import path of the package under test, when known
+	r    *report.Report // the report explained: its paths, its groups
+	src  *sourceCache   // nil when source reading is off
+	root string         // module root, where the package under test is found
+	pkg  string         // import path of the package under test, when known
 	// memo holds source findings by blocking place, so groups that differ
 	// only in outer frames cost one source check between them.
 	memo map[memoKey]memoized
@@ -29,7 +29,7 @@ type diagnoser struct {
 	// waits are the groups whose wait the source shows, for relate.
 	waits []*wait
 	// partnerOf is, for each group relate named a partner for, the leaked
-	// group that would release it (Report.FixVictims follows it).
+	// group that would release it (report.Report.FixVictims follows it).
 	partnerOf map[*report.Group]*report.Group
 }
 

@@ -8,10 +8,10 @@ import (
 )
 
 // onceWaits explains the groups that wait in sync.(*Once).Do
-// (Report.ExplainOnce), naming the Once as the source shows it. A caller
+// (report.Report.ExplainOnce), naming the Once as the source shows it. A caller
 // of Do that holds a lock the function's runner waits for gets the fix
 // that releases it around the call; any other waits for the holder, which
-// Report.FixVictims follows.
+// report.Report.FixVictims follows.
 func (d *diagnoser) onceWaits(r *report.Report) {
 	for _, g := range r.Groups {
 		if !report.WaitsInOnce(g) {

@@ -8,7 +8,7 @@ import (
 	"github.com/leakhound/leakhound/profile"
 )
 
-// funcShort returns the function name with the package's directory removed:
+// FuncShort returns the function name with the package's directory removed:
 // "http.(*persistConn).readLoop". A module's major-version suffix ends its
 // import path but is not its package's name, so "example.com/lib/v3.New"
 // shows as "lib.New", not "v3.New".
@@ -44,7 +44,7 @@ func isStdFunc(fn string) bool {
 	return profile.Frame{Func: fn}.Standard()
 }
 
-// blockIndex returns the index of the frame where the goroutine blocks in
+// BlockIndex returns the index of the frame where the goroutine blocks in
 // the user's code: the innermost frame outside the standard library. A
 // goroutine that never enters user code (an HTTP transport's readLoop, a
 // server's connection) is explained by its own entry function, the

@@ -524,7 +524,7 @@ func htmlTicks(s string) template.HTML {
 
 // htmlShortFunc drops the import path from a function name, keeping the
 // package name: "github.com/a/b.(*T).run.func1" becomes "b.(*T).run.func1"
-// (see funcShort).
+// (see FuncShort).
 func htmlShortFunc(name string) string {
 	if name == "" {
 		return "unknown function"

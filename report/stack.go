@@ -70,6 +70,8 @@ func (r Reason) OnChannel() bool {
 	return r == ReasonChanReceive || r == ReasonChanSend || r == ReasonSelect
 }
 
+// stateEvidence is the wait state as evidence: as printed, with what the
+// runtime proved.
 func stateEvidence(g *Group) string {
 	s := g.State
 	if s == "" {

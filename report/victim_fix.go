@@ -8,8 +8,8 @@ import (
 )
 
 // FixVictims gives each group that waits only because another leaked
-// group is stuck (a victim: relate named the partner that would release
-// it, and it is in no cycle) the fix of the group at the end of that
+// group is stuck (a victim: the partner that would release it was named,
+// and it is in no cycle) the fix of the group at the end of that
 // chain as its own. Its pattern's advice fits the operation it blocks at,
 // not the cause: a Wait whose Done is there, in a goroutine that is
 // itself stuck, needs no Add moved; the stuck goroutine needs its fix,
@@ -25,7 +25,7 @@ func (r *Report) FixVictims(partnerOf map[*Group]*Group) {
 	for i, g := range r.Groups {
 		index[g] = i
 	}
-	// Every fix is worked out from the diagnoses as relate and suggest
+	// Every fix is worked out from the diagnoses as the explanation
 	// left them, before any is rewritten, so a chain reads its root's own
 	// fix rather than another victim's.
 	fixes := make(map[*Group]string)
