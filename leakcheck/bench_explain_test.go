@@ -151,7 +151,9 @@ func otelCopy(b *testing.B, goCmd string) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var gomod struct{ Replace []struct{ Old struct{ Path string } } }
+	var gomod struct {
+		Replace []struct{ Old struct{ Path string } }
+	}
 	if err := json.Unmarshal(edit, &gomod); err != nil {
 		b.Fatal(err)
 	}
