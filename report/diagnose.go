@@ -519,15 +519,14 @@ func (d *diagnoser) rwmutex(g *Group, s *site, at string, frames []profile.Frame
 		if outer == nil {
 			continue
 		}
-		for _, l := range file.calls(outer.fn, lastName(mu), "RLock") {
-			if l < of.Line {
-				f.summary = fmt.Sprintf("%s: %s.%s() while the same goroutine holds %s.RLock() from %s:%d — a "+
-					"recursive read lock deadlocks once a writer waits; split off a helper that expects the "+
-					"lock held", at, mu, method, lastName(mu), d.rel(file.path), l)
-				f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d in %s, an outer frame of the "+
-					"same stack, is still held", lastName(mu), d.rel(file.path), l, of.Func))
-				return f
-			}
+		if held := file.heldRLocks(outer.fn, lastName(mu), of.Line); len(held) > 0 {
+			l := held[0]
+			f.summary = fmt.Sprintf("%s: %s.%s() while the same goroutine holds %s.RLock() from %s:%d — a "+
+				"recursive read lock deadlocks once a writer waits; split off a helper that expects the "+
+				"lock held", at, mu, method, lastName(mu), d.rel(file.path), l)
+			f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d in %s, an outer frame of the "+
+				"same stack, is still held", lastName(mu), d.rel(file.path), l, of.Func))
+			return f
 		}
 	}
 	if method == "Lock" {

@@ -219,8 +219,16 @@ func (e *editor) rules() (*Suggestion, string) {
 				return sug, ""
 			}
 		}
-		return nil, "a read lock is taken again while held, behind a waiting writer: split off a helper that " +
-			"expects the lock held (the catalog's sample) — a design choice, not a mechanical edit"
+		if e.holdsReadLock() {
+			return nil, "a read lock is taken again while held, behind a waiting writer: split off a helper that " +
+				"expects the lock held (the catalog's sample) — a design choice, not a mechanical edit"
+		}
+		// No read lock of this mutex was found held in the goroutine's
+		// frames, which does not prove there is none (a Cond's RLocker
+		// takes it under another name): say what to do in either case.
+		return nil, "no safe mechanical edit at this line: the lock's holder must release it (see the fix), " +
+			"or, where this goroutine took the read lock earlier, split off a helper that expects it held " +
+			"(the catalog's sample)"
 	case PatternDoubleLock:
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""
