@@ -89,7 +89,7 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 		if file := d.src.file(g.Block.File); file != nil {
 			if s := file.locate(g.Block.Line); s != nil {
 				ev = append(ev, fmt.Sprintf("source line %d: `%s`", g.Block.Line, s.text))
-				f := d.fromSourceOnce(g, s, frames)
+				f := d.fromSourceOnce(g, s)
 				w := d.waitOf(g)
 				if w != nil {
 					d.waits = append(d.waits, w)
@@ -135,24 +135,18 @@ func (d *diagnoser) diagnose(g *Group) Diagnosis {
 }
 
 // fromSourceOnce is fromSource remembered by what it depends on: the
-// reason, the blocking place, the go statement (for contexts passed in) and,
-// for RWMutex waits, the outer frames it reads.
-func (d *diagnoser) fromSourceOnce(g *Group, s *site, frames []profile.Frame) finding {
+// reason, the blocking place and the go statement (for contexts passed in).
+func (d *diagnoser) fromSourceOnce(g *Group, s *site) finding {
 	key := make([]byte, 0, 128)
 	key = append(key, g.Reason...)
 	key = appendFrame(append(key, 0), g.Block)
 	if g.CreatedBy != nil {
 		key = appendFrame(append(key, 0), *g.CreatedBy)
 	}
-	if g.Reason == ReasonRWMutexRLock || g.Reason == ReasonRWMutexLock {
-		for _, f := range frames {
-			key = appendFrame(append(key, 0), f)
-		}
-	}
 	if m, ok := d.memo[string(key)]; ok {
 		return m.f
 	}
-	f := d.fromSource(g, s, frames)
+	f := d.fromSource(g, s)
 	// Shared between groups: appending must copy.
 	f.evidence = slices.Clip(f.evidence)
 	if d.memo == nil {
@@ -261,7 +255,7 @@ func (d *diagnoser) fromStack(g *Group, frames []profile.Frame) (finding, bool) 
 
 // fromSource reads the statement at the blocking line. It returns an empty
 // finding when the statement is not one it knows for the group's reason.
-func (d *diagnoser) fromSource(g *Group, s *site, frames []profile.Frame) finding {
+func (d *diagnoser) fromSource(g *Group, s *site) finding {
 	at := d.pos(g.Block)
 	switch g.Reason {
 	case ReasonChanReceive, ReasonChanReceiveNil:
@@ -277,7 +271,7 @@ func (d *diagnoser) fromSource(g *Group, s *site, frames []profile.Frame) findin
 	case ReasonMutex:
 		return d.mutex(s, at)
 	case ReasonRWMutexRLock, ReasonRWMutexLock:
-		return d.rwmutex(g, s, at, frames)
+		return d.rwmutex(g, s, at)
 	case ReasonWaitGroup:
 		return d.waitGroup(s, at)
 	case ReasonCond:
@@ -491,7 +485,7 @@ func (d *diagnoser) mutex(s *site, at string) finding {
 	return f
 }
 
-func (d *diagnoser) rwmutex(g *Group, s *site, at string, frames []profile.Frame) finding {
+func (d *diagnoser) rwmutex(g *Group, s *site, at string) finding {
 	method := "RLock"
 	if g.Reason == ReasonRWMutexLock {
 		method = "Lock"
@@ -504,31 +498,6 @@ func (d *diagnoser) rwmutex(g *Group, s *site, at string, frames []profile.Frame
 	f := finding{pattern: PatternRWMutexDeadlock,
 		summary:  fmt.Sprintf("%s: %s.%s() waits on a lock that is held and never released", at, mu, method),
 		evidence: []string{fmt.Sprintf("source: %s.%s()", mu, method)}}
-	// A read lock already held by an outer frame of the same goroutine.
-	bi := blockIndex(frames)
-	for i := bi + 1; i >= 0 && i < len(frames); i++ {
-		of := frames[i]
-		if isStdFunc(of.Func) {
-			continue
-		}
-		file := d.src.file(of.File)
-		if file == nil {
-			continue
-		}
-		outer := file.locate(of.Line)
-		if outer == nil {
-			continue
-		}
-		if held := file.heldRLocks(outer.fn, lastName(mu), of.Line); len(held) > 0 {
-			l := held[0]
-			f.summary = fmt.Sprintf("%s: %s.%s() while the same goroutine holds %s.RLock() from %s:%d — a "+
-				"recursive read lock deadlocks once a writer waits; split off a helper that expects the "+
-				"lock held", at, mu, method, lastName(mu), d.rel(file.path), l)
-			f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d in %s, an outer frame of the "+
-				"same stack, is still held", lastName(mu), d.rel(file.path), l, of.Func))
-			return f
-		}
-	}
 	if method == "Lock" {
 		for _, l := range s.file.lockWithoutDefer(mu, "RLock", "RUnlock") {
 			f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d has no deferred RUnlock",
