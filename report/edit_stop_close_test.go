@@ -1,6 +1,13 @@
 package report
 
-import "testing"
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/profile"
+)
 
 // stopCloseSource holds a stop channel sent one value for several
 // waiters, and near misses where a close would change what a receiver
@@ -102,4 +109,22 @@ func TestStopCloseEdits(t *testing.T) {
 		{"no close for a single waiter", "single", "select", "x.(*single).loop", "single",
 			nil, "", ""},
 	})
+}
+
+// TestStopCloseWhy checks that the one-send diagnosis replaces the
+// summary's "nothing called Stop": the send may well have run, releasing
+// one worker, and the others wait either way.
+func TestStopCloseWhy(t *testing.T) {
+	path, marks := writeSource(t, stopCloseSource)
+	goLine := 1 + slices.IndexFunc(strings.Split(stopCloseSource, "\n"), func(l string) bool { return strings.Contains(l, "// go:pool") })
+	g := &profile.Goroutine{ID: 1, State: "select",
+		Frames:    []profile.Frame{{Func: "x.(*pool).worker", File: path, Line: marks["pool"]}},
+		CreatedBy: &profile.Frame{Func: "x.newPool", File: path, Line: goLine}}
+	d := New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)}).Groups[0].Diagnosis
+	if d.Suggestion == nil {
+		t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
+	}
+	if strings.Contains(d.Summary, "nothing called") || !strings.Contains(d.Summary, "a send leaves the others waiting whether it ran or not") {
+		t.Errorf("summary %q, want the one send that releases one waiter", d.Summary)
+	}
 }

@@ -21,6 +21,10 @@ type editor struct {
 	// fix, set by a rule, replaces the diagnosis's fix: the edit found
 	// is what the code needs, said better than the catalog's advice.
 	fix string
+	// why, set by a rule, replaces the diagnosis's summary: the rule
+	// found what the general reading of the wait could not tell (that
+	// the release ran, and released another goroutine).
+	why string
 }
 
 // suggest sets g.Diagnosis.Suggestion when the diagnosed shape has a
@@ -59,6 +63,9 @@ func (d *diagnoser) suggest(g *Group) {
 	if sug != nil {
 		if e.fix != "" {
 			g.Diagnosis.Fix = e.fix
+		}
+		if e.why != "" {
+			g.Diagnosis.Summary = e.why
 		}
 		d.finishSuggestion(g, sug)
 		return
