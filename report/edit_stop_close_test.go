@@ -115,16 +115,23 @@ func TestStopCloseEdits(t *testing.T) {
 // summary's "nothing called Stop": the send may well have run, releasing
 // one worker, and the others wait either way.
 func TestStopCloseWhy(t *testing.T) {
-	path, marks := writeSource(t, stopCloseSource)
-	goLine := 1 + slices.IndexFunc(strings.Split(stopCloseSource, "\n"), func(l string) bool { return strings.Contains(l, "// go:pool") })
-	g := &profile.Goroutine{ID: 1, State: "select",
-		Frames:    []profile.Frame{{Func: "x.(*pool).worker", File: path, Line: marks["pool"]}},
-		CreatedBy: &profile.Frame{Func: "x.newPool", File: path, Line: goLine}}
-	d := New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)}).Groups[0].Diagnosis
+	d := diagnoseMark(t, stopCloseSource, "x.(*pool).worker", "pool", "select", "pool")
 	if d.Suggestion == nil {
 		t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
 	}
 	if strings.Contains(d.Summary, "nothing called") || !strings.Contains(d.Summary, "a send leaves the others waiting whether it ran or not") {
 		t.Errorf("summary %q, want the one send that releases one waiter", d.Summary)
 	}
+}
+
+// diagnoseMark diagnoses one goroutine of fn blocked (in state) at the
+// line of source marked mark, started by the go statement marked goMark.
+func diagnoseMark(t *testing.T, source, fn, mark, state, goMark string) Diagnosis {
+	t.Helper()
+	path, marks := writeSource(t, source)
+	goLine := 1 + slices.IndexFunc(strings.Split(source, "\n"), func(l string) bool { return strings.Contains(l, "// go:"+goMark) })
+	g := &profile.Goroutine{ID: 1, State: state,
+		Frames:    []profile.Frame{{Func: fn, File: path, Line: marks[mark]}},
+		CreatedBy: &profile.Frame{Func: strings.TrimSuffix(fn, ".func1"), File: path, Line: goLine}}
+	return New([]Leak{{Goroutine: g}}, Options{ModuleRoot: filepath.Dir(path)}).Groups[0].Diagnosis
 }
