@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"go/ast"
 	"slices"
 	"strings"
 
@@ -133,6 +134,17 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*report.Group]
 	default:
 		why = fmt.Sprintf("the goroutine of group #%d, blocked at %s, would %s %s at %s:%d only once it moves on",
 			index[e.to.g]+1, d.pos(e.to.g.Block), e.release.kind, e.obj.text, d.rel(e.release.file.path), e.release.line)
+		if others := d.callsApart(es, e, index); len(others) > 1 {
+			// Several groups stand in the function that would release it:
+			// each is a call of that function, with a value of its own,
+			// and the values are followed per field and variable, not per
+			// call, so which call made this goroutine's is not known.
+			of := report.FuncShort(e.to.g.CreatedBy.Func) // callsApart found it set
+			why = fmt.Sprintf("one of the goroutines of groups %s would %s %s at %s:%d once it moves on (each "+
+				"runs another call of %s, and which call made this one's %s is not known)",
+				strings.Join(others, ", "), e.release.kind, e.obj.text, d.rel(e.release.file.path), e.release.line,
+				of, e.obj.text)
+		}
 	}
 	g.Diagnosis.Evidence = append(g.Diagnosis.Evidence, "partner: "+why)
 	if d.partnerOf == nil {
@@ -159,6 +171,67 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*report.Group]
 		g.Diagnosis.Summary = strings.Replace(g.Diagnosis.Summary, "no receiver is left", "its receiver is itself stuck", 1)
 		g.Diagnosis.Summary += "; " + why
 	}
+}
+
+// callsApart returns, when the edges' groups that would run e's
+// releasing statement are goroutines of separate calls of one function,
+// those groups, each as "#n", in report order; nil otherwise. Goroutines
+// started by one go statement outside any loop each come from a call of
+// their own, and so may each serve a value of their own; started in a
+// loop, they may all be one call's, serving one value.
+func (d *diagnoser) callsApart(es []waitEdge, e waitEdge, index map[*report.Group]int) []string {
+	var at []int
+	for _, o := range es {
+		if o.lock || o.writer || o.release == nil || o.release.file != e.release.file || o.release.line != e.release.line {
+			continue
+		}
+		c, ec := o.to.g.CreatedBy, e.to.g.CreatedBy
+		if c == nil || ec == nil || c.File != ec.File || c.Line != ec.Line {
+			return nil
+		}
+		if i := index[o.to.g]; !slices.Contains(at, i) {
+			at = append(at, i)
+		}
+	}
+	if len(at) < 2 {
+		return nil
+	}
+	c := e.to.g.CreatedBy
+	f := d.src.file(c.File)
+	if f == nil {
+		return nil
+	}
+	if s := f.locate(c.Line); s == nil || goInLoop(s) {
+		return nil
+	}
+	slices.Sort(at)
+	var out []string
+	for _, i := range at {
+		out = append(out, fmt.Sprintf("#%d", i+1))
+	}
+	return out
+}
+
+// goInLoop reports whether the go statement on s's line sits in a loop of
+// the function that holds it (a loop inside the started literal does not
+// count); true when no go statement is on the line, as nothing is known.
+func goInLoop(s *site) bool {
+	inGo := false
+	for i := len(s.path) - 1; i >= 0; i-- {
+		switch s.path[i].(type) {
+		case *ast.GoStmt:
+			inGo = true
+		case *ast.ForStmt, *ast.RangeStmt:
+			if inGo {
+				return true
+			}
+		case *ast.FuncLit, *ast.FuncDecl:
+			if inGo {
+				return false
+			}
+		}
+	}
+	return !inGo
 }
 
 // components returns the strongly connected components of the wait graph

@@ -37,7 +37,6 @@ type diagnoser struct {
 type memoKey struct {
 	reason         report.Reason
 	block, created profile.Frame
-	frames         string // the whole stack, for RWMutex waits only
 }
 
 type memoized struct {
@@ -87,7 +86,7 @@ func (d *diagnoser) diagnose(g *report.Group) report.Diagnosis {
 		if file := d.src.file(g.Block.File); file != nil {
 			if s := file.locate(g.Block.Line); s != nil {
 				ev = append(ev, fmt.Sprintf("source line %d: `%s`", g.Block.Line, s.text))
-				f := d.fromSourceOnce(g, s, frames)
+				f := d.fromSourceOnce(g, s)
 				w := d.waitOf(g)
 				if w != nil {
 					d.waits = append(d.waits, w)
@@ -119,20 +118,16 @@ func (d *diagnoser) diagnose(g *report.Group) report.Diagnosis {
 }
 
 // fromSourceOnce is fromSource remembered by what it depends on: the
-// reason, the blocking place, the go statement (for contexts passed in) and,
-// for RWMutex waits, the outer frames it reads.
-func (d *diagnoser) fromSourceOnce(g *report.Group, s *site, frames []profile.Frame) finding {
+// reason, the blocking place and the go statement (for contexts passed in).
+func (d *diagnoser) fromSourceOnce(g *report.Group, s *site) finding {
 	key := memoKey{reason: g.Reason, block: g.Block}
 	if g.CreatedBy != nil {
 		key.created = *g.CreatedBy
 	}
-	if g.Reason == report.ReasonRWMutexRLock || g.Reason == report.ReasonRWMutexLock {
-		key.frames = fmt.Sprint(frames)
-	}
 	if m, ok := d.memo[key]; ok {
 		return m.f
 	}
-	f := d.fromSource(g, s, frames)
+	f := d.fromSource(g, s)
 	// Shared between groups: appending must copy.
 	f.evidence = slices.Clip(f.evidence)
 	if d.memo == nil {
@@ -144,7 +139,7 @@ func (d *diagnoser) fromSourceOnce(g *report.Group, s *site, frames []profile.Fr
 
 // fromSource reads the statement at the blocking line. It returns an empty
 // finding when the statement is not one it knows for the group's reason.
-func (d *diagnoser) fromSource(g *report.Group, s *site, frames []profile.Frame) finding {
+func (d *diagnoser) fromSource(g *report.Group, s *site) finding {
 	at := d.pos(g.Block)
 	switch g.Reason {
 	case report.ReasonChanReceive, report.ReasonChanReceiveNil:
@@ -160,7 +155,7 @@ func (d *diagnoser) fromSource(g *report.Group, s *site, frames []profile.Frame)
 	case report.ReasonMutex:
 		return d.mutex(s, at)
 	case report.ReasonRWMutexRLock, report.ReasonRWMutexLock:
-		return d.rwmutex(g, s, at, frames)
+		return d.rwmutex(g, s, at)
 	case report.ReasonWaitGroup:
 		return d.waitGroup(s, at)
 	case report.ReasonCond:
@@ -374,7 +369,7 @@ func (d *diagnoser) mutex(s *site, at string) finding {
 	return f
 }
 
-func (d *diagnoser) rwmutex(g *report.Group, s *site, at string, frames []profile.Frame) finding {
+func (d *diagnoser) rwmutex(g *report.Group, s *site, at string) finding {
 	method := "RLock"
 	if g.Reason == report.ReasonRWMutexLock {
 		method = "Lock"
@@ -387,32 +382,6 @@ func (d *diagnoser) rwmutex(g *report.Group, s *site, at string, frames []profil
 	f := finding{pattern: report.PatternRWMutexDeadlock,
 		summary:  fmt.Sprintf("%s: %s.%s() waits on a lock that is held and never released", at, mu, method),
 		evidence: []string{fmt.Sprintf("source: %s.%s()", mu, method)}}
-	// A read lock already held by an outer frame of the same goroutine.
-	bi := report.BlockIndex(frames)
-	for i := bi + 1; i >= 0 && i < len(frames); i++ {
-		of := frames[i]
-		if of.Standard() {
-			continue
-		}
-		file := d.src.file(of.File)
-		if file == nil {
-			continue
-		}
-		outer := file.locate(of.Line)
-		if outer == nil {
-			continue
-		}
-		for _, l := range file.calls(outer.fn, lastName(mu), "RLock") {
-			if l < of.Line {
-				f.summary = fmt.Sprintf("%s: %s.%s() while the same goroutine holds %s.RLock() from %s:%d — a "+
-					"recursive read lock deadlocks once a writer waits; split off a helper that expects the "+
-					"lock held", at, mu, method, lastName(mu), d.rel(file.path), l)
-				f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d in %s, an outer frame of the "+
-					"same stack, is still held", lastName(mu), d.rel(file.path), l, of.Func))
-				return f
-			}
-		}
-	}
 	if method == "Lock" {
 		for _, l := range s.file.lockWithoutDefer(mu, "RLock", "RUnlock") {
 			f.evidence = append(f.evidence, fmt.Sprintf("%s.RLock() at %s:%d has no deferred RUnlock",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/report"
@@ -100,6 +101,7 @@ func (e *editor) overwrittenIn(f *srcFile, info *types.Info, fd *ast.FuncDecl, s
 		if !e.calledElsewhere(f, info, fd, field) {
 			return nil
 		}
+		e.dropFieldCancels(info, info.Uses[field.Sel])
 		indent := f.indentAt(f.posOffset(as.Pos()))
 		e.fix = fmt.Sprintf("call the previous %s() before %s derives a new context (line %d) and overwrites it: "+
 			"the goroutine started with the last one waits on a context nothing can cancel any more", text,
@@ -140,4 +142,44 @@ func (e *editor) calledElsewhere(f *srcFile, info *types.Info, fd *ast.FuncDecl,
 		}
 	}
 	return false
+}
+
+// dropFieldCancels removes from the group's facts the partners that cancel
+// through the field (a call of the function value it holds): the field
+// holds the newest cancel only, so those calls cancel the last context,
+// never the one this goroutine waits on, which was overwritten.
+func (e *editor) dropFieldCancels(info *types.Info, field types.Object) {
+	if field == nil {
+		return
+	}
+	viaField := func(p report.SourceRef) bool {
+		if p.Kind != "cancel" {
+			return false
+		}
+		pf := e.d.src.file(p.File)
+		if pf == nil {
+			return false
+		}
+		found := false
+		ast.Inspect(pf.ast, func(n ast.Node) bool {
+			if c, ok := n.(*ast.CallExpr); ok && pf.lineOf(c.Pos()) == p.Line {
+				if sel, ok := c.Fun.(*ast.SelectorExpr); ok && info.Uses[sel.Sel] == field {
+					found = true
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	// Copies: facts may share their slices with another group's.
+	f := &e.g.Diagnosis.Facts
+	f.Partners = slices.DeleteFunc(slices.Clone(f.Partners), viaField)
+	if f.Select != nil {
+		sel := *f.Select
+		sel.Cases = slices.Clone(sel.Cases)
+		for i := range sel.Cases {
+			sel.Cases[i].Partners = slices.DeleteFunc(slices.Clone(sel.Cases[i].Partners), viaField)
+		}
+		f.Select = &sel
+	}
 }

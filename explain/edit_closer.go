@@ -185,6 +185,7 @@ func (e *editor) closeOwner(oc *ownerCloser, creator *ast.FuncDecl, creatorFile 
 			return true
 		})
 	}
+	sites = inTests(e.g.Tests, sites)
 	return summarizeSites(sites, fmt.Sprintf("%s() on the %s", oc.method, oc.typeName),
 		func(lines string) string {
 			return fmt.Sprintf("call %s() where the %s is created (%s), so its goroutine ends with its owner",
@@ -607,6 +608,7 @@ func (e *editor) callCloser() (*report.Suggestion, string) {
 			break // the owner the user holds is found: its closer calls the others
 		}
 	}
+	sites = inTests(e.g.Tests, sites)
 	sug, why := summarizeSites(sites, c.Method+"()", func(lines string) string {
 		return fmt.Sprintf("call %s where the code creates its owner (%s), so the goroutine ends with it", c.Method,
 			lines)

@@ -3,6 +3,7 @@ package explain
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,6 +88,112 @@ func (p *Pool) Close() { close(p.stop) }
 				t.Fatalf("pattern %s (%s), want %s", d.PatternID, d.Summary, report.PatternNeverClosed)
 			}
 			checkSuggestion(t, d, tt.want, tt.noEdit)
+		})
+	}
+}
+
+// TestCloserEditsInLeakingTest checks that the closer call goes only
+// where the tests that leaked create the owner, directly or through a
+// helper they call (a subtest runs in its top-level test), and everywhere
+// the package does when the group names no test of the package: a real
+// package creates its owners in many tests, and an edit in a test that
+// did not leak changes code the failing test never ran.
+func TestCloserEditsInLeakingTest(t *testing.T) {
+	const pool = `package pool
+
+type Pool struct{ stop chan struct{} }
+
+func New() *Pool {
+	p := &Pool{stop: make(chan struct{})}
+	go p.loop() // go:loop
+	return p
+}
+
+func (p *Pool) loop() {
+	<-p.stop // mark:loop
+}
+
+func (p *Pool) Close() { close(p.stop) }
+`
+	const use = `package pool
+
+import "testing"
+
+func TestDirect(t *testing.T) {
+	p := New() // site:direct
+	if p == nil {
+		t.Fatal("no pool")
+	}
+}
+
+func withPool(t *testing.T) {
+	p := New() // site:helper
+	if p == nil {
+		t.Fatal("no pool")
+	}
+}
+
+func TestHelper(t *testing.T) {
+	t.Run("sub", func(t *testing.T) { withPool(t) })
+}
+
+func TestOther(t *testing.T) {
+	p := New() // site:other
+	if p == nil {
+		t.Fatal("no pool")
+	}
+}
+`
+	tests := []struct {
+		name, test string
+		sites      []string // the marks whose next line gets the call
+	}{
+		{"the test itself", "TestDirect", []string{"site:direct"}},
+		{"a helper of a subtest", "TestHelper/sub", []string{"site:helper"}},
+		{"no test named", "", []string{"site:direct", "site:helper", "site:other"}},
+		{"a test of no file here", "TestElsewhere", []string{"site:direct", "site:helper", "site:other"}},
+	}
+	root := t.TempDir()
+	dir := filepath.Join(root, "pool")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": use}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lineOf := func(src, mark string) int {
+		for i, l := range strings.Split(src, "\n") {
+			if strings.Contains(l, mark) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no %q in the source", mark)
+		return 0
+	}
+	path := filepath.Join(dir, "pool.go")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &profile.Goroutine{ID: 1, State: "chan receive",
+				Frames:    []profile.Frame{{Func: "example.com/m/pool.(*Pool).loop", File: path, Line: lineOf(pool, "// mark:loop")}},
+				CreatedBy: &profile.Frame{Func: "example.com/m/pool.New", File: path, Line: lineOf(pool, "// go:loop")}}
+			rep := explained([]report.Leak{{Goroutine: g, Test: tt.test}}, report.Options{Package: "example.com/m/pool", ModuleRoot: root}, Options{})
+			s := rep.Groups[0].Diagnosis.Suggestion
+			if s == nil {
+				t.Fatalf("no edit: %s", rep.Groups[0].Diagnosis.NoEdit)
+			}
+			var got, want []int
+			for _, e := range s.Edits {
+				got = append(got, e.Line)
+			}
+			for _, m := range tt.sites {
+				want = append(want, lineOf(use, m)+1) // the call goes on the line after the site
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("edits at lines %v of use_test.go, want %v\n%s", got, want, s.Summary)
+			}
 		})
 	}
 }

@@ -122,6 +122,11 @@ func (e *editor) cancelOnEveryExit() (*report.Suggestion, string) {
 		e.fix = fmt.Sprintf("defer %s() right after %s (line %d), and have the goroutine also return on "+
 			"<-%s.Done(): it waits only to cancel %s, which is done with once %s returns", cancelID.Name,
 			types.ExprString(call.Fun), cf.lineOf(as.Pos()), ctxName, ctxName, fname)
+		// What it waits for may well come, late (an agent's shutdown):
+		// the leak is that every call leaves a goroutine waiting for it.
+		e.why = fmt.Sprintf("%s: `%s` waits only to call %s() afterwards, and %s returns without ending that "+
+			"wait: each call leaves one more goroutine blocked here", e.d.pos(e.g.Block), e.s.text,
+			cancelID.Name, fname)
 		return &report.Suggestion{
 			Summary: fmt.Sprintf("defer %s() after %s, and receive in a select that also returns on <-%s.Done(): the "+
 				"goroutine ends when %s returns", cancelID.Name, types.ExprString(call.Fun), ctxName, fname),

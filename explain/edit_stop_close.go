@@ -58,6 +58,11 @@ func (e *editor) closeForEveryWaiter() (*report.Suggestion, string) {
 		f := send.file
 		e.fix = fmt.Sprintf("replace the send at line %d with close(%s): one send releases one of the goroutines "+
 			"waiting on %s, and the others wait on", send.line, ch, ch)
+		// Whether the send ran is not known, and need not be: the
+		// goroutines here wait either way.
+		e.why = fmt.Sprintf("%s: `%s` waits on %s, which only the send at %s:%d in %s releases, one goroutine "+
+			"per send: with several goroutines waiting on it, a send leaves the others waiting whether it ran or not",
+			e.d.pos(e.g.Block), e.s.text, obj.text, e.d.rel(f.path), send.line, funcName(send.decl, send.fn))
 		return &report.Suggestion{
 			Summary: fmt.Sprintf("close %s in %s instead of sending on it, so every goroutine waiting on it "+
 				"returns, not just one", ch, funcName(send.decl, send.fn)),

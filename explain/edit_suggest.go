@@ -22,6 +22,10 @@ type editor struct {
 	// fix, set by a rule, replaces the diagnosis's fix: the edit found
 	// is what the code needs, said better than the catalog's advice.
 	fix string
+	// why, set by a rule, replaces the diagnosis's summary: the rule
+	// found what the general reading of the wait could not tell (that
+	// the release ran, and released another goroutine).
+	why string
 }
 
 // suggest sets g.Diagnosis.Suggestion when the diagnosed shape has a
@@ -60,6 +64,9 @@ func (d *diagnoser) suggest(g *report.Group) {
 	if sug != nil {
 		if e.fix != "" {
 			g.Diagnosis.Fix = e.fix
+		}
+		if e.why != "" {
+			g.Diagnosis.Summary = e.why
 		}
 		d.finishSuggestion(g, sug)
 		return
@@ -219,8 +226,16 @@ func (e *editor) rules() (*report.Suggestion, string) {
 				return sug, ""
 			}
 		}
-		return nil, "a read lock is taken again while held, behind a waiting writer: split off a helper that " +
-			"expects the lock held (the catalog's sample) — a design choice, not a mechanical edit"
+		if e.holdsReadLock() {
+			return nil, "a read lock is taken again while held, behind a waiting writer: split off a helper that " +
+				"expects the lock held (the catalog's sample) — a design choice, not a mechanical edit"
+		}
+		// No read lock of this mutex was found held in the goroutine's
+		// frames, which does not prove there is none (a Cond's RLocker
+		// takes it under another name): say what to do in either case.
+		return nil, "no safe mechanical edit at this line: the lock's holder must release it (see the fix), " +
+			"or, where this goroutine took the read lock earlier, split off a helper that expects it held " +
+			"(the catalog's sample)"
 	case report.PatternDoubleLock:
 		if sug := e.doubleLock(); sug != nil {
 			return sug, ""

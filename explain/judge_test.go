@@ -78,6 +78,31 @@ type jpkg struct {
 	// receiving marks the channel types whose sent values are being
 	// listed, so a value received from a value received stops.
 	receiving map[string]bool
+	// funcs are the package's function declarations and literals.
+	funcs []jfunc
+}
+
+// jfunc is a function declaration or literal, with the lines it spans.
+type jfunc struct {
+	file       string
+	start, end int
+	node       ast.Node
+}
+
+// funcAt returns the innermost function declaration or literal of the
+// package spanning line of file, nil when none does.
+func (j *jpkg) funcAt(file string, line int) ast.Node {
+	var best *jfunc
+	for i := range j.funcs {
+		f := &j.funcs[i]
+		if f.file == file && f.start <= line && line <= f.end && (best == nil || f.end-f.start < best.end-best.start) {
+			best = f
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.node
 }
 
 // litParam is a parameter of a function literal.
@@ -192,6 +217,17 @@ func (j *jpkg) add(kind string, at ast.Node, operand ast.Expr, typ types.Type, o
 	j.ops = append(j.ops, jop{kind: kind, file: file, line: line, operand: operand, typ: typ, obj: obj})
 }
 
+func (j *jpkg) addFunc(n ast.Node) {
+	file, start := j.line(n)
+	_, end := j.line(endOf{n})
+	j.funcs = append(j.funcs, jfunc{file: file, start: start, end: end, node: n})
+}
+
+// endOf is a node whose position is another node's end.
+type endOf struct{ ast.Node }
+
+func (e endOf) Pos() token.Pos { return e.Node.End() }
+
 func (j *jpkg) walk(f *ast.File) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -268,7 +304,10 @@ func (j *jpkg) walk(f *ast.File) {
 			}
 		case *ast.CallExpr:
 			j.call(n)
+		case *ast.FuncDecl:
+			j.addFunc(n)
 		case *ast.FuncLit:
+			j.addFunc(n)
 			i := 0
 			for _, fld := range n.Type.Params.List {
 				if len(fld.Names) == 0 {
@@ -1202,6 +1241,23 @@ func judge(t testing.TB, r *report.Report, g *report.Group) (v verdict) {
 		}
 		if !found {
 			out = append(out, fmt.Sprintf("says it holds %s since %s:%d, but no %s of it is there", h.Mutex, filepath.Base(h.Lock.File), h.Lock.Line, kind))
+			continue
+		}
+		// A frame holds a lock only its own function took: one taken in a
+		// function literal inside it was taken, and released or not, by
+		// the literal's frame. So some frame of the stack must stand in
+		// the very function that locked, past the lock's line.
+		if g.Stack != nil {
+			fn := j.funcAt(h.Lock.File, h.Lock.Line)
+			inFrame := false
+			for _, fr := range g.Stack.Frames {
+				if fr.File == h.Lock.File && fr.Line > h.Lock.Line && fn != nil && j.funcAt(fr.File, fr.Line) == fn {
+					inFrame = true
+				}
+			}
+			if !inFrame {
+				out = append(out, fmt.Sprintf("says it holds %s since %s:%d, but no frame of its stack is in the function that took it, past that line", h.Mutex, filepath.Base(h.Lock.File), h.Lock.Line))
+			}
 		}
 	}
 	if f.Cycle > 0 && f.Cycle <= len(r.Cycles) {

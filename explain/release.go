@@ -579,14 +579,20 @@ func (d *diagnoser) doubleLock(w *wait, at string) (finding, bool) {
 		if ok, exact := h.key.matches(obj.key); !ok || !exact {
 			continue
 		}
-		if h.op.kind == opRLock && obj.on == opRLock {
-			// A recursive read lock: deadlocks only with a writer waiting,
-			// which the RWMutex diagnosis explains.
-			continue
-		}
 		where := "earlier in the same function"
 		if h.frame > 0 {
 			where = "in " + report.FuncShort(w.frames[h.frame].f.Func) + ", a caller on the same stack"
+		}
+		if h.op.kind == opRLock && obj.on == opRLock {
+			// A recursive read lock: it deadlocks only once a writer
+			// waits, which the cycles add to the summary.
+			return finding{pattern: report.PatternRWMutexDeadlock,
+				summary: fmt.Sprintf("%s: `%s` while this goroutine holds %s.RLock() from %s:%d, %s — a "+
+					"recursive read lock deadlocks once a writer waits; split off a helper that expects the "+
+					"lock held", at, w.site.text, h.op.text, d.rel(h.op.file.path), h.op.line, where),
+				evidence: []string{fmt.Sprintf("source: %s.RLock() at %s:%d is not released on the way to line %d",
+					h.op.text, d.rel(h.op.file.path), h.op.line, w.frames[h.frame].f.Line)},
+				held: &h}, true
 		}
 		return finding{pattern: report.PatternDoubleLock,
 			summary: fmt.Sprintf("%s: `%s` waits for a lock this goroutine already holds: %s.%s() at %s:%d, %s, "+

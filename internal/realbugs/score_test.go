@@ -8,7 +8,7 @@ import (
 // scoreFloor is what today's diagnosis (report.New, through ReportClaims)
 // scores on the corpus: TestScore fails when a measure drops below it. It
 // is a floor, not a target; raise it when the diagnosis gets better.
-var scoreFloor = Totals{Cases: 32, Found: 32, Block: 32, Class: 30, Partner: 30, Fix: 26, Edits: 24, EditsRemove: 24}
+var scoreFloor = Totals{Cases: 32, Found: 32, Block: 32, Class: 30, Partner: 31, Fix: 26, Edits: 24, EditsRemove: 24}
 
 // TestScore scores today's diagnosis on every case (the rules are Row's
 // and Score's), logs the table BENCHMARKS.md quotes, and holds each
