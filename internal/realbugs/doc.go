@@ -43,8 +43,9 @@
 // file:line, the catalog pattern ID, whether a cycle was found, every
 // file:line named as what would release the goroutines, the existing
 // method or function it says to call ("Type.Method" or a plain name), and
-// the files its suggested edits change, already edited. ReportClaims is
-// the Diagnose of today's report.New. The runner (Runner) applies edits
+// the files its suggested edits change, already edited. ReportClaims (in
+// the package's tests, so that the explain package's tests may run the
+// corpus too) is the Diagnose of today's explanation, from Case.Leaks. The runner (Runner) applies edits
 // through a go build overlay and reruns the case with the runcase command:
 // one build holds every case's edits (the cases share no file), and a
 // build that fails is redone case by case so only the case whose edit

@@ -12,7 +12,8 @@ import (
 
 // Claim is what a diagnosis says about one group of leaked goroutines,
 // reduced to what the score compares. A diagnoser (Diagnose) turns its own
-// output into claims; ReportClaims does it for report.New.
+// output into claims; ReportClaims (a test of this package) does it for
+// explain.Report.
 type Claim struct {
 	// IDs are the goroutines the claim is about.
 	IDs []int64

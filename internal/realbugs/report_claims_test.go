@@ -6,26 +6,16 @@ import (
 	"slices"
 
 	"github.com/leakhound/leakhound/explain"
-	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
 
-// ReportClaims is the Diagnose of today's report package: the goroutines
-// the case started, parsed by profile and explained by report.New with
-// the case's module as ModuleRoot (so the source is read), each group
-// turned into a Claim from the diagnosis's facts (never from its prose).
+// ReportClaims is the Diagnose of today's explanation: the case's leaks
+// (Case.Leaks) grouped by report.New and explained by explain.Report
+// with the case's module as ModuleRoot (so the source is read), each
+// group turned into a Claim from the diagnosis's facts (never from its
+// prose).
 func ReportClaims(c Case, capt Capture) ([]Claim, error) {
-	snap, err := profile.ParseBytes(capt.Dump)
-	if err != nil {
-		return nil, fmt.Errorf("parsing the dump: %w", err)
-	}
-	var leaks []report.Leak
-	for _, g := range snap.Goroutines {
-		if slices.Contains(capt.Started, g.ID) {
-			leaks = append(leaks, report.Leak{Goroutine: g, Test: c.Name})
-		}
-	}
-	root, err := ModuleRoot(c.Dir)
+	leaks, root, err := c.Leaks(capt)
 	if err != nil {
 		return nil, err
 	}
