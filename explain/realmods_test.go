@@ -2,9 +2,7 @@ package explain
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -53,7 +51,9 @@ var realModCases = []struct {
 func TestRealModules(t *testing.T) {
 	for _, tt := range realModCases {
 		t.Run(tt.name, func(t *testing.T) {
-			src := moduleSource(t, tt.module, tt.pkg)
+			// A copy, not the module cache: the package under test is the
+			// user's own, which the explanation and the judge type-check.
+			src := filepath.Join(testenv.ModuleCopy(t, testenv.GoCommand(t), tt.module, nil), tt.pkg)
 			data, err := os.ReadFile(filepath.Join("testdata", "realmods", tt.dir, tt.dump))
 			if err != nil {
 				t.Fatal(err)
@@ -88,6 +88,12 @@ func TestRealModules(t *testing.T) {
 			for _, c := range contradictions(r, g) {
 				t.Errorf("contradicted claim: %s\n%s", c, d.Summary)
 			}
+			if judgePackage(t, g.Block.File) == nil {
+				t.Errorf("the judge cannot load %s", g.Block.File)
+			}
+			if v := judge(t, r, g); len(v.contradicted) > 0 {
+				t.Errorf("the source contradicts %q\n%s", v.contradicted, d.Summary)
+			}
 			var buf bytes.Buffer
 			if err := r.WriteText(&buf); err != nil {
 				t.Fatal(err)
@@ -95,19 +101,4 @@ func TestRealModules(t *testing.T) {
 			t.Logf("\n%s", buf.String())
 		})
 	}
-}
-
-// moduleSource returns the directory of pkg in module@version, downloaded
-// into the module cache through the module proxy; the test is skipped when
-// the module cannot be had.
-func moduleSource(t *testing.T, module, pkg string) string {
-	t.Helper()
-	cmd := exec.Command(testenv.GoCommand(t), "mod", "download", "-json", module)
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
-	var info struct{ Dir string }
-	if err != nil || json.Unmarshal(out, &info) != nil || info.Dir == "" {
-		t.Skipf("cannot download %s: %v", module, err)
-	}
-	return filepath.Join(info.Dir, pkg)
 }

@@ -2,9 +2,7 @@ package leakcheck
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -71,7 +69,7 @@ func TestPlantedLeak(t *testing.T) {
 // binary built as go test builds it and with -race.
 func BenchmarkExplainRealModule(b *testing.B) {
 	goCmd := testenv.GoCommand(b)
-	dir := otelCopy(b, goCmd)
+	dir := testenv.ModuleCopy(b, goCmd, otelSDK, map[string]string{"trace/planted_leak_test.go": plantedTracerLeak})
 	pkg := filepath.Join(dir, "trace")
 	for _, build := range []struct{ name, flag string }{{"go test", ""}, {"go test -race", "-race"}} {
 		b.Run(build.name, func(b *testing.B) {
@@ -80,7 +78,7 @@ func BenchmarkExplainRealModule(b *testing.B) {
 			if build.flag != "" {
 				args = append(args, build.flag)
 			}
-			goRun(b, pkg, goCmd, append(args, ".")...)
+			testenv.GoIn(b, pkg, goCmd, append(args, ".")...)
 			// Warm what a user's earlier run of the package would have.
 			failingCheck(b, pkg, bin, false)
 			failingCheck(b, pkg, bin, true)
@@ -124,64 +122,3 @@ func failingCheck(b *testing.B, pkg, bin string, noSource bool) time.Duration {
 	return took
 }
 
-// otelCopy writes a scratch copy of the otel sdk module that requires this
-// leakhound, with the planted test in its trace package; it skips b when
-// the module cannot be had.
-func otelCopy(b *testing.B, goCmd string) string {
-	b.Helper()
-	root, err := exec.Command(goCmd, "env", "GOMOD").Output()
-	if err != nil {
-		b.Fatal(err)
-	}
-	dl, err := exec.Command(goCmd, "mod", "download", "-json", otelSDK).Output()
-	if err != nil {
-		b.Skipf("cannot have %s: %v", otelSDK, err)
-	}
-	var mod struct{ Dir string }
-	if err := json.Unmarshal(dl, &mod); err != nil || mod.Dir == "" {
-		b.Fatalf("go mod download %s: %v\n%s", otelSDK, err, dl)
-	}
-	dir := filepath.Join(b.TempDir(), "sdk")
-	if err := os.CopyFS(dir, os.DirFS(mod.Dir)); err != nil {
-		b.Fatal(err)
-	}
-	// The module's replace directives point into otel's repository, which
-	// the copy does not have: its requirements come from the proxy instead.
-	edit, err := exec.Command(goCmd, "mod", "edit", "-json", filepath.Join(dir, "go.mod")).Output()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var gomod struct {
-		Replace []struct{ Old struct{ Path string } }
-	}
-	if err := json.Unmarshal(edit, &gomod); err != nil {
-		b.Fatal(err)
-	}
-	args := []string{"mod", "edit", "-require=github.com/leakhound/leakhound@v0.0.0",
-		"-replace=github.com/leakhound/leakhound=" + filepath.Dir(strings.TrimSpace(string(root)))}
-	for _, r := range gomod.Replace {
-		args = append(args, "-dropreplace="+r.Old.Path)
-	}
-	goRun(b, dir, goCmd, args...)
-	if err := os.WriteFile(filepath.Join(dir, "trace", "planted_leak_test.go"), []byte(plantedTracerLeak), 0o644); err != nil {
-		b.Fatal(err)
-	}
-	cmd := exec.Command(goCmd, "mod", "tidy")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Skipf("cannot resolve %s's requirements: %v\n%s", otelSDK, err, out)
-	}
-	return dir
-}
-
-// goRun runs the go command in dir, failing b with its output if it fails.
-func goRun(b *testing.B, dir, goCmd string, args ...string) {
-	b.Helper()
-	cmd := exec.Command(goCmd, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
