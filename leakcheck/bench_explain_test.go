@@ -121,4 +121,3 @@ func failingCheck(b *testing.B, pkg, bin string, noSource bool) time.Duration {
 	}
 	return took
 }
-
