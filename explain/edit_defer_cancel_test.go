@@ -1,9 +1,6 @@
 package explain
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // deferCancelSource holds contexts whose cancel not every exit of their
 // maker calls, and near misses where a deferred cancel would end a context
@@ -96,18 +93,4 @@ func TestDeferCancelEdits(t *testing.T) {
 		{"no defer for a context returned", "open", "chan receive", "x.(*agent).open.func1", "open",
 			nil, "", "ctx leaves the function"},
 	})
-}
-
-// TestDeferCancelWhy checks the summary of a goroutine that waits only to
-// cancel its caller's context: it is not "nothing called Shutdown" (the
-// agent may well shut down, late), but a goroutine left behind by every
-// call that returns.
-func TestDeferCancelWhy(t *testing.T) {
-	d := diagnoseMark(t, deferCancelSource, "x.(*agent).checks.func1", "checks", "chan receive", "checks")
-	if d.Suggestion == nil {
-		t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
-	}
-	if strings.Contains(d.Summary, "nothing called") || !strings.Contains(d.Summary, "each call leaves one more goroutine blocked here") {
-		t.Errorf("summary %q, want the goroutine each call leaves behind", d.Summary)
-	}
 }

@@ -1,14 +1,6 @@
 package explain
 
-import (
-	"path/filepath"
-	"slices"
-	"strings"
-	"testing"
-
-	"github.com/leakhound/leakhound/profile"
-	"github.com/leakhound/leakhound/report"
-)
+import "testing"
 
 // stopCloseSource holds a stop channel sent one value for several
 // waiters, and near misses where a close would change what a receiver
@@ -110,29 +102,4 @@ func TestStopCloseEdits(t *testing.T) {
 		{"no close for a single waiter", "single", "select", "x.(*single).loop", "single",
 			nil, "", ""},
 	})
-}
-
-// TestStopCloseWhy checks that the one-send diagnosis replaces the
-// summary's "nothing called Stop": the send may well have run, releasing
-// one worker, and the others wait either way.
-func TestStopCloseWhy(t *testing.T) {
-	d := diagnoseMark(t, stopCloseSource, "x.(*pool).worker", "pool", "select", "pool")
-	if d.Suggestion == nil {
-		t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
-	}
-	if strings.Contains(d.Summary, "nothing called") || !strings.Contains(d.Summary, "a send leaves the others waiting whether it ran or not") {
-		t.Errorf("summary %q, want the one send that releases one waiter", d.Summary)
-	}
-}
-
-// diagnoseMark diagnoses one goroutine of fn blocked (in state) at the
-// line of source marked mark, started by the go statement marked goMark.
-func diagnoseMark(t *testing.T, source, fn, mark, state, goMark string) report.Diagnosis {
-	t.Helper()
-	path, marks := writeSource(t, source)
-	goLine := 1 + slices.IndexFunc(strings.Split(source, "\n"), func(l string) bool { return strings.Contains(l, "// go:"+goMark) })
-	g := &profile.Goroutine{ID: 1, State: state,
-		Frames:    []profile.Frame{{Func: fn, File: path, Line: marks[mark]}},
-		CreatedBy: &profile.Frame{Func: strings.TrimSuffix(fn, ".func1"), File: path, Line: goLine}}
-	return explained([]report.Leak{{Goroutine: g}}, report.Options{ModuleRoot: filepath.Dir(path)}, Options{}).Groups[0].Diagnosis
 }

@@ -5,6 +5,7 @@ import (
 	"go/format"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -340,4 +341,44 @@ func checkEditCases(t *testing.T, source string, cases []editCase) {
 			}
 		})
 	}
+}
+
+// TestRuleSummaries checks the summaries the edit rules put in place of
+// the general reading of a wait, where that reading says what the code
+// contradicts: "nothing called Stop" for a stop channel whose one send may
+// well have run (releasing one worker of several), and for a goroutine
+// that waits only to cancel its caller's context (what it waits for may
+// come, late; every call leaves one behind meanwhile).
+func TestRuleSummaries(t *testing.T) {
+	for _, tt := range []struct {
+		name, source, fn, mark, state, goMark string
+		want                                  string
+	}{
+		{"one send for several waiters", stopCloseSource, "x.(*pool).worker", "pool", "select", "pool",
+			"a send leaves the others waiting whether it ran or not"},
+		{"a wait only to cancel", deferCancelSource, "x.(*agent).checks.func1", "checks", "chan receive", "checks",
+			"each call leaves one more goroutine blocked here"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := diagnoseMark(t, tt.source, tt.fn, tt.mark, tt.state, tt.goMark)
+			if d.Suggestion == nil {
+				t.Fatalf("no edit (%s): %s", d.NoEdit, d.Summary)
+			}
+			if strings.Contains(d.Summary, "nothing called") || !strings.Contains(d.Summary, tt.want) {
+				t.Errorf("summary %q, want it to say %q", d.Summary, tt.want)
+			}
+		})
+	}
+}
+
+// diagnoseMark diagnoses one goroutine of fn blocked (in state) at the
+// line of source marked mark, started by the go statement marked goMark.
+func diagnoseMark(t *testing.T, source, fn, mark, state, goMark string) report.Diagnosis {
+	t.Helper()
+	path, marks := writeSource(t, source)
+	goLine := 1 + slices.IndexFunc(strings.Split(source, "\n"), func(l string) bool { return strings.Contains(l, "// go:"+goMark) })
+	g := &profile.Goroutine{ID: 1, State: state,
+		Frames:    []profile.Frame{{Func: fn, File: path, Line: marks[mark]}},
+		CreatedBy: &profile.Frame{Func: strings.TrimSuffix(fn, ".func1"), File: path, Line: goLine}}
+	return explained([]report.Leak{{Goroutine: g}}, report.Options{ModuleRoot: filepath.Dir(path)}, Options{}).Groups[0].Diagnosis
 }
