@@ -62,8 +62,17 @@
 // module cache, or report.Options.SourceRoots), each at most once per
 // Report call.
 //
+// Values are followed per variable and per field of a type, not per call
+// or per instance: every value a field of T holds is one value, and two
+// calls of a constructor make one value for it. So a cancel kept in a
+// field counts for every context the field ever held (unless the field is
+// seen overwritten before a cancel), and where goroutines of several
+// calls could each release a goroutine, the explanation names them as
+// "one of" those groups instead of picking one.
+//
 // Where a package cannot be loaded (no go command, a package that does
-// not type-check), Report matches values by their names in
+// not type-check, a dependency in the module cache, which the go command
+// resolves in its own module), Report matches values by their names in
 // the syntax and says so in the evidence ("types not loaded"); where a
 // file cannot be read, the diagnosis rests on the stack alone and the
 // evidence says that too. Options.NoTypes keeps the whole explanation on
@@ -80,6 +89,8 @@
 // own_defer.go and skipped.go the facts; cycle.go the partners and
 // cycles; edit_*.go and fix_*.go the fixes and edits. The tests are the
 // specification: the GoKer kernels of real bugs (testdata/goker, scored by
-// TestGokerScore against an independent judge, judge_test.go), real
-// modules (testdata/realmods), and one test per rule of the edits.
+// TestGokerScore against an independent judge, judge_test.go), the corpus
+// of real leaks fixed in public projects (internal/realbugs, judged by
+// TestJudgeRealBugs), real modules (testdata/realmods), and one test per
+// rule of the edits.
 package explain
