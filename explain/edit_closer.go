@@ -243,8 +243,20 @@ func returnsType(fn *ast.FuncDecl, typeName string) bool {
 	if st, ok := t.(*ast.StarExpr); ok {
 		t = st.X
 	}
-	id, ok := t.(*ast.Ident)
+	id, ok := generic(t).(*ast.Ident)
 	return ok && id.Name == typeName
+}
+
+// generic returns the generic type or function an instantiation
+// (Cache[K, V], NewCache[string, int]) names, e itself otherwise.
+func generic(e ast.Expr) ast.Expr {
+	switch x := e.(type) {
+	case *ast.IndexExpr:
+		return x.X
+	case *ast.IndexListExpr:
+		return x.X
+	}
+	return e
 }
 
 // ownerSite is the edit (or the reason for none) at one call of the
@@ -671,10 +683,10 @@ func createsOwner(e ast.Expr, qual, typ string, files []*srcFile) bool {
 	}
 	switch e := e.(type) {
 	case *ast.CompositeLit:
-		return types.ExprString(e.Type) == want
+		return types.ExprString(generic(e.Type)) == want
 	case *ast.CallExpr:
 		name := ""
-		switch fn := e.Fun.(type) {
+		switch fn := generic(e.Fun).(type) {
 		case *ast.Ident:
 			if qual == "" {
 				name = fn.Name

@@ -197,3 +197,77 @@ func TestOther(t *testing.T) {
 		})
 	}
 }
+
+// TestCloserEditGeneric checks that an owner of a generic type is found
+// where the code creates it: through a generic constructor, instantiated
+// or inferred, and through a helper of the tests returning it.
+func TestCloserEditGeneric(t *testing.T) {
+	const pool = `package pool
+
+type Pool[T any] struct{ stop chan struct{} }
+
+func New[T any]() (*Pool[T], error) {
+	p := &Pool[T]{stop: make(chan struct{})}
+	go p.loop() // go:loop
+	return p, nil
+}
+
+func (p *Pool[T]) loop() {
+	<-p.stop // mark:loop
+}
+
+func (p *Pool[T]) Close() { close(p.stop) }
+`
+	const use = `package pool
+
+import "testing"
+
+func newPool(t *testing.T) *Pool[string] {
+	p, err := New[string]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPool(t *testing.T) {
+	p := newPool(t) // site:helper
+	q, err := New[int]() // site:inferred
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p == nil || q == nil {
+		t.Fatal("no pool")
+	}
+}
+`
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "pool"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": use} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lineOf := func(src, mark string) int {
+		return 1 + slices.IndexFunc(strings.Split(src, "\n"), func(l string) bool { return strings.Contains(l, mark) })
+	}
+	path := filepath.Join(root, "pool", "pool.go")
+	g := &profile.Goroutine{ID: 1, State: "chan receive",
+		Frames:    []profile.Frame{{Func: "example.com/m/pool.(*Pool[...]).loop", File: path, Line: lineOf(pool, "// mark:loop")}},
+		CreatedBy: &profile.Frame{Func: "example.com/m/pool.New[...]", File: path, Line: lineOf(pool, "// go:loop")}}
+	rep := explained([]report.Leak{{Goroutine: g, Test: "TestPool"}}, report.Options{Package: "example.com/m/pool", ModuleRoot: root}, Options{})
+	s := rep.Groups[0].Diagnosis.Suggestion
+	if s == nil {
+		t.Fatalf("no edit: %s", rep.Groups[0].Diagnosis.NoEdit)
+	}
+	var got []int
+	for _, e := range s.Edits {
+		got = append(got, e.Line)
+	}
+	// After the helper's p, and after the error check of q.
+	if want := []int{lineOf(use, "site:helper") + 1, lineOf(use, "site:inferred") + 4}; !slices.Equal(got, want) {
+		t.Errorf("edits at lines %v, want %v\n%s\n%v", got, want, s.Summary, s.Lines)
+	}
+}
