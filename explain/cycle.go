@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"slices"
 	"strings"
 
@@ -30,6 +31,9 @@ type waitEdge struct {
 func (d *diagnoser) edges() map[*wait][]waitEdge {
 	out := make(map[*wait][]waitEdge)
 	for _, w := range d.waits {
+		if d.cancelledFromOutside(w) {
+			continue // it waits for whoever cancels, not for the groups
+		}
 		for _, obj := range w.objs {
 			for _, h := range d.waits {
 				if h == w {
@@ -66,6 +70,63 @@ func (d *diagnoser) edges() map[*wait][]waitEdge {
 		}
 	}
 	return out
+}
+
+// onFrames reports whether the function declared at decl (a SourceRef of
+// its declaration line) is on one of w's frames.
+func onFrames(w *wait, decl report.SourceRef) bool {
+	for _, fs := range w.frames {
+		if fs.s.decl != nil && fs.s.file.path == decl.File && fs.s.file.lineOf(fs.s.decl.Pos()) == decl.Line {
+			return true
+		}
+	}
+	return false
+}
+
+// cancelledFromOutside reports whether w is a select with a case on a
+// context's Done that code on no leaked goroutine's stack cancels (a
+// Shutdown method, say): a select returns on any of its cases, so such a
+// goroutine waits for that call, and what the other cases wait for (other
+// stuck goroutines) is no deadlock of theirs.
+func (d *diagnoser) cancelledFromOutside(w *wait) bool {
+	if w.g.Reason != report.ReasonSelect {
+		return false
+	}
+	sel := selectOnLine(w.site)
+	if sel == nil {
+		return false
+	}
+	onStack := make(map[string]bool)
+	for _, h := range d.waits {
+		for _, fs := range h.frames {
+			if fs.s.decl != nil {
+				onStack[fs.f.File+"\x00"+funcName(fs.s.decl, fs.s.decl)] = true
+			}
+		}
+	}
+	for _, st := range sel.Body.List {
+		cc, ok := st.(*ast.CommClause)
+		if !ok || cc.Comm == nil {
+			continue
+		}
+		ch, _ := commChan(cc)
+		if ch == nil {
+			continue
+		}
+		if _, done := isDoneRecv(&ast.UnaryExpr{Op: token.ARROW, X: ch}); !done {
+			continue
+		}
+		for _, p := range d.cancelPartners(w.site.file, ch) {
+			pf := d.src.file(p.File)
+			if pf == nil {
+				continue
+			}
+			if ps := pf.locate(p.Line); ps != nil && ps.decl != nil && !onStack[p.File+"\x00"+funcName(ps.decl, ps.decl)] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // holdsRead reports whether w holds a read lock on obj's mutex.
@@ -160,8 +221,14 @@ func (d *diagnoser) namePartner(w *wait, es []waitEdge, index map[*report.Group]
 		g.Diagnosis.PatternID = report.FallbackPattern(g.Reason)
 		g.Diagnosis.Fix = ""
 		g.Diagnosis.Facts.Closer = nil
-		g.Diagnosis.Summary = fmt.Sprintf("%s: `%s` waits for %s, which was called but is itself stuck: %s",
-			d.pos(g.Block), e.from.site.text, c.At.Func, why)
+		called := "was called but is itself stuck"
+		if !onFrames(e.to, c.At) {
+			// Not on the partner's stack: the partner would call it
+			// later, from where it waits.
+			called = "nothing called yet"
+		}
+		g.Diagnosis.Summary = fmt.Sprintf("%s: `%s` waits for %s, which %s: %s",
+			d.pos(g.Block), e.from.site.text, c.At.Func, called, why)
 	case e.obj.on == opDone || e.obj.on == opSignal:
 		// "a Done is missing" is not what the source says: it is there,
 		// in a goroutine that is itself stuck.

@@ -127,9 +127,15 @@ func (d *diagnoser) closerOfField(files []*srcFile, typeName, field string) *own
 		if !closing[m.decl.Name.Name] {
 			continue
 		}
-		if best == nil || rank(m.decl.Name.Name) < rank(best.decl.Name.Name) {
-			best = &methods[i]
+		// Of equal rank, the simpler call: Shutdown() before
+		// ShutdownWithContext(ctx), which it calls.
+		if r, br := rank(m.decl.Name.Name), 0; best != nil {
+			br = rank(best.decl.Name.Name)
+			if r > br || r == br && m.decl.Type.Params.NumFields() >= best.decl.Type.Params.NumFields() {
+				continue
+			}
 		}
+		best = &methods[i]
 	}
 	if best == nil {
 		return nil

@@ -33,7 +33,7 @@ func (d *diagnoser) cancelPartners(f *srcFile, ch ast.Expr) []report.SourceRef {
 		}
 		out = append(out, ref)
 	}
-	return out
+	return d.preciseCancels(f, sel.X, out)
 }
 
 // doneRecvAt returns the channel expression x.Done() of the receive

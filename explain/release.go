@@ -24,6 +24,11 @@ const maxPartnersShown = 3
 // Cross-group facts (holders, cycles) come later, in relate.
 func (d *diagnoser) refine(g *report.Group, w *wait, f finding) finding {
 	at := d.pos(g.Block)
+	if f.pattern == report.PatternContextNeverDone && w != nil {
+		if owned, ok := d.ctxOwnerClosed(w, at, f); ok {
+			return owned
+		}
+	}
 	if w != nil && len(w.objs) == 0 && g.Reason.OnChannel() && f.pattern != report.PatternContextNeverDone &&
 		f.pattern != report.PatternNilChannel && f.pattern != report.PatternRangeUnclosed {
 		// The channel is an expression the index does not resolve (a

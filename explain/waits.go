@@ -358,6 +358,11 @@ func (p *pkgOps) calleesAfter(s *site, later func(int) bool) []*ast.FuncDecl {
 		case *ast.SelectorExpr:
 			if id, ok := fun.X.(*ast.Ident); ok && recv != "" && id.Name == recv {
 				name, wantTyp = fun.Sel.Name, typ
+			} else {
+				// A method of the package called on another value (a
+				// goroutine's captured owner: s.stop() in a literal
+				// NewServer started), when the types say which.
+				name, wantTyp = s.file.capturedMethod(s.fn, fun)
 			}
 		}
 		if name == "" {
