@@ -100,20 +100,24 @@ func closerDecl(files []*srcFile, typ, name string) *report.Closer {
 			if !ok || fd.Name.Name != name {
 				continue
 			}
-			recv, rt, ptr := receiver(fd)
-			if rt != typ {
-				continue
+			if _, rt, _ := receiver(fd); rt == typ {
+				return closerAt(pf, fd)
 			}
-			line := pf.lineOf(fd.Pos())
-			c := &report.Closer{Type: typ, Pointer: ptr, Method: name, Recv: recv,
-				At: report.SourceRef{File: pf.path, Line: line, Func: funcName(fd, fd), Text: pf.line(line)}}
-			if ps := fd.Type.Params.List; len(ps) > 0 && types.ExprString(ps[0].Type) == "context.Context" {
-				c.TakesContext = true
-			}
-			return c
 		}
 	}
 	return nil
+}
+
+// closerAt is the Closer for the method decl of f.
+func closerAt(f *srcFile, decl *ast.FuncDecl) *report.Closer {
+	recv, typ, ptr := receiver(decl)
+	line := f.lineOf(decl.Pos())
+	c := &report.Closer{Type: typ, Pointer: ptr, Method: decl.Name.Name, Recv: recv,
+		At: report.SourceRef{File: f.path, Line: line, Func: funcName(decl, decl), Text: f.line(line)}}
+	if ps := decl.Type.Params.List; len(ps) > 0 && types.ExprString(ps[0].Type) == "context.Context" {
+		c.TakesContext = true
+	}
+	return c
 }
 
 // fieldReassigned reports whether some statement of files assigns a field

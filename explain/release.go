@@ -478,14 +478,7 @@ func (d *diagnoser) closerOf(w *wait, stopOps, all []*srcOp) *report.Closer {
 			return nil
 		}
 	}
-	recv, typ, ptr := receiver(decl)
-	o := inCloser[0]
-	c := &report.Closer{Type: typ, Pointer: ptr, Method: decl.Name.Name, Recv: recv,
-		At: report.SourceRef{File: o.file.path, Line: o.file.lineOf(decl.Pos()), Func: funcName(decl, decl),
-			Text: o.file.line(o.file.lineOf(decl.Pos()))}}
-	if ps := decl.Type.Params.List; len(ps) > 0 && types.ExprString(ps[0].Type) == "context.Context" {
-		c.TakesContext = true
-	}
+	c := closerAt(inCloser[0].file, decl)
 	// Owners: exported types whose method of the same name calls it.
 	for _, p := range w.scope {
 		for _, di := range p.decls {
