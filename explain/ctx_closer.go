@@ -23,20 +23,7 @@ import (
 // calls a cancel function kept in one field of one type of the package,
 // set only where its owner is made; false otherwise, and f stands.
 func (d *diagnoser) ctxOwnerClosed(w *wait, at string, f finding) (finding, bool) {
-	var dones []ast.Expr
-	if sel := selectOnLine(w.site); sel != nil {
-		for _, st := range sel.Body.List {
-			if cc, ok := st.(*ast.CommClause); ok && cc.Comm != nil {
-				if ch, _ := commChan(cc); ch != nil {
-					if _, done := isDoneRecv(&ast.UnaryExpr{Op: token.ARROW, X: ch}); done {
-						dones = append(dones, ch)
-					}
-				}
-			}
-		}
-	} else if ch := doneRecvAt(w.site); ch != nil {
-		dones = append(dones, ch)
-	}
+	dones := doneWaits(w.site)
 	var refs []report.SourceRef
 	for _, ch := range dones {
 		refs = append(refs, d.cancelPartners(w.site.file, ch)...)
@@ -138,4 +125,27 @@ func fieldReassigned(files []*srcFile, field string) bool {
 		})
 	}
 	return found
+}
+
+// doneWaits returns the x.Done() channels the statement at s waits on: the
+// Done cases of a select, or the channel of a bare <-x.Done().
+func doneWaits(s *site) []ast.Expr {
+	sel := selectOnLine(s)
+	if sel == nil {
+		if ch := doneRecvAt(s); ch != nil {
+			return []ast.Expr{ch}
+		}
+		return nil
+	}
+	var out []ast.Expr
+	for _, st := range sel.Body.List {
+		if cc, ok := st.(*ast.CommClause); ok && cc.Comm != nil {
+			if ch, _ := commChan(cc); ch != nil {
+				if _, done := isDoneRecv(&ast.UnaryExpr{Op: token.ARROW, X: ch}); done {
+					out = append(out, ch)
+				}
+			}
+		}
+	}
+	return out
 }

@@ -3,7 +3,6 @@ package explain
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"slices"
 	"strings"
 
@@ -92,10 +91,6 @@ func (d *diagnoser) cancelledFromOutside(w *wait) bool {
 	if w.g.Reason != report.ReasonSelect {
 		return false
 	}
-	sel := selectOnLine(w.site)
-	if sel == nil {
-		return false
-	}
 	onStack := make(map[string]bool)
 	for _, h := range d.waits {
 		for _, fs := range h.frames {
@@ -104,18 +99,7 @@ func (d *diagnoser) cancelledFromOutside(w *wait) bool {
 			}
 		}
 	}
-	for _, st := range sel.Body.List {
-		cc, ok := st.(*ast.CommClause)
-		if !ok || cc.Comm == nil {
-			continue
-		}
-		ch, _ := commChan(cc)
-		if ch == nil {
-			continue
-		}
-		if _, done := isDoneRecv(&ast.UnaryExpr{Op: token.ARROW, X: ch}); !done {
-			continue
-		}
+	for _, ch := range doneWaits(w.site) {
 		for _, p := range d.cancelPartners(w.site.file, ch) {
 			pf := d.src.file(p.File)
 			if pf == nil {
