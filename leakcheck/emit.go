@@ -83,6 +83,9 @@ func buildReport(leaks []report.Leak, cfg *config, opts report.Options) *report.
 	if len(leaks) == 0 {
 		return nil
 	}
+	if opts.SourceRoots == nil {
+		opts.SourceRoots = cfg.env.sourceRoots
+	}
 	r := report.New(leaks, opts)
 	explain.Report(r, explain.Options{})
 	if len(cfg.patterns) > 0 {

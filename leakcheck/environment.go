@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/settings"
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/reportdir"
 )
@@ -29,6 +30,9 @@ type environment struct {
 	workspace   string // GITHUB_WORKSPACE: annotations name files from there
 	reruns      string // LEAKHOUND_RERUNS: "off" stops VerifyTestMain's runs of parts of the tests
 	probe       string // LEAKHOUND_PROBE: this process is VerifyTestMain's probe run
+	// sourceRoots are GOROOT and the module cache (GOMODCACHE, GOPATH):
+	// the directories besides the module whose files a report reads.
+	sourceRoots []string
 	problems    []string
 }
 
@@ -72,6 +76,7 @@ func readEnvironment(lookup func(string) (string, bool), environ []string, root 
 	e.workspace = get("GITHUB_WORKSPACE")
 	e.reruns = get(rerunsEnv)
 	e.probe = get(probeEnv)
+	e.sourceRoots = srcfile.ToolchainDirs(get("GOMODCACHE"), get("GOPATH"))
 	shard, err := reportdir.Shard(get(reportdir.ShardIndexEnv), get(reportdir.TotalShardsEnv))
 	if err != nil {
 		e.problems = append(e.problems, err.Error())

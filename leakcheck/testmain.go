@@ -10,7 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/leakhound/leakhound/explain"
 	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -182,9 +181,7 @@ func verifyMain(m TestingM, cfg *config, pkg string, w io.Writer) int {
 	if len(n.named) > 0 {
 		nopts := opts
 		nopts.Title = "the tests behind them"
-		r := report.New(n.named, nopts)
-		explain.Report(r, explain.Options{})
-		if r.Total > 0 {
+		if r := buildReport(n.named, cfg, nopts); r != nil {
 			fmt.Fprintf(w, "leakcheck: the tests behind %s of the report above:\n%s\n", words.Plural(r.Total, "goroutine"), reportText(r))
 		}
 	}

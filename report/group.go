@@ -68,7 +68,7 @@ func New(leaks []Leak, opts Options) *Report {
 	if !opts.NoSource {
 		roots := opts.SourceRoots
 		if roots == nil {
-			roots = srcfile.ToolchainDirs("")
+			roots = srcfile.ToolchainDirs("", "")
 		}
 		r.sources = srcfile.New(append([]string{opts.ModuleRoot}, roots...)...)
 	}

@@ -167,7 +167,7 @@ func (r *Report) noun() string {
 // until its caller, trusting that the files it names are its own (as
 // `leakhound fix` does for the module it runs), says where.
 func (r *Report) ReadSourceUnder(roots ...string) {
-	r.sources = srcfile.New(append(roots, srcfile.ToolchainDirs("")...)...)
+	r.sources = srcfile.New(append(roots, srcfile.ToolchainDirs("", "")...)...)
 }
 
 // Sources returns the reader of the source files r may read (see

@@ -17,6 +17,7 @@ type cliEnv struct {
 	stepSummary string // GITHUB_STEP_SUMMARY: merge -summary
 	artifact    string // LEAKHOUND_ARTIFACT: merge -artifact
 	gomodcache  string // GOMODCACHE: one of the directories report reads source from
+	gopath      string // GOPATH: the module cache is under it when GOMODCACHE is unset
 }
 
 // readCLIEnv reads the command's variables. A relative LEAKHOUND_BASELINE
@@ -26,7 +27,8 @@ type cliEnv struct {
 // directory's, as for any command.
 func readCLIEnv() cliEnv {
 	get := func(name string) string { return strings.TrimSpace(os.Getenv(name)) }
-	env := cliEnv{stepSummary: get(reportdir.StepSummaryEnv), artifact: get(reportdir.ArtifactEnv), gomodcache: get("GOMODCACHE")}
+	env := cliEnv{stepSummary: get(reportdir.StepSummaryEnv), artifact: get(reportdir.ArtifactEnv),
+		gomodcache: get("GOMODCACHE"), gopath: get("GOPATH")}
 	if b := get(reportdir.BaselineEnv); b != "" {
 		env.baseline = reportdir.FromRoot(moduleRootOfWorkingDir(), b)
 	}

@@ -25,8 +25,9 @@ func (l *dirList) Set(s string) error {
 // paths it likes; a file elsewhere (or not a regular .go file) is never
 // read.
 func sourceRoots(root string, extra []string) []string {
+	env := readCLIEnv()
 	dirs := []string{root, enclosingModule()}
-	dirs = append(dirs, srcfile.ToolchainDirs(readCLIEnv().gomodcache)...)
+	dirs = append(dirs, srcfile.ToolchainDirs(env.gomodcache, env.gopath)...)
 	return append(dirs, extra...)
 }
 

@@ -34,7 +34,8 @@ var Vars = []Var{
 	{"TEST_UNDECLARED_OUTPUTS_DIR", "Bazel's outputs directory: reports go to its `leakhound/` when LEAKHOUND_REPORT is not set", "set by `bazel test`", "leakcheck"},
 	{"TEST_SHARD_INDEX", "with TEST_TOTAL_SHARDS, the shard of a split test this process is, recorded in its reports for `leakhound merge`", "set by `bazel test` with shard_count", "leakcheck"},
 	{"TEST_TOTAL_SHARDS", "see TEST_SHARD_INDEX", "set by `bazel test` with shard_count", "leakcheck"},
-	{"GOMODCACHE", "the module cache: one of the directories `leakhound report` reads dependencies' source from", "the go command's (GOPATH's pkg/mod)", "`leakhound report`"},
+	{"GOMODCACHE", "the module cache: one of the directories the explanation reads dependencies' source from", "GOPATH's pkg/mod", "leakcheck; `leakhound report`"},
+	{"GOPATH", "where the module cache is when GOMODCACHE is not set (its first entry's pkg/mod)", "~/go", "leakcheck; `leakhound report`"},
 	{"GODEBUG", "leakcheck adds `tracebacklabels=1` unless `tracebacklabels` is set, so that tracebacks carry the test labels", "the runtime's", "leakcheck (passed to profile.EnableTracebackLabels)"},
 }
 

@@ -60,31 +60,34 @@ func New(dirs ...string) *Reader {
 
 // ToolchainDirs are the directories of the Go toolchain's own source and
 // of downloaded modules, as the go command would use them: GOROOT, and
-// pkg/mod under the first GOPATH entry (modCache when given, the value
-// of GOMODCACHE the caller read).
+// the module cache, which is modCache (the value of GOMODCACHE the caller
+// read) when given, else pkg/mod under the first entry of gopath (the
+// value of GOPATH the caller read), else under ~/go, go's default GOPATH.
+// The entry points read those variables (this package reads no
+// environment).
 //
-// The values are go/build's Default GOROOT and GOPATH, worked out the way
-// it does: importing go/build would bring go/parser and go/ast into every
+// GOROOT and the default GOPATH are worked out as go/build's Default
+// does: importing go/build would bring go/parser and go/ast into every
 // package that only reads source files, report among them.
-func ToolchainDirs(modCache string) []string {
+func ToolchainDirs(modCache, gopath string) []string {
 	goroot := runtime.GOROOT() //lint:ignore SA1019 what go/build.Default.GOROOT is, without go/build
 	if goroot != "" {
 		goroot = filepath.Clean(goroot)
 	}
 	if modCache == "" {
-		if gp := filepath.SplitList(gopath(goroot)); len(gp) > 0 && gp[0] != "" {
+		if gopath == "" {
+			gopath = defaultGOPATH(goroot)
+		}
+		if gp := filepath.SplitList(gopath); len(gp) > 0 && gp[0] != "" {
 			modCache = filepath.Join(gp[0], "pkg", "mod")
 		}
 	}
 	return []string{goroot, modCache}
 }
 
-// gopath is go/build.Default.GOPATH: $GOPATH, or else ~/go unless that is
-// GOROOT.
-func gopath(goroot string) string {
-	if gp := os.Getenv("GOPATH"); gp != "" {
-		return gp
-	}
+// defaultGOPATH is go/build.Default.GOPATH with GOPATH unset: ~/go, unless
+// that is GOROOT.
+func defaultGOPATH(goroot string) string {
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
 		return ""
