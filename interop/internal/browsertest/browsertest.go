@@ -10,8 +10,9 @@ import (
 // Find returns a Chromium-family browser: LEAKHOUND_BROWSER, or the first
 // of the usual names on PATH. Without one the test is skipped locally and
 // fails in CI (CI set), where .ci/run installs Chromium; what names what
-// must be tested in a browser, for the message. getenv reads the
-// environment (the tests pass os.Getenv: only they read it).
+// must be tested in a browser, for the message. getenv reads a variable of
+// the environment: the tests pass the standard library's, so that only test
+// files read the environment.
 func Find(t testing.TB, what string, getenv func(string) string) string {
 	t.Helper()
 	if p := getenv("LEAKHOUND_BROWSER"); p != "" {
