@@ -43,7 +43,8 @@
 # go test's -skip matches names, not packages.
 #
 # Extra arguments go to every `go test` run: scripts/test.sh -count=1 reruns
-# everything, scripts/test.sh -count=3 runs everything three times.
+# everything, scripts/test.sh -count=3 runs everything three times. A -skip
+# among them replaces the secondary suites' own (go test keeps the last).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
