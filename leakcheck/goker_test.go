@@ -129,6 +129,9 @@ func TestCheckFindsGrpc3017(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the kernel into a module of its own and runs it three times")
 	}
+	// It waits for the go command and its child processes, and looks at no
+	// goroutine of this process: it can wait beside other such tests.
+	t.Parallel()
 	src, err := os.ReadFile(gokerKernel)
 	if err != nil {
 		t.Fatal(err)

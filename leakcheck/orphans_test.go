@@ -161,7 +161,11 @@ func TestCheckOrphansUnderParallel(t *testing.T) {
 				}
 				if parent == nil {
 					if tt.parentCheck {
-						parent, parentTC = startCheck(t, tt.parent, SettleBudget(cleanBudget))
+						// The orphans stay blocked until the parent's check is
+						// over, so it waits out its whole budget: a short one.
+						// The goroutines that ran the fakes are gone by then
+						// (waited for below), so nothing else can outlast it.
+						parent, parentTC = startCheck(t, tt.parent, SettleBudget(leakBudget))
 					} else {
 						parent = newFakeTB(t, tt.parent)
 					}
@@ -174,9 +178,11 @@ func TestCheckOrphansUnderParallel(t *testing.T) {
 			leaked.Add(n)
 			judged.Add(n)
 			var releases sync.Map
+			workers := make([]int64, n) // the goroutines running the fakes
 			for i, ft := range fakes {
 				go func() {
 					defer judged.Done()
+					workers[i] = profile.CurrentID()
 					tcs[i] = check(ft, "example.com/pkg", []Option{SettleBudget(leakBudget)})
 					looked.Done()
 					looked.Wait()
@@ -196,6 +202,9 @@ func TestCheckOrphansUnderParallel(t *testing.T) {
 			}
 			judged.Wait()
 			if parentTC != nil {
+				// Started after the parent's check, on this goroutine, they
+				// are the parent's until they have returned.
+				waitGone(t, workers)
 				parent.runCleanups()
 			}
 			releases.Range(func(_, release any) bool { release.(func())(); return true })
@@ -232,6 +241,24 @@ func TestCheckOrphansUnderParallel(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// waitGone waits until none of the goroutines ids is alive: a goroutine
+// that has done its last work may still be on its way out.
+func waitGone(t *testing.T, ids []int64) {
+	t.Helper()
+	for {
+		alive := false
+		for _, id := range profile.CaptureIDs(nil) {
+			for _, w := range ids {
+				alive = alive || id == w
+			}
+		}
+		if !alive {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

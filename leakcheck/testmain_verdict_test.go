@@ -179,6 +179,9 @@ func TestVerifyTestMainProbesBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for a probe's timeout")
 	}
+	// It waits for a child process, and looks at no goroutine of this
+	// process: it can wait beside other such tests.
+	t.Parallel()
 	code, out := runHelperArgs(t, modeVerifyMain, "-test.run=^TestHelperOrderDependent$", "-test.timeout=40s")
 	report := strings.Index(out, "outlived the tests")
 	timedOut := strings.Index(out, "did not end within")

@@ -31,8 +31,20 @@
 # that build leakcheck from this tree, which its own test binary does not
 # include, so the cache would not see leakcheck change.
 #
+# Tests whose verdict cannot depend on the runtime run in the first suite
+# only (Go 1.26.11); the other two skip them (-skip "$PRIMARY_ONLY"). They
+# render pages and drive them in a browser, parse the dump corpus cut
+# everywhere, write report directories from many writers, build and test
+# generated modules or edited examples with the go command: the same work,
+# with the same outcome, on every runtime, and much of the suites' time on
+# a machine of two cores. Every test that watches the live
+# runtime (leak verdicts, the leak profile, scheduling) runs in all three.
+# A test added to PRIMARY_ONLY must have a name no test elsewhere has:
+# go test's -skip matches names, not packages.
+#
 # Extra arguments go to every `go test` run: scripts/test.sh -count=1 reruns
-# everything, scripts/test.sh -count=3 runs everything three times.
+# everything, scripts/test.sh -count=3 runs everything three times. A -skip
+# among them replaces the secondary suites' own (go test keeps the last).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +52,20 @@ STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GO126=go1.26.11
 GO127=go1.27.4
 CACHED=(./report/... ./cmd/... ./internal/...)
+# The tests the second and third suites skip (see above), one a line, its
+# package and what makes it slow beside it.
+PRIMARY_ONLY_TESTS=(
+  TestCorpusCutAnywhere            # profile: the dump corpus, parsed cut at every point
+  TestGoTestAdoption               # reportdir: three go test runs of a generated module
+  TestGoTestReportDir              # reportdir: go test of a generated module
+  TestWriteDirProcesses            # reportdir: eight writer processes rendering pages
+  TestWriteDirConcurrentGoroutines # reportdir: six writers rendering pages
+  TestSuggestedEditsRemoveLeaks    # examples/demo: go vet and go test of each edited example
+  TestBrowserReport                # interop/report: the report's pages in Chromium
+  TestBrowserLongNames             # interop/report: the same, long names
+  TestBrowserPage                  # interop/livepage: the live page in Chromium
+)
+PRIMARY_ONLY="^($(IFS='|'; echo "${PRIMARY_ONLY_TESTS[*]}"))\$"
 # The nested modules, each tested whole and always run: the examples and
 # the goleak comparisons watch the live runtime, and the browser test runs
 # go test on the root module, which the cache would not see change.
@@ -95,25 +121,28 @@ gofmt_check() {
 # minute per runtime. A GORACE the caller set still applies on top.
 export GORACE="atexit_sleep_ms=0${GORACE:+ $GORACE}"
 
-# suite ENV... runs the tests under -race with the given environment: the
-# root module's cached packages first, then the ones that always run, with
-# the nested modules' tests beside them (their output follows the root's).
-# All run even when one fails; the status is the first failure's.
+# suite SKIP ENV... runs the tests under -race with the given environment,
+# skipping the tests SKIP matches ("" skips none): the root module's cached
+# packages first, then the ones that always run, with the nested modules'
+# tests beside them (their output follows the root's). All run even when
+# one fails; the status is the first failure's.
 suite() {
-  local rc=0
+  local rc=0 skip=()
+  [ -z "$1" ] || skip=("-skip=$1")
+  shift
   # -timeout: a package's tests under -race on a busy CI machine may pass
   # go test's default 10 minutes without anything being stuck.
-  env "$@" go test -race -timeout 25m ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} "${CACHED[@]}" || rc=$?
+  env "$@" go test -race -timeout 25m ${skip[@]+"${skip[@]}"} ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} "${CACHED[@]}" || rc=$?
   # shellcheck disable=SC2086 # LIVE is a list of import paths
   local m p nested nested_pids=()
   nested=$(mktemp -d)
   for m in "${NESTED[@]}"; do
     (
-      cd "$m" && env "$@" go test -race -timeout 25m -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} ./...
+      cd "$m" && env "$@" go test -race -timeout 25m -count=1 ${skip[@]+"${skip[@]}"} ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} ./...
     ) >"$nested/$m.log" 2>&1 &
     nested_pids+=($!)
   done
-  env "$@" go test -race -timeout 25m -count=1 ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} $LIVE || { [ $rc -ne 0 ] || rc=$?; }
+  env "$@" go test -race -timeout 25m -count=1 ${skip[@]+"${skip[@]}"} ${TEST_ARGS[@]+"${TEST_ARGS[@]}"} $LIVE || { [ $rc -ne 0 ] || rc=$?; }
   for p in "${nested_pids[@]}"; do
     wait "$p" || { [ $rc -ne 0 ] || rc=$?; }
   done
@@ -155,12 +184,14 @@ SUITE_ENVS=(
   "GOTOOLCHAIN=$GO126 GOEXPERIMENT=goroutineleakprofile"
   "GOTOOLCHAIN=$GO127"
 )
+# What each suite skips: the first runs everything.
+SUITE_SKIPS=("" "$PRIMARY_ONLY" "$PRIMARY_ONLY")
 
 failed=""
 if [ "${SERIAL:-}" = 1 ]; then
   for i in 0 1 2; do
     # shellcheck disable=SC2086 # the environment is a list of words
-    step "${SUITE_NAMES[$i]}" suite ${SUITE_ENVS[$i]} || failed="$failed
+    step "${SUITE_NAMES[$i]}" suite "${SUITE_SKIPS[$i]}" ${SUITE_ENVS[$i]} || failed="$failed
   ${SUITE_NAMES[$i]}"
   done
 else
@@ -182,7 +213,7 @@ else
       s=$SECONDS
       rc=0
       # shellcheck disable=SC2086 # the environment is a list of words
-      suite ${SUITE_ENVS[$i]} >"$logs/$i.log" 2>&1 || rc=$?
+      suite "${SUITE_SKIPS[$i]}" ${SUITE_ENVS[$i]} >"$logs/$i.log" 2>&1 || rc=$?
       echo "$((SECONDS - s)) $rc" >"$logs/$i.status"
     ) &
     pids+=($!)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -57,7 +58,7 @@ func TestBrowserPage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	browser := browsertest.Find(t, "the live page")
+	browser := browsertest.Find(t, "the live page", os.Getenv)
 	s := testservice.Start(t, testservice.GoWith, "leak", "127.0.0.1:0")
 	for range 3 {
 		if err := s.Get("/work"); err != nil {

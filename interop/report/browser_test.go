@@ -117,7 +117,7 @@ func TestBrowserReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	browser := browsertest.Find(t, "the HTML report")
+	browser := browsertest.Find(t, "the HTML report", os.Getenv)
 
 	dir := t.TempDir()
 	want := writePages(t, dir)
@@ -278,7 +278,7 @@ func TestBrowserLongNames(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	browser := browsertest.Find(t, "the HTML report")
+	browser := browsertest.Find(t, "the HTML report", os.Getenv)
 	dir := t.TempDir()
 	want := writeLongNamePages(t, dir)
 	ctx := startBrowser(t, browser, 1280)

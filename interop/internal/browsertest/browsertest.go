@@ -3,7 +3,6 @@
 package browsertest
 
 import (
-	"os"
 	"os/exec"
 	"testing"
 )
@@ -11,10 +10,12 @@ import (
 // Find returns a Chromium-family browser: LEAKHOUND_BROWSER, or the first
 // of the usual names on PATH. Without one the test is skipped locally and
 // fails in CI (CI set), where .ci/run installs Chromium; what names what
-// must be tested in a browser, for the message.
-func Find(t testing.TB, what string) string {
+// must be tested in a browser, for the message. getenv reads a variable of
+// the environment: the tests pass the standard library's, so that only test
+// files read the environment.
+func Find(t testing.TB, what string, getenv func(string) string) string {
 	t.Helper()
-	if p := os.Getenv("LEAKHOUND_BROWSER"); p != "" {
+	if p := getenv("LEAKHOUND_BROWSER"); p != "" {
 		return p
 	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell", "chrome"} {
@@ -22,7 +23,7 @@ func Find(t testing.TB, what string) string {
 			return p
 		}
 	}
-	if os.Getenv("CI") != "" {
+	if getenv("CI") != "" {
 		t.Fatalf("no Chromium-family browser found, and CI is set: %s must be tested in a browser", what)
 	}
 	t.Skip("no Chromium-family browser found (set LEAKHOUND_BROWSER to one)")

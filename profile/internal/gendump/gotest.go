@@ -11,7 +11,12 @@ import (
 // The go test scenarios write a tiny module to a temporary directory and
 // run go test on it: a test that blocks until -timeout fires, and a
 // synctest bubble that deadlocks. The tests record their goroutines the
-// same way rec does and save them where GENDUMP_TRUTH says.
+// same way rec does and save them to truthFile in the module's directory,
+// where go test runs them.
+
+// truthFile is the file, in the module's directory, that the tests save
+// their goroutines to (testRecorder's save names it too).
+const truthFile = "truth.json"
 
 const testRecorder = `package gendumptest
 
@@ -78,7 +83,7 @@ func (r *g) mark(ready chan<- *g) {
 
 func save(gs ...*g) {
 	b, _ := json.Marshal(gs)
-	os.WriteFile(os.Getenv("GENDUMP_TRUTH"), b, 0o644)
+	os.WriteFile("truth.json", b, 0o644) // truthFile, in the package's directory
 }
 `
 
@@ -162,11 +167,11 @@ func writeTestModule(test string) (string, error) {
 // goTest runs go test with args in mod, expecting it to fail, and returns
 // its output and the goroutines the test recorded.
 func goTest(mod string, args ...string) ([]byte, []*GoroutineTruth, error) {
-	truthPath := filepath.Join(mod, "truth.json")
+	truthPath := filepath.Join(mod, truthFile)
 	os.Remove(truthPath)
 	cmd := exec.Command("go", append([]string{"test", "-count=1"}, args...)...)
 	cmd.Dir = mod
-	cmd.Env = append(os.Environ(), "GENDUMP_TRUTH="+truthPath, "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		return nil, nil, fmt.Errorf("go test %v passed; it was meant to fail: %s", args, out)
