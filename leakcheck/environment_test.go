@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/srcfile"
 	"github.com/leakhound/leakhound/reportdir"
 )
 
@@ -23,6 +24,10 @@ func lookupIn(vars map[string]string) func(string) (string, bool) {
 func TestReadEnvironment(t *testing.T) {
 	root := t.TempDir()
 	abs := filepath.Join(t.TempDir(), "elsewhere")
+	// GOROOT and go's default module cache, for the cases that set
+	// neither GOMODCACHE nor GOPATH.
+	defaults := srcfile.ToolchainDirs("", "")
+	goroot := defaults[0]
 	tests := []struct {
 		name     string
 		vars     map[string]string
@@ -56,6 +61,16 @@ func TestReadEnvironment(t *testing.T) {
 			problems: []string{"do not name a shard"},
 		},
 		{
+			name: "the module cache",
+			vars: map[string]string{"GOMODCACHE": "/mc", "GOPATH": "/gp"},
+			want: environment{sourceRoots: []string{goroot, "/mc"}},
+		},
+		{
+			name: "the module cache under GOPATH",
+			vars: map[string]string{"GOPATH": "/gp" + string(filepath.ListSeparator) + "/other"},
+			want: environment{sourceRoots: []string{goroot, filepath.Join("/gp", "pkg", "mod")}},
+		},
+		{
 			name:     "a mistyped name",
 			vars:     map[string]string{"LEAKHOUND_REPROT": "leaks"},
 			problems: []string{"did you mean LEAKHOUND_REPORT?"},
@@ -66,6 +81,9 @@ func TestReadEnvironment(t *testing.T) {
 			var environ []string
 			for k, v := range tt.vars {
 				environ = append(environ, k+"="+v)
+			}
+			if tt.want.sourceRoots == nil {
+				tt.want.sourceRoots = defaults
 			}
 			got := readEnvironment(lookupIn(tt.vars), environ, root)
 			problems := got.problems
