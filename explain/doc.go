@@ -89,8 +89,9 @@
 // own_defer.go and skipped.go the facts; cycle.go the partners and
 // cycles; edit_*.go and fix_*.go the fixes and edits. The tests are the
 // specification: the GoKer kernels of real bugs (testdata/goker, scored by
-// TestGokerScore against an independent judge, judge_test.go), the corpus
+// TestGokerScore against an independent judge, internal/judge), the corpus
 // of real leaks fixed in public projects (internal/realbugs, judged by
-// TestJudgeRealBugs), real modules (testdata/realmods), and one test per
-// rule of the edits.
+// TestJudgeRealBugs), real modules (testdata/realmods), the examples
+// (judged by examples/demo's TestJudgeExamples), and one test per rule of
+// the edits.
 package explain

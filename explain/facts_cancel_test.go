@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/judge"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
 )
@@ -122,24 +123,23 @@ func TestCancelPartners(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("cancel partners at lines %v, want %v (facts %+v)", got, tt.want, f)
 			}
-			v := judge(t, r, grp)
-			if len(v.contradicted) > 0 || v.confirmed != len(tt.want) {
-				t.Errorf("the judge confirmed %d of %d, contradicted %q", v.confirmed, len(tt.want), v.contradicted)
+			v := judge.Judge(t, r, grp)
+			if len(v.Contradicted) > 0 || v.Confirmed != len(tt.want) {
+				t.Errorf("the judge confirmed %d of %d, contradicted %q", v.Confirmed, len(tt.want), v.Contradicted)
 			}
 		})
 	}
 	// The judge tells another context's cancel apart.
-	j := judgePackage(t, path)
-	wait := j.at(path, m["bare"], "receive")
-	if len(wait) != 1 {
-		t.Fatalf("%d receives at the bare wait", len(wait))
+	j := judge.Load(t, path)
+	if j == nil {
+		t.Fatal("the judge did not load the package")
 	}
 	for mark, want := range map[string]bool{"fieldcancel": true, "othercancel": false} {
-		ops := j.at(path, m[mark], "cancel")
-		if len(ops) != 1 {
-			t.Fatalf("%d cancel calls at %s", len(ops), mark)
+		got, ok := j.MayCancelAt(path, m[mark], m["bare"])
+		if !ok {
+			t.Fatalf("not one cancel call at %s and one receive at the bare wait", mark)
 		}
-		if got := j.mayCancel(ops[0].operand, doneOf(wait[0].operand), 0); got != want {
+		if got != want {
 			t.Errorf("the judge says the cancel at %s may cancel the waited context: %v, want %v", mark, got, want)
 		}
 	}

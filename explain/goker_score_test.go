@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/judge"
 	"github.com/leakhound/leakhound/report"
 )
 
@@ -393,14 +394,14 @@ var gokerFixPattern = map[string]string{
 // judge checks as a cycle or held-lock claim). Where the code has no
 // partner at all, the right answer is none: a diagnosis that names none
 // counts when the judge proves nothing in the package releases the value
-// (v.provedNone), as the real-bug corpus counts a claim naming none when
+// (v.ProvedNone), as the real-bug corpus counts a claim naming none when
 // its truth has none.
-func partnerAtLine(g *report.Group, v verdict) bool {
+func partnerAtLine(g *report.Group, v judge.Verdict) bool {
 	f := g.Diagnosis.Facts
-	if len(v.contradicted) > 0 {
+	if len(v.Contradicted) > 0 {
 		return false
 	}
-	if f.Cycle > 0 || f.Closer != nil || g.Diagnosis.PatternID == report.PatternDoubleLock || v.confirmed > 0 || v.provedNone {
+	if f.Cycle > 0 || f.Closer != nil || g.Diagnosis.PatternID == report.PatternDoubleLock || v.Confirmed > 0 || v.ProvedNone {
 		return true
 	}
 	return slices.ContainsFunc(g.Diagnosis.Evidence, func(e string) bool { return strings.HasPrefix(e, "partner: ") })
@@ -430,11 +431,11 @@ func scoreGoker(t *testing.T) (gokerScore, []string) {
 				continue
 			}
 			s.judged++
-			v := judge(t, r, g)
+			v := judge.Judge(t, r, g)
 			named := partnerAtLine(g, v)
 			if named {
 				s.partner++
-				if v.provedNone {
+				if v.ProvedNone {
 					s.none++
 					misses = append(misses, "no partner, proved: "+at)
 				}
@@ -453,10 +454,10 @@ func scoreGoker(t *testing.T) (gokerScore, []string) {
 			} else {
 				misses = append(misses, fmt.Sprintf("class %s, said %s: %s", class, g.Diagnosis.PatternID, at))
 			}
-			if len(v.contradicted) == 0 {
+			if len(v.Contradicted) == 0 {
 				s.clean++
 			}
-			for _, c := range v.contradicted {
+			for _, c := range v.Contradicted {
 				misses = append(misses, "contradicted: "+at+": "+c)
 			}
 			switch judged := strings.Fields(gokerFixPattern[at]); {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/judge"
 	"github.com/leakhound/leakhound/internal/realbugs"
 	"github.com/leakhound/leakhound/report"
 )
@@ -39,8 +40,8 @@ func TestJudgeRealBugs(t *testing.T) {
 				continue
 			}
 			judged++
-			if v := judge(t, r, g); len(v.contradicted) > 0 {
-				t.Errorf("%s: %s at %s:%d: the source contradicts %q", c.Name, g.Diagnosis.PatternID, g.Block.File, g.Block.Line, v.contradicted)
+			if v := judge.Judge(t, r, g); len(v.Contradicted) > 0 {
+				t.Errorf("%s: %s at %s:%d: the source contradicts %q", c.Name, g.Diagnosis.PatternID, g.Block.File, g.Block.Line, v.Contradicted)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/judge"
 	"github.com/leakhound/leakhound/internal/testenv"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -116,11 +117,11 @@ func TestRealModules(t *testing.T) {
 				for _, c := range contradictions(r, g) {
 					t.Errorf("%s: contradicted claim: %s\n%s", at, c, d.Summary)
 				}
-				if judgePackage(t, g.Block.File) == nil {
+				if judge.Load(t, g.Block.File) == nil {
 					t.Errorf("the judge cannot load %s", g.Block.File)
 				}
-				if v := judge(t, r, g); len(v.contradicted) > 0 {
-					t.Errorf("%s: the source contradicts %q\n%s", at, v.contradicted, d.Summary)
+				if v := judge.Judge(t, r, g); len(v.Contradicted) > 0 {
+					t.Errorf("%s: the source contradicts %q\n%s", at, v.Contradicted, d.Summary)
 				}
 			}
 			var buf bytes.Buffer

@@ -1,4 +1,9 @@
-package explain
+// Package judge checks an explanation's claims by a second, simpler,
+// exhaustive method, sharing nothing with the explanation's analysis but
+// the type checker: it is the independent judge the tests of explain, of
+// the real-bug corpus, of real modules and of the examples run. It is for
+// tests only (it reports through testing.TB).
+package judge
 
 import (
 	"fmt"
@@ -41,8 +46,8 @@ type jop struct {
 	value   ast.Expr   // for a send, the value sent
 }
 
-// jpkg is what the judge knows of one package.
-type jpkg struct {
+// Package is what the judge knows of one package.
+type Package struct {
 	pkg       *types.Package
 	info      *types.Info
 	fset      *token.FileSet
@@ -91,7 +96,7 @@ type jfunc struct {
 
 // funcAt returns the innermost function declaration or literal of the
 // package spanning line of file, nil when none does.
-func (j *jpkg) funcAt(file string, line int) ast.Node {
+func (j *Package) funcAt(file string, line int) ast.Node {
 	var best *jfunc
 	for i := range j.funcs {
 		f := &j.funcs[i]
@@ -124,12 +129,12 @@ type jmake struct {
 
 var judgeCache = struct {
 	sync.Mutex
-	m map[string]*jpkg
-}{m: make(map[string]*jpkg)}
+	m map[string]*Package
+}{m: make(map[string]*Package)}
 
-// judgePackage builds the judge's view of the package holding file, nil
-// when it cannot be loaded.
-func judgePackage(t testing.TB, file string) *jpkg {
+// Load builds the judge's view of the package holding file (loaded once
+// per process), nil when it cannot be loaded; t logs why.
+func Load(t testing.TB, file string) *Package {
 	dir := filepath.Dir(file)
 	judgeCache.Lock()
 	defer judgeCache.Unlock()
@@ -143,7 +148,7 @@ func judgePackage(t testing.TB, file string) *jpkg {
 		return nil
 	}
 	p := pkgs[0]
-	j := &jpkg{pkg: p.Types, info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
+	j := &Package{pkg: p.Types, info: p.Info, fset: p.Fset, assigns: make(map[*types.Var][]ast.Expr), params: make(map[*types.Var]paramOf),
 		calls: make(map[types.Object][]*ast.CallExpr), uses: make(map[types.Object]int),
 		dsts: make(map[*ast.CallExpr]*types.Var), rangeOf: make(map[*types.Var]*types.Var),
 		bodies: make(map[types.Object]*ast.FuncDecl), visiting: make(map[types.Object]bool),
@@ -170,13 +175,13 @@ func judgePackage(t testing.TB, file string) *jpkg {
 	return j
 }
 
-func (j *jpkg) line(n ast.Node) (string, int) {
+func (j *Package) line(n ast.Node) (string, int) {
 	p := j.fset.Position(n.Pos())
 	return p.Filename, p.Line
 }
 
 // varOf returns the variable or field an operand names.
-func (j *jpkg) varOf(e ast.Expr) *types.Var {
+func (j *Package) varOf(e ast.Expr) *types.Var {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		v, _ := j.info.ObjectOf(e).(*types.Var)
@@ -212,12 +217,12 @@ func (j *jpkg) varOf(e ast.Expr) *types.Var {
 var judgeMethods = map[string]string{"Lock": "lock", "RLock": "rlock", "Unlock": "unlock", "RUnlock": "runlock",
 	"Done": "done", "Add": "add", "Wait": "wait", "Signal": "signal", "Broadcast": "broadcast", "Do": "do"}
 
-func (j *jpkg) add(kind string, at ast.Node, operand ast.Expr, typ types.Type, obj *types.Var) {
+func (j *Package) add(kind string, at ast.Node, operand ast.Expr, typ types.Type, obj *types.Var) {
 	file, line := j.line(at)
 	j.ops = append(j.ops, jop{kind: kind, file: file, line: line, operand: operand, typ: typ, obj: obj})
 }
 
-func (j *jpkg) addFunc(n ast.Node) {
+func (j *Package) addFunc(n ast.Node) {
 	file, start := j.line(n)
 	_, end := j.line(endOf{n})
 	j.funcs = append(j.funcs, jfunc{file: file, start: start, end: end, node: n})
@@ -228,7 +233,7 @@ type endOf struct{ ast.Node }
 
 func (e endOf) Pos() token.Pos { return e.Node.End() }
 
-func (j *jpkg) walk(f *ast.File) {
+func (j *Package) walk(f *ast.File) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SendStmt:
@@ -327,7 +332,7 @@ func (j *jpkg) walk(f *ast.File) {
 
 // returnSites lists what the function fn of the package may return as its
 // first result.
-func (j *jpkg) returnSites(fn types.Object, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) returnSites(fn types.Object, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	j.visiting[fn] = true
 	defer delete(j.visiting, fn)
 	return j.bodyReturns(j.bodies[fn].Body, seen)
@@ -335,7 +340,7 @@ func (j *jpkg) returnSites(fn types.Object, seen map[*types.Var]bool) (map[ast.E
 
 // bodyReturns lists what a function body may return as its first result
 // (the returns of literals inside it are theirs).
-func (j *jpkg) bodyReturns(body *ast.BlockStmt, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) bodyReturns(body *ast.BlockStmt, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	out := make(map[ast.Expr]bool)
 	ok := true
 	n := 0
@@ -364,7 +369,7 @@ func (j *jpkg) bodyReturns(body *ast.BlockStmt, seen map[*types.Var]bool) (map[a
 // the returns of every method of the package with m's name and signature,
 // and a value from outside the package (the standard library's
 // implementations), which is never one of the package's allocations.
-func (j *jpkg) dynamicSites(m *types.Func, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) dynamicSites(m *types.Func, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	out := map[ast.Expr]bool{j.external: true}
 	want := m.Type().(*types.Signature)
 	for fn, d := range j.bodies {
@@ -394,7 +399,7 @@ func std(path string) bool {
 }
 
 // staticCallee returns the function a call calls, nil when dynamic.
-func (j *jpkg) staticCallee(c *ast.CallExpr) types.Object {
+func (j *Package) staticCallee(c *ast.CallExpr) types.Object {
 	switch fun := ast.Unparen(c.Fun).(type) {
 	case *ast.Ident:
 		if fn, ok := j.info.Uses[fun].(*types.Func); ok {
@@ -411,7 +416,7 @@ func (j *jpkg) staticCallee(c *ast.CallExpr) types.Object {
 // escapes reports whether fn is named other than as the callee of its
 // calls (a method value, a function passed on): then not every caller is
 // known.
-func (j *jpkg) escapes(fn types.Object) bool { return j.uses[fn] > len(j.calls[fn]) }
+func (j *Package) escapes(fn types.Object) bool { return j.uses[fn] > len(j.calls[fn]) }
 
 // callers lists every call in the package that may run fn: its static
 // calls and, for a method, the calls of each interface method of that name
@@ -420,7 +425,7 @@ func (j *jpkg) escapes(fn types.Object) bool { return j.uses[fn] > len(j.calls[f
 // (with values from outside).
 // False when fn or such an interface method is named other than as a
 // callee (a method value): then not every call is seen.
-func (j *jpkg) callers(fn types.Object) (calls []*ast.CallExpr, outside, ok bool) {
+func (j *Package) callers(fn types.Object) (calls []*ast.CallExpr, outside, ok bool) {
 	if j.escapes(fn) {
 		return nil, false, false
 	}
@@ -490,7 +495,7 @@ func outsideInterfaces(pkg *types.Package, info *types.Info) []*types.Interface 
 // in the package on a channel of ch's type, and a value from outside (a
 // channel the standard library sends on, a value sent by code the judge
 // does not see), which is never one of the package's allocations.
-func (j *jpkg) received(ch ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) received(ch ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	t := j.info.TypeOf(ch)
 	if t == nil {
 		return nil, false
@@ -517,7 +522,7 @@ func (j *jpkg) received(ch ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]boo
 	return out, true
 }
 
-func (j *jpkg) paramsOf(fn types.Object, ft *ast.FuncType) {
+func (j *Package) paramsOf(fn types.Object, ft *ast.FuncType) {
 	i := 0
 	for _, fld := range ft.Params.List {
 		if len(fld.Names) == 0 {
@@ -533,7 +538,7 @@ func (j *jpkg) paramsOf(fn types.Object, ft *ast.FuncType) {
 	}
 }
 
-func (j *jpkg) call(c *ast.CallExpr) {
+func (j *Package) call(c *ast.CallExpr) {
 	if id, ok := ast.Unparen(c.Fun).(*ast.Ident); ok {
 		if b, ok := j.info.Uses[id].(*types.Builtin); ok {
 			if b.Name() == "make" {
@@ -600,19 +605,19 @@ func doneOf(e ast.Expr) ast.Expr {
 
 // contextWith reports whether c calls one of the context package's With…
 // functions: a new context (and, for WithCancel and kin, its cancel).
-func (j *jpkg) contextWith(c *ast.CallExpr) bool {
+func (j *Package) contextWith(c *ast.CallExpr) bool {
 	fn := j.contextCallee(c)
 	return fn != nil && strings.HasPrefix(fn.Name(), "With")
 }
 
 // contextFunc reports whether c calls one of the context package's
 // functions named.
-func (j *jpkg) contextFunc(c *ast.CallExpr, names ...string) bool {
+func (j *Package) contextFunc(c *ast.CallExpr, names ...string) bool {
 	fn := j.contextCallee(c)
 	return fn != nil && slices.Contains(names, fn.Name())
 }
 
-func (j *jpkg) contextCallee(c *ast.CallExpr) *types.Func {
+func (j *Package) contextCallee(c *ast.CallExpr) *types.Func {
 	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
 	if !ok {
 		return nil
@@ -628,13 +633,13 @@ func (j *jpkg) contextCallee(c *ast.CallExpr) *types.Func {
 // context ctx: fun comes from the context.With… call that made ctx or a
 // context ctx derives from (through the first argument of each With…), or
 // the judge cannot list the values of either.
-func (j *jpkg) mayCancel(fun, ctx ast.Expr, depth int) bool {
+func (j *Package) mayCancel(fun, ctx ast.Expr, depth int) bool {
 	return j.mayCancelFrom(fun, ctx, depth, make(map[*ast.CallExpr]bool))
 }
 
 // mayCancelFrom is mayCancel, skipping the With… calls already followed
 // (a variable assigned its own derived context lists that call again).
-func (j *jpkg) mayCancelFrom(fun, ctx ast.Expr, depth int, followed map[*ast.CallExpr]bool) bool {
+func (j *Package) mayCancelFrom(fun, ctx ast.Expr, depth int, followed map[*ast.CallExpr]bool) bool {
 	if depth > 8 {
 		return true
 	}
@@ -661,7 +666,7 @@ func (j *jpkg) mayCancelFrom(fun, ctx ast.Expr, depth int, followed map[*ast.Cal
 // literal, and a value from outside (the literal may be handed to code the
 // judge does not see, which calls it with its own values). False when a
 // call of the literal's signature calls a value the judge cannot list.
-func (j *jpkg) litParamSites(p litParam, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) litParamSites(p litParam, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	if j.callingLit[p.lit] {
 		return nil, false
 	}
@@ -733,7 +738,7 @@ func under(t types.Type) types.Type {
 	return t.Underlying()
 }
 
-func (j *jpkg) assign(lhs, rhs ast.Expr) {
+func (j *Package) assign(lhs, rhs ast.Expr) {
 	if lhs == nil {
 		return
 	}
@@ -747,7 +752,7 @@ func (j *jpkg) assign(lhs, rhs ast.Expr) {
 	}
 }
 
-func (j *jpkg) assignVar(v *types.Var, rhs ast.Expr) {
+func (j *Package) assignVar(v *types.Var, rhs ast.Expr) {
 	j.assigns[v] = append(j.assigns[v], rhs) // nil: something the judge does not read
 }
 
@@ -763,7 +768,7 @@ func isMake(info *types.Info, c *ast.CallExpr) bool {
 // fresh reports whether e is a new value every time it runs: a make or
 // new, a composite literal or its address, a call of a sync constructor,
 // nil, or an append to v of fresh values.
-func (j *jpkg) fresh(e ast.Expr, v *types.Var) bool {
+func (j *Package) fresh(e ast.Expr, v *types.Var) bool {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		return e.Name == "nil"
@@ -810,7 +815,7 @@ func syncValue(v *types.Var) bool {
 
 // distinctOps reports whether two operations' operands provably are other
 // values.
-func (j *jpkg) distinctOps(a, b *jop) bool {
+func (j *Package) distinctOps(a, b *jop) bool {
 	if a == nil || b == nil {
 		return false
 	}
@@ -845,7 +850,7 @@ func (j *jpkg) distinctOps(a, b *jop) bool {
 // constructors) whose value v may hold; false when the judge cannot list
 // them all (a value received, returned by a call, passed by a caller it
 // does not know).
-func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	if seen[v] {
 		return map[ast.Expr]bool{}, true
 	}
@@ -915,7 +920,7 @@ func (j *jpkg) sites(v *types.Var, seen map[*types.Var]bool) (map[ast.Expr]bool,
 }
 
 // exprSites is sites for an expression.
-func (j *jpkg) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) exprSites(e ast.Expr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	if j.depth > 64 {
 		return nil, false
 	}
@@ -1012,7 +1017,7 @@ func isSignature(t types.Type) bool {
 // valueCallSites lists what a call through a function value may return:
 // the returns of every function literal and declared function the value
 // may hold, and a value from outside for a function from outside.
-func (j *jpkg) valueCallSites(c *ast.CallExpr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
+func (j *Package) valueCallSites(c *ast.CallExpr, seen map[*types.Var]bool) (map[ast.Expr]bool, bool) {
 	if _, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr); ok {
 		if s := j.info.Selections[ast.Unparen(c.Fun).(*ast.SelectorExpr)]; s != nil && s.Kind() != types.FieldVal {
 			return nil, false // a method value or an interface method: not listed here
@@ -1076,7 +1081,7 @@ func sameType(t, w types.Type) bool {
 }
 
 // at returns the ops of a kind on a line.
-func (j *jpkg) at(file string, line int, kinds ...string) []jop {
+func (j *Package) at(file string, line int, kinds ...string) []jop {
 	var out []jop
 	for _, o := range j.ops {
 		if o.file == file && o.line == line {
@@ -1097,33 +1102,34 @@ var waitKinds = map[string][]string{"send": {"send"}, "receive": {"receive", "ra
 var releaseKinds = map[string][]string{"send": {"receive", "range"}, "receive": {"send", "close"},
 	"lock": {"unlock", "runlock"}, "rlock": {"unlock"}, "wait": {"done", "add"}, "cond": {"signal", "broadcast"}}
 
-// verdict is what the judge concluded of one group's facts.
-type verdict struct {
-	// contradicted are the claims the source contradicts.
-	contradicted []string
-	// confirmed counts the partner statements (partners, select partners)
+// Verdict is what the judge concluded of one group's facts.
+type Verdict struct {
+	// Contradicted are the claims the source contradicts.
+	Contradicted []string
+	// Confirmed counts the partner statements (partners, select partners)
 	// the judge found at their line acting on a value not provably other.
-	confirmed int
-	// provedNone reports that the diagnosis names nothing that releases
+	Confirmed int
+	// ProvedNone reports that the diagnosis names nothing that releases
 	// the waited value and the judge proved it: every releasing operation
 	// of the package acts on another value, the value is made in the
 	// package (not a timer's or another package's channel) and never
 	// handed to a function of another package.
-	provedNone bool
+	ProvedNone bool
 }
 
-// judge re-derives g's facts.
-func judge(t testing.TB, r *report.Report, g *report.Group) (v verdict) {
+// Judge re-derives the facts of g, a group of r, from the source and says
+// which it contradicts and which partners it confirms.
+func Judge(t testing.TB, r *report.Report, g *report.Group) (v Verdict) {
 	f := g.Diagnosis.Facts
 	if !g.Diagnosis.FromSource || g.Block.File == "" {
 		return v
 	}
-	j := judgePackage(t, g.Block.File)
+	j := Load(t, g.Block.File)
 	if j == nil {
 		return v
 	}
 	var out []string
-	defer func() { v.contradicted = out }()
+	defer func() { v.Contradicted = out }()
 	// The waited operand at the blocking line.
 	var wait *jop
 	for _, o := range j.at(g.Block.File, g.Block.Line, waitKinds[f.Op]...) {
@@ -1187,7 +1193,7 @@ func judge(t testing.TB, r *report.Report, g *report.Group) (v verdict) {
 			if !ok {
 				out = append(out, fmt.Sprintf("names %s cancel at %s:%d, but no cancel of that context is there", what, filepath.Base(p.File), p.Line))
 			} else {
-				v.confirmed++
+				v.Confirmed++
 			}
 			return
 		}
@@ -1201,7 +1207,7 @@ func judge(t testing.TB, r *report.Report, g *report.Group) (v verdict) {
 		if !ok {
 			out = append(out, fmt.Sprintf("names %s %s at %s:%d, but no %s of that value is there", what, p.Kind, filepath.Base(p.File), p.Line, p.Kind))
 		} else {
-			v.confirmed++
+			v.Confirmed++
 		}
 	}
 	for _, p := range f.Partners {
@@ -1291,7 +1297,7 @@ func judge(t testing.TB, r *report.Report, g *report.Group) (v verdict) {
 			out = append(out, fmt.Sprintf("lists nothing that releases %s, but %s at %s:%d may act on it", f.Object, o.kind, filepath.Base(o.file), o.line))
 			break
 		}
-		v.provedNone = len(out) == 0 && j.ownValue(wait) && !j.handedOut(wait)
+		v.ProvedNone = len(out) == 0 && j.ownValue(wait) && !j.handedOut(wait)
 	}
 	return v
 }
@@ -1299,7 +1305,7 @@ func judge(t testing.TB, r *report.Report, g *report.Group) (v verdict) {
 // ownValue reports whether the waited value is made in the package: a
 // channel whose every allocation site the judge lists, none from outside,
 // or a sync primitive (which only its methods release).
-func (j *jpkg) ownValue(w *jop) bool {
+func (j *Package) ownValue(w *jop) bool {
 	if _, isChan := under(w.typ).(*types.Chan); !isChan {
 		return w.obj != nil
 	}
@@ -1309,7 +1315,7 @@ func (j *jpkg) ownValue(w *jop) bool {
 
 // handedOut reports whether the waited value may be passed to a function
 // of another package, which could release it unseen.
-func (j *jpkg) handedOut(w *jop) bool {
+func (j *Package) handedOut(w *jop) bool {
 	for callee, cs := range j.calls {
 		if callee.Pkg() == nil || callee.Pkg() == j.pkg {
 			continue
@@ -1353,4 +1359,16 @@ func bufferOf(info *types.Info, c *ast.CallExpr) string {
 func constEqual(info *types.Info, c *ast.CallExpr, text string) bool {
 	tv := info.Types[c.Args[1]]
 	return tv.Value != nil && tv.Value.ExactString() == text
+}
+
+// MayCancelAt reports whether the one cancel call at file:cancelLine may
+// cancel the context whose Done the one receive at file:waitLine waits on;
+// ok is false when there is not exactly one of each there.
+func (j *Package) MayCancelAt(file string, cancelLine, waitLine int) (may, ok bool) {
+	wait := j.at(file, waitLine, "receive")
+	cancels := j.at(file, cancelLine, "cancel")
+	if len(wait) != 1 || len(cancels) != 1 {
+		return false, false
+	}
+	return j.mayCancel(cancels[0].operand, doneOf(wait[0].operand), 0), true
 }

@@ -1,4 +1,4 @@
-package explain
+package judge
 
 import (
 	"os"
@@ -92,7 +92,7 @@ func TestJudgeListsValuesThroughDynamicCalls(t *testing.T) {
 		}
 	}
 	file := filepath.Join(dir, "flow.go")
-	j := judgePackage(t, file)
+	j := Load(t, file)
 	if j == nil {
 		t.Fatal("the judge did not load the package")
 	}
