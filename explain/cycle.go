@@ -29,8 +29,9 @@ type waitEdge struct {
 // edges computes who waits for whom among the groups with a known wait.
 func (d *diagnoser) edges() map[*wait][]waitEdge {
 	out := make(map[*wait][]waitEdge)
+	onStack := d.functionsOnStacks()
 	for _, w := range d.waits {
-		if d.cancelledFromOutside(w) {
+		if d.cancelledFromOutside(w, onStack) {
 			continue // it waits for whoever cancels, not for the groups
 		}
 		for _, obj := range w.objs {
@@ -71,6 +72,20 @@ func (d *diagnoser) edges() map[*wait][]waitEdge {
 	return out
 }
 
+// functionsOnStacks returns the functions the leaked groups' frames stand
+// in, each as its file, a NUL and its name (funcName).
+func (d *diagnoser) functionsOnStacks() map[string]bool {
+	onStack := make(map[string]bool)
+	for _, h := range d.waits {
+		for _, fs := range h.frames {
+			if fs.s.decl != nil {
+				onStack[fs.f.File+"\x00"+funcName(fs.s.decl, fs.s.decl)] = true
+			}
+		}
+	}
+	return onStack
+}
+
 // onFrames reports whether the function declared at decl (a SourceRef of
 // its declaration line) is on one of w's frames.
 func onFrames(w *wait, decl report.SourceRef) bool {
@@ -83,21 +98,13 @@ func onFrames(w *wait, decl report.SourceRef) bool {
 }
 
 // cancelledFromOutside reports whether w is a select with a case on a
-// context's Done that code on no leaked goroutine's stack cancels (a
+// context's Done that code in none of the functions onStack cancels (a
 // Shutdown method, say): a select returns on any of its cases, so such a
 // goroutine waits for that call, and what the other cases wait for (other
 // stuck goroutines) is no deadlock of theirs.
-func (d *diagnoser) cancelledFromOutside(w *wait) bool {
+func (d *diagnoser) cancelledFromOutside(w *wait, onStack map[string]bool) bool {
 	if w.g.Reason != report.ReasonSelect {
 		return false
-	}
-	onStack := make(map[string]bool)
-	for _, h := range d.waits {
-		for _, fs := range h.frames {
-			if fs.s.decl != nil {
-				onStack[fs.f.File+"\x00"+funcName(fs.s.decl, fs.s.decl)] = true
-			}
-		}
 	}
 	for _, ch := range doneWaits(w.site) {
 		for _, p := range d.cancelPartners(w.site.file, ch) {

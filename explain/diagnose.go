@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/values"
 	"github.com/leakhound/leakhound/internal/words"
 	"github.com/leakhound/leakhound/profile"
 	"github.com/leakhound/leakhound/report"
@@ -26,6 +27,9 @@ type diagnoser struct {
 	rels map[string]string // rel's cache
 	// typeInfo holds packageTypes' results, for the suggested edits.
 	typeInfo map[string]*types.Info
+	// cancels holds the assignment index of each type-checked package,
+	// built on the first cancel partner asked of it (preciseCancels).
+	cancels map[*values.Package]*cancelIndex
 	// waits are the groups whose wait the source shows, for relate.
 	waits []*wait
 	// partnerOf is, for each group relate named a partner for, the leaked

@@ -59,26 +59,8 @@ func (p *Pool) Close() { close(p.stop) }
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := t.TempDir()
-			dir := filepath.Join(root, "pool")
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": tt.use}
-			for name, src := range files {
-				if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			path, lines := filepath.Join(dir, "pool.go"), strings.Split(pool, "\n")
-			at := func(mark string) int {
-				for i, l := range lines {
-					if strings.Contains(l, mark) {
-						return i + 1
-					}
-				}
-				return 0
-			}
+			root, path := writePoolModule(t, pool, tt.use)
+			at := func(mark string) int { return markedLine(t, pool, mark) }
 			g := &profile.Goroutine{ID: 1, State: "select",
 				Frames:    []profile.Frame{{Func: "example.com/m/pool.(*Pool).loop", File: path, Line: at("// mark:loop")}},
 				CreatedBy: &profile.Frame{Func: "example.com/m/pool.New", File: path, Line: at("// go:loop")}}
@@ -153,27 +135,8 @@ func TestOther(t *testing.T) {
 		{"no test named", "", []string{"site:direct", "site:helper", "site:other"}},
 		{"a test of no file here", "TestElsewhere", []string{"site:direct", "site:helper", "site:other"}},
 	}
-	root := t.TempDir()
-	dir := filepath.Join(root, "pool")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": use}
-	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lineOf := func(src, mark string) int {
-		for i, l := range strings.Split(src, "\n") {
-			if strings.Contains(l, mark) {
-				return i + 1
-			}
-		}
-		t.Fatalf("no %q in the source", mark)
-		return 0
-	}
-	path := filepath.Join(dir, "pool.go")
+	root, path := writePoolModule(t, pool, use)
+	lineOf := func(src, mark string) int { return markedLine(t, src, mark) }
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := &profile.Goroutine{ID: 1, State: "chan receive",
@@ -241,19 +204,8 @@ func TestPool(t *testing.T) {
 	}
 }
 `
-	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "pool"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for name, src := range map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": use} {
-		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lineOf := func(src, mark string) int {
-		return 1 + slices.IndexFunc(strings.Split(src, "\n"), func(l string) bool { return strings.Contains(l, mark) })
-	}
-	path := filepath.Join(root, "pool", "pool.go")
+	root, path := writePoolModule(t, pool, use)
+	lineOf := func(src, mark string) int { return markedLine(t, src, mark) }
 	g := &profile.Goroutine{ID: 1, State: "chan receive",
 		Frames:    []profile.Frame{{Func: "example.com/m/pool.(*Pool[...]).loop", File: path, Line: lineOf(pool, "// mark:loop")}},
 		CreatedBy: &profile.Frame{Func: "example.com/m/pool.New[...]", File: path, Line: lineOf(pool, "// go:loop")}}
@@ -270,4 +222,30 @@ func TestPool(t *testing.T) {
 	if want := []int{lineOf(use, "site:helper") + 1, lineOf(use, "site:inferred") + 4}; !slices.Equal(got, want) {
 		t.Errorf("edits at lines %v, want %v\n%s\n%v", got, want, s.Summary, s.Lines)
 	}
+}
+
+// writePoolModule writes the module example.com/m with the package pool
+// of pool.go and use_test.go, and returns its root and pool.go's path.
+func writePoolModule(t *testing.T, pool, use string) (root, path string) {
+	t.Helper()
+	root = t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "pool"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": use} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root, filepath.Join(root, "pool", "pool.go")
+}
+
+// markedLine returns the 1-based line of src holding mark.
+func markedLine(t *testing.T, src, mark string) int {
+	t.Helper()
+	i := slices.IndexFunc(strings.Split(src, "\n"), func(l string) bool { return strings.Contains(l, mark) })
+	if i < 0 {
+		t.Fatalf("no %q in the source", mark)
+	}
+	return i + 1
 }

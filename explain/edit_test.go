@@ -5,7 +5,6 @@ import (
 	"go/format"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -376,7 +375,7 @@ func TestRuleSummaries(t *testing.T) {
 func diagnoseMark(t *testing.T, source, fn, mark, state, goMark string) report.Diagnosis {
 	t.Helper()
 	path, marks := writeSource(t, source)
-	goLine := 1 + slices.IndexFunc(strings.Split(source, "\n"), func(l string) bool { return strings.Contains(l, "// go:"+goMark) })
+	goLine := markedLine(t, source, "// go:"+goMark)
 	g := &profile.Goroutine{ID: 1, State: state,
 		Frames:    []profile.Frame{{Func: fn, File: path, Line: marks[mark]}},
 		CreatedBy: &profile.Frame{Func: strings.TrimSuffix(fn, ".func1"), File: path, Line: goLine}}
