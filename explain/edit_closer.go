@@ -178,7 +178,8 @@ func (e *editor) closeOwner(oc *ownerCloser, creator *ast.FuncDecl, creatorFile 
 		return nil, ""
 	}
 	var sites []closerSite
-	for _, f := range e.d.pkgFiles(creatorFile) {
+	files := e.d.pkgFiles(creatorFile)
+	for _, f := range files {
 		finfo := e.d.packageTypes(f)
 		ast.Inspect(f.ast, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
@@ -191,7 +192,7 @@ func (e *editor) closeOwner(oc *ownerCloser, creator *ast.FuncDecl, creatorFile 
 			return true
 		})
 	}
-	sites = inTests(e.g.Tests, sites)
+	sites = inTests(e.g.Tests, files, sites)
 	return summarizeSites(sites, fmt.Sprintf("%s() on the %s", oc.method, oc.typeName),
 		func(lines string) string {
 			return fmt.Sprintf("call %s() where the %s is created (%s), so its goroutine ends with its owner",
@@ -626,7 +627,7 @@ func (e *editor) callCloser() (*report.Suggestion, string) {
 			break // the owner the user holds is found: its closer calls the others
 		}
 	}
-	sites = inTests(e.g.Tests, sites)
+	sites = inTests(e.g.Tests, userFiles, sites)
 	sug, why := summarizeSites(sites, c.Method+"()", func(lines string) string {
 		return fmt.Sprintf("call %s where the code creates its owner (%s), so the goroutine ends with it", c.Method,
 			lines)

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -134,8 +135,16 @@ func TestOther(t *testing.T) {
 		{"a helper of a subtest", "TestHelper/sub", []string{"site:helper"}},
 		{"no test named", "", []string{"site:direct", "site:helper", "site:other"}},
 		{"a test of no file here", "TestElsewhere", []string{"site:direct", "site:helper", "site:other"}},
+		// In a file where nothing creates the owner, through the helper.
+		{"a test in another file", "TestFar", []string{"site:helper"}},
 	}
-	root, path := writePoolModule(t, pool, use)
+	const far = `package pool
+
+import "testing"
+
+func TestFar(t *testing.T) { withPool(t) }
+`
+	root, path := writePoolModule(t, pool, use, far)
 	lineOf := func(src, mark string) int { return markedLine(t, src, mark) }
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,14 +234,23 @@ func TestPool(t *testing.T) {
 }
 
 // writePoolModule writes the module example.com/m with the package pool
-// of pool.go and use_test.go, and returns its root and pool.go's path.
-func writePoolModule(t *testing.T, pool, use string) (root, path string) {
+// of pool.go and, for tests, use_test.go, use1_test.go and on; it returns
+// its root and pool.go's path.
+func writePoolModule(t *testing.T, pool string, tests ...string) (root, path string) {
 	t.Helper()
 	root = t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "pool"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, src := range map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool, "pool/use_test.go": use} {
+	files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.26\n", "pool/pool.go": pool}
+	for i, src := range tests {
+		name := "pool/use_test.go"
+		if i > 0 {
+			name = fmt.Sprintf("pool/use%d_test.go", i)
+		}
+		files[name] = src
+	}
+	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -84,7 +84,7 @@ func (d *diagnoser) suggestHTTP(g *report.Group) bool {
 			return true
 		})
 	}
-	sites = inTests(g.Tests, sites)
+	sites = inTests(g.Tests, files, sites)
 	sug, why := summarizeSites(sites, "the Close", func(lines string) string {
 		var what []string
 		for _, s := range sites {

@@ -13,21 +13,14 @@ import (
 // sites those tests can reach count: the test functions themselves and
 // the functions of the package they call, followed through calls by name.
 
-// inTests returns the sites the group's tests can reach, or sites
+// inTests returns the sites the group's tests can reach through the
+// functions of files (the package's, test files included), or sites
 // unchanged when the group names no test, or none of its tests is a
-// function of these files (a test of another package, a name the dump
-// made up): then nothing says which site ran.
-func inTests(tests []string, sites []closerSite) []closerSite {
+// function of files (a test of another package, a name the dump made up):
+// then nothing says which site ran.
+func inTests(tests []string, files []*srcFile, sites []closerSite) []closerSite {
 	if len(tests) == 0 || len(sites) == 0 {
 		return sites
-	}
-	var files []*srcFile
-	seen := map[*srcFile]bool{}
-	for _, s := range sites {
-		if !seen[s.file] {
-			seen[s.file] = true
-			files = append(files, s.file)
-		}
 	}
 	reach := reachableFrom(files, tests)
 	if reach == nil {
